@@ -1,0 +1,24 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// casetrail: an event-sourced case-review tracker. No package dependencies, by design.
+let package = Package(
+    name: "casetrail",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "casetrail", targets: ["casetrail"]),
+    ],
+    targets: [
+        // Pure domain: events, commands, deciders, projections, calendar. No I/O, no clock.
+        .target(name: "CaseTrailCore"),
+        // The JSON Lines log: bytes, hashes, locks. Knows nothing of reviews.
+        .target(name: "CaseTrailStore", dependencies: ["CaseTrailCore"]),
+        // Arguments, help and output formats; a library so tests drive it in-process.
+        .target(name: "CaseTrailCLI", dependencies: ["CaseTrailCore", "CaseTrailStore"]),
+        .executableTarget(name: "casetrail", dependencies: ["CaseTrailCLI"]),
+        .testTarget(name: "CaseTrailCoreTests", dependencies: ["CaseTrailCore"]),
+        .testTarget(name: "CaseTrailStoreTests", dependencies: ["CaseTrailStore", "CaseTrailCore"]),
+        .testTarget(name: "CaseTrailCLITests", dependencies: ["CaseTrailCLI", "CaseTrailStore", "CaseTrailCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

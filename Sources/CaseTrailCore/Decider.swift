@@ -1,0 +1,122 @@
+/// The functional event-sourcing shape: pure decisions over state rebuilt from facts.
+public protocol Decider {
+    associatedtype Command
+    associatedtype Event
+    associatedtype State
+    static var initialState: State { get }
+    /// New facts for a command, `[]` when there is nothing to do, or a refusal that says why.
+    static func decide(_ command: Command, _ state: State) throws(DomainError) -> [Event]
+    /// Applies a fact already in the log. Total: it never fails.
+    static func evolve(_ state: State, _ event: Event) -> State
+}
+
+/// The partnership's decider: the roster, agencies and (in later work) reviews and actions.
+public enum Partnership: Decider {
+    /// A command arrives with its actor and "today" (a `Request`), never read from the clock.
+    public typealias Command = Request
+    public typealias Event = CaseTrailCore.Event
+    public typealias State = CaseTrailCore.State
+
+    public static var initialState: State { State() }
+
+    public static func decide(_ request: Request, _ state: State) throws(DomainError) -> [Event] {
+        let command = request.command
+        if case .initialise(let name, let code) = command {
+            return try initialise(name: name, code: code, actor: request.actor, state)
+        }
+        guard let partnership = state.partnership else {
+            throw DomainError("This log has no partnership yet. Create it with 'casetrail init --partnership NAME --code CODE'.")
+        }
+        try Authority.check(command, by: request.actor, in: state, partnership: partnership)
+
+        switch command {
+        case .initialise:
+            return []
+        case let .addMember(user, name, agency, roles, partner):
+            try Validate.identifier(user, what: "user name")
+            try Validate.text(name, what: "name")
+            try Validate.text(agency, what: "agency")
+            guard !roles.isEmpty else { throw DomainError("Give the member at least one role with --role.") }
+            if state.activeMember(user) != nil {
+                throw DomainError("'\(user)' is already on the roster. Retire them first to change their roles.")
+            }
+            if roles.contains(.partner) && partner == nil {
+                throw DomainError("A member with role 'partner' must say which partner they represent: --partner la|police|health.")
+            }
+            if partner != nil && !roles.contains(.partner) {
+                throw DomainError("--partner is only for members with role 'partner'; add 'partner' to --role.")
+            }
+            return [.memberAdded(user: user, name: name, agency: agency, roles: roles, partner: partner)]
+        case let .retireMember(user, reason):
+            guard state.activeMember(user) != nil else {
+                throw DomainError("'\(user)' is not an active member. See 'casetrail members'.")
+            }
+            let admins = state.members.values.filter { !$0.retired && $0.has(.admin) && $0.user != user }
+            if state.members[user]?.has(.admin) == true && admins.isEmpty {
+                throw DomainError("'\(user)' is the last admin. Add another admin before retiring them.")
+            }
+            return [.memberRetired(user: user, reason: reason)]
+        case let .addAgency(code, name, aliases):
+            try Validate.code(code, what: "agency code")
+            try Validate.text(name, what: "agency name")
+            if state.agencies[code] != nil {
+                throw DomainError("Agency \(code) already exists. Use 'casetrail agency alias \(code) NAME' to give it another name.")
+            }
+            for n in [name] + aliases {
+                if let owner = state.agencyNames[State.normalisedName(n)] {
+                    throw DomainError("The name '\(n)' already belongs to agency \(owner).")
+                }
+            }
+            return [.agencyAdded(code: code, name: name, aliases: aliases)]
+        case let .addAgencyAlias(agency, alias):
+            try Validate.text(alias, what: "alias")
+            guard let a = state.agency(named: agency) else {
+                throw DomainError("No agency '\(agency)'. See 'casetrail agencies' for the codes.")
+            }
+            if let owner = state.agencyNames[State.normalisedName(alias)] {
+                if owner == a.code { return [] }
+                throw DomainError("The name '\(alias)' already belongs to agency \(owner).")
+            }
+            return [.agencyAliasAdded(code: a.code, alias: alias)]
+        }
+    }
+
+    static func initialise(name: String, code: String, actor: String, _ state: State) throws(DomainError) -> [Event] {
+        if let p = state.partnership {
+            throw DomainError("This log already belongs to \(p.name) (\(p.code)); a log holds one partnership.")
+        }
+        try Validate.text(name, what: "partnership name")
+        try Validate.code(code, what: "partnership code")
+        try Validate.identifier(actor, what: "actor")
+        return [
+            .partnershipInitialised(name: name, code: code),
+            .memberAdded(user: actor, name: actor, agency: code, roles: [.admin], partner: nil),
+        ]
+    }
+
+    public static func evolve(_ state: State, _ event: Event) -> State {
+        var s = state
+        apply(event, to: &s)
+        return s
+    }
+
+    /// In-place form of `evolve`, used by replay so the state is not copied per event.
+    public static func apply(_ event: Event, to s: inout State) {
+        switch event {
+        case let .partnershipInitialised(name, code):
+            if s.partnership == nil { s.partnership = PartnershipInfo(name: name, code: code) }
+        case let .memberAdded(user, name, agency, roles, partner):
+            s.members[user] = Member(user: user, name: name, agency: agency, roles: roles, partner: partner)
+        case let .memberRetired(user, _):
+            s.members[user]?.retired = true
+        case let .agencyAdded(code, name, aliases):
+            s.agencies[code] = Agency(code: code, name: name, aliases: aliases)
+            for n in [code, name] + aliases where s.agencyNames[State.normalisedName(n)] == nil {
+                s.agencyNames[State.normalisedName(n)] = code
+            }
+        case let .agencyAliasAdded(code, alias):
+            s.agencies[code]?.aliases.append(alias)
+            if s.agencyNames[State.normalisedName(alias)] == nil { s.agencyNames[State.normalisedName(alias)] = code }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+/// Everything the deciders and queries need to know, rebuilt by folding the log with `evolve`.
+/// Codable so it can be cached as a snapshot beside the log.
+public struct State: Equatable, Sendable, Codable {
+    public var partnership: PartnershipInfo?
+    public var members: [String: Member] = [:]
+    public var agencies: [String: Agency] = [:]
+    /// Normalised agency name or alias → agency code, so old reports' names find their owner.
+    public var agencyNames: [String: String] = [:]
+
+    public init() {}
+}
+
+public struct PartnershipInfo: Equatable, Sendable, Codable {
+    public var name: String
+    public var code: String
+}
+
+/// A person on the partnership's roster and what they may do.
+public struct Member: Equatable, Sendable, Codable {
+    public var user: String
+    public var name: String
+    public var agency: String
+    public var roles: [Role]
+    public var partner: Partner?
+    public var retired: Bool = false
+
+    public func has(_ role: Role) -> Bool { roles.contains(role) }
+}
+
+/// An organisation that can own actions, known by a code and any number of names.
+public struct Agency: Equatable, Sendable, Codable {
+    public var code: String
+    public var name: String
+    public var aliases: [String]
+}
+
+extension State {
+    /// Finds an agency by code or by any of its names, ignoring case and spacing.
+    public func agency(named text: String) -> Agency? {
+        if let a = agencies[text] { return a }
+        if let a = agencies[text.uppercased()] { return a }
+        return agencyNames[State.normalisedName(text)].flatMap { agencies[$0] }
+    }
+
+    /// The active (not retired) roster entry for a user.
+    public func activeMember(_ user: String) -> Member? {
+        guard let m = members[user], !m.retired else { return nil }
+        return m
+    }
+
+    static func normalisedName(_ s: String) -> String {
+        s.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+    }
+}

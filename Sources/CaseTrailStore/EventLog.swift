@@ -1,0 +1,300 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CaseTrailCore
+
+/// Why the store could not do what was asked.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    case missing(String)
+    case exists(String)
+    case worldWritable(String)
+    case integrity(path: String, problems: [LineProblem])
+    case versionConflict(stream: String, expected: Int, found: Int)
+    case io(IOError)
+
+    public var description: String {
+        switch self {
+        case .missing(let p):
+            return "no log at \(p). Create one with 'casetrail init --partnership NAME --code CODE', or point --log at an existing log."
+        case .exists(let p):
+            return "a log already exists at \(p); it was left untouched. Use another --log path to start a new one."
+        case .worldWritable(let p):
+            return "the log \(p) is writable by every user, so it cannot be trusted; run 'chmod o-w \(p)' and then 'casetrail verify'."
+        case .integrity(let p, let problems):
+            let first = problems[0]
+            let more = problems.count > 1 ? " (and \(problems.count - 1) more problem\(problems.count == 2 ? "" : "s"))" : ""
+            return "the log \(p) failed its integrity check at line \(first.line): \(first.problem)\(more). "
+                + "Nothing can be recorded until it is resolved; run 'casetrail verify' for every problem."
+        case .versionConflict(let s, let e, let f):
+            return "stream \(s) moved on (expected version \(e), found \(f)); nothing was written. Run the command again."
+        case .io(let e):
+            return e.description
+        }
+    }
+}
+
+/// How far into the log a query looks: everything, up to a line, or up to a recording time.
+public enum ReadLimit: Equatable, Sendable {
+    case all
+    case seq(Int)
+    case recordedBy(Timestamp)
+
+    func includes(_ r: LogRecord) -> Bool {
+        switch self {
+        case .all: return true
+        case .seq(let n): return r.seq <= n
+        case .recordedBy(let t): return r.recordedAt <= t
+        }
+    }
+}
+
+/// What a full read of the log found: its head, every problem, and any torn final line.
+public struct LogScan: Equatable, Sendable {
+    public struct Head: Equatable, Sendable {
+        public var seq: Int
+        public var hash: String
+        public var recordedAt: Timestamp
+    }
+
+    /// A final line with no `\n`: a write that was never acknowledged.
+    public struct TornTail: Equatable, Sendable {
+        public var line: Int
+        public var offset: Int
+        public var bytes: [UInt8]
+    }
+
+    public var lines = 0
+    public var head: Head?
+    public var problems: [LineProblem] = []
+    public var torn: TornTail?
+    public var streamVersions: [String: Int] = [:]
+    /// The hash of the line asked for with `hashOf` (to check a checkpoint), if the log has it.
+    public var requestedHash: String?
+}
+
+/// The append-only, hash-chained JSON Lines file of one partnership.
+/// It knows bytes, hashes and locks; what the events mean is the caller's business.
+public struct EventLog: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// Bytes read per `pread` while scanning; lines never need the whole file in memory.
+    static let chunkSize = 4 << 20
+
+    /// Creates the log with its first events. Fails if anything is already at the path.
+    @discardableResult
+    public func create(events: [NewEvent], actor: String, now: Timestamp, sharedGroup: Bool = false) throws(StoreError) -> [LogRecord] {
+        let mode: mode_t = sharedGroup ? 0o660 : 0o600
+        let dir = parentDirectory(of: path)
+        if !fileExists(dir), mkdir(dir, sharedGroup ? 0o770 : 0o700) != 0, errno != EEXIST {
+            throw .io(IOError(operation: "create the folder", path: dir, code: errno))
+        }
+        let file: POSIXFile
+        do {
+            file = try POSIXFile.open(path, flags: O_RDWR | O_CREAT | O_EXCL | O_APPEND, mode: mode)
+        } catch {
+            throw error.code == EEXIST ? .exists(path) : .io(error)
+        }
+        do {
+            try file.setMode(mode)
+            try file.lock(exclusive: true)
+            let (bytes, records) = encode(events, after: LogScan(), actor: actor, now: now)
+            try file.writeAll(bytes)
+            try file.sync()
+            try syncDirectory(of: path)
+            return records
+        } catch {
+            throw .io(error)
+        }
+    }
+
+    /// Reads the whole log under a shared lock, checking every line, and hands each good record
+    /// within `limit` to `visit`. `visit` returns a problem if the record cannot be replayed.
+    public func read(upTo limit: ReadLimit = .all, hashOf wantedSeq: Int? = nil,
+                     visit: (LogRecord) -> String?) throws(StoreError) -> LogScan {
+        let file = try openChecked(flags: O_RDONLY)
+        do { try file.lock(exclusive: false) } catch { throw .io(error) }
+        return try scan(file, limit: limit, wantedSeq: wantedSeq, visit: visit)
+    }
+
+    /// The result of an append: what was written and any torn tail moved aside first.
+    public struct Appended: Sendable {
+        public var records: [LogRecord]
+        public var quarantined: String?
+    }
+
+    /// Appends the events `decide` returns, deciding under an exclusive lock on a log that has
+    /// just been read and checked in full. Nothing is written if the log has any problem, if
+    /// `decide` throws, or if a stream's version is not the one `decide` expected.
+    public func append(actor: String, now: Timestamp, visit: (LogRecord) -> String?,
+                       decide: (LogScan) throws -> [NewEvent], expectedVersions: ((LogScan) -> [String: Int])? = nil) throws -> Appended {
+        let file = try openChecked(flags: O_RDWR | O_APPEND)
+        do { try file.lock(exclusive: true) } catch { throw StoreError.io(error) }
+        let scan = try scan(file, limit: .all, wantedSeq: nil, visit: visit)
+        guard scan.problems.isEmpty else { throw StoreError.integrity(path: path, problems: scan.problems) }
+        let events = try decide(scan)
+        guard !events.isEmpty else { return Appended(records: [], quarantined: nil) }
+        if let expected = expectedVersions?(scan) {
+            for (stream, version) in expected where (scan.streamVersions[stream] ?? 0) != version {
+                throw StoreError.versionConflict(stream: stream, expected: version, found: scan.streamVersions[stream] ?? 0)
+            }
+        }
+        do {
+            var quarantined: String?
+            if let torn = scan.torn {
+                quarantined = try quarantine(torn, seq: (scan.head?.seq ?? 0) + 1)
+                try file.truncate(to: torn.offset)
+            }
+            let (bytes, records) = encode(events, after: scan, actor: actor, now: now)
+            try file.writeAll(bytes)
+            try file.sync()
+            return Appended(records: records, quarantined: quarantined)
+        } catch {
+            throw StoreError.io(error)
+        }
+    }
+
+    /// Opens the log, refusing a missing or world-writable file.
+    private func openChecked(flags: Int32) throws(StoreError) -> POSIXFile {
+        let file: POSIXFile
+        let mode: mode_t
+        do {
+            file = try POSIXFile.open(path, flags: flags)
+            mode = try file.mode()
+        } catch {
+            throw error.code == ENOENT ? .missing(path) : .io(error)
+        }
+        if mode & 0o002 != 0 { throw .worldWritable(path) }
+        return file
+    }
+
+    /// Moves a torn final line's bytes to `<log>.torn-<seq>` (durably) before it is cut off.
+    private func quarantine(_ torn: LogScan.TornTail, seq: Int) throws(IOError) -> String {
+        var target = "\(path).torn-\(seq)"
+        var n = 2
+        while fileExists(target) { target = "\(path).torn-\(seq)-\(n)"; n += 1 }
+        try writeFileAtomically(target, torn.bytes, mode: 0o600)
+        return target
+    }
+
+    /// Lays out new lines after the scanned head: seq, stream versions, time and the hash chain.
+    private func encode(_ events: [NewEvent], after scan: LogScan, actor: String, now: Timestamp) -> ([UInt8], [LogRecord]) {
+        var seq = scan.head?.seq ?? 0
+        var prev = scan.head?.hash ?? genesisHash
+        var versions = scan.streamVersions
+        // Never earlier than the line before, so "recorded up to T" is always a prefix of the log.
+        let recordedAt = max(now, scan.head?.recordedAt ?? now)
+        var bytes: [UInt8] = []
+        var records: [LogRecord] = []
+        for event in events {
+            seq += 1
+            let version = (versions[event.stream] ?? 0) + 1
+            versions[event.stream] = version
+            let (line, hash) = LogLine.encode(seq: seq, version: version, event: event, recordedAt: recordedAt,
+                                              actor: actor, prev: prev)
+            bytes.append(contentsOf: line)
+            records.append(LogRecord(line: scan.lines + records.count + 1, seq: seq, stream: event.stream,
+                                     version: version, type: event.type, schema: event.schema, recordedAt: recordedAt,
+                                     actor: actor, data: event.data, prev: prev, hash: hash))
+            prev = hash
+        }
+        return (bytes, records)
+    }
+
+    /// Reads every line in chunks, checking each and the links between them.
+    private func scan(_ file: POSIXFile, limit: ReadLimit, wantedSeq: Int?,
+                      visit: (LogRecord) -> String?) throws(StoreError) -> LogScan {
+        var result = LogScan()
+        var chain = ChainCheck()
+        let size: Int
+        do { size = try file.size() } catch { throw .io(error) }
+        var buffer: [UInt8] = []
+        var fileOffset = 0      // file offset of buffer[0]
+        var readOffset = 0
+        var visiting = true
+        while readOffset < size {
+            let want = min(EventLog.chunkSize, size - readOffset)
+            let kept = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: want))
+            let read = buffer.withUnsafeMutableBytes { raw in
+                Result { () throws(IOError) in
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[kept...]), at: readOffset)
+                }
+            }
+            let got: Int
+            do { got = try read.get() } catch { throw .io(error) }
+            buffer.removeLast(want - got)
+            readOffset += got
+            if got == 0 { break }
+            let consumed = buffer.withUnsafeBufferPointer { all -> Int in
+                var start = 0
+                while start < all.count {
+                    guard let nl = memchr(all.baseAddress! + start, 0x0A, all.count - start) else { break }
+                    let end = all.baseAddress!.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+                    result.lines += 1
+                    let line = UnsafeBufferPointer(rebasing: all[start..<end])
+                    let (record, problem) = LogLine.decode(line)
+                    chain.check(record, problem, line: result.lines, into: &result, wantedSeq: wantedSeq)
+                    if visiting, var r = record, problem == nil {
+                        if limit.includes(r) {
+                            r.line = result.lines
+                            if let replayProblem = visit(r) {
+                                result.problems.append(LineProblem(line: result.lines, problem: replayProblem))
+                            }
+                        } else {
+                            visiting = false
+                        }
+                    }
+                    start = end + 1
+                }
+                return start
+            }
+            buffer.removeFirst(consumed)
+            fileOffset += consumed
+        }
+        if !buffer.isEmpty {
+            result.torn = LogScan.TornTail(line: result.lines + 1, offset: fileOffset, bytes: buffer)
+        }
+        return result
+    }
+}
+
+/// The checks that link each line to the one before: seq, prev, stream version, time order.
+private struct ChainCheck {
+    var expectedSeq = 1
+    var lastHash: String? = genesisHash
+    var lastRecordedAt: Timestamp?
+
+    mutating func check(_ record: LogRecord?, _ problem: String?, line: Int, into result: inout LogScan, wantedSeq: Int?) {
+        var problems: [String] = problem.map { [$0] } ?? []
+        guard let r = record else {
+            result.problems.append(LineProblem(line: line, problem: problems[0]))
+            expectedSeq += 1
+            lastHash = nil
+            return
+        }
+        if r.seq != expectedSeq {
+            problems.append("seq is \(r.seq) where \(expectedSeq) was expected: a line is missing, repeated or out of order")
+        }
+        if let last = lastHash, r.prev != last {
+            problems.append("prev does not match the hash of the line before: a line was removed, inserted or replaced")
+        }
+        let expectedVersion = (result.streamVersions[r.stream] ?? 0) + 1
+        if r.version != expectedVersion {
+            problems.append("version \(r.version) of stream \(r.stream) where \(expectedVersion) was expected")
+        }
+        if let t = lastRecordedAt, r.recordedAt < t {
+            problems.append("recorded_at \(r.recordedAt) is earlier than the line before")
+        }
+        for p in problems { result.problems.append(LineProblem(line: line, problem: p)) }
+        result.streamVersions[r.stream] = r.version
+        result.head = LogScan.Head(seq: r.seq, hash: r.hash, recordedAt: r.recordedAt)
+        if r.seq == wantedSeq { result.requestedHash = r.hash }
+        expectedSeq = r.seq + 1
+        lastHash = r.hash
+        lastRecordedAt = r.recordedAt
+    }
+}

@@ -1,0 +1,118 @@
+import CaseTrailCore
+
+/// One committed line of the log, read back: the envelope and its payload.
+public struct LogRecord: Equatable, Sendable {
+    public var line: Int
+    public var seq: Int
+    public var stream: String
+    public var version: Int
+    public var type: String
+    public var schema: Int
+    public var recordedAt: Timestamp
+    public var actor: String
+    public var data: JSONValue
+    public var prev: String
+    public var hash: String
+}
+
+/// An event the caller wants appended: the store adds seq, version, time, actor and the chain.
+public struct NewEvent: Equatable, Sendable {
+    public var stream: String
+    public var type: String
+    public var schema: Int
+    public var data: JSONValue
+
+    public init(stream: String, type: String, schema: Int, data: JSONValue) {
+        self.stream = stream
+        self.type = type
+        self.schema = schema
+        self.data = data
+    }
+}
+
+/// The hash of the line before the first: 64 zeros.
+public let genesisHash = String(repeating: "0", count: 64)
+
+/// The encoding of a line and its hash. The hash covers the previous hash and the exact bytes
+/// written without the hash member, which is always last: `…,"prev":"…"` + `}`.
+enum LogLine {
+    /// `,"hash":"` + 64 hex digits + `"}`.
+    static let hashSuffixLength = 75
+    static let hashMarker = Array(",\"hash\":\"".utf8)
+
+    /// Builds the bytes of one line, `\n` included, and returns its hash.
+    static func encode(seq: Int, version: Int, event: NewEvent, recordedAt: Timestamp, actor: String,
+                       prev: String) -> (bytes: [UInt8], hash: String) {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        out.append(contentsOf: "{\"seq\":\(seq),\"stream\":".utf8)
+        JSONValue.writeString(event.stream, into: &out)
+        out.append(contentsOf: ",\"version\":\(version),\"type\":".utf8)
+        JSONValue.writeString(event.type, into: &out)
+        out.append(contentsOf: ",\"schema\":\(event.schema),\"recorded_at\":\"\(recordedAt)\",\"actor\":".utf8)
+        JSONValue.writeString(actor, into: &out)
+        out.append(contentsOf: ",\"data\":".utf8)
+        event.data.write(into: &out)
+        out.append(contentsOf: ",\"prev\":\"\(prev)\"".utf8)
+        let hash = out.withUnsafeBytes { body in digest(prev: prev, body: body) }
+        out.append(contentsOf: hashMarker)
+        out.append(contentsOf: hash.utf8)
+        out.append(contentsOf: "\"}\n".utf8)
+        return (out, hash)
+    }
+
+    /// SHA-256 over the previous hash's hex and the line's bytes before its hash member, closed with `}`.
+    static func digest(prev: String, body: UnsafeRawBufferPointer) -> String {
+        var sha = SHA256()
+        sha.update(Array(prev.utf8))
+        sha.update(body)
+        sha.update(CollectionOfOne(UInt8(ascii: "}")))
+        return hexString(sha.finalize())
+    }
+
+    /// Reads one line (without its `\n`): parses the envelope and checks the line's own hash.
+    /// A record whose hash does not match is still returned, with the problem, so the chain check
+    /// of the next line is not thrown off. Chain links (seq, prev) are checked by the caller.
+    static func decode(_ line: UnsafeBufferPointer<UInt8>) -> (record: LogRecord?, problem: String?) {
+        let json: JSONValue
+        do {
+            json = try JSONValue.parse(line)
+        } catch {
+            return (nil, line.isEmpty ? "the line is empty, not an event" : "the line is not valid JSON (\(error))")
+        }
+        guard case .object = json else { return (nil, "the line is not a JSON object") }
+        guard let seq = json["seq"]?.intValue, let stream = json["stream"]?.stringValue,
+              let version = json["version"]?.intValue, let type = json["type"]?.stringValue,
+              let schema = json["schema"]?.intValue, let recorded = json["recorded_at"]?.stringValue,
+              let actor = json["actor"]?.stringValue, let data = json["data"],
+              let prev = json["prev"]?.stringValue, let hash = json["hash"]?.stringValue else {
+            return (nil, "the line lacks an envelope field (seq, stream, version, type, schema, recorded_at, actor, data, prev, hash)")
+        }
+        guard let recordedAt = Timestamp(recorded) else { return (nil, "recorded_at '\(recorded)' is not a UTC timestamp") }
+        let record = LogRecord(line: 0, seq: seq, stream: stream, version: version, type: type, schema: schema,
+                               recordedAt: recordedAt, actor: actor, data: data, prev: prev, hash: hash)
+        let n = line.count
+        guard n > hashSuffixLength, line[n - 1] == UInt8(ascii: "}"), line[n - 2] == UInt8(ascii: "\""),
+              hashMarker.indices.allSatisfy({ line[n - hashSuffixLength + $0] == hashMarker[$0] }),
+              isHex64(hash) else {
+            return (record, "the hash member is not the line's last member, as 64 hex digits")
+        }
+        let body = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[0..<(n - hashSuffixLength)]))
+        guard digest(prev: prev, body: body) == hash else {
+            return (record, "hash mismatch: the line was changed after it was written")
+        }
+        return (record, nil)
+    }
+
+    static func isHex64(_ s: String) -> Bool {
+        s.utf8.count == 64 && s.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+}
+
+/// An integrity problem on one line of the log.
+public struct LineProblem: Error, Equatable, Sendable, CustomStringConvertible {
+    public let line: Int
+    public let problem: String
+    public init(line: Int, problem: String) { self.line = line; self.problem = problem }
+    public var description: String { "line \(line): \(problem)" }
+}

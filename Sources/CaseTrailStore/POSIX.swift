@@ -1,0 +1,150 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A failed system call, with the path and what we were doing, in words.
+public struct IOError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let operation: String
+    public let path: String
+    public let code: Int32
+
+    public var description: String {
+        "could not \(operation) \(path): \(String(cString: strerror(code)))"
+    }
+}
+
+/// An open file descriptor with the few operations the log needs, each retried on EINTR.
+final class POSIXFile {
+    let fd: Int32
+    let path: String
+
+    private init(fd: Int32, path: String) { self.fd = fd; self.path = path }
+
+    deinit { _ = close(fd) }
+
+    static func open(_ path: String, flags: Int32, mode: mode_t = 0) throws(IOError) -> POSIXFile {
+        while true {
+            let fd = Glibc_open(path, flags | O_CLOEXEC, mode)
+            if fd >= 0 { return POSIXFile(fd: fd, path: path) }
+            if errno != EINTR { throw IOError(operation: "open", path: path, code: errno) }
+        }
+    }
+
+    /// Takes an advisory lock on the whole file, waiting for it.
+    func lock(exclusive: Bool) throws(IOError) {
+        while flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0 {
+            if errno != EINTR { throw IOError(operation: "lock", path: path, code: errno) }
+        }
+    }
+
+    func size() throws(IOError) -> Int {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw IOError(operation: "stat", path: path, code: errno) }
+        return Int(st.st_size)
+    }
+
+    func mode() throws(IOError) -> mode_t {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw IOError(operation: "stat", path: path, code: errno) }
+        return st.st_mode
+    }
+
+    /// Reads up to `count` bytes at `offset` into `buffer`; returns how many were read.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(IOError) -> Int {
+        guard buffer.count > 0 else { return 0 }
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw IOError(operation: "read", path: path, code: errno)
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return done
+    }
+
+    /// Writes every byte, looping over short writes.
+    func writeAll(_ bytes: [UInt8]) throws(IOError) {
+        let failure: Int32 = bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = Glibc_write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                done += n
+            }
+            return 0
+        }
+        if failure != 0 { throw IOError(operation: "write", path: path, code: failure) }
+    }
+
+    func sync() throws(IOError) {
+        while fsync(fd) != 0 {
+            if errno != EINTR { throw IOError(operation: "flush to disk", path: path, code: errno) }
+        }
+    }
+
+    func truncate(to length: Int) throws(IOError) {
+        while ftruncate(fd, off_t(length)) != 0 {
+            if errno != EINTR { throw IOError(operation: "truncate", path: path, code: errno) }
+        }
+    }
+
+    func setMode(_ mode: mode_t) throws(IOError) {
+        guard fchmod(fd, mode) == 0 else { throw IOError(operation: "set permissions on", path: path, code: errno) }
+    }
+}
+
+/// Flushes a directory so a newly created or renamed file in it survives a crash.
+func syncDirectory(of path: String) throws(IOError) {
+    let dir = parentDirectory(of: path)
+    let d = try POSIXFile.open(dir, flags: O_RDONLY)
+    try d.sync()
+}
+
+func parentDirectory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+}
+
+func fileExists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+/// Writes a whole file durably under a temporary name, then renames it into place.
+func writeFileAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(IOError) {
+    let temp = path + ".tmp-\(getpid())"
+    do {
+        let f = try POSIXFile.open(temp, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
+        try f.setMode(mode)
+        try f.writeAll(bytes)
+        try f.sync()
+    }
+    guard rename(temp, path) == 0 else {
+        let code = errno
+        unlink(temp)
+        throw IOError(operation: "rename into place", path: path, code: code)
+    }
+    try syncDirectory(of: path)
+}
+
+// Module-qualified names so our methods called `open` and `write` do not shadow the C calls.
+@inline(__always) private func Glibc_open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 {
+    #if canImport(Glibc)
+    return Glibc.open(path, flags, mode)
+    #else
+    return Darwin.open(path, flags, mode)
+    #endif
+}
+
+@inline(__always) private func Glibc_write(_ fd: Int32, _ buf: UnsafeRawPointer, _ n: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.write(fd, buf, n)
+    #else
+    return Darwin.write(fd, buf, n)
+    #endif
+}
