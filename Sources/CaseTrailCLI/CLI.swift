@@ -1,0 +1,102 @@
+import CaseTrailCore
+import CaseTrailStore
+
+/// What the outside world lends a run: environment, clock and login name. Tests pass fixed ones.
+public struct Context: Sendable {
+    public var environment: [String: String]
+    public var now: @Sendable () -> Timestamp
+    public var loginName: String
+
+    public init(environment: [String: String], now: @escaping @Sendable () -> Timestamp, loginName: String) {
+        self.environment = environment
+        self.now = now
+        self.loginName = loginName
+    }
+}
+
+/// The result of a run: what goes to stdout, to stderr, and the exit status.
+public struct Outcome: Equatable, Sendable {
+    public var stdout: String
+    public var stderr: String
+    public var status: Int32
+}
+
+/// Exit statuses (PRODUCT.md "Command line").
+public enum ExitStatus {
+    public static let success: Int32 = 0
+    public static let refused: Int32 = 1
+    public static let integrity: Int32 = 3
+    public static let usage: Int32 = 64
+}
+
+/// A command that cannot go ahead for a reason outside the domain rules (exit 1).
+struct Refusal: Error {
+    var message: String
+}
+
+/// Notes for stderr collected while a command runs.
+final class Notes: @unchecked Sendable {
+    var lines: [String] = []
+}
+
+public enum CLI {
+    public static let version = "0.1.0"
+
+    /// Runs one command line (without the program name) and returns what to print and the status.
+    public static func run(_ args: [String], context: Context) -> Outcome {
+        let parser = ArgumentParser(commands: Commands.all, globals: Globals.options)
+        let parsed: ParsedLine
+        do {
+            parsed = try parser.parse(args)
+        } catch {
+            return Outcome(stdout: "", stderr: Help.usageError(error, commands: Commands.all), status: ExitStatus.usage)
+        }
+        switch parsed.request {
+        case .version:
+            return Outcome(stdout: version + "\n", stderr: "", status: ExitStatus.success)
+        case .help(let words):
+            if words.isEmpty {
+                return Outcome(stdout: Help.root(commands: Commands.all, globals: Globals.options), stderr: "", status: 0)
+            }
+            if let spec = Commands.all.first(where: { $0.words == words }) {
+                return Outcome(stdout: Help.command(spec, globals: Globals.options), stderr: "", status: 0)
+            }
+            return Outcome(stdout: Help.group(words, commands: Commands.all), stderr: "", status: 0)
+        case .run(let spec):
+            let notes = Notes()
+            let invocation = Invocation(line: parsed, spec: spec, context: context, notes: notes)
+            do {
+                let out = try spec.run(invocation)
+                return Outcome(stdout: out, stderr: notes.text, status: ExitStatus.success)
+            } catch let e as UsageError {
+                return Outcome(stdout: "", stderr: notes.text + Help.usageError(e, commands: Commands.all), status: ExitStatus.usage)
+            } catch let e as DomainError {
+                return Outcome(stdout: "", stderr: notes.text + "Error: \(e.message)\n", status: ExitStatus.refused)
+            } catch let e as Refusal {
+                return Outcome(stdout: "", stderr: notes.text + "Error: \(e.message)\n", status: ExitStatus.refused)
+            } catch let e as StoreError {
+                let status: Int32
+                switch e {
+                case .integrity, .worldWritable: status = ExitStatus.integrity
+                default: status = ExitStatus.refused
+                }
+                return Outcome(stdout: "", stderr: notes.text + "Error: \(capitalised(e.description))\n", status: status)
+            } catch let e as IntegrityFailure {
+                return Outcome(stdout: e.stdout, stderr: notes.text, status: ExitStatus.integrity)
+            } catch {
+                return Outcome(stdout: "", stderr: notes.text + "Error: \(error)\n", status: ExitStatus.refused)
+            }
+        }
+    }
+
+    static func capitalised(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
+}
+
+/// `verify` found problems: its report still goes to stdout, and the status is 3.
+struct IntegrityFailure: Error {
+    var stdout: String
+}
+
+extension Notes {
+    var text: String { lines.map { $0 + "\n" }.joined() }
+}

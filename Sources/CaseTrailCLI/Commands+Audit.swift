@@ -1,0 +1,140 @@
+import CaseTrailCore
+import CaseTrailStore
+
+extension Commands {
+    static let audit: [CommandSpec] = [
+        CommandSpec(
+            words: ["verify"], abstract: "Check the whole log: hash chain, sequence, JSON, schemas, and that every event replays.",
+            discussion: "Exits 0 when the log is sound and 3 when it is not, listing every problem by line number.\nWith --checkpoint, also proves the log still extends a checkpoint printed earlier, so a\ntruncated or rewritten log is caught.",
+            options: [OptionSpec(name: "--checkpoint", valueName: "text",
+                                 help: "A line printed by 'casetrail checkpoint' (casetrail-checkpoint CODE seq=N sha256=HEX).")],
+            formats: [.table, .json],
+            run: verify),
+        CommandSpec(
+            words: ["checkpoint"], abstract: "Print one line that pins the log as it is now, to keep in minutes.",
+            discussion: "Later, 'casetrail verify --checkpoint \"<line>\"' proves nothing before it has changed.",
+            formats: [.table, .json],
+            run: { inv in
+                let (state, scan) = try load(inv)
+                guard let head = scan.head, let code = state.partnership?.code else { throw Refusal(message: "The log is empty.") }
+                let line = "casetrail-checkpoint \(code) seq=\(head.seq) sha256=\(head.hash)"
+                if try inv.format() == .json {
+                    return jsonText(.object(["checkpoint": .string(line), "code": .string(code), "seq": .int(head.seq),
+                                             "sha256": .string(head.hash)]))
+                }
+                return line + "\n"
+            }),
+        CommandSpec(
+            words: ["history"], abstract: "List every event with its seq, time, actor, type and a one-line summary.",
+            options: [OptionSpec(name: "--since", valueName: "when", help: "Only events recorded from then: a UTC time, a date, or seq:N.")],
+            formats: OutputFormat.allCases, asOf: true,
+            run: history),
+    ]
+
+    static func verify(_ inv: Invocation) throws -> String {
+        let format = try inv.format()
+        var checkpoint: Checkpoint?
+        if let text = inv.value("--checkpoint") {
+            guard let c = Checkpoint(text) else {
+                throw inv.usage("'\(text)' is not a checkpoint; it looks like: casetrail-checkpoint MSCP seq=42 sha256=<64 hex digits>.")
+            }
+            checkpoint = c
+        }
+        var state = Partnership.initialState
+        var scan = try inv.log.read(hashOf: checkpoint?.seq) { record in
+            switch Ledger.event(of: record) {
+            case .success(let event): Partnership.apply(event, to: &state); return nil
+            case .failure(let error): return error.description
+            }
+        }
+        if let c = checkpoint {
+            scan.problems += c.problems(against: scan, code: state.partnership?.code)
+        }
+        let ok = scan.problems.isEmpty
+        let report: String
+        if format == .json {
+            var members: [JSONMember] = [
+                JSONMember("ok", .bool(ok)), JSONMember("events", .int(scan.head?.seq ?? 0)),
+                JSONMember("head", .string(scan.head?.hash ?? genesisHash)),
+                JSONMember("problems", .array(scan.problems.map { .object(["line": .int($0.line), "problem": .string($0.problem)]) })),
+            ]
+            if let t = scan.torn {
+                members.append(JSONMember("torn_tail", .object(["line": .int(t.line), "bytes": .int(t.bytes.count)])))
+            }
+            if let c = checkpoint { members.append(JSONMember("checkpoint", .string(c.text))) }
+            report = jsonText(.object(members))
+        } else {
+            var out = "Log:     \(inv.log.path)\nEvents:  \(scan.head?.seq ?? 0)\nHead:    \(scan.head?.hash ?? genesisHash)\n"
+            if let t = scan.torn {
+                out += "Note:    line \(t.line) is a torn write (\(t.bytes.count) bytes, never acknowledged); the next recorded command moves it aside.\n"
+            }
+            for p in scan.problems { out += "line \(p.line): \(p.problem)\n" }
+            if ok {
+                out += checkpoint == nil ? "OK: the hash chain is intact and every event replays.\n"
+                    : "OK: the hash chain is intact, every event replays, and the log extends the checkpoint.\n"
+            } else {
+                out += "FAILED: \(scan.problems.count) problem\(scan.problems.count == 1 ? "" : "s"). Nothing can be recorded until the log is restored from a good copy.\n"
+            }
+            report = out
+        }
+        if !ok { throw IntegrityFailure(stdout: report) }
+        return report
+    }
+
+    static func history(_ inv: Invocation) throws -> String {
+        var since: When?
+        if let text = inv.value("--since") {
+            guard let w = When(text) else {
+                throw inv.usage("'\(text)' is not a time for '--since'; use 2023-04-01T09:00Z (UTC), a date such as 2023-03-31, or seq:N.")
+            }
+            since = w
+        }
+        var entries: [(LogRecord, Event)] = []
+        var names: [String: String] = [:]
+        _ = try load(inv) { record, event in
+            if case let .memberAdded(user, name, _, _, _) = event { names[user] = name }
+            if since?.isAtOrBefore(record) ?? true { entries.append((record, event)) }
+        }
+        func summary(_ r: LogRecord, _ e: Event) -> String { e.summary(by: names[r.actor] ?? r.actor) }
+        let json: JSONValue = .object(["events": .array(entries.map { r, e in
+            .object(["seq": .int(r.seq), "recorded_at": .string(r.recordedAt.description), "actor": .string(r.actor),
+                     "type": .string(r.type), "stream": .string(r.stream), "summary": .string(summary(r, e))])
+        })])
+        let table = Table(columns: ["SEQ", "RECORDED", "ACTOR", "TYPE", "SUMMARY"], rows: entries.map { r, e in
+            [String(r.seq), String(r.recordedAt.description.prefix(16)).replacingAll("T", with: " "), r.actor, r.type, summary(r, e)]
+        })
+        return try render(inv, table: table, json: json)
+    }
+}
+
+/// `casetrail-checkpoint <code> seq=<n> sha256=<hex>`: the head of a log at a moment.
+struct Checkpoint {
+    var code: String
+    var seq: Int
+    var hash: String
+    var text: String { "casetrail-checkpoint \(code) seq=\(seq) sha256=\(hash)" }
+
+    init?(_ text: String) {
+        let parts = text.split(separator: " ").map(String.init)
+        guard parts.count == 4, parts[0] == "casetrail-checkpoint", parts[2].hasPrefix("seq="), parts[3].hasPrefix("sha256="),
+              let n = Int(parts[2].dropFirst(4)), n > 0 else { return nil }
+        let hex = String(parts[3].dropFirst(7))
+        guard hex.utf8.count == 64, hex.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+        code = parts[1]; seq = n; hash = hex
+    }
+
+    /// What stops the log from proving it extends this checkpoint.
+    func problems(against scan: LogScan, code logCode: String?) -> [LineProblem] {
+        var out: [LineProblem] = []
+        if let c = logCode, c != code {
+            out.append(LineProblem(line: 1, problem: "the checkpoint is for partnership \(code), but this log is \(c)'s"))
+        }
+        let last = scan.head?.seq ?? 0
+        if last < seq {
+            out.append(LineProblem(line: last + 1, problem: "the log ends at seq \(last), before the checkpoint's seq \(seq): it has been truncated"))
+        } else if scan.requestedHash != hash {
+            out.append(LineProblem(line: seq, problem: "line \(seq) does not have the checkpoint's hash: the log up to the checkpoint has been rewritten"))
+        }
+        return out
+    }
+}

@@ -1,0 +1,138 @@
+import CaseTrailCore
+import CaseTrailStore
+
+/// The command table: every command's words, help and handler, in the order help lists them.
+enum Commands {
+    static let all: [CommandSpec] = setup + audit
+
+    static let setup: [CommandSpec] = [
+        CommandSpec(
+            words: ["init"], abstract: "Create a partnership's log; you become its first admin.",
+            discussion: "The log is a JSON Lines file created with mode 0600 (0660 with --shared-group). Nothing is\nwritten if a file already exists at the path.",
+            options: [
+                OptionSpec(name: "--partnership", valueName: "name", help: "The partnership's name, e.g. \"Medway Safeguarding Children Partnership\".", required: true),
+                OptionSpec(name: "--code", valueName: "code", help: "Its short code, used in references, e.g. MSCP.", required: true),
+                OptionSpec(name: "--shared-group", valueName: nil, help: "Let the file's group read and write the log (mode 0660)."),
+            ],
+            run: { inv in
+                let records = try inv.ledger.create(name: inv.required("--partnership"), code: inv.required("--code"),
+                                                    actor: inv.actor, today: try inv.today(), now: inv.now,
+                                                    sharedGroup: inv.flag("--shared-group"))
+                return "Created \(inv.log.path) for \(inv.required("--partnership")) (\(inv.required("--code"))); "
+                    + "\(inv.actor) is its first admin. \(records.count) events recorded.\n"
+            }),
+        CommandSpec(
+            words: ["member", "add"], abstract: "Add a person to the roster with their roles.",
+            discussion: "Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")). Only an admin may change the roster.",
+            arguments: [ArgumentSpec(name: "user", help: "The name they record under (their --actor), e.g. jsmith.")],
+            options: [
+                OptionSpec(name: "--name", valueName: "name", help: "Their full name or role title, e.g. \"DI Smith\".", required: true),
+                OptionSpec(name: "--agency", valueName: "agency", help: "The agency they work for.", required: true),
+                OptionSpec(name: "--role", valueName: "roles", help: "One or more roles, comma-separated.", required: true),
+                OptionSpec(name: "--partner", valueName: "partner", help: "For role partner: la, police or health."),
+            ],
+            run: { inv in
+                var roles: [Role] = []
+                for text in inv.required("--role").split(separator: ",").map({ String($0).trimmedSpaces }) {
+                    guard let role = Role(rawValue: text) else {
+                        throw inv.usage("'\(text)' is not a role; use: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).\(suggestion(for: text, among: Role.allCases.map(\.rawValue)))")
+                    }
+                    roles.append(role)
+                }
+                var partner: Partner?
+                if let text = inv.value("--partner") {
+                    guard let p = Partner(rawValue: text) else { throw inv.usage("'\(text)' is not a partner; use la, police or health.") }
+                    partner = p
+                }
+                let user = inv.argument(0)!
+                return try recorded(inv, .addMember(user: user, name: inv.required("--name"), agency: inv.required("--agency"),
+                                                    roles: roles, partner: partner))
+            }),
+        CommandSpec(
+            words: ["member", "retire"], abstract: "Take a person off the roster; their past entries stay.",
+            arguments: [ArgumentSpec(name: "user", help: "The roster name to retire.")],
+            options: [OptionSpec(name: "--reason", valueName: "text", help: "Why, for the history.")],
+            run: { inv in try recorded(inv, .retireMember(user: inv.argument(0)!, reason: inv.value("--reason"))) }),
+        CommandSpec(
+            words: ["members"], abstract: "List the roster.", formats: OutputFormat.allCases, asOf: true,
+            run: { inv in
+                let (state, _) = try load(inv)
+                let members = state.members.values.sorted { $0.user < $1.user }
+                let json: JSONValue = .object(["members": .array(members.map { m in
+                    .object(["user": .string(m.user), "name": .string(m.name), "agency": .string(m.agency),
+                             "roles": .array(m.roles.map { .string($0.rawValue) }), "partner": .optional(m.partner?.rawValue),
+                             "active": .bool(!m.retired)])
+                })])
+                let table = Table(columns: ["USER", "NAME", "AGENCY", "ROLES", "STATUS"], rows: members.map { m in
+                    [m.user, m.name, m.agency, m.roles.map(\.rawValue).joined(separator: ",") + (m.partner.map { " (\($0.rawValue))" } ?? ""),
+                     m.retired ? "retired" : "active"]
+                })
+                return try render(inv, table: table, json: json)
+            }),
+        CommandSpec(
+            words: ["agency", "add"], abstract: "Add an agency that can own actions.",
+            arguments: [ArgumentSpec(name: "code", help: "A short code, e.g. MEDWAY-CSC.")],
+            options: [
+                OptionSpec(name: "--name", valueName: "name", help: "The agency's name.", required: true),
+                OptionSpec(name: "--alias", valueName: "name", help: "Another name it goes by in older reports.", repeatable: true),
+            ],
+            run: { inv in
+                try recorded(inv, .addAgency(code: inv.argument(0)!, name: inv.required("--name"), aliases: inv.values("--alias")))
+            }),
+        CommandSpec(
+            words: ["agency", "alias"], abstract: "Give an agency another name, so actions owned under it count as one.",
+            arguments: [ArgumentSpec(name: "agency", help: "The agency's code or a name it already has."),
+                        ArgumentSpec(name: "alias", help: "The other name, e.g. \"NHS Medway\".")],
+            run: { inv in try recorded(inv, .addAgencyAlias(agency: inv.argument(0)!, alias: inv.argument(1)!)) }),
+        CommandSpec(
+            words: ["agencies"], abstract: "List the agencies and their aliases.", formats: OutputFormat.allCases, asOf: true,
+            run: { inv in
+                let (state, _) = try load(inv)
+                let agencies = state.agencies.values.sorted { $0.code < $1.code }
+                let json: JSONValue = .object(["agencies": .array(agencies.map { a in
+                    .object(["code": .string(a.code), "name": .string(a.name), "aliases": .array(a.aliases.map { .string($0) })])
+                })])
+                let table = Table(columns: ["CODE", "NAME", "ALIASES"],
+                                  rows: agencies.map { [$0.code, $0.name, $0.aliases.joined(separator: "; ")] })
+                return try render(inv, table: table, json: json)
+            }),
+    ]
+
+    /// Records a command and says what was written (and any torn tail moved aside first).
+    static func recorded(_ inv: Invocation, _ command: Command) throws -> String {
+        let result = try inv.ledger.record(command, actor: inv.actor, today: try inv.today(), now: inv.now)
+        if let q = result.quarantined {
+            inv.note("Note: the log ended in a torn, never-acknowledged write; its bytes were moved to \(q).")
+        }
+        guard let first = result.records.first, let last = result.records.last else {
+            return "Nothing to record: that is already so.\n"
+        }
+        let types = result.records.map(\.type).joined(separator: ", ")
+        let seqs = first.seq == last.seq ? "seq \(first.seq)" : "seq \(first.seq)-\(last.seq)"
+        return "Recorded \(types) (\(seqs)).\n"
+    }
+
+    /// Loads state for a query within `--as-of`, noting a torn tail on stderr.
+    static func load(_ inv: Invocation, each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, LogScan) {
+        let result = try inv.ledger.load(upTo: try inv.limit(), each: each)
+        if let torn = result.1.torn {
+            inv.note("Note: line \(torn.line) is a torn write (\(torn.bytes.count) bytes, never acknowledged); it is ignored, and the next recorded command moves it aside.")
+        }
+        return result
+    }
+
+    /// Renders a query's answer in the requested format.
+    static func render(_ inv: Invocation, table: Table, json: JSONValue) throws(UsageError) -> String {
+        let format = try inv.format()
+        return format == .json ? jsonText(json) : table.render(format)
+    }
+}
+
+extension String {
+    var trimmedSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " { s.removeFirst() }
+        while let l = s.last, l == " " { s.removeLast() }
+        return String(s)
+    }
+}

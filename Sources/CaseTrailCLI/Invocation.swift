@@ -1,0 +1,130 @@
+import CaseTrailCore
+import CaseTrailStore
+
+/// The options every command shares (PRODUCT.md "Command line").
+enum Globals {
+    static let defaultLog = "events/casetrail.jsonl"
+
+    static let options: [OptionSpec] = [
+        OptionSpec(name: "--log", valueName: "path",
+                   help: "The partnership's log (default: $CASETRAIL_LOG, else \(defaultLog))."),
+        OptionSpec(name: "--actor", valueName: "name",
+                   help: "Who is recording (default: $CASETRAIL_ACTOR, else your login name)."),
+        OptionSpec(name: "--today", valueName: "date",
+                   help: "Take this YYYY-MM-DD as today (default: $CASETRAIL_TODAY, else today in London)."),
+        OptionSpec(name: "--as-of", valueName: "when",
+                   help: "Answer from the events recorded up to a UTC time (2023-04-01T09:00Z), the end of a date, or seq:N."),
+        OptionSpec(name: "--format", valueName: "format", help: "Output format: table (default), json, csv or md."),
+        OptionSpec(name: "--version", valueName: nil, help: "Show the version."),
+    ]
+}
+
+/// One run of a command: its parsed arguments and the context, with typed accessors that turn
+/// malformed values into usage errors.
+struct Invocation {
+    let line: ParsedLine
+    let spec: CommandSpec
+    let context: Context
+    let notes: Notes
+
+    func value(_ name: String) -> String? { line.values[name]?.last }
+    func values(_ name: String) -> [String] { line.values[name] ?? [] }
+    func flag(_ name: String) -> Bool { line.flags.contains(name) }
+    func argument(_ index: Int) -> String? { index < line.positionals.count ? line.positionals[index] : nil }
+
+    /// A required option's value (the parser has already checked it is present).
+    func required(_ name: String) -> String { value(name) ?? "" }
+
+    func note(_ text: String) { notes.lines.append(text) }
+
+    func usage(_ message: String) -> UsageError { UsageError(message: message, command: spec.words) }
+
+    var log: EventLog { EventLog(path: value("--log") ?? context.environment["CASETRAIL_LOG"] ?? Globals.defaultLog) }
+    var ledger: Ledger { Ledger(log: log) }
+
+    var actor: String {
+        if let a = value("--actor") ?? context.environment["CASETRAIL_ACTOR"], !a.isEmpty { return a }
+        return context.loginName
+    }
+
+    var now: Timestamp { context.now() }
+
+    func today() throws(UsageError) -> LocalDate {
+        if let text = value("--today") { return try date(text, option: "--today") }
+        if let text = context.environment["CASETRAIL_TODAY"], !text.isEmpty {
+            guard let d = LocalDate(text) else {
+                throw usage("CASETRAIL_TODAY is '\(text)', not a date; use YYYY-MM-DD, e.g. 2023-03-31.")
+            }
+            return d
+        }
+        return LondonTime.date(at: now)
+    }
+
+    func format() throws(UsageError) -> OutputFormat {
+        guard let text = value("--format") else { return .table }
+        guard let f = OutputFormat(rawValue: text), spec.formats.contains(f) else {
+            throw usage("'\(text)' is not a format of '\(spec.path)'; use one of: \(spec.formats.map(\.rawValue).joined(separator: ", ")).")
+        }
+        return f
+    }
+
+    /// A date option's value, or nil when absent.
+    func date(option: String) throws(UsageError) -> LocalDate? {
+        guard let text = value(option) else { return nil }
+        return try date(text, option: option)
+    }
+
+    func date(_ text: String, option: String) throws(UsageError) -> LocalDate {
+        guard let d = LocalDate(text) else {
+            throw usage("'\(text)' is not a valid date for '\(option)'; use YYYY-MM-DD, e.g. 2023-03-31.")
+        }
+        return d
+    }
+
+    /// `--as-of`: how much of the log a query may see.
+    func limit() throws(UsageError) -> ReadLimit {
+        guard let text = value("--as-of") else { return .all }
+        guard let when = When(text) else {
+            throw usage("'\(text)' is not a time for '--as-of'; use 2023-04-01T09:00Z (UTC), a date such as 2023-03-31 (its end, in London), or seq:N.")
+        }
+        return when.limit
+    }
+}
+
+/// A moment in the log's history as a user writes it: a UTC timestamp, a date, or `seq:N`.
+enum When {
+    case seq(Int)
+    case instant(Timestamp)
+    case date(LocalDate)
+
+    init?(_ text: String) {
+        if text.hasPrefix("seq:") {
+            guard let n = Int(text.dropFirst(4)), n >= 0 else { return nil }
+            self = .seq(n)
+        } else if let d = LocalDate(text) {
+            self = .date(d)
+        } else if let t = Timestamp(text) {
+            self = .instant(t)
+        } else {
+            return nil
+        }
+    }
+
+    /// The log prefix up to and including this moment.
+    var limit: ReadLimit {
+        switch self {
+        case .seq(let n): return .seq(n)
+        case .instant(let t): return .recordedBy(t)
+        case .date(let d): return .recordedBy(LondonTime.endOfDay(d))
+        }
+    }
+
+    /// Whether a record comes at or after this moment (`--since`): a date means from its start.
+    func isAtOrBefore(_ r: LogRecord) -> Bool {
+        switch self {
+        case .seq(let n): return r.seq >= n
+        case .instant(let t): return r.recordedAt >= t
+        case .date(let d): return r.recordedAt > LondonTime.endOfDay(d.adding(days: -1))
+        }
+    }
+}
