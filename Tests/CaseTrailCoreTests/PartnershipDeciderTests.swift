@@ -1,0 +1,100 @@
+import Testing
+@testable import CaseTrailCore
+
+/// Given past events, when a command, then new events or a refusal.
+func given(_ events: [Event]) -> State { events.reduce(Partnership.initialState, Partnership.evolve) }
+
+func when(_ state: State, _ command: Command, by actor: String = "ann") throws(DomainError) -> [Event] {
+    try Partnership.decide(Request(actor: actor, today: LocalDate("2023-04-03")!, command: command), state)
+}
+
+func refusal(_ state: State, _ command: Command, by actor: String = "ann") -> String? {
+    do { _ = try when(state, command, by: actor); return nil } catch { return error.message }
+}
+
+let founded: [Event] = [
+    .partnershipInitialised(name: "Medway Safeguarding Children Partnership", code: "MSCP"),
+    .memberAdded(user: "ann", name: "Ann Admin", agency: "MSCP", roles: [.admin], partner: nil),
+]
+
+@Suite struct PartnershipDeciderTests {
+    @Test func initialisingMakesTheActorTheFirstAdmin() throws {
+        let events = try when(State(), .initialise(name: "Medway SCP", code: "MSCP"), by: "ann")
+        #expect(events == [.partnershipInitialised(name: "Medway SCP", code: "MSCP"),
+                           .memberAdded(user: "ann", name: "ann", agency: "MSCP", roles: [.admin], partner: nil)])
+    }
+
+    @Test func aLogHoldsOnePartnership() {
+        #expect(refusal(given(founded), .initialise(name: "Kent", code: "KSCB"))?.contains("already belongs to") == true)
+    }
+
+    @Test func aPartnershipCodeMustBeACode() {
+        #expect(refusal(State(), .initialise(name: "Medway", code: "MS CP"))?.contains("not valid") == true)
+    }
+
+    @Test func nothingCanBeRecordedBeforeInit() {
+        #expect(refusal(State(), .addAgency(code: "KP", name: "Kent Police", aliases: []))?.contains("casetrail init") == true)
+    }
+
+    @Test func anAdminAddsAnAgency() throws {
+        let events = try when(given(founded), .addAgency(code: "KP", name: "Kent Police", aliases: ["Kent Constabulary"]))
+        #expect(events == [.agencyAdded(code: "KP", name: "Kent Police", aliases: ["Kent Constabulary"])])
+    }
+
+    @Test func anUnknownActorMayNotWrite() {
+        let message = refusal(given(founded), .addAgency(code: "KP", name: "Kent Police", aliases: []), by: "mallory")
+        #expect(message == "'mallory' is not on MSCP's roster, so cannot record anything. Ask an admin to run 'casetrail member add mallory …', or pass --actor with your roster name.")
+    }
+
+    @Test func anAuditorOnlyReads() {
+        let state = given(founded + [.memberAdded(user: "ida", name: "Inspector", agency: "Ofsted", roles: [.auditor], partner: nil)])
+        let message = refusal(state, .addAgency(code: "KP", name: "Kent Police", aliases: []), by: "ida")
+        #expect(message == "'ida' (auditor) may not do this; it needs a member with role admin or business-unit.")
+    }
+
+    @Test func theBusinessUnitAddsAgenciesButNotMembers() throws {
+        let state = given(founded + [.memberAdded(user: "bu", name: "Business Manager", agency: "MSCP", roles: [.businessUnit], partner: nil)])
+        #expect(try when(state, .addAgency(code: "KP", name: "Kent Police", aliases: []), by: "bu").count == 1)
+        #expect(refusal(state, .addMember(user: "x", name: "X", agency: "KP", roles: [.auditor], partner: nil), by: "bu") != nil)
+    }
+
+    @Test func anAgencyCodeOrNameCannotBeTakenTwice() {
+        let state = given(founded + [.agencyAdded(code: "KM-ICB", name: "NHS Kent and Medway", aliases: ["NHS Medway"])])
+        #expect(refusal(state, .addAgency(code: "KM-ICB", name: "Other", aliases: []))?.contains("already exists") == true)
+        #expect(refusal(state, .addAgency(code: "MEDWAY-NHS", name: "nhs  medway", aliases: [])) == "The name 'nhs  medway' already belongs to agency KM-ICB.")
+    }
+
+    @Test func anAliasFindsItsAgencyIgnoringCaseAndSpacing() throws {
+        let state = given(founded + [.agencyAdded(code: "KM-ICB", name: "NHS Kent and Medway", aliases: []),
+                                     .agencyAliasAdded(code: "KM-ICB", alias: "NHS Medway")])
+        #expect(state.agency(named: "nhs   MEDWAY")?.code == "KM-ICB")
+        #expect(state.agency(named: "km-icb")?.code == "KM-ICB")
+        #expect(try when(state, .addAgencyAlias(agency: "KM-ICB", alias: "NHS Medway")) == [])
+        #expect(refusal(state, .addAgencyAlias(agency: "Nobody", alias: "X"))?.contains("No agency 'Nobody'") == true)
+    }
+
+    @Test func aPartnerMustSayWhichPartnerTheyAre() {
+        #expect(refusal(given(founded), .addMember(user: "pc", name: "DCI", agency: "KP", roles: [.partner], partner: nil))?
+            .contains("--partner la|police|health") == true)
+        #expect(refusal(given(founded), .addMember(user: "pc", name: "DCI", agency: "KP", roles: [.executive], partner: .police)) != nil)
+    }
+
+    @Test func theLastAdminCannotBeRetired() throws {
+        #expect(refusal(given(founded), .retireMember(user: "ann", reason: nil))?.contains("last admin") == true)
+        let two = given(founded + [.memberAdded(user: "bo", name: "Bo", agency: "MSCP", roles: [.admin], partner: nil)])
+        #expect(try when(two, .retireMember(user: "ann", reason: "left")) == [.memberRetired(user: "ann", reason: "left")])
+    }
+
+    @Test func aRetiredMemberCanNoLongerWrite() {
+        let state = given(founded + [.memberAdded(user: "bo", name: "Bo", agency: "MSCP", roles: [.admin], partner: nil),
+                                     .memberRetired(user: "bo", reason: nil)])
+        #expect(refusal(state, .addAgency(code: "KP", name: "Kent Police", aliases: []), by: "bo")?.contains("not on MSCP's roster") == true)
+    }
+
+    @Test func evolveAcceptsFactsItWouldNotHaveDecided() {
+        // A duplicate or dangling fact already in the log must still replay.
+        let state = given(founded + [.agencyAliasAdded(code: "NOPE", alias: "Ghost"), .memberRetired(user: "nobody", reason: nil),
+                                     .partnershipInitialised(name: "Other", code: "OTHER")])
+        #expect(state.partnership?.code == "MSCP")
+    }
+}

@@ -1,0 +1,223 @@
+import Foundation
+import Testing
+import CaseTrailCore
+@testable import CaseTrailStore
+
+let t0 = Timestamp("2023-04-03T09:00:00.000Z")!
+
+func event(_ n: Int, stream: String = "agency-A") -> NewEvent {
+    NewEvent(stream: stream, type: "agency_added", schema: 1, data: .object(["code": .string("A\(n)"), "name": .string("Agency \(n) \u{00e9}")]))
+}
+
+/// Appends events one command at a time, as the CLI does.
+@discardableResult
+func append(_ log: EventLog, _ events: [NewEvent], at time: Timestamp = t0) throws -> EventLog.Appended {
+    try log.append(actor: "ann", now: time, visit: { _ in nil }, decide: { _ in events })
+}
+
+func records(_ log: EventLog, upTo limit: ReadLimit = .all) throws -> (records: [LogRecord], scan: LogScan) {
+    var out: [LogRecord] = []
+    let scan = try log.read(upTo: limit) { out.append($0); return nil }
+    return (out, scan)
+}
+
+@Suite struct EventLogTests {
+    @Test func aNewLogHoldsItsFirstEventsChainedFromZeros() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("events/p.jsonl"))
+        try log.create(events: [event(1), event(2, stream: "agency-B")], actor: "ann", now: t0)
+        let (recs, scan) = try records(log)
+        #expect(recs.map(\.seq) == [1, 2])
+        #expect(recs.map(\.version) == [1, 1])
+        #expect(recs[0].prev == genesisHash)
+        #expect(recs[1].prev == recs[0].hash)
+        #expect(scan.problems.isEmpty)
+        #expect(scan.head?.hash == recs[1].hash)
+        let text = String(decoding: readBytes(log.path), as: UTF8.self)
+        #expect(text.hasPrefix(#"{"seq":1,"stream":"agency-A","version":1,"type":"agency_added","schema":1,"recorded_at":"2023-04-03T09:00:00.000Z","actor":"ann","data":{"code":"A1","name":"Agency 1 é"},"prev":"0000000000000000000000000000000000000000000000000000000000000000","hash":""#))
+        #expect(text.hasSuffix("\"}\n"))
+    }
+
+    @Test func theHashCoversThePreviousHashAndTheLineWithoutItsHashMember() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(events: [event(1)], actor: "ann", now: t0)
+        let line = String(decoding: readBytes(log.path).dropLast(), as: UTF8.self)
+        let cut = line.range(of: ",\"hash\":\"")!
+        let body = String(line[..<cut.lowerBound]) + "}"
+        let expected = SHA256.hex(Array((genesisHash + body).utf8))
+        #expect(line.hasSuffix("\"hash\":\"\(expected)\"}"))
+    }
+
+    @Test func aNewLogIsPrivateUnlessShared() throws {
+        let dir = try TemporaryDirectory()
+        let a = EventLog(path: dir.path("a.jsonl")), b = EventLog(path: dir.path("b.jsonl"))
+        try a.create(events: [event(1)], actor: "ann", now: t0)
+        try b.create(events: [event(1)], actor: "ann", now: t0, sharedGroup: true)
+        let modeA = try FileManager.default.attributesOfItem(atPath: a.path)[.posixPermissions] as? Int
+        let modeB = try FileManager.default.attributesOfItem(atPath: b.path)[.posixPermissions] as? Int
+        #expect(modeA == 0o600)
+        #expect(modeB == 0o660)
+    }
+
+    @Test func creatingOverAnExistingLogIsRefusedAndChangesNothing() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(events: [event(1)], actor: "ann", now: t0)
+        let before = readBytes(log.path)
+        #expect(throws: StoreError.exists(log.path)) { try log.create(events: [event(2)], actor: "ann", now: t0) }
+        #expect(readBytes(log.path) == before)
+    }
+
+    @Test func appendsContinueTheSequenceStreamVersionsAndChain() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(events: [event(1)], actor: "ann", now: t0)
+        try append(log, [event(2), event(3, stream: "agency-B")])
+        try append(log, [event(4)])
+        let (recs, scan) = try records(log)
+        #expect(recs.map(\.seq) == [1, 2, 3, 4])
+        #expect(recs.map(\.version) == [1, 2, 1, 3])
+        #expect(scan.problems.isEmpty)
+        #expect(zip(recs.dropFirst(), recs).allSatisfy { $0.prev == $1.hash })
+    }
+
+    @Test func recordedTimeNeverGoesBackwards() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(events: [event(1)], actor: "ann", now: t0)
+        try append(log, [event(2)], at: Timestamp("2020-01-01T00:00Z")!)   // a clock set wrong
+        #expect(try records(log).records.map(\.recordedAt) == [t0, t0])
+    }
+
+    @Test func aReadCanStopAtASeqOrATime() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(events: [event(1)], actor: "ann", now: t0)
+        try append(log, [event(2)], at: t0.adding(milliseconds: 60_000))
+        try append(log, [event(3)], at: t0.adding(milliseconds: 120_000))
+        #expect(try records(log, upTo: .seq(2)).records.map(\.seq) == [1, 2])
+        #expect(try records(log, upTo: .recordedBy(t0.adding(milliseconds: 60_000))).records.map(\.seq) == [1, 2])
+        #expect(try records(log, upTo: .recordedBy(t0.adding(milliseconds: -1))).records.isEmpty)
+    }
+
+    @Test func aRefusedDecisionAppendsNothing() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(events: [event(1)], actor: "ann", now: t0)
+        let before = readBytes(log.path)
+        #expect(throws: DomainError.self) {
+            try log.append(actor: "ann", now: t0, visit: { _ in nil }, decide: { _ in throw DomainError("no") })
+        }
+        try append(log, [])
+        #expect(readBytes(log.path) == before)
+    }
+
+    @Test func aStreamThatMovedOnIsAConflict() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(events: [event(1)], actor: "ann", now: t0)
+        let before = readBytes(log.path)
+        #expect(throws: StoreError.versionConflict(stream: "agency-A", expected: 0, found: 1)) {
+            try log.append(actor: "ann", now: t0, visit: { _ in nil }, decide: { _ in [event(2)] },
+                           expectedVersions: { _ in ["agency-A": 0] })
+        }
+        #expect(readBytes(log.path) == before)
+    }
+
+    @Test func everyFlippedByteIsFoundOnItsLine() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(events: [event(1)], actor: "ann", now: t0)
+        try append(log, [event(2)])
+        try append(log, [event(3)])
+        let good = readBytes(log.path)
+        let lineStarts = [0] + good.indices.filter { good[$0] == 0x0A }.map { $0 + 1 }.dropLast()
+        // Flip one bit of every byte of line 2 in turn, newline aside.
+        let start = lineStarts[1], end = lineStarts[2] - 1
+        for i in start..<end {
+            var bad = good
+            bad[i] ^= 0x01
+            try writeBytes(log.path, bad)
+            let scan = try log.read { _ in nil }
+            #expect(scan.problems.first?.line == 2, "byte \(i - start) of line 2: \(scan.problems)")
+            #expect(throws: StoreError.self) { try append(log, [event(9)]) }
+            #expect(readBytes(log.path) == bad)
+        }
+    }
+
+    @Test func aMissingLineIsASeqGap() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(events: [event(1), event(2), event(3)], actor: "ann", now: t0)
+        var lines = String(decoding: readBytes(log.path), as: UTF8.self).split(separator: "\n")
+        lines.remove(at: 1)
+        try writeBytes(log.path, Array((lines.joined(separator: "\n") + "\n").utf8))
+        let scan = try log.read { _ in nil }
+        #expect(scan.problems.map(\.line) == [2, 2, 2])
+        #expect(scan.problems[0].problem.contains("seq is 3 where 2 was expected"))
+    }
+
+    @Test func aLineThatIsNotJSONIsNamed() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(events: [event(1)], actor: "ann", now: t0)
+        try writeBytes(log.path, readBytes(log.path) + Array("hello\n".utf8))
+        let scan = try log.read { _ in nil }
+        #expect(scan.problems == [LineProblem(line: 2, problem: "the line is not valid JSON (unexpected character at byte 1)")])
+    }
+
+    @Test func aReplayProblemIsReportedOnItsLine() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(events: [event(1), event(2)], actor: "ann", now: t0)
+        let scan = try log.read { $0.seq == 2 ? "unknown event type" : nil }
+        #expect(scan.problems == [LineProblem(line: 2, problem: "unknown event type")])
+    }
+
+    @Test func aTornTailIsIgnoredByReadersAndQuarantinedByTheNextWrite() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(events: [event(1)], actor: "ann", now: t0)
+        let good = readBytes(log.path)
+        let torn = Array(#"{"seq":2,"stream":"agency-A","ver"#.utf8)
+        try writeBytes(log.path, good + torn)
+        let (recs, scan) = try records(log)
+        #expect(recs.count == 1)
+        #expect(scan.problems.isEmpty)
+        #expect(scan.torn == LogScan.TornTail(line: 2, offset: good.count, bytes: torn))
+        let result = try append(log, [event(2)])
+        #expect(result.quarantined == log.path + ".torn-2")
+        #expect(readBytes(log.path + ".torn-2") == torn)
+        let after = try records(log)
+        #expect(after.records.map(\.seq) == [1, 2])
+        #expect(after.scan.problems.isEmpty && after.scan.torn == nil)
+        #expect(Array(readBytes(log.path).prefix(good.count)) == good)
+    }
+
+    @Test func aWorldWritableLogIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(events: [event(1)], actor: "ann", now: t0)
+        chmod(log.path, 0o666)
+        #expect(throws: StoreError.worldWritable(log.path)) { try log.read { _ in nil } }
+        #expect(throws: StoreError.worldWritable(log.path)) { try append(log, [event(2)]) }
+    }
+
+    @Test func aMissingLogSaysHowToCreateOne() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("none.jsonl"))
+        #expect(throws: StoreError.missing(log.path)) { try log.read { _ in nil } }
+        #expect(StoreError.missing(log.path).description.contains("casetrail init"))
+    }
+
+    @Test func linesLongerThanAReadChunkAreReadWhole() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        let big = NewEvent(stream: "s", type: "note", schema: 1, data: .object(["text": .string(String(repeating: "x", count: EventLog.chunkSize + 10))]))
+        try log.create(events: [event(1), big, event(3)], actor: "ann", now: t0)
+        let (recs, scan) = try records(log)
+        #expect(recs.map(\.seq) == [1, 2, 3])
+        #expect(scan.problems.isEmpty)
+    }
+}

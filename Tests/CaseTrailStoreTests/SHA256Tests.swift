@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import CaseTrailStore
+
+@Suite struct SHA256Tests {
+    @Test(arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+        ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+         "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+    ])
+    func theNISTVectorsHash(_ message: String, _ digest: String) {
+        #expect(SHA256.hex(Array(message.utf8)) == digest)
+    }
+
+    @Test func aMillionAsHash() {
+        #expect(SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000))
+            == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test func feedingInPiecesGivesTheSameDigestAsOneCall() {
+        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        for split in [0, 1, 55, 56, 63, 64, 65, 127, 999] {
+            var s = SHA256()
+            s.update(bytes[0..<split])
+            s.update(bytes[split...])
+            #expect(hexString(s.finalize()) == SHA256.hex(bytes), "split at \(split)")
+        }
+    }
+
+    @Test func randomFilesHashAsSha256sumSays() throws {
+        let dir = try TemporaryDirectory()
+        var generator = SystemRandomNumberGenerator()
+        for size in [0, 1, 63, 64, 65, 1000, 4096, 100_003] {
+            let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let path = dir.path("random-\(size)")
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let out = try run("/usr/bin/env", ["sha256sum", path]).stdout
+            #expect(String(out.prefix(64)) == SHA256.hex(bytes), "\(size) bytes")
+        }
+    }
+}
