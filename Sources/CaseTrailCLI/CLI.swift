@@ -19,6 +19,12 @@ public struct Outcome: Equatable, Sendable {
     public var stdout: String
     public var stderr: String
     public var status: Int32
+
+    public init(stdout: String, stderr: String, status: Int32) {
+        self.stdout = stdout
+        self.stderr = stderr
+        self.status = status
+    }
 }
 
 /// Exit statuses (PRODUCT.md "Command line").
@@ -66,6 +72,7 @@ public enum CLI {
             let notes = Notes()
             let invocation = Invocation(line: parsed, spec: spec, context: context, notes: notes)
             do {
+                try invocation.checkGlobals()
                 let out = try spec.run(invocation)
                 return Outcome(stdout: out, stderr: notes.text, status: ExitStatus.success)
             } catch let e as UsageError {

@@ -32,6 +32,13 @@ struct Invocation {
     func flag(_ name: String) -> Bool { line.flags.contains(name) }
     func argument(_ index: Int) -> String? { index < line.positionals.count ? line.positionals[index] : nil }
 
+    /// Turns malformed global values into usage errors before anything is read or written.
+    func checkGlobals() throws(UsageError) {
+        _ = try today()
+        _ = try format()
+        _ = try limit()
+    }
+
     /// A required option's value (the parser has already checked it is present).
     func required(_ name: String) -> String { value(name) ?? "" }
 

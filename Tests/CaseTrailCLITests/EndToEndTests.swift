@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+import CaseTrailCLI
+import CaseTrailCore
+
+/// The built binary, run as a user would: real processes, real files, real exit codes.
+@Suite struct EndToEndTests {
+    @Test func theBinaryInitsRecordsAndVerifies() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("events/casetrail.jsonl")
+        let env = ["CASETRAIL_LOG": log, "CASETRAIL_ACTOR": "ann"]
+        #expect(try exec(["init", "--partnership", "Medway", "--code", "MSCP"], env: env).status == 0)
+        #expect(try exec(["agency", "add", "KP", "--name", "Kent Police"], env: env).stdout == "Recorded agency_added (seq 3).\n")
+        let verify = try exec(["verify", "--format", "json"], env: env)
+        #expect(verify.status == 0)
+        let report = try JSONValue.parse(verify.stdout)
+        #expect(report["ok"] == true && report["events"] == 3 && report["problems"] == [])
+        #expect(try exec(["--version"]).stdout == "\(CLI.version)\n")
+        #expect(try exec(["nonsense"]).status == 64)
+    }
+
+    @Test func aFlippedByteStopsWritesAndQueriesAndIsNamedByLine() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("p.jsonl")
+        let env = ["CASETRAIL_LOG": log, "CASETRAIL_ACTOR": "ann"]
+        _ = try exec(["init", "--partnership", "Medway", "--code", "MSCP"], env: env)
+        _ = try exec(["agency", "add", "KP", "--name", "Kent Police"], env: env)
+        _ = try exec(["agency", "add", "KCC", "--name", "Kent County Council"], env: env)
+        var bytes = readBytes(log)
+        let name = Array("Kent Police".utf8)
+        let offset = (0...(bytes.count - name.count)).first { Array(bytes[$0..<($0 + name.count)]) == name }!
+        bytes[offset] = UInt8(ascii: "B")   // "Bent Police"
+        try writeBytes(log, bytes)
+
+        let verify = try exec(["verify"], env: env)
+        #expect(verify.status == 3)
+        #expect(verify.stdout.contains("line 3: hash mismatch: the line was changed after it was written\n"))
+
+        let query = try exec(["agencies"], env: env)
+        #expect(query.status == 3)
+        #expect(query.stdout == "")
+        #expect(query.stderr.hasPrefix("Error: The log \(log) failed its integrity check at line 3: hash mismatch"))
+
+        let write = try exec(["agency", "add", "X", "--name", "X"], env: env)
+        #expect(write.status == 3)
+        #expect(readBytes(log) == bytes)
+    }
+
+    @Test func aTornTailIsQuarantinedByTheNextCommandAndReported() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("p.jsonl")
+        let env = ["CASETRAIL_LOG": log, "CASETRAIL_ACTOR": "ann"]
+        _ = try exec(["init", "--partnership", "Medway", "--code", "MSCP"], env: env)
+        let good = readBytes(log)
+        try writeBytes(log, good + Array(#"{"seq":3,"str"#.utf8))
+        let verify = try exec(["verify"], env: env)
+        #expect(verify.status == 0)
+        #expect(verify.stdout.contains("Note:    line 3 is a torn write (13 bytes, never acknowledged)"))
+        #expect(try exec(["agencies"], env: env).stderr.contains("line 3 is a torn write"))
+        let write = try exec(["agency", "add", "KP", "--name", "Kent Police"], env: env)
+        #expect(write.status == 0)
+        #expect(write.stderr == "Note: the log ended in a torn, never-acknowledged write; its bytes were moved to \(log).torn-3.\n")
+        #expect(readBytes(log + ".torn-3") == Array(#"{"seq":3,"str"#.utf8))
+        #expect(try exec(["verify"], env: env).stdout.hasSuffix("OK: the hash chain is intact and every event replays.\n"))
+    }
+
+    @Test func fourProcessesAppendingAtOnceLoseNothing() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("p.jsonl")
+        let env = ["CASETRAIL_LOG": log, "CASETRAIL_ACTOR": "ann"]
+        _ = try exec(["init", "--partnership", "Medway", "--code", "MSCP"], env: env)
+        let before = try lineCount(log)
+        let writers = (1...4).map { w -> Process in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", "for i in $(seq 1 15); do \"$0\" agency add W\(w)-$i --name \"Writer \(w) agency $i\" || exit 1; done", binary]
+            p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+            p.standardOutput = FileHandle.nullDevice
+            return p
+        }
+        for p in writers { try p.run() }
+        for p in writers { p.waitUntilExit() }
+        #expect(writers.allSatisfy { $0.terminationStatus == 0 })
+        #expect(try lineCount(log) == before + 60)
+        let verify = try JSONValue.parse(try exec(["verify", "--format", "json"], env: env).stdout)
+        #expect(verify["ok"] == true)
+        #expect(verify["events"] == .int(before + 60))
+        let seqs = String(decoding: readBytes(log), as: UTF8.self).split(separator: "\n").map { try! JSONValue.parse(String($0))["seq"]!.intValue! }
+        #expect(seqs == Array(1...(before + 60)))
+    }
+
+    @Test func processesKilledMidAppendNeverLoseAnAcknowledgedEvent() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("p.jsonl")
+        let env = ["CASETRAIL_LOG": log, "CASETRAIL_ACTOR": "ann"]
+        _ = try exec(["init", "--partnership", "Medway", "--code", "MSCP"], env: env)
+        // Kill at random moments across the span an uncontested append takes, so some finish and some do not.
+        let start = Date()
+        _ = try exec(["agency", "add", "TIMED", "--name", "Timed"], env: env)
+        let span = UInt32(max(2_000, Date().timeIntervalSince(start) * 1_500_000))
+        var acknowledged: [String] = []
+        var killed = 0
+        var generator = SystemRandomNumberGenerator()
+        for i in 1...40 {
+            let code = "K\(i)"
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: binary)
+            p.arguments = ["agency", "add", code, "--name", "Killed \(i)"]
+            p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(UInt32.random(in: 0...span, using: &generator))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            if p.terminationReason == .exit && p.terminationStatus == 0 { acknowledged.append(code) } else { killed += 1 }
+            // Every few rounds, a torn write as a power cut would leave one.
+            if i % 10 == 0 { try writeBytes(log, readBytes(log) + Array(#"{"seq":99,"stream":"ag"#.utf8)) }
+        }
+        let listed = try JSONValue.parse(try exec(["agencies", "--format", "json"], env: env).stdout)["agencies"]!.arrayValue!
+        let codes = Set(listed.map { $0["code"]!.stringValue! })
+        #expect(Set(acknowledged).isSubset(of: codes), "lost: \(Set(acknowledged).subtracting(codes))")
+        _ = try exec(["agency", "add", "FINAL", "--name", "Final"], env: env)   // moves any torn tail aside
+        let verify = try exec(["verify"], env: env)
+        #expect(verify.status == 0, "\(verify.stdout)")
+        #expect(!verify.stdout.contains("torn"))
+        #expect(killed + acknowledged.count == 40)
+        #expect(killed > 0 && !acknowledged.isEmpty, "the kills should land both before and after acknowledgement")
+    }
+}
+
+func lineCount(_ path: String) throws -> Int { readBytes(path).filter { $0 == 0x0A }.count }

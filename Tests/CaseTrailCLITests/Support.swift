@@ -1,0 +1,69 @@
+import Foundation
+
+/// A fresh folder for one test, removed when the value goes away.
+final class TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("casetrail-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+}
+
+/// Runs a program to completion and returns its output and status.
+func runProgram(_ executable: String, _ args: [String]) throws -> (stdout: String, status: Int32) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = args
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (String(decoding: data, as: UTF8.self), p.terminationStatus)
+}
+
+func readBytes(_ path: String) -> [UInt8] { [UInt8](FileManager.default.contents(atPath: path) ?? Data()) }
+
+func writeBytes(_ path: String, _ bytes: [UInt8]) throws { try Data(bytes).write(to: URL(fileURLWithPath: path)) }
+
+import CaseTrailCLI
+import CaseTrailCore
+
+let t0 = Timestamp("2023-04-03T09:00:00.000Z")!
+
+/// Runs the CLI in-process with a fixed clock, login name and environment.
+func cli(_ args: [String], env: [String: String] = [:], now: Timestamp = t0) -> Outcome {
+    CLI.run(args, context: Context(environment: env, now: { now }, loginName: "ann"))
+}
+
+/// The built `casetrail` binary beside the test bundle (or $CASETRAIL_BIN).
+let binary: String = {
+    if let b = ProcessInfo.processInfo.environment["CASETRAIL_BIN"] { return b }
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("casetrail").path
+    if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    return root.appendingPathComponent(".build/debug/casetrail").path
+}()
+
+/// Runs the real binary and returns stdout, stderr and the exit status.
+func exec(_ args: [String], env: [String: String] = [:]) throws -> Outcome {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: binary)
+    p.arguments = args
+    var environment = ProcessInfo.processInfo.environment
+    for k in ["CASETRAIL_LOG", "CASETRAIL_ACTOR", "CASETRAIL_TODAY"] { environment[k] = nil }
+    p.environment = environment.merging(env) { $1 }
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return Outcome(stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self), status: p.terminationStatus)
+}
