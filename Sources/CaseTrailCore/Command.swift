@@ -1,10 +1,43 @@
 /// What a user asks the partnership's log to record.
 public enum Command: Equatable, Sendable {
+    // Setup and roster
     case initialise(name: String, code: String)
     case addMember(user: String, name: String, agency: String, roles: [Role], partner: Partner?)
     case retireMember(user: String, reason: String?)
     case addAgency(code: String, name: String, aliases: [String])
     case addAgencyAlias(agency: String, alias: String)
+    case addHoliday(on: LocalDate, name: String)
+    case setPolicy(name: String, value: String)
+
+    // Reviews
+    case recordIncident(ref: String, child: String, aware: LocalDate, incident: LocalDate?, notified: LocalDate?, summary: String?)
+    case openReview(ref: String, kind: ReviewKind, title: String, from: String?, on: LocalDate?)
+    case completeRapidReview(ref: String, on: LocalDate, recommendation: Recommendation, rationale: String)
+    case recordPanelResponse(ref: String, on: LocalDate, agrees: Bool, note: String?)
+    case screenReview(ref: String, on: LocalDate, recommendation: Recommendation, note: String?)
+    case decideReview(ref: String, on: LocalDate, outcome: DecisionOutcome, by: String, rationale: String,
+                      creates: String?, createsTitle: String?, reconvene: LocalDate?)
+    case recordMilestone(ref: String, what: Milestone, on: LocalDate, note: String?, url: String?)
+    case withholdPublication(ref: String, on: LocalDate, reason: String)
+    case gradeReview(ref: String, on: LocalDate, by: String, grade: String)
+    case delayReview(ref: String, reason: String, expected: LocalDate?)
+    case closeReview(ref: String, on: LocalDate)
+    /// `refusal` is the reason when the sign-off is refused; `partner` says for whom when someone records it on their behalf.
+    case signOffReview(ref: String, what: ReviewSignOffSubject, on: LocalDate, partner: Partner?, refusal: String?)
+
+    // Recommendations and actions
+    case addRecommendation(ref: String, rec: String, text: String, on: LocalDate?)
+    case addAction(recommendation: String, code: String, text: String, owner: String, lead: String, due: LocalDate,
+                   dueText: String?, success: String?, on: LocalDate?)
+    case updateAction(action: String, note: String, rag: RAG?, evidence: String?)
+    case reviseDue(action: String, due: LocalDate, reason: String)
+    case markImplemented(action: String, on: LocalDate, evidence: String)
+    case recordImpact(action: String, on: LocalDate, evidence: String, rating: String?)
+    case signOffAction(action: String, stage: SignOffStage, refusal: String?)
+    case transferAction(action: String, to: String, reason: String)
+    case withdrawAction(action: String, reason: String)
+    case reopenAction(action: String, reason: String)
+    case correctAction(action: String, field: String, value: String, reason: String)
 }
 
 /// A command with who asked and what day it is there: the only outside facts a decider sees.

@@ -10,7 +10,7 @@ public protocol Decider {
     static func evolve(_ state: State, _ event: Event) -> State
 }
 
-/// The partnership's decider: the roster, agencies and (in later work) reviews and actions.
+/// The partnership's decider: roster, agencies, calendar, reviews, recommendations and actions.
 public enum Partnership: Decider {
     /// A command arrives with its actor and "today" (a `Request`), never read from the clock.
     public typealias Command = Request
@@ -28,10 +28,37 @@ public enum Partnership: Decider {
             throw DomainError("This log has no partnership yet. Create it with 'casetrail init --partnership NAME --code CODE'.")
         }
         try Authority.check(command, by: request.actor, in: state, partnership: partnership)
+        let today = request.today
 
         switch command {
         case .initialise:
             return []
+        case .addMember, .retireMember, .addAgency, .addAgencyAlias, .addHoliday, .setPolicy:
+            return try decideSetup(command, state)
+        case .recordIncident, .openReview, .completeRapidReview, .recordPanelResponse, .screenReview, .decideReview,
+             .recordMilestone, .withholdPublication, .gradeReview, .delayReview, .closeReview, .signOffReview:
+            return try decideReview(command, state, actor: request.actor, today: today)
+        case .addRecommendation, .addAction, .updateAction, .reviseDue, .markImplemented, .recordImpact, .signOffAction,
+             .transferAction, .withdrawAction, .reopenAction, .correctAction:
+            return try decideAction(command, state, today: today)
+        }
+    }
+
+    static func initialise(name: String, code: String, actor: String, _ state: State) throws(DomainError) -> [Event] {
+        if let p = state.partnership {
+            throw DomainError("This log already belongs to \(p.name) (\(p.code)); a log holds one partnership.")
+        }
+        try Validate.text(name, what: "partnership name")
+        try Validate.code(code, what: "partnership code")
+        try Validate.identifier(actor, what: "actor")
+        return [
+            .partnershipInitialised(name: name, code: code),
+            .memberAdded(user: actor, name: actor, agency: code, roles: [.admin], partner: nil),
+        ]
+    }
+
+    static func decideSetup(_ command: CaseTrailCore.Command, _ state: State) throws(DomainError) -> [Event] {
+        switch command {
         case let .addMember(user, name, agency, roles, partner):
             try Validate.identifier(user, what: "user name")
             try Validate.text(name, what: "name")
@@ -46,7 +73,11 @@ public enum Partnership: Decider {
             if partner != nil && !roles.contains(.partner) {
                 throw DomainError("--partner is only for members with role 'partner'; add 'partner' to --role.")
             }
-            return [.memberAdded(user: user, name: name, agency: agency, roles: roles, partner: partner)]
+            if roles.contains(.agencyLead) && state.agency(named: agency) == nil {
+                throw DomainError("An agency lead's --agency must be a known agency, and '\(agency)' is not. Add it first with 'casetrail agency add'.")
+            }
+            let agencyCode = state.agency(named: agency)?.code ?? agency
+            return [.memberAdded(user: user, name: name, agency: agencyCode, roles: roles, partner: partner)]
         case let .retireMember(user, reason):
             guard state.activeMember(user) != nil else {
                 throw DomainError("'\(user)' is not an active member. See 'casetrail members'.")
@@ -78,45 +109,25 @@ public enum Partnership: Decider {
                 throw DomainError("The name '\(alias)' already belongs to agency \(owner).")
             }
             return [.agencyAliasAdded(code: a.code, alias: alias)]
-        }
-    }
-
-    static func initialise(name: String, code: String, actor: String, _ state: State) throws(DomainError) -> [Event] {
-        if let p = state.partnership {
-            throw DomainError("This log already belongs to \(p.name) (\(p.code)); a log holds one partnership.")
-        }
-        try Validate.text(name, what: "partnership name")
-        try Validate.code(code, what: "partnership code")
-        try Validate.identifier(actor, what: "actor")
-        return [
-            .partnershipInitialised(name: name, code: code),
-            .memberAdded(user: actor, name: actor, agency: code, roles: [.admin], partner: nil),
-        ]
-    }
-
-    public static func evolve(_ state: State, _ event: Event) -> State {
-        var s = state
-        apply(event, to: &s)
-        return s
-    }
-
-    /// In-place form of `evolve`, used by replay so the state is not copied per event.
-    public static func apply(_ event: Event, to s: inout State) {
-        switch event {
-        case let .partnershipInitialised(name, code):
-            if s.partnership == nil { s.partnership = PartnershipInfo(name: name, code: code) }
-        case let .memberAdded(user, name, agency, roles, partner):
-            s.members[user] = Member(user: user, name: name, agency: agency, roles: roles, partner: partner)
-        case let .memberRetired(user, _):
-            s.members[user]?.retired = true
-        case let .agencyAdded(code, name, aliases):
-            s.agencies[code] = Agency(code: code, name: name, aliases: aliases)
-            for n in [code, name] + aliases where s.agencyNames[State.normalisedName(n)] == nil {
-                s.agencyNames[State.normalisedName(n)] = code
+        case let .addHoliday(on, name):
+            try Validate.text(name, what: "holiday name")
+            if let existing = state.calendar.holiday(on: on) {
+                if existing == name { return [] }
+                throw DomainError("\(on.readable) is already a bank holiday (\(existing)).")
             }
-        case let .agencyAliasAdded(code, alias):
-            s.agencies[code]?.aliases.append(alias)
-            if s.agencyNames[State.normalisedName(alias)] == nil { s.agencyNames[State.normalisedName(alias)] = code }
+            if on.isWeekend { throw DomainError("\(on.readable) is a weekend day; bank holidays fall on weekdays.") }
+            return [.bankHolidayAdded(on: on, name: name)]
+        case let .setPolicy(name, value):
+            guard let policy = PolicyName(rawValue: name) else {
+                throw DomainError("There is no policy '\(name)'. Policies: \(PolicyName.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            guard policy.allowed.contains(value) else {
+                throw DomainError("Policy \(name) takes \(policy.allowed.joined(separator: " or ")), not '\(value)'.")
+            }
+            if state.policy(policy) == value && state.policy[name] != nil { return [] }
+            return [.policySet(name: name, value: value)]
+        default:
+            return []
         }
     }
 }

@@ -25,17 +25,44 @@ extension Event {
         case .memberRetired: return "member_retired"
         case .agencyAdded: return "agency_added"
         case .agencyAliasAdded: return "agency_alias_added"
+        case .bankHolidayAdded: return "bank_holiday_added"
+        case .policySet: return "policy_set"
+        case .seriousIncidentRecorded: return "serious_incident_recorded"
+        case .reviewOpened: return "review_opened"
+        case .milestoneRecorded: return "review_milestone_recorded"
+        case .rapidReviewCompleted: return "rapid_review_completed"
+        case .panelResponded: return "panel_response_recorded"
+        case .reviewScreened: return "review_screened"
+        case .reviewDecided: return "review_decided"
+        case .publicationWithheld: return "publication_withheld"
+        case .reviewGraded: return "review_graded"
+        case .reviewDelayed: return "review_delayed"
+        case .reviewClosed: return "review_closed"
+        case .reviewSignedOff: return "review_signed_off"
+        case .recommendationAdded: return "recommendation_added"
+        case .actionAdded: return "action_added"
+        case .actionUpdated: return "action_updated"
+        case .actionDueRevised: return "action_due_revised"
+        case .actionImplemented: return "action_implemented"
+        case .actionImpactRecorded: return "action_impact_recorded"
+        case .actionSignedOff: return "action_signed_off"
+        case .actionSignOffRefused: return "action_sign_off_refused"
+        case .actionTransferred: return "action_transferred"
+        case .actionWithdrawn: return "action_withdrawn"
+        case .actionReopened: return "action_reopened"
+        case .actionCorrected: return "action_corrected"
         }
     }
 
     /// The payload schema each type is written with now.
-    public static let currentSchema: [String: Int] = [
-        "partnership_initialised": 1,
-        "member_added": 1,
-        "member_retired": 1,
-        "agency_added": 1,
-        "agency_alias_added": 1,
-    ]
+    public static let currentSchema: [String: Int] = Dictionary(uniqueKeysWithValues: [
+        "partnership_initialised", "member_added", "member_retired", "agency_added", "agency_alias_added",
+        "bank_holiday_added", "policy_set", "serious_incident_recorded", "review_opened", "review_milestone_recorded",
+        "rapid_review_completed", "panel_response_recorded", "review_screened", "review_decided", "publication_withheld",
+        "review_graded", "review_delayed", "review_closed", "review_signed_off", "recommendation_added", "action_added",
+        "action_updated", "action_due_revised", "action_implemented", "action_impact_recorded", "action_signed_off",
+        "action_sign_off_refused", "action_transferred", "action_withdrawn", "action_reopened", "action_corrected",
+    ].map { ($0, 1) })
 
     /// Upcasters turn a payload of (type, schema) into the next schema's form, so old lines are
     /// read as today's events and never rewritten. Empty until a schema changes.
@@ -43,21 +70,81 @@ extension Event {
 
     public var schema: Int { Event.currentSchema[typeName] ?? 1 }
 
-    /// The `data` member written for this event, fields in a fixed order.
+    /// The `data` member written for this event, fields in a fixed order; absent optionals are left out.
     public var data: JSONValue {
         switch self {
         case let .partnershipInitialised(name, code):
             return .object(["name": .string(name), "code": .string(code)])
         case let .memberAdded(user, name, agency, roles, partner):
             return .object(["user": .string(user), "name": .string(name), "agency": .string(agency),
-                            "roles": .array(roles.map { .string($0.rawValue) }),
-                            "partner": partner.map { .string($0.rawValue) }])
+                            "roles": .array(roles.map { .string($0.rawValue) }), "partner": .raw(partner)])
         case let .memberRetired(user, reason):
-            return .object(["user": .string(user), "reason": reason.map { .string($0) }])
+            return .object(["user": .string(user), "reason": .text(reason)])
         case let .agencyAdded(code, name, aliases):
             return .object(["code": .string(code), "name": .string(name), "aliases": .array(aliases.map { .string($0) })])
         case let .agencyAliasAdded(code, alias):
             return .object(["code": .string(code), "alias": .string(alias)])
+        case let .bankHolidayAdded(on, name):
+            return .object(["on": .date(on), "name": .string(name)])
+        case let .policySet(name, value):
+            return .object(["name": .string(name), "value": .string(value)])
+        case let .seriousIncidentRecorded(ref, child, aware, incident, summary):
+            return .object(["ref": .string(ref), "child": .string(child), "aware": .date(aware),
+                            "incident": .date(incident), "summary": .text(summary)])
+        case let .reviewOpened(ref, kind, title, on, from, initiatedOn):
+            return .object(["ref": .string(ref), "kind": .string(kind.rawValue), "title": .string(title), "on": .date(on),
+                            "from": .text(from), "initiated_on": .date(initiatedOn)])
+        case let .milestoneRecorded(ref, what, on, note, url):
+            return .object(["ref": .string(ref), "what": .string(what.rawValue), "on": .date(on), "note": .text(note), "url": .text(url)])
+        case let .rapidReviewCompleted(ref, on, recommendation, rationale):
+            return .object(["ref": .string(ref), "on": .date(on), "recommendation": .string(recommendation.rawValue),
+                            "rationale": .string(rationale)])
+        case let .panelResponded(ref, on, agrees, note):
+            return .object(["ref": .string(ref), "on": .date(on), "agrees": .bool(agrees), "note": .text(note)])
+        case let .reviewScreened(ref, on, recommendation, note):
+            return .object(["ref": .string(ref), "on": .date(on), "recommendation": .string(recommendation.rawValue), "note": .text(note)])
+        case let .reviewDecided(ref, on, outcome, by, rationale, creates, reconvene):
+            return .object(["ref": .string(ref), "on": .date(on), "outcome": .string(outcome.rawValue), "by": .string(by),
+                            "rationale": .string(rationale), "creates": .text(creates), "reconvene": .date(reconvene)])
+        case let .publicationWithheld(ref, on, reason):
+            return .object(["ref": .string(ref), "on": .date(on), "reason": .string(reason)])
+        case let .reviewGraded(ref, on, by, grade):
+            return .object(["ref": .string(ref), "on": .date(on), "by": .string(by), "grade": .string(grade)])
+        case let .reviewDelayed(ref, on, reason, expected):
+            return .object(["ref": .string(ref), "on": .date(on), "reason": .string(reason), "expected": .date(expected)])
+        case let .reviewClosed(ref, on):
+            return .object(["ref": .string(ref), "on": .date(on)])
+        case let .reviewSignedOff(ref, what, on, partner, refused, reason):
+            return .object(["ref": .string(ref), "what": .string(what.rawValue), "on": .date(on), "partner": .raw(partner),
+                            "refused": .bool(refused), "reason": .text(reason)])
+        case let .recommendationAdded(ref, rec, text, on):
+            return .object(["ref": .string(ref), "rec": .string(rec), "text": .string(text), "on": .date(on)])
+        case let .actionAdded(action, text, owner, lead, due, dueText, success, on):
+            return .object(["action": .string(action), "text": .string(text), "owner": .string(owner), "lead": .string(lead),
+                            "due": .date(due), "due_text": .text(dueText), "success": .text(success), "on": .date(on)])
+        case let .actionUpdated(action, on, note, rag, evidence):
+            return .object(["action": .string(action), "on": .date(on), "note": .string(note), "rag": .raw(rag),
+                            "evidence": .text(evidence)])
+        case let .actionDueRevised(action, on, from, due, reason):
+            return .object(["action": .string(action), "on": .date(on), "from": .date(from), "due": .date(due),
+                            "reason": .string(reason)])
+        case let .actionImplemented(action, on, evidence):
+            return .object(["action": .string(action), "on": .date(on), "evidence": .string(evidence)])
+        case let .actionImpactRecorded(action, on, evidence, rating):
+            return .object(["action": .string(action), "on": .date(on), "evidence": .string(evidence), "rating": .text(rating)])
+        case let .actionSignedOff(action, on, stage, complete):
+            return .object(["action": .string(action), "on": .date(on), "stage": .string(stage.rawValue), "complete": .bool(complete)])
+        case let .actionSignOffRefused(action, on, stage, reason):
+            return .object(["action": .string(action), "on": .date(on), "stage": .string(stage.rawValue), "reason": .string(reason)])
+        case let .actionTransferred(action, on, to, reason):
+            return .object(["action": .string(action), "on": .date(on), "to": .string(to), "reason": .string(reason)])
+        case let .actionWithdrawn(action, on, reason):
+            return .object(["action": .string(action), "on": .date(on), "reason": .string(reason)])
+        case let .actionReopened(action, on, reason):
+            return .object(["action": .string(action), "on": .date(on), "reason": .string(reason)])
+        case let .actionCorrected(action, on, field, value, reason):
+            return .object(["action": .string(action), "on": .date(on), "field": .string(field), "value": .string(value),
+                            "reason": .string(reason)])
         }
     }
 
@@ -77,18 +164,99 @@ extension Event {
             return .partnershipInitialised(name: try f.string("name"), code: try f.string("code"))
         case "member_added":
             return .memberAdded(user: try f.string("user"), name: try f.string("name"), agency: try f.string("agency"),
-                                roles: try f.strings("roles").compactMap(Role.init(rawValue:)),
-                                partner: try f.optionalString("partner").flatMap(Partner.init(rawValue:)))
+                                roles: try f.strings("roles").compactMap(Role.init(rawValue:)), partner: try f.optionalRaw("partner"))
         case "member_retired":
             return .memberRetired(user: try f.string("user"), reason: try f.optionalString("reason"))
         case "agency_added":
             return .agencyAdded(code: try f.string("code"), name: try f.string("name"), aliases: try f.strings("aliases"))
         case "agency_alias_added":
             return .agencyAliasAdded(code: try f.string("code"), alias: try f.string("alias"))
+        case "bank_holiday_added":
+            return .bankHolidayAdded(on: try f.date("on"), name: try f.string("name"))
+        case "policy_set":
+            return .policySet(name: try f.string("name"), value: try f.string("value"))
+        case "serious_incident_recorded":
+            return .seriousIncidentRecorded(ref: try f.string("ref"), child: try f.string("child"), aware: try f.date("aware"),
+                                            incident: try f.optionalDate("incident"), summary: try f.optionalString("summary"))
+        case "review_opened":
+            return .reviewOpened(ref: try f.string("ref"), kind: try f.raw("kind"), title: try f.string("title"), on: try f.date("on"),
+                                 from: try f.optionalString("from"), initiatedOn: try f.optionalDate("initiated_on"))
+        case "review_milestone_recorded":
+            return .milestoneRecorded(ref: try f.string("ref"), what: try f.raw("what"), on: try f.date("on"),
+                                      note: try f.optionalString("note"), url: try f.optionalString("url"))
+        case "rapid_review_completed":
+            return .rapidReviewCompleted(ref: try f.string("ref"), on: try f.date("on"), recommendation: try f.raw("recommendation"),
+                                         rationale: try f.string("rationale"))
+        case "panel_response_recorded":
+            return .panelResponded(ref: try f.string("ref"), on: try f.date("on"), agrees: try f.bool("agrees"),
+                                   note: try f.optionalString("note"))
+        case "review_screened":
+            return .reviewScreened(ref: try f.string("ref"), on: try f.date("on"), recommendation: try f.raw("recommendation"),
+                                   note: try f.optionalString("note"))
+        case "review_decided":
+            return .reviewDecided(ref: try f.string("ref"), on: try f.date("on"), outcome: try f.raw("outcome"), by: try f.string("by"),
+                                  rationale: try f.string("rationale"), creates: try f.optionalString("creates"),
+                                  reconvene: try f.optionalDate("reconvene"))
+        case "publication_withheld":
+            return .publicationWithheld(ref: try f.string("ref"), on: try f.date("on"), reason: try f.string("reason"))
+        case "review_graded":
+            return .reviewGraded(ref: try f.string("ref"), on: try f.date("on"), by: try f.string("by"), grade: try f.string("grade"))
+        case "review_delayed":
+            return .reviewDelayed(ref: try f.string("ref"), on: try f.date("on"), reason: try f.string("reason"),
+                                  expected: try f.optionalDate("expected"))
+        case "review_closed":
+            return .reviewClosed(ref: try f.string("ref"), on: try f.date("on"))
+        case "review_signed_off":
+            return .reviewSignedOff(ref: try f.string("ref"), what: try f.raw("what"), on: try f.date("on"),
+                                    partner: try f.optionalRaw("partner"), refused: try f.bool("refused"),
+                                    reason: try f.optionalString("reason"))
+        case "recommendation_added":
+            return .recommendationAdded(ref: try f.string("ref"), rec: try f.string("rec"), text: try f.string("text"), on: try f.date("on"))
+        case "action_added":
+            return .actionAdded(action: try f.string("action"), text: try f.string("text"), owner: try f.string("owner"),
+                                lead: try f.string("lead"), due: try f.date("due"), dueText: try f.optionalString("due_text"),
+                                success: try f.optionalString("success"), on: try f.date("on"))
+        case "action_updated":
+            return .actionUpdated(action: try f.string("action"), on: try f.date("on"), note: try f.string("note"),
+                                  rag: try f.optionalRaw("rag"), evidence: try f.optionalString("evidence"))
+        case "action_due_revised":
+            return .actionDueRevised(action: try f.string("action"), on: try f.date("on"), from: try f.date("from"),
+                                     due: try f.date("due"), reason: try f.string("reason"))
+        case "action_implemented":
+            return .actionImplemented(action: try f.string("action"), on: try f.date("on"), evidence: try f.string("evidence"))
+        case "action_impact_recorded":
+            return .actionImpactRecorded(action: try f.string("action"), on: try f.date("on"), evidence: try f.string("evidence"),
+                                         rating: try f.optionalString("rating"))
+        case "action_signed_off":
+            return .actionSignedOff(action: try f.string("action"), on: try f.date("on"), stage: try f.raw("stage"),
+                                    complete: try f.bool("complete"))
+        case "action_sign_off_refused":
+            return .actionSignOffRefused(action: try f.string("action"), on: try f.date("on"), stage: try f.raw("stage"),
+                                         reason: try f.string("reason"))
+        case "action_transferred":
+            return .actionTransferred(action: try f.string("action"), on: try f.date("on"), to: try f.string("to"),
+                                      reason: try f.string("reason"))
+        case "action_withdrawn":
+            return .actionWithdrawn(action: try f.string("action"), on: try f.date("on"), reason: try f.string("reason"))
+        case "action_reopened":
+            return .actionReopened(action: try f.string("action"), on: try f.date("on"), reason: try f.string("reason"))
+        case "action_corrected":
+            return .actionCorrected(action: try f.string("action"), on: try f.date("on"), field: try f.string("field"),
+                                    value: try f.string("value"), reason: try f.string("reason"))
         default:
             throw .unknownType(type)
         }
     }
+}
+
+extension JSONValue {
+    /// A business date as the log writes it, or nil (left out) when absent.
+    static func date(_ d: LocalDate?) -> JSONValue? { d.map { .string($0.description) } }
+    static func date(_ d: LocalDate) -> JSONValue { .string(d.description) }
+    /// Optional text, left out when absent.
+    static func text(_ s: String?) -> JSONValue? { s.map { .string($0) } }
+    /// An optional enumeration's stored value, left out when absent.
+    static func raw<T: RawRepresentable>(_ v: T?) -> JSONValue? where T.RawValue == String { v.map { .string($0.rawValue) } }
 }
 
 /// Identifies the upcaster for one stored (type, schema) pair.
@@ -123,6 +291,23 @@ struct Fields {
             out.append(s)
         }
         return out
+    }
+
+    func bool(_ key: String) throws(EventDecodingError) -> Bool {
+        guard let b = data[key]?.boolValue else { throw .badField(type: type, field: key, expected: "true or false") }
+        return b
+    }
+
+    func raw<T: RawRepresentable>(_ key: String) throws(EventDecodingError) -> T where T.RawValue == String {
+        guard let s = data[key]?.stringValue, let v = T(rawValue: s) else {
+            throw .badField(type: type, field: key, expected: "a known \(key)")
+        }
+        return v
+    }
+
+    func optionalRaw<T: RawRepresentable>(_ key: String) throws(EventDecodingError) -> T? where T.RawValue == String {
+        guard let v = data[key], !v.isNull else { return nil }
+        return try raw(key) as T
     }
 
     func date(_ key: String) throws(EventDecodingError) -> LocalDate {

@@ -1,6 +1,8 @@
 extension Event {
-    /// One line a person can read in the history: "DI Smith added agency KENT-POLICE (Kent Police)".
+    /// One line a person can read in the history, e.g. "DI Smith revised the due date of
+    /// MSCP-LLR-2023-01/R1/A1 from 31 Mar 2023 to 31 May 2023: trainer unavailable".
     public func summary(by who: String) -> String {
+        func because(_ s: String?) -> String { s.map { ": \($0)" } ?? "" }
         switch self {
         case let .partnershipInitialised(name, code):
             return "\(who) created the log for \(name) (\(code))"
@@ -8,11 +10,68 @@ extension Event {
             let p = partner.map { ", partner for \($0.rawValue)" } ?? ""
             return "\(who) added \(user) (\(name), \(agency)) to the roster as \(roles.map(\.rawValue).joined(separator: ", "))\(p)"
         case let .memberRetired(user, reason):
-            return "\(who) retired \(user) from the roster" + (reason.map { ": \($0)" } ?? "")
+            return "\(who) retired \(user) from the roster" + because(reason)
         case let .agencyAdded(code, name, aliases):
             return "\(who) added agency \(code) (\(name))" + (aliases.isEmpty ? "" : ", also known as \(aliases.joined(separator: "; "))")
         case let .agencyAliasAdded(code, alias):
             return "\(who) recorded that agency \(code) is also known as \(alias)"
+        case let .bankHolidayAdded(on, name):
+            return "\(who) added the bank holiday \(name) on \(on.readable)"
+        case let .policySet(name, value):
+            return "\(who) set the partnership's policy \(name) to \(value)"
+        case let .seriousIncidentRecorded(ref, child, aware, _, _):
+            return "\(who) recorded a serious incident concerning \(child) (aware \(aware.readable)), opening rapid review \(ref)"
+        case let .reviewOpened(ref, kind, title, on, from, _):
+            return "\(who) opened \(kind.title) \(ref) '\(title)' on \(on.readable)" + (from.map { " from \($0)" } ?? "")
+        case let .milestoneRecorded(ref, what, on, note, _):
+            return "\(who) recorded \(ref) \(what.rawValue) on \(on.readable)" + because(note)
+        case let .rapidReviewCompleted(ref, on, recommendation, _):
+            return "\(who) recorded rapid review \(ref) completed on \(on.readable), recommending \(recommendation.rawValue)"
+        case let .panelResponded(ref, on, agrees, note):
+            return "\(who) recorded that the National Panel \(agrees ? "agreed" : "disagreed") with \(ref) on \(on.readable)" + because(note)
+        case let .reviewScreened(ref, on, recommendation, _):
+            return "\(who) recorded the screening panel's recommendation on \(ref) (\(on.readable)): \(recommendation.rawValue)"
+        case let .reviewDecided(ref, on, outcome, by, _, creates, reconvene):
+            var s = "\(who) recorded the decision on \(ref) by \(by) on \(on.readable): \(outcome.rawValue)"
+            if let r = reconvene { s += ", reconvening \(r.readable)" }
+            if let c = creates { s += ", opening \(c)" }
+            return s
+        case let .publicationWithheld(ref, on, reason):
+            return "\(who) recorded publication of \(ref) withheld on \(on.readable): \(reason)"
+        case let .reviewGraded(ref, on, by, grade):
+            return "\(who) recorded \(ref) graded \(grade) by \(by) on \(on.readable)"
+        case let .reviewDelayed(ref, _, reason, expected):
+            return "\(who) recorded a delay to \(ref)" + (expected.map { ", now expected \($0.readable)" } ?? "") + ": \(reason)"
+        case let .reviewClosed(ref, on):
+            return "\(who) closed \(ref) on \(on.readable)"
+        case let .reviewSignedOff(ref, what, on, partner, refused, reason):
+            let forWhom = partner.map { " for \($0.rawValue)" } ?? ""
+            return refused ? "\(who) refused the \(what.rawValue) sign-off of \(ref)\(forWhom) on \(on.readable)" + because(reason)
+                : "\(who) signed off the \(what.rawValue) of \(ref)\(forWhom) on \(on.readable)"
+        case let .recommendationAdded(ref, rec, text, _):
+            return "\(who) added recommendation \(ref)/\(rec): \(text)"
+        case let .actionAdded(action, text, owner, _, due, _, _, _):
+            return "\(who) added action \(action) for \(owner), due \(due.readable): \(text)"
+        case let .actionUpdated(action, _, note, rag, _):
+            return "\(who) updated \(action)" + (rag.map { " (\($0.rawValue))" } ?? "") + ": \(note)"
+        case let .actionDueRevised(action, _, from, due, reason):
+            return "\(who) revised the due date of \(action) from \(from.readable) to \(due.readable): \(reason)"
+        case let .actionImplemented(action, on, evidence):
+            return "\(who) marked \(action) implemented on \(on.readable): \(evidence)"
+        case let .actionImpactRecorded(action, on, evidence, _):
+            return "\(who) recorded evidence of impact for \(action) on \(on.readable): \(evidence)"
+        case let .actionSignedOff(action, _, stage, complete):
+            return "\(who) gave the \(stage.rawValue) sign-off of \(action)" + (complete ? "; it is complete" : "")
+        case let .actionSignOffRefused(action, _, stage, reason):
+            return "\(who) refused the \(stage.rawValue) sign-off of \(action), returning it to in-progress: \(reason)"
+        case let .actionTransferred(action, _, to, reason):
+            return "\(who) transferred \(action) to \(to): \(reason)"
+        case let .actionWithdrawn(action, _, reason):
+            return "\(who) withdrew \(action): \(reason)"
+        case let .actionReopened(action, _, reason):
+            return "\(who) reopened \(action): \(reason)"
+        case let .actionCorrected(action, _, field, value, reason):
+            return "\(who) corrected the \(field) of \(action) to '\(value)': \(reason)"
         }
     }
 }

@@ -1,11 +1,44 @@
 /// Every fact the log can hold. The stored `type` names are written out by hand in `Event+Coding`,
 /// so renaming a Swift case never changes a byte on disk.
 public enum Event: Equatable, Sendable {
+    // Setup and roster
     case partnershipInitialised(name: String, code: String)
     case memberAdded(user: String, name: String, agency: String, roles: [Role], partner: Partner?)
     case memberRetired(user: String, reason: String?)
     case agencyAdded(code: String, name: String, aliases: [String])
     case agencyAliasAdded(code: String, alias: String)
+    case bankHolidayAdded(on: LocalDate, name: String)
+    case policySet(name: String, value: String)
+
+    // Reviews
+    case seriousIncidentRecorded(ref: String, child: String, aware: LocalDate, incident: LocalDate?, summary: String?)
+    case reviewOpened(ref: String, kind: ReviewKind, title: String, on: LocalDate, from: String?, initiatedOn: LocalDate?)
+    case milestoneRecorded(ref: String, what: Milestone, on: LocalDate, note: String?, url: String?)
+    case rapidReviewCompleted(ref: String, on: LocalDate, recommendation: Recommendation, rationale: String)
+    case panelResponded(ref: String, on: LocalDate, agrees: Bool, note: String?)
+    case reviewScreened(ref: String, on: LocalDate, recommendation: Recommendation, note: String?)
+    case reviewDecided(ref: String, on: LocalDate, outcome: DecisionOutcome, by: String, rationale: String,
+                       creates: String?, reconvene: LocalDate?)
+    case publicationWithheld(ref: String, on: LocalDate, reason: String)
+    case reviewGraded(ref: String, on: LocalDate, by: String, grade: String)
+    case reviewDelayed(ref: String, on: LocalDate, reason: String, expected: LocalDate?)
+    case reviewClosed(ref: String, on: LocalDate)
+    case reviewSignedOff(ref: String, what: ReviewSignOffSubject, on: LocalDate, partner: Partner?, refused: Bool, reason: String?)
+
+    // Recommendations and actions
+    case recommendationAdded(ref: String, rec: String, text: String, on: LocalDate)
+    case actionAdded(action: String, text: String, owner: String, lead: String, due: LocalDate, dueText: String?,
+                     success: String?, on: LocalDate)
+    case actionUpdated(action: String, on: LocalDate, note: String, rag: RAG?, evidence: String?)
+    case actionDueRevised(action: String, on: LocalDate, from: LocalDate, due: LocalDate, reason: String)
+    case actionImplemented(action: String, on: LocalDate, evidence: String)
+    case actionImpactRecorded(action: String, on: LocalDate, evidence: String, rating: String?)
+    case actionSignedOff(action: String, on: LocalDate, stage: SignOffStage, complete: Bool)
+    case actionSignOffRefused(action: String, on: LocalDate, stage: SignOffStage, reason: String)
+    case actionTransferred(action: String, on: LocalDate, to: String, reason: String)
+    case actionWithdrawn(action: String, on: LocalDate, reason: String)
+    case actionReopened(action: String, on: LocalDate, reason: String)
+    case actionCorrected(action: String, on: LocalDate, field: String, value: String, reason: String)
 }
 
 /// The roles a roster member may hold (PRODUCT.md "Setup and roster").
@@ -31,8 +64,30 @@ extension Event {
     public var stream: String {
         switch self {
         case .partnershipInitialised: return "partnership"
+        case .policySet: return "policy"
+        case .bankHolidayAdded: return "calendar"
         case .memberAdded(let user, _, _, _, _), .memberRetired(let user, _): return "member-\(user)"
         case .agencyAdded(let code, _, _), .agencyAliasAdded(let code, _): return "agency-\(code)"
+        case .seriousIncidentRecorded(let ref, _, _, _, _), .reviewOpened(let ref, _, _, _, _, _),
+             .milestoneRecorded(let ref, _, _, _, _), .rapidReviewCompleted(let ref, _, _, _),
+             .panelResponded(let ref, _, _, _), .reviewScreened(let ref, _, _, _),
+             .reviewDecided(let ref, _, _, _, _, _, _), .publicationWithheld(let ref, _, _),
+             .reviewGraded(let ref, _, _, _), .reviewDelayed(let ref, _, _, _), .reviewClosed(let ref, _),
+             .reviewSignedOff(let ref, _, _, _, _, _), .recommendationAdded(let ref, _, _, _):
+            return "review-\(ref)"
+        case .actionAdded(let a, _, _, _, _, _, _, _), .actionUpdated(let a, _, _, _, _), .actionDueRevised(let a, _, _, _, _),
+             .actionImplemented(let a, _, _), .actionImpactRecorded(let a, _, _, _), .actionSignedOff(let a, _, _, _),
+             .actionSignOffRefused(let a, _, _, _), .actionTransferred(let a, _, _, _), .actionWithdrawn(let a, _, _),
+             .actionReopened(let a, _, _), .actionCorrected(let a, _, _, _, _):
+            return "action-\(a)"
         }
+    }
+
+    /// The review or action this event is about, for `history REF|ACTION`.
+    public var subject: String? {
+        let s = stream
+        if s.hasPrefix("review-") { return String(s.dropFirst(7)) }
+        if s.hasPrefix("action-") { return String(s.dropFirst(7)) }
+        return nil
     }
 }

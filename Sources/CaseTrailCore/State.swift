@@ -6,8 +6,20 @@ public struct State: Equatable, Sendable, Codable {
     public var agencies: [String: Agency] = [:]
     /// Normalised agency name or alias → agency code, so old reports' names find their owner.
     public var agencyNames: [String: String] = [:]
+    public var reviews: [String: Review] = [:]
+    /// Recommendations by full id (`REF/R1`).
+    public var recommendations: [String: RecommendationItem] = [:]
+    /// Actions by full id (`REF/R1/A1`).
+    public var actions: [String: ActionItem] = [:]
+    /// Bank holidays recorded in the log, beyond the built-in calendar.
+    public var addedHolidays: [LocalDate: String] = [:]
+    public var policy: [String: String] = [:]
 
     public init() {}
+
+    public var calendar: WorkingCalendar { WorkingCalendar(added: addedHolidays) }
+
+    public func policy(_ name: PolicyName) -> String { policy[name.rawValue] ?? name.defaultValue }
 }
 
 public struct PartnershipInfo: Equatable, Sendable, Codable {
@@ -51,4 +63,17 @@ extension State {
     static func normalisedName(_ s: String) -> String {
         s.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
     }
+}
+
+extension State {
+    /// Reviews in reference order.
+    public var sortedReviews: [Review] { reviews.values.sorted { naturalLess($0.ref, $1.ref) } }
+
+    /// A review's recommendations in the order they were made.
+    public func recommendations(of review: Review) -> [RecommendationItem] {
+        review.recommendations.compactMap { recommendations["\(review.ref)/\($0)"] }
+    }
+
+    /// A recommendation's actions in the order they were added.
+    public func actions(of rec: RecommendationItem) -> [ActionItem] { rec.actions.compactMap { actions[$0] } }
 }

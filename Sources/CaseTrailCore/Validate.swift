@@ -29,3 +29,89 @@ extension String {
         return s
     }
 }
+
+extension Validate {
+    /// Review references such as MSCP-RR-2023-01: letters, digits, hyphens and dots, no slashes.
+    static func reference(_ s: String) throws(DomainError) {
+        let ok = !s.isEmpty && s.utf8.count <= 48 && s.first!.isLetter
+            && s.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-" || $0 == "." }
+        if !ok {
+            throw DomainError("The reference '\(s)' is not valid: use letters, digits, dots and hyphens, starting with a letter (e.g. MSCP-RR-2023-01).")
+        }
+    }
+
+    static func notAfterToday(_ d: LocalDate, _ today: LocalDate, what: String) throws(DomainError) {
+        if d > today {
+            throw DomainError("The \(what) \(d.readable) is in the future (today is \(today.readable)); record facts once they have happened.")
+        }
+    }
+
+    /// A child is named only by pseudonym: refuse what looks like a date of birth, NHS number or postcode.
+    static func pseudonym(_ s: String) throws(DomainError) {
+        try text(s, what: "child's pseudonym")
+        try noPersonalData(s, what: "child's pseudonym")
+        if s.count > 40 { throw DomainError("The child's pseudonym is too long; use a short pseudonym such as \"Child Q\".") }
+    }
+
+    static func noPersonalData(_ s: String, what: String) throws(DomainError) {
+        if let found = PersonalData.find(in: s) {
+            throw DomainError("The \(what) looks like it contains \(found). The log records pseudonyms only (\"Child Q\"); "
+                + "leave out dates of birth, NHS numbers and postcodes.")
+        }
+    }
+}
+
+/// Recognises text that identifies a child: a date (of birth), an NHS number, a UK postcode.
+enum PersonalData {
+    static func find(in text: String) -> String? {
+        let chars = Array(text.uppercased())
+        // NHS number: ten digits, optionally spaced 3-3-4.
+        let digitsOnly = chars.filter { $0 != " " && $0 != "-" }
+        var run = 0
+        for c in digitsOnly {
+            run = c.isASCII && c.isNumber ? run + 1 : 0
+            if run == 10 { return "an NHS number" }
+        }
+        if looksLikeDate(chars) { return "a date (of birth?)" }
+        if looksLikePostcode(chars) { return "a postcode" }
+        return nil
+    }
+
+    /// 12/03/2015, 12-03-15, 2015-03-12, 12.3.2015, or "12 March 2015".
+    static func looksLikeDate(_ c: [Character]) -> Bool {
+        let tokens = String(c).split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+        let numeric = String(c).split(whereSeparator: { $0 != "/" && $0 != "-" && $0 != "." && !$0.isNumber })
+        for t in numeric {
+            let parts = t.split(whereSeparator: { $0 == "/" || $0 == "-" || $0 == "." })
+            if parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isNumber) && !$0.isEmpty }) { return true }
+        }
+        let months = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+        for i in tokens.indices.dropLast(2) {
+            let day = tokens[i], month = tokens[i + 1], year = tokens[i + 2]
+            if day.allSatisfy(\.isNumber), day.count <= 2, months.contains(where: { month.hasPrefix($0) }),
+               year.allSatisfy(\.isNumber), year.count == 4 { return true }
+        }
+        return false
+    }
+
+    /// Outward code (A9, A99, AA9, AA99, A9A, AA9A) then inward code (9AA), with or without a space.
+    static func looksLikePostcode(_ c: [Character]) -> Bool {
+        let words = String(c).split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        func outward(_ w: String) -> Bool {
+            let a = Array(w)
+            guard (2...4).contains(a.count), a[0].isLetter else { return false }
+            let shapes = ["A9", "A99", "AA9", "AA99", "A9A", "AA9A"]
+            return shapes.contains(String(a.map { $0.isLetter ? "A" : $0.isNumber ? "9" : "?" }))
+        }
+        func inward(_ w: String) -> Bool {
+            let a = Array(w)
+            return a.count == 3 && a[0].isNumber && a[1].isLetter && a[2].isLetter
+        }
+        for i in words.indices {
+            if i + 1 < words.count, outward(words[i]), inward(words[i + 1]) { return true }
+            let w = words[i]
+            if w.count >= 5, w.count <= 7, outward(String(w.dropLast(3))), inward(String(w.suffix(3))) { return true }
+        }
+        return false
+    }
+}

@@ -1,0 +1,153 @@
+/// Where an action stands (PRODUCT.md "Statuses"). Overdue is derived, never stored.
+public enum ActionStatus: String, CaseIterable, Codable, Sendable {
+    case open
+    case inProgress = "in-progress"
+    case implemented
+    case signedOff = "signed-off"
+    case transferred, withdrawn
+
+    /// Not yet done: still counts as outstanding.
+    public var isOutstanding: Bool { self == .open || self == .inProgress || self == .implemented }
+}
+
+/// Red / amber / green progress rating.
+public enum RAG: String, CaseIterable, Codable, Sendable {
+    case red, amber, green
+}
+
+/// Sign-off stages, in the order they must be given.
+public enum SignOffStage: String, CaseIterable, Codable, Sendable {
+    case learningLessons = "learning-lessons"
+    case executive
+    case board
+}
+
+/// The fields `action correct` may change.
+public enum CorrectableField: String, CaseIterable, Sendable {
+    case text, owner, lead, success
+    case dueText = "due-text"
+    case agreed
+}
+
+/// A numbered recommendation of a review.
+public struct RecommendationItem: Equatable, Sendable, Codable {
+    public var ref: String
+    public var id: String
+    public var text: String
+    public var on: LocalDate
+    /// Action ids (full `REF/R1/A1`) in the order they were added.
+    public var actions: [String] = []
+
+    public var fullID: String { "\(ref)/\(id)" }
+}
+
+/// An action-plan item with everything that has happened to it.
+public struct ActionItem: Equatable, Sendable, Codable {
+    public struct Update: Equatable, Sendable, Codable {
+        public var on: LocalDate
+        public var note: String
+        public var rag: RAG?
+        public var evidence: String?
+    }
+    public struct Revision: Equatable, Sendable, Codable {
+        public var on: LocalDate
+        public var from: LocalDate
+        public var to: LocalDate
+        public var reason: String
+    }
+    public struct Evidence: Equatable, Sendable, Codable {
+        public var on: LocalDate
+        public var evidence: String
+        public var rating: String?
+    }
+    public struct SignOff: Equatable, Sendable, Codable {
+        public var on: LocalDate
+        public var stage: SignOffStage
+        public var refused: Bool
+        public var reason: String?
+    }
+    public struct Exit: Equatable, Sendable, Codable {
+        public var on: LocalDate
+        public var reason: String
+        public var to: String?
+    }
+    public struct Correction: Equatable, Sendable, Codable {
+        public var on: LocalDate
+        public var field: String
+        public var value: String
+        public var reason: String
+    }
+
+    public var id: String
+    public var ref: String
+    public var rec: String
+    public var text: String
+    public var owner: String
+    public var lead: String
+    public var due: LocalDate
+    public var originalDue: LocalDate
+    public var dueText: String?
+    public var success: String?
+    public var agreed: LocalDate
+    public var status: ActionStatus = .open
+    public var rag: RAG?
+    public var updates: [Update] = []
+    public var revisions: [Revision] = []
+    public var implemented: Evidence?
+    public var impacts: [Evidence] = []
+    public var signOffs: [SignOff] = []
+    /// Stages signed since the action was last implemented.
+    public var stagesSigned: [SignOffStage] = []
+    public var exit: Exit?
+    public var reopenings: [Exit] = []
+    public var corrections: [Correction] = []
+
+    public var isOutstanding: Bool { status.isOutstanding }
+
+    /// Past its current due date and not yet implemented, as of `today`.
+    public func daysOverdue(today: LocalDate) -> Int? {
+        guard status == .open || status == .inProgress, today > due else { return nil }
+        return due.days(until: today)
+    }
+
+    /// The last progress note, if any.
+    public var lastUpdate: Update? { updates.last }
+}
+
+/// Splits `REF/R1/A1` into its review, recommendation and action parts.
+public func parseActionID(_ id: String) -> (ref: String, rec: String, action: String)? {
+    let parts = id.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    guard parts.count == 3, !parts[0].isEmpty, isItemCode(parts[1], prefix: "R"), isItemCode(parts[2], prefix: "A") else { return nil }
+    return (parts[0], parts[1], parts[2])
+}
+
+/// `R1`, `A2.4`: a letter then digits, with dots between groups.
+public func isItemCode(_ s: String, prefix: Character) -> Bool {
+    guard s.first == prefix, s.count >= 2 else { return false }
+    let rest = s.dropFirst()
+    return rest.first!.isNumber && rest.last!.isNumber && rest.allSatisfy { $0.isNumber || $0 == "." } && !rest.contains("..")
+}
+
+/// Orders `R2` before `R10` and `A2.4` before `A2.10`.
+public func naturalLess(_ a: String, _ b: String) -> Bool {
+    func chunks(_ s: String) -> [(String, Int?)] {
+        var out: [(String, Int?)] = []
+        var current = ""
+        var numeric = false
+        for ch in s {
+            if ch.isNumber != numeric, !current.isEmpty {
+                out.append((current, numeric ? Int(current) : nil))
+                current = ""
+            }
+            numeric = ch.isNumber
+            current.append(ch)
+        }
+        if !current.isEmpty { out.append((current, numeric ? Int(current) : nil)) }
+        return out
+    }
+    let x = chunks(a), y = chunks(b)
+    for (p, q) in zip(x, y) {
+        if let m = p.1, let n = q.1 { if m != n { return m < n } } else if p.0 != q.0 { return p.0 < q.0 }
+    }
+    return x.count < y.count
+}

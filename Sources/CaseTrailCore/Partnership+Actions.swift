@@ -1,0 +1,165 @@
+extension Partnership {
+    /// Recommendations and action plans: progress, due-date revisions, implementation, impact and staged sign-off.
+    static func decideAction(_ command: CaseTrailCore.Command, _ state: State, today: LocalDate) throws(DomainError) -> [Event] {
+        switch command {
+        case let .addRecommendation(ref, rec, text, on):
+            let r = try review(ref, state)
+            if let closed = r.closedOn { throw DomainError("\(ref) was closed on \(closed.readable); reopen work on it as a new review.") }
+            guard isItemCode(rec, prefix: "R") else {
+                throw DomainError("'\(rec)' is not a recommendation number; use R followed by a number, e.g. R1 or R2.4.")
+            }
+            if state.recommendations["\(ref)/\(rec)"] != nil { throw DomainError("\(ref)/\(rec) already exists.") }
+            try Validate.text(text, what: "recommendation text")
+            let made = on ?? today
+            try Validate.notAfterToday(made, today, what: "date")
+            return [.recommendationAdded(ref: ref, rec: rec, text: text, on: made)]
+
+        case let .addAction(recommendation, code, text, owner, lead, due, dueText, success, on):
+            guard let rec = state.recommendations[recommendation] else {
+                throw DomainError("No recommendation '\(recommendation)'. Add it first with 'casetrail rec add REF R<n> --text …'.")
+            }
+            guard isItemCode(code, prefix: "A") else {
+                throw DomainError("'\(code)' is not an action number; use A followed by a number, e.g. A1 or A2.4.")
+            }
+            let id = "\(rec.fullID)/\(code)"
+            if state.actions[id] != nil { throw DomainError("\(id) already exists.") }
+            try Validate.text(text, what: "action text")
+            try Validate.text(lead, what: "lead")
+            guard let agency = state.agency(named: owner) else {
+                throw DomainError("No agency '\(owner)'. Use a code or name from 'casetrail agencies', or add it with 'casetrail agency add'.")
+            }
+            let agreed = on ?? today
+            try Validate.notAfterToday(agreed, today, what: "date agreed")
+            return [.actionAdded(action: id, text: text, owner: agency.code, lead: lead, due: due, dueText: dueText,
+                                 success: success, on: agreed)]
+
+        case let .updateAction(id, note, rag, evidence):
+            let a = try liveAction(id, state, doing: "update it")
+            try Validate.text(note, what: "note")
+            return [.actionUpdated(action: a.id, on: today, note: note, rag: rag, evidence: evidence)]
+
+        case let .reviseDue(id, due, reason):
+            let a = try liveAction(id, state, doing: "revise its due date")
+            try Validate.text(reason, what: "reason")
+            if a.status == .implemented { throw DomainError("\(id) is already implemented; its due date no longer matters.") }
+            if due == a.due { return [] }
+            return [.actionDueRevised(action: a.id, on: today, from: a.due, due: due, reason: reason)]
+
+        case let .markImplemented(id, on, evidence):
+            let a = try liveAction(id, state, doing: "mark it implemented")
+            try Validate.text(evidence, what: "evidence")
+            try Validate.notAfterToday(on, today, what: "date")
+            if a.status == .implemented { throw DomainError("\(id) is already implemented (\(a.implemented!.on.readable)).") }
+            if on < a.agreed { throw DomainError("\(id) cannot be implemented (\(on.readable)) before it was agreed (\(a.agreed.readable)).") }
+            return [.actionImplemented(action: a.id, on: on, evidence: evidence)]
+
+        case let .recordImpact(id, on, evidence, rating):
+            let a = try action(id, state)
+            try Validate.text(evidence, what: "evidence of impact")
+            try Validate.notAfterToday(on, today, what: "date")
+            guard a.status == .implemented || a.status == .signedOff else {
+                throw DomainError("Evidence of impact follows implementation; \(id) is \(a.status.rawValue). Record 'casetrail action implemented \(id)' first.")
+            }
+            return [.actionImpactRecorded(action: a.id, on: on, evidence: evidence, rating: rating)]
+
+        case let .signOffAction(id, stage, refusal):
+            let a = try action(id, state)
+            let board = state.policy(.boardStage) == "yes"
+            let stages: [SignOffStage] = board ? [.learningLessons, .executive, .board] : [.learningLessons, .executive]
+            guard stages.contains(stage) else {
+                throw DomainError("This partnership's policy has no board sign-off stage; actions are signed off by learning-lessons, then executive.")
+            }
+            guard a.status == .implemented else {
+                throw DomainError("Only an implemented action can be signed off; \(id) is \(a.status.rawValue). Record 'casetrail action implemented \(id)' with evidence first.")
+            }
+            let next = stages[a.stagesSigned.count]
+            guard stage == next else {
+                if a.stagesSigned.contains(stage) { throw DomainError("\(id) already has the \(stage.rawValue) sign-off.") }
+                throw DomainError("\(id) needs the \(next.rawValue) sign-off before the \(stage.rawValue) one.")
+            }
+            if let reason = refusal {
+                try Validate.text(reason, what: "reason for refusing")
+                return [.actionSignOffRefused(action: a.id, on: today, stage: stage, reason: reason)]
+            }
+            return [.actionSignedOff(action: a.id, on: today, stage: stage, complete: stage == stages.last)]
+
+        case let .transferAction(id, to, reason):
+            let a = try liveAction(id, state, doing: "transfer it")
+            try Validate.text(to, what: "destination (--to)")
+            try Validate.text(reason, what: "reason")
+            return [.actionTransferred(action: a.id, on: today, to: to, reason: reason)]
+
+        case let .withdrawAction(id, reason):
+            let a = try liveAction(id, state, doing: "withdraw it")
+            try Validate.text(reason, what: "reason")
+            return [.actionWithdrawn(action: a.id, on: today, reason: reason)]
+
+        case let .reopenAction(id, reason):
+            let a = try action(id, state)
+            try Validate.text(reason, what: "reason")
+            guard !a.isOutstanding || a.status == .implemented else {
+                throw DomainError("\(id) is \(a.status.rawValue) and still open; there is nothing to reopen.")
+            }
+            return [.actionReopened(action: a.id, on: today, reason: reason)]
+
+        case let .correctAction(id, field, value, reason):
+            let a = try action(id, state)
+            try Validate.text(reason, what: "reason")
+            guard let f = CorrectableField(rawValue: field) else {
+                let due = field == "due" ? " A due date is changed with 'casetrail action revise-due'." : ""
+                throw DomainError("'\(field)' cannot be corrected; correctable fields: \(CorrectableField.allCases.map(\.rawValue).joined(separator: ", ")).\(due)")
+            }
+            var stored = value
+            switch f {
+            case .owner:
+                guard let agency = state.agency(named: value) else { throw DomainError("No agency '\(value)'. See 'casetrail agencies'.") }
+                stored = agency.code
+            case .agreed:
+                guard let d = LocalDate(value) else { throw DomainError("'\(value)' is not a date; use YYYY-MM-DD.") }
+                try Validate.notAfterToday(d, today, what: "date agreed")
+            case .text, .lead:
+                try Validate.text(value, what: field)
+            case .success, .dueText:
+                break
+            }
+            if a.currentValue(of: f) == stored { return [] }
+            return [.actionCorrected(action: a.id, on: today, field: field, value: stored, reason: reason)]
+
+        default:
+            return []
+        }
+    }
+
+    static func action(_ id: String, _ state: State) throws(DomainError) -> ActionItem {
+        guard let a = state.actions[id] else {
+            if parseActionID(id) == nil {
+                throw DomainError("'\(id)' is not an action reference; they look like MSCP-LCSPR-2023-01/R1/A1.")
+            }
+            throw DomainError("No action '\(id)'. See 'casetrail outstanding' for the actions.")
+        }
+        return a
+    }
+
+    /// An action still in the plan (not signed off, transferred or withdrawn).
+    static func liveAction(_ id: String, _ state: State, doing: String) throws(DomainError) -> ActionItem {
+        let a = try action(id, state)
+        guard a.isOutstanding else {
+            throw DomainError("\(id) is \(a.status.rawValue), so you cannot \(doing). Reopen it first with 'casetrail action reopen \(id) --reason …'.")
+        }
+        return a
+    }
+}
+
+extension ActionItem {
+    /// The present value of a correctable field, as text.
+    public func currentValue(of field: CorrectableField) -> String? {
+        switch field {
+        case .text: return text
+        case .owner: return owner
+        case .lead: return lead
+        case .success: return success
+        case .dueText: return dueText
+        case .agreed: return agreed.description
+        }
+    }
+}

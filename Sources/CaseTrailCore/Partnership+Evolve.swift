@@ -1,0 +1,125 @@
+extension Partnership {
+    public static func evolve(_ state: State, _ event: Event) -> State {
+        var s = state
+        apply(event, to: &s)
+        return s
+    }
+
+    /// In-place form of `evolve`, used by replay so the state is not copied per event.
+    /// Total: a fact about something unknown is kept where it can be and otherwise passed over.
+    public static func apply(_ event: Event, to s: inout State) {
+        switch event {
+        case let .partnershipInitialised(name, code):
+            if s.partnership == nil { s.partnership = PartnershipInfo(name: name, code: code) }
+        case let .memberAdded(user, name, agency, roles, partner):
+            s.members[user] = Member(user: user, name: name, agency: agency, roles: roles, partner: partner)
+        case let .memberRetired(user, _):
+            s.members[user]?.retired = true
+        case let .agencyAdded(code, name, aliases):
+            s.agencies[code] = Agency(code: code, name: name, aliases: aliases)
+            for n in [code, name] + aliases where s.agencyNames[State.normalisedName(n)] == nil {
+                s.agencyNames[State.normalisedName(n)] = code
+            }
+        case let .agencyAliasAdded(code, alias):
+            s.agencies[code]?.aliases.append(alias)
+            if s.agencyNames[State.normalisedName(alias)] == nil { s.agencyNames[State.normalisedName(alias)] = code }
+        case let .bankHolidayAdded(on, name):
+            s.addedHolidays[on] = name
+        case let .policySet(name, value):
+            s.policy[name] = value
+
+        case let .seriousIncidentRecorded(ref, child, aware, incident, summary):
+            var r = Review(ref: ref, kind: .rapidReview, title: "Rapid review: \(child)", opened: aware)
+            r.child = child
+            r.aware = aware
+            r.incident = incident
+            r.summary = summary
+            s.reviews[ref] = r
+        case let .reviewOpened(ref, kind, title, on, from, initiatedOn):
+            var r = Review(ref: ref, kind: kind, title: title, opened: on, from: from)
+            r.initiatedOn = initiatedOn
+            s.reviews[ref] = r
+            if let f = from, s.reviews[f]?.linked.contains(ref) == false { s.reviews[f]?.linked.append(ref) }
+        case let .milestoneRecorded(ref, what, on, note, url):
+            s.reviews[ref]?.milestones.append(Review.MilestoneRecord(what: what, on: on, note: note, url: url))
+        case let .rapidReviewCompleted(ref, on, recommendation, rationale):
+            s.reviews[ref]?.completion = Review.Completion(on: on, recommendation: recommendation, rationale: rationale)
+        case let .panelResponded(ref, on, agrees, note):
+            s.reviews[ref]?.panelResponses.append(Review.PanelResponse(on: on, agrees: agrees, note: note))
+        case let .reviewScreened(ref, on, recommendation, note):
+            s.reviews[ref]?.screenings.append(Review.Screening(on: on, recommendation: recommendation, note: note))
+        case let .reviewDecided(ref, on, outcome, by, rationale, creates, reconvene):
+            s.reviews[ref]?.decisions.append(Review.Decision(on: on, outcome: outcome, by: by, rationale: rationale,
+                                                             creates: creates, reconvene: reconvene))
+            if outcome == .initiate, let kind = s.reviews[ref]?.kind, kind.isStatutory, s.reviews[ref]?.initiatedOn == nil {
+                s.reviews[ref]?.initiatedOn = on
+            }
+        case let .publicationWithheld(ref, on, reason):
+            s.reviews[ref]?.withheld = Review.Withholding(on: on, reason: reason)
+        case let .reviewGraded(ref, on, by, grade):
+            s.reviews[ref]?.grade = Review.Grade(on: on, by: by, grade: grade)
+        case let .reviewDelayed(ref, on, reason, expected):
+            s.reviews[ref]?.delays.append(Review.Delay(on: on, reason: reason, expected: expected))
+        case let .reviewClosed(ref, on):
+            s.reviews[ref]?.closedOn = on
+        case let .reviewSignedOff(ref, what, on, partner, refused, reason):
+            s.reviews[ref]?.signOffs.append(Review.SignOff(what: what, on: on, partner: partner, refused: refused, reason: reason))
+
+        case let .recommendationAdded(ref, rec, text, on):
+            let item = RecommendationItem(ref: ref, id: rec, text: text, on: on)
+            if s.recommendations[item.fullID] == nil { s.reviews[ref]?.recommendations.append(rec) }
+            s.recommendations[item.fullID] = item
+        case let .actionAdded(id, text, owner, lead, due, dueText, success, on):
+            guard let parts = parseActionID(id) else { return }
+            let recID = "\(parts.ref)/\(parts.rec)"
+            if s.actions[id] == nil { s.recommendations[recID]?.actions.append(id) }
+            s.actions[id] = ActionItem(id: id, ref: parts.ref, rec: parts.rec, text: text, owner: owner, lead: lead, due: due,
+                                       originalDue: due, dueText: dueText, success: success, agreed: on)
+        case let .actionUpdated(id, on, note, rag, evidence):
+            s.actions[id]?.updates.append(ActionItem.Update(on: on, note: note, rag: rag, evidence: evidence))
+            if let rag { s.actions[id]?.rag = rag }
+            if s.actions[id]?.status == .open { s.actions[id]?.status = .inProgress }
+        case let .actionDueRevised(id, on, from, due, reason):
+            s.actions[id]?.revisions.append(ActionItem.Revision(on: on, from: from, to: due, reason: reason))
+            s.actions[id]?.due = due
+        case let .actionImplemented(id, on, evidence):
+            s.actions[id]?.implemented = ActionItem.Evidence(on: on, evidence: evidence, rating: nil)
+            s.actions[id]?.status = .implemented
+            s.actions[id]?.stagesSigned = []
+        case let .actionImpactRecorded(id, on, evidence, rating):
+            s.actions[id]?.impacts.append(ActionItem.Evidence(on: on, evidence: evidence, rating: rating))
+        case let .actionSignedOff(id, on, stage, complete):
+            s.actions[id]?.signOffs.append(ActionItem.SignOff(on: on, stage: stage, refused: false, reason: nil))
+            s.actions[id]?.stagesSigned.append(stage)
+            if complete { s.actions[id]?.status = .signedOff }
+        case let .actionSignOffRefused(id, on, stage, reason):
+            s.actions[id]?.signOffs.append(ActionItem.SignOff(on: on, stage: stage, refused: true, reason: reason))
+            s.actions[id]?.stagesSigned = []
+            s.actions[id]?.implemented = nil
+            s.actions[id]?.status = .inProgress
+        case let .actionTransferred(id, on, to, reason):
+            s.actions[id]?.exit = ActionItem.Exit(on: on, reason: reason, to: to)
+            s.actions[id]?.status = .transferred
+        case let .actionWithdrawn(id, on, reason):
+            s.actions[id]?.exit = ActionItem.Exit(on: on, reason: reason, to: nil)
+            s.actions[id]?.status = .withdrawn
+        case let .actionReopened(id, on, reason):
+            s.actions[id]?.reopenings.append(ActionItem.Exit(on: on, reason: reason, to: nil))
+            s.actions[id]?.status = .inProgress
+            s.actions[id]?.stagesSigned = []
+            s.actions[id]?.implemented = nil
+            s.actions[id]?.exit = nil
+        case let .actionCorrected(id, on, field, value, reason):
+            s.actions[id]?.corrections.append(ActionItem.Correction(on: on, field: field, value: value, reason: reason))
+            switch CorrectableField(rawValue: field) {
+            case .text: s.actions[id]?.text = value
+            case .owner: s.actions[id]?.owner = value
+            case .lead: s.actions[id]?.lead = value
+            case .success: s.actions[id]?.success = value
+            case .dueText: s.actions[id]?.dueText = value
+            case .agreed: if let d = LocalDate(value) { s.actions[id]?.agreed = d }
+            case nil: break
+            }
+        }
+    }
+}

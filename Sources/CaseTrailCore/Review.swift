@@ -1,0 +1,192 @@
+/// The kinds of review a partnership runs (DOMAIN.md "The review kinds and their lifecycles").
+public enum ReviewKind: String, CaseIterable, Codable, Sendable {
+    case rapidReview = "rapid-review"
+    case lcspr, scr, llr, audit, section11, inspection
+    case peerReview = "peer-review"
+    case external, national
+
+    /// How the kind reads in a sentence.
+    public var title: String {
+        switch self {
+        case .rapidReview: return "rapid review"
+        case .lcspr: return "LCSPR"
+        case .scr: return "serious case review"
+        case .llr: return "learning lessons review"
+        case .audit: return "multi-agency audit"
+        case .section11: return "Section 11 audit"
+        case .inspection: return "inspection"
+        case .peerReview: return "peer review"
+        case .external: return "external review"
+        case .national: return "national review"
+        }
+    }
+
+    /// Statutory reviews whose decision to initiate starts a six-month clock.
+    public var isStatutory: Bool { self == .lcspr || self == .scr }
+}
+
+/// Steps a review passes through, recorded with `review milestone`.
+public enum Milestone: String, CaseIterable, Codable, Sendable {
+    case notified, commissioned
+    case termsAgreed = "terms-agreed"
+    case reportReceived = "report-received"
+    case sentToPanel = "sent-to-panel"
+    case published
+    case briefingPublished = "briefing-published"
+    case submittedToOfsted = "submitted-to-ofsted"
+}
+
+/// What a rapid review (or an SCR screening panel) recommends.
+public enum Recommendation: String, CaseIterable, Codable, Sendable {
+    case lcspr
+    case noReview = "no-review"
+    case otherReview = "other-review"
+    case thresholdMet = "threshold-met"
+    case thresholdNotMet = "threshold-not-met"
+    case `defer`
+}
+
+/// The outcome of a decision on whether to hold a review.
+public enum DecisionOutcome: String, CaseIterable, Codable, Sendable {
+    case initiate
+    case notInitiate = "not-initiate"
+    case `defer`
+    case otherReview = "other-review"
+}
+
+/// What a review-level sign-off is for.
+public enum ReviewSignOffSubject: String, CaseIterable, Codable, Sendable {
+    case rapidReview = "rapid-review"
+    case finalReport = "final-report"
+    case actionPlan = "action-plan"
+    case closure
+}
+
+/// A review's state, rebuilt from its events. Its status is derived from these facts.
+public struct Review: Equatable, Sendable, Codable {
+    public struct MilestoneRecord: Equatable, Sendable, Codable {
+        public var what: Milestone
+        public var on: LocalDate
+        public var note: String?
+        public var url: String?
+    }
+    public struct Completion: Equatable, Sendable, Codable {
+        public var on: LocalDate
+        public var recommendation: Recommendation
+        public var rationale: String
+    }
+    public struct PanelResponse: Equatable, Sendable, Codable {
+        public var on: LocalDate
+        public var agrees: Bool
+        public var note: String?
+    }
+    public struct Screening: Equatable, Sendable, Codable {
+        public var on: LocalDate
+        public var recommendation: Recommendation
+        public var note: String?
+    }
+    public struct Decision: Equatable, Sendable, Codable {
+        public var on: LocalDate
+        public var outcome: DecisionOutcome
+        public var by: String
+        public var rationale: String
+        public var creates: String?
+        public var reconvene: LocalDate?
+    }
+    public struct Delay: Equatable, Sendable, Codable {
+        public var on: LocalDate
+        public var reason: String
+        public var expected: LocalDate?
+    }
+    public struct Grade: Equatable, Sendable, Codable {
+        public var on: LocalDate
+        public var by: String
+        public var grade: String
+    }
+    public struct Withholding: Equatable, Sendable, Codable {
+        public var on: LocalDate
+        public var reason: String
+    }
+    public struct SignOff: Equatable, Sendable, Codable {
+        public var what: ReviewSignOffSubject
+        public var on: LocalDate
+        public var partner: Partner?
+        public var refused: Bool
+        public var reason: String?
+    }
+
+    public var ref: String
+    public var kind: ReviewKind
+    public var title: String
+    public var opened: LocalDate
+    public var from: String?
+    public var child: String?
+    public var aware: LocalDate?
+    public var incident: LocalDate?
+    public var summary: String?
+    /// The date of the decision to initiate (an LCSPR or SCR), which starts its six-month clock.
+    public var initiatedOn: LocalDate?
+    public var milestones: [MilestoneRecord] = []
+    public var completion: Completion?
+    public var panelResponses: [PanelResponse] = []
+    public var screenings: [Screening] = []
+    public var decisions: [Decision] = []
+    public var delays: [Delay] = []
+    public var grade: Grade?
+    public var withheld: Withholding?
+    public var closedOn: LocalDate?
+    public var signOffs: [SignOff] = []
+    /// Reviews opened from this one (`review decide --creates`, `review open --from`).
+    public var linked: [String] = []
+    /// Recommendation ids (R1, R2…) in the order they were made.
+    public var recommendations: [String] = []
+
+    /// The first date a milestone was recorded, if it was.
+    public func date(of m: Milestone) -> LocalDate? { milestones.first { $0.what == m }?.on }
+
+    public var isClosed: Bool { closedOn != nil }
+
+    /// Partners whose latest rapid-review sign-off is a signature, not a refusal.
+    public var partnersSigned: Set<Partner> {
+        var latest: [Partner: Bool] = [:]
+        for s in signOffs where s.what == .rapidReview { if let p = s.partner { latest[p] = !s.refused } }
+        return Set(latest.filter { $0.value }.keys)
+    }
+
+    /// A rapid review report counts as signed off only when all three partners have signed.
+    public var rapidReviewSignedOff: Bool { partnersSigned.count == Partner.allCases.count }
+
+    /// The status users see, derived from the facts (PRODUCT.md "Statuses").
+    public var status: String {
+        if isClosed { return "closed" }
+        let lastDecision = decisions.last
+        switch kind {
+        case .rapidReview:
+            if let d = lastDecision { return d.outcome == .defer ? "deferred" : "decided" }
+            if completion != nil { return "completed" }
+            return date(of: .notified) != nil ? "notified" : "open"
+        case .lcspr, .scr:
+            if let d = lastDecision {
+                switch d.outcome {
+                case .defer: return "deferred"
+                case .notInitiate: return "not-initiated"
+                case .otherReview: return "other-review"
+                case .initiate: break
+                }
+            } else if initiatedOn == nil {
+                return "open"
+            }
+            return progress(started: "initiated")
+        default:
+            return progress(started: "open")
+        }
+    }
+
+    private func progress(started: String) -> String {
+        if withheld != nil { return "withheld" }
+        if date(of: .published) != nil { return "published" }
+        if date(of: .reportReceived) != nil || date(of: .submittedToOfsted) != nil { return "report-received" }
+        if !milestones.isEmpty { return "in-progress" }
+        return started
+    }
+}
