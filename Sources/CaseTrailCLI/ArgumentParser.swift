@@ -137,7 +137,9 @@ struct ArgumentParser {
                 i += 1
                 value = args[i]
             }
-            if line.values[option.name] != nil && !option.repeatable {
+            // A global given twice takes the last (a script's default, then the user's choice); a command's own option may not.
+            let isGlobal = globals.contains { $0.name == option.name }
+            if line.values[option.name] != nil && !option.repeatable && !isGlobal {
                 throw UsageError(message: "The option '\(option.name)' was given more than once.", command: spec.words)
             }
             line.values[option.name, default: []].append(value)

@@ -26,6 +26,8 @@ extension Commands {
             }),
         CommandSpec(
             words: ["history"], abstract: "List every event with its seq, time, actor, type and a one-line summary.",
+            discussion: "Without an argument, the whole log. With a review reference, that review's events and those of its\nrecommendations and actions; with an action, that action's.",
+            arguments: [ArgumentSpec(name: "ref-or-action", help: "A review reference or an action (REF/R<n>/A<n>).", optional: true)],
             options: [OptionSpec(name: "--since", valueName: "when", help: "Only events recorded from then: a UTC time, a date, or seq:N.")],
             formats: OutputFormat.allCases, asOf: true,
             run: history),
@@ -89,11 +91,23 @@ extension Commands {
             }
             since = w
         }
+        let target = inv.argument(0)
+        var seen = false
+        /// Whether an event concerns the review or action asked about (everything when none is).
+        func about(_ event: Event) -> Bool {
+            guard let t = target else { return true }
+            guard let subject = event.subject, subject == t || subject.hasPrefix(t + "/") else { return false }
+            seen = true
+            return true
+        }
         var entries: [(LogRecord, Event)] = []
         var names: [String: String] = [:]
         _ = try load(inv) { record, event in
             if case let .memberAdded(user, name, _, _, _) = event { names[user] = name }
-            if since?.isAtOrBefore(record) ?? true { entries.append((record, event)) }
+            if about(event), since?.isAtOrBefore(record) ?? true { entries.append((record, event)) }
+        }
+        if let t = target, entries.isEmpty, !seen {
+            throw Refusal(message: "Nothing in the log is about '\(t)'. See 'casetrail reviews' for the references.")
         }
         func summary(_ r: LogRecord, _ e: Event) -> String { e.summary(by: names[r.actor] ?? r.actor) }
         let json: JSONValue = .object(["events": .array(entries.map { r, e in

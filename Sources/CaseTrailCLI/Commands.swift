@@ -3,7 +3,7 @@ import CaseTrailStore
 
 /// The command table: every command's words, help and handler, in the order help lists them.
 enum Commands {
-    static let all: [CommandSpec] = setup + audit
+    static let all: [CommandSpec] = setup + reviews + actions + queries + audit
 
     static let setup: [CommandSpec] = [
         CommandSpec(

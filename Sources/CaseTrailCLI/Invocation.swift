@@ -75,6 +75,23 @@ struct Invocation {
         return f
     }
 
+    /// An option whose value is one of a fixed set (`--kind lcspr`), or nil when absent.
+    func choice<T: RawRepresentable & CaseIterable>(_ option: String) throws(UsageError) -> T? where T.RawValue == String {
+        guard let text = value(option) else { return nil }
+        return try choice(text, option: option)
+    }
+
+    func choice<T: RawRepresentable & CaseIterable>(_ text: String, option: String) throws(UsageError) -> T where T.RawValue == String {
+        guard let v = T(rawValue: text) else {
+            let all = T.allCases.map(\.rawValue)
+            throw usage("'\(text)' is not a value for '\(option)'; use one of: \(all.joined(separator: ", ")).\(suggestion(for: text, among: all))")
+        }
+        return v
+    }
+
+    /// A required option's date (the parser has checked it is present).
+    func requiredDate(_ option: String) throws(UsageError) -> LocalDate { try date(required(option), option: option) }
+
     /// A date option's value, or nil when absent.
     func date(option: String) throws(UsageError) -> LocalDate? {
         guard let text = value(option) else { return nil }

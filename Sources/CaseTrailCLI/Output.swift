@@ -35,7 +35,9 @@ struct Table {
                 let fitted = cell.count > widths[i] ? String(cell.prefix(widths[i] - 1)) + "…" : cell
                 parts.append(i == cells.count - 1 ? fitted : fitted + String(repeating: " ", count: widths[i] - fitted.count))
             }
-            return parts.joined(separator: "  ")
+            var text = parts.joined(separator: "  ")
+            while text.last == " " { text.removeLast() }
+            return text
         }
         var out = line(columns) + "\n"
         out += line(widths.map { String(repeating: "-", count: $0) }) + "\n"

@@ -67,14 +67,18 @@ extension Partnership {
             try Validate.text(rationale, what: "rationale")
             try dated(on, r, today)
             if let last = r.decisions.last, last.outcome != .defer {
-                throw DomainError("\(ref) was already decided on \(last.on.readable) (\(last.outcome.rawValue)). A decision stands; record a correction as a new review if it changed.")
+                throw DomainError("\(ref) was already decided on \(last.on.readable) (\(last.outcome.rawValue)). A decision is recorded once; if the partners later chose differently, open the review that follows with 'casetrail review open'.")
             }
             if r.kind == .lcspr && r.initiatedOn != nil {
                 throw DomainError("\(ref) was initiated on \(r.initiatedOn!.readable) by the decision that created it.")
             }
-            if r.kind == .rapidReview, r.completion == nil {
-                throw DomainError("The LCSPR decision follows the rapid review; record 'casetrail review rapid-complete \(ref)' first.")
+            if r.kind == .rapidReview {
+                guard let c = r.completion else {
+                    throw DomainError("The LCSPR decision follows the rapid review; record 'casetrail review rapid-complete \(ref)' first.")
+                }
+                try notBefore(on, c.on, "the decision", "the rapid review was completed")
             }
+            if let last = r.decisions.last { try notBefore(on, last.on, "the decision", "the deferred decision") }
             if outcome == .defer {
                 guard let back = reconvene else {
                     throw DomainError("A deferred decision needs the date the panel reconvenes: add --reconvene YYYY-MM-DD.")

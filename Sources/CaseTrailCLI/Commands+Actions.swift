@@ -1,0 +1,112 @@
+import CaseTrailCore
+
+extension Commands {
+    static let actions: [CommandSpec] = [
+        CommandSpec(
+            words: ["rec", "add"], abstract: "Add a numbered recommendation to a review.",
+            arguments: [Opt.ref, ArgumentSpec(name: "rec", help: "Its number, e.g. R1 or R2.4.")],
+            options: [
+                OptionSpec(name: "--text", valueName: "text", help: "The recommendation as the review words it.", required: true),
+                Opt.on("The date it was made (default: today).", required: false),
+            ],
+            run: { inv in
+                try recorded(inv, .addRecommendation(ref: inv.argument(0)!, rec: inv.argument(1)!, text: inv.required("--text"),
+                                                     on: try inv.date(option: "--on")))
+            }),
+        CommandSpec(
+            words: ["action", "add"], abstract: "Add an action that answers a recommendation.",
+            arguments: [ArgumentSpec(name: "recommendation", help: "REF/R<n>, e.g. MSCP-LCSPR-2023-01/R1."),
+                        ArgumentSpec(name: "action", help: "Its number, e.g. A1 or A2.4.")],
+            options: [
+                OptionSpec(name: "--text", valueName: "text", help: "What will be done.", required: true),
+                OptionSpec(name: "--owner", valueName: "agency", help: "The owning agency: a code or any of its names.", required: true),
+                OptionSpec(name: "--lead", valueName: "who", help: "The lead: a person, role or sub-group.", required: true),
+                OptionSpec(name: "--due", valueName: "date", help: "The target date (YYYY-MM-DD).", required: true),
+                OptionSpec(name: "--due-text", valueName: "text", help: "The target as the plan words it, e.g. \"Summer 2011\"."),
+                OptionSpec(name: "--success", valueName: "text", help: "Success indicators."),
+                Opt.on("The date it was agreed, which fixes its year of origin (default: today).", required: false),
+            ],
+            run: { inv in
+                try recorded(inv, .addAction(recommendation: inv.argument(0)!, code: inv.argument(1)!, text: inv.required("--text"),
+                                             owner: inv.required("--owner"), lead: inv.required("--lead"), due: try inv.requiredDate("--due"),
+                                             dueText: inv.value("--due-text"), success: inv.value("--success"), on: try inv.date(option: "--on")))
+            }),
+        CommandSpec(
+            words: ["action", "update"], abstract: "Record progress on an action, with a RAG rating and evidence.",
+            arguments: [Opt.action],
+            options: [
+                OptionSpec(name: "--note", valueName: "text", help: "What has happened.", required: true),
+                OptionSpec(name: "--rag", valueName: "rating", help: "red, amber or green."),
+                OptionSpec(name: "--evidence", valueName: "text", help: "Evidence of progress."),
+            ],
+            run: { inv in
+                try recorded(inv, .updateAction(action: inv.argument(0)!, note: inv.required("--note"), rag: try inv.choice("--rag"),
+                                                evidence: inv.value("--evidence")))
+            }),
+        CommandSpec(
+            words: ["action", "revise-due"], abstract: "Move an action's target date, with the reason; every revision is kept.",
+            arguments: [Opt.action],
+            options: [OptionSpec(name: "--due", valueName: "date", help: "The new target date.", required: true), Opt.reason()],
+            run: { inv in
+                try recorded(inv, .reviseDue(action: inv.argument(0)!, due: try inv.requiredDate("--due"), reason: inv.required("--reason")))
+            }),
+        CommandSpec(
+            words: ["action", "implemented"], abstract: "Record that an action has been implemented, with evidence.",
+            arguments: [Opt.action],
+            options: [Opt.on(), OptionSpec(name: "--evidence", valueName: "text", help: "Evidence of implementation.", required: true)],
+            run: { inv in
+                try recorded(inv, .markImplemented(action: inv.argument(0)!, on: try inv.requiredDate("--on"), evidence: inv.required("--evidence")))
+            }),
+        CommandSpec(
+            words: ["action", "impact"], abstract: "Record evidence that an implemented action made a difference.",
+            discussion: "Implemented is not effective: impact is kept apart from implementation.",
+            arguments: [Opt.action],
+            options: [
+                Opt.on(),
+                OptionSpec(name: "--evidence", valueName: "text", help: "Evidence of impact, e.g. an audit's findings.", required: true),
+                OptionSpec(name: "--rating", valueName: "text", help: "A rating, e.g. good or requires improvement."),
+            ],
+            run: { inv in
+                try recorded(inv, .recordImpact(action: inv.argument(0)!, on: try inv.requiredDate("--on"), evidence: inv.required("--evidence"),
+                                                rating: inv.value("--rating")))
+            }),
+        CommandSpec(
+            words: ["action", "sign-off"], abstract: "Sign off an implemented action at a stage, or refuse and send it back.",
+            discussion: "Stages in order: learning-lessons, then executive, then board where the partnership's policy has\none ('casetrail policy set board-stage yes'). A refusal returns the action to in-progress.",
+            arguments: [Opt.action],
+            options: [
+                OptionSpec(name: "--stage", valueName: "stage", help: "\(Opt.oneOf(SignOffStage.self)).", required: true),
+                Opt.refuse,
+                Opt.reason("With --refuse: why it is sent back.", required: false),
+            ],
+            run: { inv in
+                guard let stage: SignOffStage = try inv.choice("--stage") else { return "" }
+                return try recorded(inv, .signOffAction(action: inv.argument(0)!, stage: stage, refusal: try refusal(inv)))
+            }),
+        CommandSpec(
+            words: ["action", "transfer"], abstract: "Move an action out of this plan (into another plan or to a national body).",
+            arguments: [Opt.action],
+            options: [OptionSpec(name: "--to", valueName: "text", help: "Where it goes, e.g. \"Business plan 2016-17\".", required: true), Opt.reason()],
+            run: { inv in try recorded(inv, .transferAction(action: inv.argument(0)!, to: inv.required("--to"), reason: inv.required("--reason"))) }),
+        CommandSpec(
+            words: ["action", "withdraw"], abstract: "Withdraw an action that will not be done.",
+            arguments: [Opt.action], options: [Opt.reason()],
+            run: { inv in try recorded(inv, .withdrawAction(action: inv.argument(0)!, reason: inv.required("--reason"))) }),
+        CommandSpec(
+            words: ["action", "reopen"], abstract: "Return a closed or implemented action to in-progress.",
+            arguments: [Opt.action], options: [Opt.reason()],
+            run: { inv in try recorded(inv, .reopenAction(action: inv.argument(0)!, reason: inv.required("--reason"))) }),
+        CommandSpec(
+            words: ["action", "correct"], abstract: "Correct a mistaken field of an action; the history keeps both values.",
+            arguments: [Opt.action],
+            options: [
+                OptionSpec(name: "--field", valueName: "name", help: "\(Opt.oneOf(CorrectableField.self)).", required: true),
+                OptionSpec(name: "--value", valueName: "value", help: "The right value.", required: true),
+                Opt.reason(),
+            ],
+            run: { inv in
+                try recorded(inv, .correctAction(action: inv.argument(0)!, field: inv.required("--field"), value: inv.required("--value"),
+                                                 reason: inv.required("--reason")))
+            }),
+    ]
+}

@@ -1,0 +1,21 @@
+/// Options that many commands share, written once so their help reads the same everywhere.
+enum Opt {
+    static func on(_ help: String = "The date it happened (YYYY-MM-DD).", required: Bool = true) -> OptionSpec {
+        OptionSpec(name: "--on", valueName: "date", help: help, required: required)
+    }
+    static func reason(_ help: String = "Why, in a sentence.", required: Bool = true) -> OptionSpec {
+        OptionSpec(name: "--reason", valueName: "text", help: help, required: required)
+    }
+    static func note(_ help: String = "A note for the record.") -> OptionSpec {
+        OptionSpec(name: "--note", valueName: "text", help: help)
+    }
+    static let refuse = OptionSpec(name: "--refuse", valueName: nil, help: "Record a refusal instead of a sign-off (needs --reason).")
+    static let ref = ArgumentSpec(name: "ref", help: "The review's reference, e.g. MSCP-RR-2023-01.")
+    static let action = ArgumentSpec(name: "action", help: "The action, as REF/R<n>/A<n>, e.g. MSCP-LCSPR-2023-01/R1/A1.")
+
+    /// Lists a value set for help text: "a, b or c".
+    static func oneOf<T: RawRepresentable & CaseIterable>(_ type: T.Type) -> String where T.RawValue == String {
+        let all = T.allCases.map(\.rawValue)
+        return all.dropLast().joined(separator: ", ") + " or " + all.last!
+    }
+}

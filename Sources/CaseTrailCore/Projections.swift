@@ -1,0 +1,119 @@
+/// One line of "what is still outstanding": an action, or a recommendation that has none yet.
+public struct OutstandingItem: Equatable, Sendable {
+    public var action: String?
+    public var review: String
+    public var recommendation: String
+    public var text: String
+    public var owner: String?
+    public var lead: String?
+    public var due: LocalDate?
+    public var status: String
+    public var rag: RAG?
+    public var daysOverdue: Int?
+    /// The April–March year the action was agreed (or the recommendation made) in.
+    public var yearOfOrigin: String
+}
+
+/// A group of outstanding items with how many of them are overdue.
+public struct OutstandingGroup: Equatable, Sendable {
+    public var key: String
+    public var count: Int
+    public var overdue: Int
+}
+
+public enum GroupBy: String, CaseIterable, Sendable {
+    case review, agency, year
+}
+
+/// Read models over the state: the executive's questions (PRODUCT.md "Queries").
+public enum Projections {
+    /// Recommendations and actions not yet done, in review, recommendation and action order.
+    /// A recommendation is outstanding while any of its actions is, or while it has none.
+    public static func outstanding(_ state: State, today: LocalDate, agency: String? = nil, review: String? = nil) -> [OutstandingItem] {
+        var items: [OutstandingItem] = []
+        for r in state.sortedReviews where review == nil || r.ref == review {
+            for rec in state.recommendations(of: r) {
+                let actions = state.actions(of: rec)
+                if actions.isEmpty {
+                    if agency == nil {
+                        items.append(OutstandingItem(action: nil, review: r.ref, recommendation: rec.id, text: rec.text, owner: nil,
+                                                     lead: nil, due: nil, status: "no-actions", rag: nil, daysOverdue: nil,
+                                                     yearOfOrigin: rec.on.financialYear))
+                    }
+                    continue
+                }
+                for a in actions where a.isOutstanding && (agency == nil || a.owner == agency) {
+                    items.append(item(a, today: today))
+                }
+            }
+        }
+        return items
+    }
+
+    static func item(_ a: ActionItem, today: LocalDate) -> OutstandingItem {
+        OutstandingItem(action: a.id, review: a.ref, recommendation: a.rec, text: a.text, owner: a.owner, lead: a.lead,
+                        due: a.due, status: a.status.rawValue, rag: a.rag, daysOverdue: a.daysOverdue(today: today),
+                        yearOfOrigin: a.agreed.financialYear)
+    }
+
+    /// Outstanding actions past their current due date and not implemented.
+    public static func overdue(_ state: State, today: LocalDate, agency: String? = nil, review: String? = nil) -> [OutstandingItem] {
+        outstanding(state, today: today, agency: agency, review: review).filter { $0.daysOverdue != nil }
+    }
+
+    /// Counts by review, owning agency or financial year of origin, in key order.
+    public static func grouped(_ items: [OutstandingItem], by: GroupBy) -> [OutstandingGroup] {
+        var groups: [String: OutstandingGroup] = [:]
+        for i in items {
+            let key: String
+            switch by {
+            case .review: key = i.review
+            case .agency: key = i.owner ?? "(no actions yet)"
+            case .year: key = i.yearOfOrigin
+            }
+            groups[key, default: OutstandingGroup(key: key, count: 0, overdue: 0)].count += 1
+            if i.daysOverdue != nil { groups[key]!.overdue += 1 }
+        }
+        return groups.values.sorted { naturalLess($0.key, $1.key) }
+    }
+
+    /// Open or in-progress actions due from today up to `days` days ahead.
+    public static func due(_ state: State, today: LocalDate, within days: Int) -> [OutstandingItem] {
+        let horizon = today.adding(days: days)
+        return outstanding(state, today: today).filter { i in
+            guard let d = i.due, i.status == ActionStatus.open.rawValue || i.status == ActionStatus.inProgress.rawValue else { return false }
+            return d >= today && d <= horizon
+        }
+    }
+
+    /// Implemented actions waiting for a sign-off, with the stage each waits for.
+    public static func awaitingSignOff(_ state: State, stage: SignOffStage? = nil) -> [(ActionItem, SignOffStage)] {
+        let stages: [SignOffStage] = state.policy(.boardStage) == "yes" ? [.learningLessons, .executive, .board] : [.learningLessons, .executive]
+        return sortedActions(state).compactMap { a in
+            guard a.status == .implemented, a.stagesSigned.count < stages.count else { return nil }
+            let next = stages[a.stagesSigned.count]
+            return stage == nil || stage == next ? (a, next) : nil
+        }
+    }
+
+    /// Implemented (or signed-off) actions with no evidence that they made a difference.
+    public static func noImpactEvidence(_ state: State) -> [ActionItem] {
+        sortedActions(state).filter { ($0.status == .implemented || $0.status == .signedOff) && $0.impacts.isEmpty }
+    }
+
+    /// Every action in review, recommendation and action order.
+    public static func sortedActions(_ state: State) -> [ActionItem] {
+        state.sortedReviews.flatMap { r in state.recommendations(of: r).flatMap { state.actions(of: $0) } }
+    }
+
+    /// Every statutory clock of every review.
+    public static func clocks(_ state: State, today: LocalDate) -> [StatutoryClock] {
+        let calendar = state.calendar
+        return state.sortedReviews.flatMap { Clocks.of($0, calendar: calendar, policy: state.policy, today: today) }
+    }
+
+    /// The clocks due in an April–March year ("2022-23").
+    public static func timeliness(_ state: State, today: LocalDate, year: String?) -> [StatutoryClock] {
+        clocks(state, today: today).filter { year == nil || $0.due.financialYear == year }
+    }
+}
