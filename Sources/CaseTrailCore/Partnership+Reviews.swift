@@ -253,7 +253,7 @@ extension Partnership {
     /// A fact's date must not be in the future, nor before the review began.
     static func dated(_ on: LocalDate, _ r: Review, _ today: LocalDate) throws(DomainError) {
         try Validate.notAfterToday(on, today, what: "date")
-        try notBefore(on, r.aware ?? r.opened, "that", "\(r.ref) began")
+        try notBefore(on, r.aware ?? r.opened, "that", r.aware != nil ? "the local authority became aware" : "\(r.ref) was opened")
     }
 
     static func notBefore(_ d: LocalDate, _ earliest: LocalDate, _ what: String, _ since: String) throws(DomainError) {

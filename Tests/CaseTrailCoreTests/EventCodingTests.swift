@@ -2,12 +2,42 @@ import Testing
 @testable import CaseTrailCore
 
 @Suite struct EventCodingTests {
+    /// One of every event, with optional fields both present and absent.
     static let samples: [Event] = [
         .partnershipInitialised(name: "Medway Safeguarding Children Partnership", code: "MSCP"),
-        .memberAdded(user: "jsmith", name: "DI Smith", agency: "KENT-POLICE", roles: [.partner, .executive], partner: .police),
+        .memberAdded(user: "jsmith", name: "DI Smith", agency: "KP", roles: [.partner, .executive], partner: .police),
         .memberRetired(user: "jsmith", reason: "left the force"),
         .agencyAdded(code: "KM-ICB", name: "NHS Kent and Medway", aliases: ["NHS Medway"]),
         .agencyAliasAdded(code: "KM-ICB", alias: "Medway CCG"),
+        .bankHolidayAdded(on: d("2031-05-05"), name: "Early May bank holiday"),
+        .policySet(name: "board-stage", value: "yes"),
+        .seriousIncidentRecorded(ref: "RR-1", child: "Child Q", aware: d("2022-12-20"), incident: d("2022-12-18"), summary: "Injury"),
+        .seriousIncidentRecorded(ref: "RR-2", child: "Child R", aware: d("2022-12-20"), incident: nil, summary: nil),
+        .reviewOpened(ref: "L-1", kind: .lcspr, title: "LCSPR", on: d("2023-01-20"), from: "RR-1", initiatedOn: d("2023-01-20")),
+        .reviewOpened(ref: "A-1", kind: .audit, title: "Audit", on: d("2023-01-20"), from: nil, initiatedOn: nil),
+        .milestoneRecorded(ref: "L-1", what: .published, on: d("2023-07-18"), note: "Full report", url: "https://example.org"),
+        .rapidReviewCompleted(ref: "RR-1", on: d("2023-01-19"), recommendation: .lcspr, rationale: "Learning"),
+        .panelResponded(ref: "RR-1", on: d("2023-02-01"), agrees: false, note: nil),
+        .reviewScreened(ref: "S-1", on: d("2010-06-01"), recommendation: .defer, note: "Too early"),
+        .reviewDecided(ref: "S-1", on: d("2010-06-02"), outcome: .defer, by: "Chair", rationale: "Too early", creates: nil, reconvene: d("2010-07-01")),
+        .publicationWithheld(ref: "L-1", on: d("2023-07-01"), reason: "Trial"),
+        .reviewGraded(ref: "S-1", on: d("2011-01-01"), by: "Ofsted", grade: "good"),
+        .reviewDelayed(ref: "S-1", on: d("2011-02-01"), reason: "Court", expected: nil),
+        .reviewClosed(ref: "S-1", on: d("2012-01-01")),
+        .reviewSignedOff(ref: "RR-1", what: .rapidReview, on: d("2023-01-19"), partner: .health, refused: true, reason: "Gaps"),
+        .recommendationAdded(ref: "L-1", rec: "R1", text: "Share information", on: d("2023-07-18")),
+        .actionAdded(action: "L-1/R1/A1", text: "Train", owner: "KM-ICB", lead: "Named nurse", due: d("2023-10-31"),
+                     dueText: "Autumn 2023", success: "90% trained", on: d("2023-07-20")),
+        .actionUpdated(action: "L-1/R1/A1", on: d("2023-08-01"), note: "Booked", rag: .amber, evidence: nil),
+        .actionDueRevised(action: "L-1/R1/A1", on: d("2023-09-01"), from: d("2023-10-31"), due: d("2023-12-31"), reason: "Trainer unavailable"),
+        .actionImplemented(action: "L-1/R1/A1", on: d("2023-12-01"), evidence: "Register"),
+        .actionImpactRecorded(action: "L-1/R1/A1", on: d("2024-03-01"), evidence: "Audit", rating: "good"),
+        .actionSignedOff(action: "L-1/R1/A1", on: d("2024-03-02"), stage: .learningLessons, complete: false),
+        .actionSignOffRefused(action: "L-1/R1/A1", on: d("2024-03-03"), stage: .executive, reason: "No evidence"),
+        .actionTransferred(action: "L-1/R1/A1", on: d("2024-03-04"), to: "Business plan", reason: "Wider"),
+        .actionWithdrawn(action: "L-1/R1/A1", on: d("2024-03-05"), reason: "Superseded"),
+        .actionReopened(action: "L-1/R1/A1", on: d("2024-03-06"), reason: "Audit found gaps"),
+        .actionCorrected(action: "L-1/R1/A1", on: d("2024-03-07"), field: "lead", value: "Head of safeguarding", reason: "Typo"),
     ]
 
     @Test func everyEventReadsBackAsItWasWritten() throws {
@@ -17,10 +47,28 @@ import Testing
         }
     }
 
-    @Test func storedTypeNamesAreFixed() {
-        #expect(Self.samples.map(\.typeName) == ["partnership_initialised", "member_added", "member_retired",
-                                                 "agency_added", "agency_alias_added"])
+    @Test func everyStoredTypeHasASample() {
         #expect(Set(Event.currentSchema.keys) == Set(Self.samples.map(\.typeName)))
+    }
+
+    @Test func storedBytesAreFixed() {
+        // The format on disk: these bytes must never change with a refactoring.
+        #expect(Self.samples[7].typeName == "serious_incident_recorded")
+        #expect(Self.samples[7].data.compactText == #"{"ref":"RR-1","child":"Child Q","aware":"2022-12-20","incident":"2022-12-18","summary":"Injury"}"#)
+        #expect(Self.samples[8].data.compactText == #"{"ref":"RR-2","child":"Child R","aware":"2022-12-20"}"#)
+        #expect(Self.samples[22].typeName == "action_added")
+        #expect(Self.samples[22].data.compactText == #"{"action":"L-1/R1/A1","text":"Train","owner":"KM-ICB","lead":"Named nurse","due":"2023-10-31","due_text":"Autumn 2023","success":"90% trained","on":"2023-07-20"}"#)
+        #expect(Self.samples[24].typeName == "action_due_revised")
+        #expect(Self.samples[1].data.compactText == #"{"user":"jsmith","name":"DI Smith","agency":"KP","roles":["partner","executive"],"partner":"police"}"#)
+    }
+
+    @Test func everyEventHasAStreamAndASummary() {
+        for event in Self.samples {
+            #expect(!event.stream.isEmpty)
+            #expect(event.summary(by: "DI Smith").hasPrefix("DI Smith "))
+        }
+        #expect(Self.samples[24].summary(by: "DI Smith")
+            == "DI Smith revised the due date of L-1/R1/A1 from 31 Oct 2023 to 31 Dec 2023: Trainer unavailable")
     }
 
     @Test func anUnknownTypeIsNotGuessedAt() {
@@ -35,9 +83,15 @@ import Testing
         }
     }
 
-    @Test func aMissingFieldIsNamed() {
+    @Test func aMissingOrMalformedFieldIsNamed() {
         #expect(throws: EventDecodingError.badField(type: "agency_added", field: "name", expected: "a string")) {
             try Event.decode(type: "agency_added", schema: 1, data: .object(["code": "X"]))
+        }
+        #expect(throws: EventDecodingError.badField(type: "review_closed", field: "on", expected: "a YYYY-MM-DD date")) {
+            try Event.decode(type: "review_closed", schema: 1, data: .object(["ref": "X", "on": "31/03/2023"]))
+        }
+        #expect(throws: EventDecodingError.badField(type: "review_opened", field: "kind", expected: "a known kind")) {
+            try Event.decode(type: "review_opened", schema: 1, data: .object(["ref": "X", "kind": "tribunal", "title": "t", "on": "2023-01-01"]))
         }
     }
 }
