@@ -29,8 +29,11 @@ demo: build
 	@echo; echo '$$ casetrail verify'; $(DEMO) verify
 	@echo; echo '$$ casetrail checkpoint'; $(DEMO) checkpoint
 
+# Generates a 1,000,000-event log once (scratch/), measures the release binary, writes bench/RESULTS.md.
 bench:
-	@echo "The benchmark arrives with the performance work (issue 6)."
+	$(SWIFT) build -c release --product casetrail
+	$(SWIFT) build -c release --product casetrail-bench
+	bench/run.sh
 
 install: build
 	install -d $(PREFIX)/bin

@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "casetrail", targets: ["casetrail"]),
+        .executable(name: "casetrail-bench", targets: ["casetrail-bench"]),
     ],
     targets: [
         // Pure domain: events, commands, deciders, projections, calendar. No I/O, no clock.
@@ -16,6 +17,8 @@ let package = Package(
         // Arguments, help and output formats; a library so tests drive it in-process.
         .target(name: "CaseTrailCLI", dependencies: ["CaseTrailCore", "CaseTrailStore"]),
         .executableTarget(name: "casetrail", dependencies: ["CaseTrailCLI"]),
+        // Writes realistic logs and measures the real binary against them (`make bench`).
+        .executableTarget(name: "casetrail-bench", dependencies: ["CaseTrailCore", "CaseTrailStore"]),
         .testTarget(name: "CaseTrailCoreTests", dependencies: ["CaseTrailCore"]),
         .testTarget(name: "CaseTrailStoreTests", dependencies: ["CaseTrailStore", "CaseTrailCore"]),
         .testTarget(name: "CaseTrailCLITests", dependencies: ["CaseTrailCLI", "CaseTrailStore", "CaseTrailCore"]),

@@ -14,8 +14,8 @@ struct Ledger {
     /// must not answer from a log it cannot trust.
     func load(upTo limit: ReadLimit = .all, each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, LogScan) {
         var state = Partnership.initialState
-        let scan = try log.read(upTo: limit) { record in
-            switch Ledger.event(of: record) {
+        let scan = try log.read(upTo: limit, decode: Ledger.event(of:)) { record, decoded in
+            switch decoded {
             case .success(let event):
                 Partnership.apply(event, to: &state)
                 each?(record, event)
@@ -32,8 +32,8 @@ struct Ledger {
     func record(_ command: Command, actor: String, today: LocalDate, now: Timestamp) throws -> EventLog.Appended {
         var state = Partnership.initialState
         var versionsSeen: [String: Int] = [:]
-        return try log.append(actor: actor, now: now, visit: { record in
-            switch Ledger.event(of: record) {
+        return try log.append(actor: actor, now: now, decode: Ledger.event(of:), visit: { record, decoded in
+            switch decoded {
             case .success(let event):
                 Partnership.apply(event, to: &state)
                 versionsSeen[record.stream] = record.version

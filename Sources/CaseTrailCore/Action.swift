@@ -121,33 +121,36 @@ public func parseActionID(_ id: String) -> (ref: String, rec: String, action: St
     return (parts[0], parts[1], parts[2])
 }
 
-/// `R1`, `A2.4`: a letter then digits, with dots between groups.
+/// `R1`, `A2.4`: a letter then digits, with single dots between groups. Byte-level: it runs on every replayed action.
 public func isItemCode(_ s: String, prefix: Character) -> Bool {
-    guard s.first == prefix, s.count >= 2 else { return false }
-    let rest = s.dropFirst()
-    return rest.first!.isNumber && rest.last!.isNumber && rest.allSatisfy { $0.isNumber || $0 == "." } && !rest.contains("..")
+    guard let p = prefix.asciiValue else { return false }
+    var utf8 = s.utf8.makeIterator()
+    guard utf8.next() == p else { return false }
+    var previousWasDigit = false, count = 0
+    while let b = utf8.next() {
+        count += 1
+        if b >= 48 && b <= 57 { previousWasDigit = true; continue }
+        guard b == UInt8(ascii: "."), previousWasDigit else { return false }
+        previousWasDigit = false
+    }
+    return count > 0 && previousWasDigit
 }
 
-/// Orders `R2` before `R10` and `A2.4` before `A2.10`.
+/// Orders `R2` before `R10` and `A2.4` before `A2.10`: digit runs compare as numbers.
 public func naturalLess(_ a: String, _ b: String) -> Bool {
-    func chunks(_ s: String) -> [(String, Int?)] {
-        var out: [(String, Int?)] = []
-        var current = ""
-        var numeric = false
-        for ch in s {
-            if ch.isNumber != numeric, !current.isEmpty {
-                out.append((current, numeric ? Int(current) : nil))
-                current = ""
-            }
-            numeric = ch.isNumber
-            current.append(ch)
+    var x = a.utf8.makeIterator(), y = b.utf8.makeIterator()
+    var p = x.next(), q = y.next()
+    func isDigit(_ c: UInt8?) -> Bool { c.map { $0 >= 48 && $0 <= 57 } ?? false }
+    while let c = p, let d = q {
+        if isDigit(c) && isDigit(d) {
+            var m = 0, n = 0
+            while isDigit(p) { m = m &* 10 &+ Int(p! - 48); p = x.next() }
+            while isDigit(q) { n = n &* 10 &+ Int(q! - 48); q = y.next() }
+            if m != n { return m < n }
+            continue
         }
-        if !current.isEmpty { out.append((current, numeric ? Int(current) : nil)) }
-        return out
+        if c != d { return c < d }
+        p = x.next(); q = y.next()
     }
-    let x = chunks(a), y = chunks(b)
-    for (p, q) in zip(x, y) {
-        if let m = p.1, let n = q.1 { if m != n { return m < n } } else if p.0 != q.0 { return p.0 < q.0 }
-    }
-    return x.count < y.count
+    return p == nil && q != nil
 }

@@ -14,18 +14,21 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses exactly `YYYY-MM-DD`; anything else, or an impossible date, is nil.
     public init?(_ text: String) {
-        let u = Array(text.utf8)
+        var copy = text
+        guard let parsed = copy.withUTF8({ LocalDate.parse($0) }) else { return nil }
+        self = parsed
+    }
+
+    /// Reads `YYYY-MM-DD` from bytes without allocating (dates are on the replay path).
+    static func parse(_ u: UnsafeBufferPointer<UInt8>) -> LocalDate? {
         guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
-        func number(_ r: Range<Int>) -> Int? {
-            var n = 0
-            for i in r {
-                guard u[i] >= 48, u[i] <= 57 else { return nil }
-                n = n * 10 + Int(u[i] - 48)
-            }
-            return n
+        var fields = (0, 0, 0)
+        for (i, b) in u.enumerated() where i != 4 && i != 7 {
+            guard b >= 48, b <= 57 else { return nil }
+            let digit = Int(b - 48)
+            if i < 4 { fields.0 = fields.0 * 10 + digit } else if i < 7 { fields.1 = fields.1 * 10 + digit } else { fields.2 = fields.2 * 10 + digit }
         }
-        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
-        self.init(year: y, month: m, day: d)
+        return LocalDate(year: fields.0, month: fields.1, day: fields.2)
     }
 
     public var components: (year: Int, month: Int, day: Int) { LocalDate.civilFromDays(dayNumber) }

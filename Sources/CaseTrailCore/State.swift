@@ -67,7 +67,7 @@ extension State {
 
 extension State {
     /// Reviews in reference order.
-    public var sortedReviews: [Review] { reviews.values.sorted { naturalLess($0.ref, $1.ref) } }
+    public var sortedReviews: [Review] { reviews.keys.sorted(by: naturalLess).map { reviews[$0]! } }
 
     /// A review's recommendations in the order they were made.
     public func recommendations(of review: Review) -> [RecommendationItem] {

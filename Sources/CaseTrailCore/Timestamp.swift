@@ -21,9 +21,15 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses `YYYY-MM-DDTHH:MM[:SS[.mmm]]Z` (UTC). Returns nil for anything else.
     public init?(_ text: String) {
-        let u = Array(text.utf8)
-        guard u.count >= 17, u.last == UInt8(ascii: "Z"), u[10] == UInt8(ascii: "T"),
-              let date = LocalDate(String(decoding: u[0..<10], as: UTF8.self)) else { return nil }
+        var copy = text
+        guard let parsed = copy.withUTF8({ Timestamp.parse($0) }) else { return nil }
+        self = parsed
+    }
+
+    /// Reads a UTC timestamp from bytes without allocating (every line has one).
+    static func parse(_ u: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+        guard u.count >= 17, u[u.count - 1] == UInt8(ascii: "Z"), u[10] == UInt8(ascii: "T"),
+              let date = LocalDate.parse(UnsafeBufferPointer(rebasing: u[0..<10])) else { return nil }
         func two(_ i: Int) -> Int? {
             guard i + 1 < u.count, (48...57).contains(u[i]), (48...57).contains(u[i + 1]) else { return nil }
             return Int(u[i] - 48) * 10 + Int(u[i + 1] - 48)
@@ -45,7 +51,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             }
         }
         guard i == u.count - 1 else { return nil }
-        millisecondsSinceEpoch = Int64(date.dayNumber) * 86_400_000 + Int64(h * 3_600_000 + mi * 60_000 + s * 1000 + milli)
+        return Timestamp(millisecondsSinceEpoch: Int64(date.dayNumber) * 86_400_000 + Int64(h * 3_600_000 + mi * 60_000 + s * 1000 + milli))
     }
 
     /// The start of a UTC day.

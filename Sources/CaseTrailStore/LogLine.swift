@@ -1,4 +1,10 @@
 import CaseTrailCore
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One committed line of the log, read back: the envelope and its payload.
 public struct LogRecord: Equatable, Sendable {
@@ -64,9 +70,10 @@ enum LogLine {
     /// SHA-256 over the previous hash's hex and the line's bytes before its hash member, closed with `}`.
     static func digest(prev: String, body: UnsafeRawBufferPointer) -> String {
         var sha = SHA256()
-        sha.update(Array(prev.utf8))
+        var prevHex = prev
+        prevHex.withUTF8 { sha.update(UnsafeRawBufferPointer($0)) }
         sha.update(body)
-        sha.update(CollectionOfOne(UInt8(ascii: "}")))
+        withUnsafeBytes(of: UInt8(ascii: "}")) { sha.update($0) }
         return hexString(sha.finalize())
     }
 
@@ -104,6 +111,38 @@ enum LogLine {
         return (record, nil)
     }
 
+    /// Decodes many lines of one buffer, split across the machine's cores: parsing and hashing
+    /// a line needs nothing from its neighbours, so only the linking afterwards is sequential.
+    static func decodeInParallel<T>(_ bytes: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>],
+                                    then transform: @Sendable (LogRecord) -> T) -> [Decoded<T>] {
+        let workers = ranges.count < 256 ? 1 : min(max(1, cores), 8)
+        return withoutActuallyEscaping(transform) { transform in
+            Array(unsafeUninitializedCapacity: ranges.count) { results, count in
+                let shared = SharedBuffers(bytes: bytes, results: results, transform: transform)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let from = ranges.count * worker / workers, to = ranges.count * (worker + 1) / workers
+                    for i in from..<to {
+                        var (record, problem) = decode(UnsafeBufferPointer(rebasing: shared.bytes[ranges[i]]))
+                        let value = problem == nil ? record.map(shared.transform) : nil
+                        // The caller has its own decoding now; free the payload tree here, in parallel.
+                        if value != nil, T.self != Void.self { record?.data = .null }
+                        (shared.results.baseAddress! + i).initialize(to: (record, problem, value))
+                    }
+                }
+                count = ranges.count
+            }
+        }
+    }
+
+    /// How many threads decoding may use.
+    static let cores: Int = {
+        #if canImport(Glibc)
+        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        #else
+        return Int(sysconf(_SC_NPROCESSORS_ONLN))
+        #endif
+    }()
+
     static func isHex64(_ s: String) -> Bool {
         s.utf8.count == 64 && s.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
@@ -116,3 +155,14 @@ public struct LineProblem: Error, Equatable, Sendable, CustomStringConvertible {
     public init(line: Int, problem: String) { self.line = line; self.problem = problem }
     public var description: String { "line \(line): \(problem)" }
 }
+
+/// The input and output of a parallel decode. Each worker reads the shared bytes and writes only
+/// its own slice of results, so no two threads touch the same memory.
+private struct SharedBuffers<T>: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let results: UnsafeMutableBufferPointer<Decoded<T>>
+    let transform: (LogRecord) -> T
+}
+
+/// A line as read: the record (if it parsed), its problem (if any), and the caller's decoding of it.
+typealias Decoded<T> = (record: LogRecord?, problem: String?, value: T?)

@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CaseTrailStore
+
+/// casetrail-bench: writes a realistic log and measures the real `casetrail` binary against it,
+/// with `wc -l` and `sha256sum` on the same file as floors.
+let usage = """
+USAGE: casetrail-bench generate --events N --out PATH [--seed S]
+       casetrail-bench run --log PATH [--binary PATH] [--runs N] [--skip-cold]
+
+"""
+
+func fail(_ message: String) -> Never {
+    let text = "Error: \(message)\n\(usage)"
+    _ = text.withCString { write(2, $0, strlen($0)) }
+    exit(64)
+}
+
+func option(_ name: String, in args: [String]) -> String? {
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+    return args[i + 1]
+}
+
+/// Runs a program to completion with stdout discarded; returns wall seconds, peak RSS in KiB and status.
+func measure(_ argv: [String], stdoutTo: String = "/dev/null") -> (seconds: Double, maxRSSKiB: Int, status: Int32) {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_addopen(&actions, 1, stdoutTo, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    let cArgs = argv.map { strdup($0) } + [nil]
+    defer { cArgs.forEach { free($0) } }
+    var pid: pid_t = 0
+    var start = timespec(), end = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &start)
+    let rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, environ)
+    guard rc == 0 else { fail("could not start \(argv[0]): \(String(cString: strerror(rc)))") }
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    clock_gettime(CLOCK_MONOTONIC, &end)
+    posix_spawn_file_actions_destroy(&actions)
+    let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
+    return (seconds, Int(usage.ru_maxrss), (status >> 8) & 0xff)
+}
+
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+func fmt(_ seconds: Double) -> String {
+    seconds < 1 ? String(Int((seconds * 1000).rounded())) + " ms" : String(Double(Int(seconds * 100)) / 100) + " s"
+}
+
+let args = Array(CommandLine.arguments.dropFirst())
+switch args.first {
+case "generate":
+    guard let n = option("--events", in: args).flatMap(Int.init), n > 0 else { fail("--events takes a positive number") }
+    guard let out = option("--out", in: args) else { fail("--out PATH is required") }
+    let seed = option("--seed", in: args).flatMap(UInt64.init) ?? 1
+    unlink(out)
+    unlink(out + ".snapshot")
+    var start = timespec(), end = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &start)
+    do {
+        var generator = Generator(target: n, seed: seed, writer: try BulkWriter(creating: out))
+        try generator.run()
+        clock_gettime(CLOCK_MONOTONIC, &end)
+        let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
+        print("Wrote \(generator.writer.lines) events to \(out) in \(fmt(seconds)) (seed \(seed)).")
+    } catch {
+        fail("\(error)")
+    }
+
+case "run":
+    guard let log = option("--log", in: args) else { fail("--log PATH is required") }
+    let binary = option("--binary", in: args) ?? ".build/release/casetrail"
+    let runs = option("--runs", in: args).flatMap(Int.init) ?? 5
+    var rows: [(String, Double, Int, String)] = []
+    func bench(_ name: String, _ fixed: [String] = [], argv: (Int) -> [String] = { _ in [] }, before: () -> Void = {}, note: String = "") {
+        var times: [Double] = []
+        var rss = 0
+        for i in 0..<runs {
+            before()
+            let command = fixed.isEmpty ? argv(i) : fixed
+            let r = measure(command)
+            if r.status != 0 { fail("\(command.joined(separator: " ")) exited \(r.status)") }
+            times.append(r.seconds)
+            rss = max(rss, r.maxRSSKiB)
+        }
+        let m = median(times)
+        rows.append((name, m, rss, note))
+        print("\(name): median \(fmt(m)) of \(runs), peak \(rss / 1024) MiB \(note)")
+    }
+    var st = stat()
+    stat(log, &st)
+    bench("wc -l (floor)", ["wc", "-l", log])
+    bench("sha256sum (floor)", ["sha256sum", log])
+    let query = [binary, "outstanding", "--log", log, "--today", "2030-01-01", "--format", "json"]
+    if !args.contains("--skip-cold") {
+        bench("cold outstanding (no snapshot)", query, before: { unlink(log + ".snapshot") })
+    }
+    _ = measure(query)   // leaves a snapshot behind
+    bench("warm outstanding (snapshot)", query)
+    let stamp = time(nil)
+    bench("append with fsync", argv: { i in [binary, "agency", "alias", "AG1", "Bench alias \(stamp)-\(i)", "--log", log, "--actor", "bench-admin"] })
+    bench("verify", [binary, "verify", "--log", log])
+    print("file: \(log), \(st.st_size / 1_048_576) MiB")
+default:
+    fail("give a subcommand: generate or run")
+}

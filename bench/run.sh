@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Generates a realistic log (once) and measures the release binary on it, writing bench/RESULTS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+events="${EVENTS:-1000000}"
+log="scratch/bench-${events}.jsonl"
+mkdir -p scratch
+[ -f "$log" ] || .build/release/casetrail-bench generate --events "$events" --out "$log" --seed 42
+out=$(.build/release/casetrail-bench run --log "$log" --runs "${RUNS:-5}")
+{
+  echo "# casetrail benchmark"
+  echo
+  echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "- machine: $(uname -srm), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB"
+  echo "- log: $events events, $(du -m "$log" | cut -f1) MiB, generated with seed 42"
+  echo
+  echo '```'
+  echo "$out"
+  echo '```'
+} > bench/RESULTS.md
+cat bench/RESULTS.md
