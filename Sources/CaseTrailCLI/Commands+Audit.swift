@@ -12,11 +12,12 @@ extension Commands {
             run: verify),
         CommandSpec(
             words: ["checkpoint"], abstract: "Print one line that pins the log as it is now, to keep in minutes.",
-            discussion: "Later, 'casetrail verify --checkpoint \"<line>\"' proves nothing before it has changed.",
-            formats: [.table, .json],
+            discussion: "Later, 'casetrail verify --checkpoint \"<line>\"' proves nothing before it has changed.\nWith --as-of, the checkpoint the log had at that moment.",
+            formats: [.table, .json], asOf: true,
             run: { inv in
-                let (state, scan) = try load(inv)
-                guard let head = scan.head, let code = state.partnership?.code else { throw Refusal(message: "The log is empty.") }
+                var last: LogRecord?
+                let (state, _) = try load(inv) { record, _ in last = record }
+                guard let head = last, let code = state.partnership?.code else { throw Refusal(message: "The log holds nothing at that point.") }
                 let line = "casetrail-checkpoint \(code) seq=\(head.seq) sha256=\(head.hash)"
                 if try inv.format() == .json {
                     return jsonText(.object(["checkpoint": .string(line), "code": .string(code), "seq": .int(head.seq),
@@ -29,7 +30,7 @@ extension Commands {
             discussion: "Without an argument, the whole log. With a review reference, that review's events and those of its\nrecommendations and actions; with an action, that action's.",
             arguments: [ArgumentSpec(name: "ref-or-action", help: "A review reference or an action (REF/R<n>/A<n>).", optional: true)],
             options: [OptionSpec(name: "--since", valueName: "when", help: "Only events recorded from then: a UTC time, a date, or seq:N.")],
-            formats: OutputFormat.allCases, asOf: true,
+            formats: OutputFormat.tabular, asOf: true,
             run: history),
     ]
 

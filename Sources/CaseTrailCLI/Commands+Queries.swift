@@ -9,7 +9,7 @@ extension Commands {
                 OptionSpec(name: "--kind", valueName: "kind", help: "Only this kind: \(Opt.oneOf(ReviewKind.self))."),
                 OptionSpec(name: "--open", valueName: nil, help: "Only reviews not yet closed."),
             ],
-            formats: OutputFormat.allCases, asOf: true,
+            formats: OutputFormat.tabular, asOf: true,
             run: { inv in
                 let kind: ReviewKind? = try inv.choice("--kind")
                 let (state, _) = try load(inv)
@@ -30,7 +30,7 @@ extension Commands {
         CommandSpec(
             words: ["timeliness"], abstract: "Every statutory clock, met, missed or running; by April–March year if asked.",
             options: [OptionSpec(name: "--year", valueName: "year", help: "A reporting year such as 2022-23: clocks due in it.")],
-            formats: OutputFormat.allCases, asOf: true,
+            formats: OutputFormat.tabular, asOf: true,
             run: { inv in
                 let year = try reportingYear(inv)
                 let (state, _) = try load(inv)
@@ -48,7 +48,7 @@ extension Commands {
                 OptionSpec(name: "--review", valueName: "ref", help: "Only this review's."),
                 OptionSpec(name: "--group-by", valueName: "key", help: "Count by review, agency or year (April–March year of origin)."),
             ],
-            formats: OutputFormat.allCases, asOf: true,
+            formats: OutputFormat.tabular, asOf: true,
             run: { inv in
                 let groupBy: GroupBy? = try inv.choice("--group-by")
                 let (state, _) = try load(inv)
@@ -70,7 +70,7 @@ extension Commands {
                 OptionSpec(name: "--agency", valueName: "agency", help: "Only actions this agency owns."),
                 OptionSpec(name: "--review", valueName: "ref", help: "Only this review's."),
             ],
-            formats: OutputFormat.allCases, asOf: true,
+            formats: OutputFormat.tabular, asOf: true,
             run: { inv in
                 let (state, _) = try load(inv)
                 return try itemList(inv, Projections.overdue(state, today: try inv.today(), agency: try agencyFilter(inv, state),
@@ -79,7 +79,7 @@ extension Commands {
         CommandSpec(
             words: ["due"], abstract: "Open actions falling due within a number of days.",
             options: [OptionSpec(name: "--within", valueName: "days", help: "How many days ahead to look.", required: true)],
-            formats: OutputFormat.allCases, asOf: true,
+            formats: OutputFormat.tabular, asOf: true,
             run: { inv in
                 guard let days = Int(inv.required("--within")), days >= 0 else {
                     throw inv.usage("'\(inv.required("--within"))' is not a number of days for '--within'; give one such as 30.")
@@ -90,7 +90,7 @@ extension Commands {
         CommandSpec(
             words: ["awaiting-signoff"], abstract: "Implemented actions waiting for a sign-off, and which stage they wait for.",
             options: [OptionSpec(name: "--stage", valueName: "stage", help: "Only those waiting for this stage: \(Opt.oneOf(SignOffStage.self)).")],
-            formats: OutputFormat.allCases, asOf: true,
+            formats: OutputFormat.tabular, asOf: true,
             run: { inv in
                 let stage: SignOffStage? = try inv.choice("--stage")
                 let (state, _) = try load(inv)
@@ -105,7 +105,7 @@ extension Commands {
             }),
         CommandSpec(
             words: ["no-impact-evidence"], abstract: "Implemented actions with no evidence yet that they made a difference.",
-            formats: OutputFormat.allCases, asOf: true,
+            formats: OutputFormat.tabular, asOf: true,
             run: { inv in
                 let (state, _) = try load(inv)
                 let list = Projections.noImpactEvidence(state)

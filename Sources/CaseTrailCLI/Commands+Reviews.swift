@@ -162,7 +162,7 @@ extension Commands {
         CommandSpec(
             words: ["calendar", "show"], abstract: "List a year's bank holidays (England and Wales).",
             arguments: [ArgumentSpec(name: "year", help: "e.g. 2023.")],
-            formats: OutputFormat.allCases, asOf: true,
+            formats: OutputFormat.tabular, asOf: true,
             run: { inv in
                 guard let year = Int(inv.argument(0)!), (1900...2100).contains(year) else {
                     throw inv.usage("'\(inv.argument(0)!)' is not a year; give one such as 2023.")
@@ -182,7 +182,7 @@ extension Commands {
             run: { inv in try recorded(inv, .setPolicy(name: inv.argument(0)!, value: inv.argument(1)!)) }),
         CommandSpec(
             words: ["policy", "show"], abstract: "List the partnership's policies and their values.",
-            formats: OutputFormat.allCases, asOf: true,
+            formats: OutputFormat.tabular, asOf: true,
             run: { inv in
                 let (state, _) = try load(inv)
                 let rows = PolicyName.allCases.map { [$0.rawValue, state.policy($0), state.policy[$0.rawValue] == nil ? "default" : "recorded"] }

@@ -3,7 +3,7 @@ import CaseTrailStore
 
 /// The command table: every command's words, help and handler, in the order help lists them.
 enum Commands {
-    static let all: [CommandSpec] = setup + reviews + actions + queries + audit
+    static let all: [CommandSpec] = setup + reviews + actions + queries + reports + audit
 
     static let setup: [CommandSpec] = [
         CommandSpec(
@@ -54,7 +54,7 @@ enum Commands {
             options: [OptionSpec(name: "--reason", valueName: "text", help: "Why, for the history.")],
             run: { inv in try recorded(inv, .retireMember(user: inv.argument(0)!, reason: inv.value("--reason"))) }),
         CommandSpec(
-            words: ["members"], abstract: "List the roster.", formats: OutputFormat.allCases, asOf: true,
+            words: ["members"], abstract: "List the roster.", formats: OutputFormat.tabular, asOf: true,
             run: { inv in
                 let (state, _) = try load(inv)
                 let members = state.members.values.sorted { $0.user < $1.user }
@@ -85,7 +85,7 @@ enum Commands {
                         ArgumentSpec(name: "alias", help: "The other name, e.g. \"NHS Medway\".")],
             run: { inv in try recorded(inv, .addAgencyAlias(agency: inv.argument(0)!, alias: inv.argument(1)!)) }),
         CommandSpec(
-            words: ["agencies"], abstract: "List the agencies and their aliases.", formats: OutputFormat.allCases, asOf: true,
+            words: ["agencies"], abstract: "List the agencies and their aliases.", formats: OutputFormat.tabular, asOf: true,
             run: { inv in
                 let (state, _) = try load(inv)
                 let agencies = state.agencies.values.sorted { $0.code < $1.code }

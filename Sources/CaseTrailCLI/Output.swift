@@ -2,7 +2,10 @@ import CaseTrailCore
 
 /// How a query prints its answer.
 enum OutputFormat: String, CaseIterable, Sendable {
-    case table, json, csv, md
+    case table, json, csv, md, html
+
+    /// The formats of a query whose answer is a list.
+    static let tabular: [OutputFormat] = [.table, .json, .csv, .md]
 }
 
 /// Rows and columns that render as an aligned table, CSV or Markdown.
@@ -17,7 +20,7 @@ struct Table {
         switch format {
         case .csv: return csv()
         case .md: return markdown()
-        case .table, .json: return aligned()
+        case .table, .json, .html: return aligned()
         }
     }
 

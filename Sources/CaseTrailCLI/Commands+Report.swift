@@ -1,0 +1,214 @@
+import CaseTrailCore
+import CaseTrailStore
+
+extension Commands {
+    static let reports: [CommandSpec] = [
+        CommandSpec(
+            words: ["report", "annual"], abstract: "The learning-and-improvement section of the annual report for an April–March year.",
+            discussion: "Markdown by default, or one self-contained HTML file (inline CSS and SVG charts, no network).\nIt ends with the checkpoint line, so any later change to the log can be detected against the printed report.",
+            options: [OptionSpec(name: "--year", valueName: "year", help: "The reporting year, e.g. 2022-23.", required: true)],
+            formats: [.md, .html, .json], asOf: true,
+            run: annualReport),
+        CommandSpec(
+            words: ["export"], abstract: "Every action with its review, owner, dates, status and sign-offs, for a spreadsheet.",
+            discussion: "CSV follows RFC 4180 (UTF-8, CRLF line ends, quoted where needed). The raw log is already JSON Lines.",
+            formats: [.csv, .json], asOf: true,
+            run: export),
+    ]
+
+    static func annualReport(_ inv: Invocation) throws -> String {
+        guard let year = ReportingYear(inv.required("--year")) else {
+            throw inv.usage("'\(inv.required("--year"))' is not a reporting year; use the April–March form, e.g. 2022-23.")
+        }
+        let format = try inv.value("--format") == nil ? OutputFormat.md : inv.format()
+        var last: LogRecord?
+        let (state, _) = try load(inv) { record, _ in last = record }
+        guard let partnership = state.partnership, let head = last else { throw Refusal(message: "The log holds nothing at that point.") }
+        let report = AnnualReport(state, year: year, today: try inv.today())
+        let checkpoint = "casetrail-checkpoint \(partnership.code) seq=\(head.seq) sha256=\(head.hash)"
+        switch format {
+        case .html: return ReportHTML.render(report, partnership: partnership, checkpoint: checkpoint)
+        case .json: return jsonText(reportJSON(report, checkpoint: checkpoint))
+        default: return ReportMarkdown.render(report, partnership: partnership, checkpoint: checkpoint)
+        }
+    }
+
+    static func reportJSON(_ r: AnnualReport, checkpoint: String) -> JSONValue {
+        .object([
+            "year": .string(r.year.description), "incidents": .int(r.incidents), "notifications": .int(r.notifications),
+            "rapid_reviews_completed": .int(r.rapidReviewsCompleted), "rapid_reviews_on_time": .int(r.rapidReviewsOnTime),
+            "reviews": .array(r.reviews.map { .object(["kind": .string($0.kind.rawValue), "initiated": .int($0.initiated), "published": .int($0.published)]) }),
+            "actions_opened": .int(r.actionsOpened), "actions_implemented": .int(r.actionsImplemented), "actions_signed_off": .int(r.actionsSignedOff),
+            "outstanding_at_year_end": .int(r.outstandingAtYearEnd), "overdue_at_year_end": .int(r.overdueAtYearEnd),
+            "outstanding_by_origin": .array(r.outstandingByOrigin.map { .object(["year": .string($0.year), "count": .int($0.count)]) }),
+            "outstanding_by_agency": .array(r.outstandingByAgency.map { .object(["agency": .string($0.agency), "name": .string($0.name), "outstanding": .int($0.outstanding), "overdue": .int($0.overdue)]) }),
+            "clocks": .array(r.clocks.map { .object(["name": .string($0.name), "met": .int($0.met), "missed": .int($0.missed), "open": .int($0.open)]) }),
+            "month_ends": .array(r.monthEnds.map { .object(["date": .string($0.date.description), "outstanding": .int($0.outstanding)]) }),
+            "checkpoint": .string(checkpoint),
+        ])
+    }
+
+    static func export(_ inv: Invocation) throws -> String {
+        let format = try inv.value("--format") == nil ? OutputFormat.csv : inv.format()
+        let today = try inv.today()
+        let (state, _) = try load(inv)
+        let actions = Projections.sortedActions(state)
+        func signOffs(_ a: ActionItem) -> String {
+            a.signOffs.map { "\($0.stage.rawValue) \($0.on)\($0.refused ? " refused" : "")" }.joined(separator: "; ")
+        }
+        if format == .json {
+            return jsonText(.object(["actions": .array(actions.map { a in
+                .object(["action": .string(a.id), "review": .string(a.ref), "recommendation": .string(a.rec), "text": .string(a.text),
+                         "owner": .string(a.owner), "lead": .string(a.lead), "agreed": .string(a.agreed.description),
+                         "original_due": .string(a.originalDue.description), "due": .string(a.due.description), "due_text": .optional(a.dueText),
+                         "status": .string(a.status.rawValue), "rag": .optional(a.rag?.rawValue),
+                         "days_overdue": a.daysOverdue(today: today).map { .int($0) } ?? .null,
+                         "implemented": .optional(a.implemented?.on.description), "last_update": .optional(a.lastUpdate?.note),
+                         "last_update_on": .optional(a.lastUpdate?.on.description), "sign_offs": .string(signOffs(a)),
+                         "impact_evidence": .int(a.impacts.count)])
+            }), "count": .int(actions.count)]))
+        }
+        let table = Table(columns: ["action", "review", "recommendation", "text", "owner", "lead", "agreed", "original_due", "due",
+                                    "due_text", "status", "rag", "days_overdue", "implemented", "last_update_on", "last_update",
+                                    "sign_offs", "impact_evidence"],
+                          rows: actions.map { a in
+            [a.id, a.ref, a.rec, a.text, a.owner, a.lead, a.agreed.description, a.originalDue.description, a.due.description,
+             a.dueText ?? "", a.status.rawValue, a.rag?.rawValue ?? "", a.daysOverdue(today: today).map(String.init) ?? "",
+             a.implemented?.on.description ?? "", a.lastUpdate?.on.description ?? "", a.lastUpdate?.note ?? "", signOffs(a), "\(a.impacts.count)"]
+        })
+        return table.csv()
+    }
+}
+
+/// The annual report as Markdown, to paste into the partnership's report.
+enum ReportMarkdown {
+    static func render(_ r: AnnualReport, partnership: PartnershipInfo, checkpoint: String) -> String {
+        var out = "# Learning and improvement \(r.year)\n\n\(partnership.name) (\(partnership.code)), 1 April \(r.year.startYear) to 31 March \(r.year.startYear + 1).\n\n"
+        out += "## Serious incidents and rapid reviews\n\n"
+        out += Table(columns: ["Measure", "Number"], rows: [
+            ["Serious incidents (local authority aware)", "\(r.incidents)"],
+            ["Notifications to the National Panel", "\(r.notifications)"],
+            ["Rapid reviews completed", "\(r.rapidReviewsCompleted)"],
+            ["Rapid reviews completed within 15 working days", "\(r.rapidReviewsOnTime)"],
+        ]).markdown()
+        out += "\n## Reviews started and published\n\n"
+        out += r.reviews.isEmpty ? "None in the year.\n" : Table(columns: ["Kind", "Started", "Published"],
+                                                                rows: r.reviews.map { [$0.kind.title, "\($0.initiated)", "\($0.published)"] }).markdown()
+        out += "\n## Actions\n\n"
+        out += Table(columns: ["Measure", "Number"], rows: [
+            ["Actions agreed in the year", "\(r.actionsOpened)"],
+            ["Actions implemented in the year", "\(r.actionsImplemented)"],
+            ["Actions signed off as complete in the year", "\(r.actionsSignedOff)"],
+            ["Outstanding at 31 March \(r.year.startYear + 1)", "\(r.outstandingAtYearEnd)"],
+            ["Of which overdue", "\(r.overdueAtYearEnd)"],
+        ]).markdown()
+        if !r.outstandingByOrigin.isEmpty {
+            out += "\n### Outstanding at year end by year of origin\n\n"
+            out += Table(columns: ["Year agreed", "Outstanding"], rows: r.outstandingByOrigin.map { [$0.year, "\($0.count)"] }).markdown()
+            out += "\n### Outstanding at year end by agency\n\n"
+            out += Table(columns: ["Agency", "Outstanding", "Overdue"], rows: r.outstandingByAgency.map { ["\($0.name) (\($0.agency))", "\($0.outstanding)", "\($0.overdue)"] }).markdown()
+        }
+        out += "\n## Statutory timescales\n\n"
+        out += r.clocks.isEmpty ? "No statutory clocks fell due in the year.\n" : Table(columns: ["Clock", "Met", "Missed", "Not yet due or open"],
+                                                                                       rows: r.clocks.map { [$0.name, "\($0.met)", "\($0.missed)", "\($0.open)"] }).markdown()
+        out += "\n---\n\n`\(checkpoint)`\n"
+        return out
+    }
+}
+
+/// The annual report as one HTML file: inline CSS, charts as inline SVG, no scripts, no network.
+enum ReportHTML {
+    static func escape(_ s: String) -> String {
+        s.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;").replacingAll("\"", with: "&quot;")
+    }
+
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        var out = "<table><thead><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for r in rows { out += "<tr>" + r.enumerated().map { i, c in i == 0 ? "<td>\(escape(c))</td>" : "<td class=\"n\">\(escape(c))</td>" }.joined() + "</tr>" }
+        return out + "</tbody></table>\n"
+    }
+
+    static func render(_ r: AnnualReport, partnership: PartnershipInfo, checkpoint: String) -> String {
+        let title = "Learning and improvement \(r.year): \(partnership.name)"
+        var body = "<h1>\(escape(title))</h1>\n<p class=\"sub\">\(escape(partnership.code)) · 1 April \(r.year.startYear) to 31 March \(r.year.startYear + 1)</p>\n"
+        body += "<section class=\"tiles\">"
+        for (label, value) in [("Notifications", r.notifications), ("Rapid reviews completed", r.rapidReviewsCompleted),
+                               ("Rapid reviews on time", r.rapidReviewsOnTime), ("Actions agreed", r.actionsOpened),
+                               ("Actions signed off", r.actionsSignedOff), ("Outstanding at 31 March", r.outstandingAtYearEnd),
+                               ("Overdue at 31 March", r.overdueAtYearEnd)] {
+            body += "<div class=\"tile\"><div class=\"v\">\(value)</div><div class=\"l\">\(escape(label))</div></div>"
+        }
+        body += "</section>\n<h2>Serious incidents and rapid reviews</h2>\n"
+        body += table(["Measure", "Number"], [["Serious incidents (local authority aware)", "\(r.incidents)"],
+                                              ["Notifications to the National Panel", "\(r.notifications)"],
+                                              ["Rapid reviews completed", "\(r.rapidReviewsCompleted)"],
+                                              ["Completed within 15 working days", "\(r.rapidReviewsOnTime)"]])
+        body += "<h2>Reviews started and published</h2>\n"
+        body += r.reviews.isEmpty ? "<p>None in the year.</p>\n" : table(["Kind", "Started", "Published"], r.reviews.map { [$0.kind.title, "\($0.initiated)", "\($0.published)"] })
+        body += "<h2>Outstanding actions at each month end</h2>\n" + lineChart(r.monthEnds)
+        body += "<h2>Outstanding at 31 March by agency</h2>\n"
+        body += r.outstandingByAgency.isEmpty ? "<p>No actions outstanding.</p>\n"
+            : barChart(r.outstandingByAgency) + table(["Agency", "Outstanding", "Overdue"], r.outstandingByAgency.map { ["\($0.name) (\($0.agency))", "\($0.outstanding)", "\($0.overdue)"] })
+        if !r.outstandingByOrigin.isEmpty {
+            body += "<h2>Outstanding at 31 March by year of origin</h2>\n" + table(["Year agreed", "Outstanding"], r.outstandingByOrigin.map { [$0.year, "\($0.count)"] })
+        }
+        body += "<h2>Statutory timescales</h2>\n"
+        body += r.clocks.isEmpty ? "<p>No statutory clocks fell due in the year.</p>\n" : table(["Clock", "Met", "Missed", "Not yet due or open"], r.clocks.map { [$0.name, "\($0.met)", "\($0.missed)", "\($0.open)"] })
+        body += "<footer><code>\(escape(checkpoint))</code></footer>\n"
+        return """
+        <!DOCTYPE html>
+        <html lang="en-GB"><head><meta charset="utf-8"><title>\(escape(title))</title>
+        <style>
+        body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.4}
+        h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:2px solid #1d5e8c;padding-bottom:.2rem}
+        .sub{color:#555;margin-top:0}table{border-collapse:collapse;margin:.5rem 0;min-width:24rem}
+        th,td{border-bottom:1px solid #ccc;padding:.3rem .6rem;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+        .tiles{display:flex;flex-wrap:wrap;gap:.6rem;margin:1rem 0}.tile{background:#eef4f9;border-left:4px solid #1d5e8c;padding:.5rem .8rem;min-width:8rem}
+        .tile .v{font-size:1.5rem;font-weight:700}.tile .l{font-size:.85rem;color:#333}
+        svg text{font-size:11px;fill:#333}footer{margin-top:2rem;color:#555;font-size:.8rem;word-break:break-all}
+        </style></head><body>
+        \(body)</body></html>
+
+        """
+    }
+
+    /// Outstanding actions at each month end as a line with its points labelled.
+    static func lineChart(_ points: [(date: LocalDate, outstanding: Int)]) -> String {
+        let width = 640.0, height = 220.0, left = 40.0, bottom = 30.0, top = 15.0
+        let top1 = max(1, points.map(\.outstanding).max() ?? 1)
+        let step = (width - left - 20) / Double(max(1, points.count - 1))
+        func x(_ i: Int) -> Double { left + Double(i) * step }
+        func y(_ v: Int) -> Double { top + (height - top - bottom) * (1 - Double(v) / Double(top1)) }
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"Outstanding actions at each month end\">"
+        svg += "<line x1=\"\(left)\" y1=\"\(y(0))\" x2=\"\(width - 10)\" y2=\"\(y(0))\" stroke=\"#999\"/>"
+        svg += "<polyline fill=\"none\" stroke=\"#1d5e8c\" stroke-width=\"2.5\" points=\"" + points.indices.map { "\(x($0)),\(y(points[$0].outstanding))" }.joined(separator: " ") + "\"/>"
+        for (i, p) in points.enumerated() {
+            svg += "<circle cx=\"\(x(i))\" cy=\"\(y(p.outstanding))\" r=\"3.5\" fill=\"#1d5e8c\"/>"
+            svg += "<text x=\"\(x(i))\" y=\"\(y(p.outstanding) - 7)\" text-anchor=\"middle\">\(p.outstanding)</text>"
+            svg += "<text x=\"\(x(i))\" y=\"\(height - 10)\" text-anchor=\"middle\">\(months[p.date.month - 1])</text>"
+        }
+        return svg + "</svg>\n"
+    }
+
+    /// Outstanding (and overdue) actions by agency as horizontal bars.
+    static func barChart(_ rows: [AnnualReport.AgencyCount]) -> String {
+        let shown = Array(rows.prefix(12))
+        let label = 200.0, barMax = 380.0, rowHeight = 24.0
+        let most = Double(max(1, shown.map(\.outstanding).max() ?? 1))
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(label + barMax + 130))\" height=\"\(Int(Double(shown.count + 1) * rowHeight + 10))\" role=\"img\" aria-label=\"Outstanding actions by agency\">"
+        for (i, r) in shown.enumerated() {
+            let yy = Double(i) * rowHeight + 4
+            let w = barMax * Double(r.outstanding) / most, wo = barMax * Double(r.overdue) / most
+            let name = r.name.count > 30 ? String(r.name.prefix(29)) + "…" : r.name
+            svg += "<text x=\"\(label - 6)\" y=\"\(yy + 14)\" text-anchor=\"end\">\(escape(name))</text>"
+            svg += "<rect x=\"\(label)\" y=\"\(yy)\" width=\"\(w)\" height=\"18\" fill=\"#7fa7c7\"/>"
+            if wo > 0 { svg += "<rect x=\"\(label)\" y=\"\(yy)\" width=\"\(wo)\" height=\"18\" fill=\"#b8322a\"/>" }
+            svg += "<text x=\"\(label + w + 6)\" y=\"\(yy + 14)\">\(r.outstanding)\(r.overdue > 0 ? " (\(r.overdue) overdue)" : "")</text>"
+        }
+        let legend = Double(shown.count) * rowHeight + 8
+        svg += "<rect x=\"\(label)\" y=\"\(legend)\" width=\"12\" height=\"12\" fill=\"#7fa7c7\"/><text x=\"\(label + 16)\" y=\"\(legend + 10)\">outstanding</text>"
+        svg += "<rect x=\"\(label + 110)\" y=\"\(legend)\" width=\"12\" height=\"12\" fill=\"#b8322a\"/><text x=\"\(label + 126)\" y=\"\(legend + 10)\">of which overdue</text>"
+        return svg + "</svg>\n"
+    }
+}
