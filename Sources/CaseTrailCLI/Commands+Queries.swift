@@ -124,7 +124,7 @@ extension Commands {
         let json: JSONValue = .object(["items": .array(items.map(itemJSON)), "count": .int(items.count)])
         let table = Table(columns: ["ACTION", "OWNER", "DUE", "STATUS", "RAG", "OVERDUE", "TEXT"], rows: items.map { i in
             [i.action ?? "\(i.review)/\(i.recommendation)", i.owner ?? "-", i.due?.description ?? "-", i.status, i.rag?.rawValue ?? "-",
-             i.daysOverdue.map { "\($0) days" } ?? "-", i.text]
+             i.daysOverdue.map { $0 == 1 ? "1 day" : "\($0) days" } ?? "-", i.text]
         })
         return try render(inv, table: table, json: json)
     }

@@ -12,10 +12,11 @@ enum Commands {
             options: [
                 OptionSpec(name: "--partnership", valueName: "name", help: "The partnership's name, e.g. \"Medway Safeguarding Children Partnership\".", required: true),
                 OptionSpec(name: "--code", valueName: "code", help: "Its short code, used in references, e.g. MSCP.", required: true),
+                OptionSpec(name: "--name", valueName: "name", help: "Your full name or role, as the history shows it (default: your actor name)."),
                 OptionSpec(name: "--shared-group", valueName: nil, help: "Let the file's group read and write the log (mode 0660)."),
             ],
             run: { inv in
-                let records = try inv.ledger.create(name: inv.required("--partnership"), code: inv.required("--code"),
+                let records = try inv.ledger.create(name: inv.required("--partnership"), code: inv.required("--code"), adminName: inv.value("--name"),
                                                     actor: inv.actor, today: try inv.today(), now: inv.now,
                                                     sharedGroup: inv.flag("--shared-group"))
                 return "Created \(inv.log.path) for \(inv.required("--partnership")) (\(inv.required("--code"))); "

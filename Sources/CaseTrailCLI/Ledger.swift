@@ -48,8 +48,8 @@ struct Ledger {
     }
 
     /// Creates a new log holding the partnership's first events.
-    func create(name: String, code: String, actor: String, today: LocalDate, now: Timestamp, sharedGroup: Bool) throws -> [LogRecord] {
-        let events = try Partnership.decide(Request(actor: actor, today: today, command: .initialise(name: name, code: code)),
+    func create(name: String, code: String, adminName: String?, actor: String, today: LocalDate, now: Timestamp, sharedGroup: Bool) throws -> [LogRecord] {
+        let events = try Partnership.decide(Request(actor: actor, today: today, command: .initialise(name: name, code: code, adminName: adminName)),
                                             Partnership.initialState)
         return try log.create(events: events.map(\.newEvent), actor: actor, now: now, sharedGroup: sharedGroup)
     }

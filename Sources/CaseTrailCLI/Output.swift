@@ -28,8 +28,11 @@ struct Table {
     func aligned() -> String {
         var widths = columns.indices.map { i in ([columns[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
         let gaps = 2 * (columns.count - 1)
-        while widths.reduce(0, +) + gaps > Table.maxWidth, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }),
-              widths[widest] > 8 {
+        // The last column is free text: it gives way first, then the widest of the others.
+        let last = widths.count - 1
+        while widths.reduce(0, +) + gaps > Table.maxWidth {
+            if widths[last] > 16 { widths[last] -= 1; continue }
+            guard let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 else { break }
             widths[widest] -= 1
         }
         func line(_ cells: [String]) -> String {

@@ -1,7 +1,8 @@
 /// What a user asks the partnership's log to record.
 public enum Command: Equatable, Sendable {
     // Setup and roster
-    case initialise(name: String, code: String)
+    /// `adminName` is the full name of the person creating the log (its first admin).
+    case initialise(name: String, code: String, adminName: String?)
     case addMember(user: String, name: String, agency: String, roles: [Role], partner: Partner?)
     case retireMember(user: String, reason: String?)
     case addAgency(code: String, name: String, aliases: [String])

@@ -21,8 +21,8 @@ public enum Partnership: Decider {
 
     public static func decide(_ request: Request, _ state: State) throws(DomainError) -> [Event] {
         let command = request.command
-        if case .initialise(let name, let code) = command {
-            return try initialise(name: name, code: code, actor: request.actor, state)
+        if case .initialise(let name, let code, let adminName) = command {
+            return try initialise(name: name, code: code, adminName: adminName, actor: request.actor, state)
         }
         guard let partnership = state.partnership else {
             throw DomainError("This log has no partnership yet. Create it with 'casetrail init --partnership NAME --code CODE'.")
@@ -44,7 +44,7 @@ public enum Partnership: Decider {
         }
     }
 
-    static func initialise(name: String, code: String, actor: String, _ state: State) throws(DomainError) -> [Event] {
+    static func initialise(name: String, code: String, adminName: String?, actor: String, _ state: State) throws(DomainError) -> [Event] {
         if let p = state.partnership {
             throw DomainError("This log already belongs to \(p.name) (\(p.code)); a log holds one partnership.")
         }
@@ -53,7 +53,7 @@ public enum Partnership: Decider {
         try Validate.identifier(actor, what: "actor")
         return [
             .partnershipInitialised(name: name, code: code),
-            .memberAdded(user: actor, name: actor, agency: code, roles: [.admin], partner: nil),
+            .memberAdded(user: actor, name: adminName ?? actor, agency: code, roles: [.admin], partner: nil),
         ]
     }
 

@@ -36,7 +36,7 @@ struct Generator {
     }
 
     mutating func run() throws {
-        try record(.initialise(name: "Benchmark Safeguarding Children Partnership", code: "BENCH"))
+        try record(.initialise(name: "Benchmark Safeguarding Children Partnership", code: "BENCH", adminName: "Benchmark administrator"))
         let names = ["Children's Social Care", "Police", "Integrated Care Board", "Acute Hospital Trust", "Mental Health Trust",
                      "Community Health", "Probation Service", "Youth Offending Service", "Education", "Early Help",
                      "Housing", "Ambulance Service", "CAFCASS", "NSPCC", "Public Health", "Adult Social Care"]

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# A guided tour of the demo partnership's log, run by `make demo` on a scratch copy of events/demo.jsonl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CT=${CASETRAIL:-.build/release/casetrail}
+export CASETRAIL_LOG=${1:-scratch/demo/demo.jsonl}
+export CASETRAIL_ACTOR=scrutineer   # the Independent Scrutineer: an auditor, who may read but not write
+today=2023-06-01                    # the Executive meeting of 1 June 2023
+
+step() { printf '\n\033[1m$ casetrail %s\033[0m\n' "$*"; "$CT" "$@"; }
+
+echo "casetrail demo: Medway's case reviews 2009-2023, replayed from $(wc -l < "$CASETRAIL_LOG") events in $CASETRAIL_LOG"
+step reviews
+step outstanding --today $today --group-by agency
+step overdue --today $today
+step show MSCP-RR-2021-02 --today $today
+step timeliness --year 2021-22
+step history MSCB-OFSTED-2015/R4/A2.10
+checkpoint=$(cat events/demo-2016-checkpoint.txt)
+seq=${checkpoint#*seq=}; seq=${seq%% *}
+echo; echo "What the Board could have seen at its April 2016 meeting (the log up to line $seq):"
+step outstanding --as-of "seq:$seq" --today 2016-04-15
+step verify --checkpoint "$checkpoint"
+step checkpoint
+echo; echo "An auditor cannot write (exit status 1, nothing appended):"
+printf '\033[1m$ casetrail action withdraw MSCP-EXT-2023-01/R1/A1 --reason test\033[0m\n'
+"$CT" action withdraw MSCP-EXT-2023-01/R1/A1 --reason test || echo "(exit status $?)"
+echo; echo "Try: $CT help   (with CASETRAIL_LOG=$CASETRAIL_LOG)"
