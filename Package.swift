@@ -19,9 +19,11 @@ let package = Package(
         .executableTarget(name: "casetrail", dependencies: ["CaseTrailCLI"]),
         // Writes realistic logs and measures the real binary against them (`make bench`).
         .executableTarget(name: "casetrail-bench", dependencies: ["CaseTrailCore", "CaseTrailStore"]),
+        // Temporary folders and file helpers shared by the test targets.
+        .target(name: "CaseTrailTestSupport", path: "Tests/CaseTrailTestSupport"),
         .testTarget(name: "CaseTrailCoreTests", dependencies: ["CaseTrailCore"]),
-        .testTarget(name: "CaseTrailStoreTests", dependencies: ["CaseTrailStore", "CaseTrailCore"]),
-        .testTarget(name: "CaseTrailCLITests", dependencies: ["CaseTrailCLI", "CaseTrailStore", "CaseTrailCore"]),
+        .testTarget(name: "CaseTrailStoreTests", dependencies: ["CaseTrailStore", "CaseTrailCore", "CaseTrailTestSupport"]),
+        .testTarget(name: "CaseTrailCLITests", dependencies: ["CaseTrailCLI", "CaseTrailStore", "CaseTrailCore", "CaseTrailTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -150,6 +150,12 @@ extension Event {
 
     /// Reads a stored event, upcasting older schemas first.
     public static func decode(type: String, schema: Int, data: JSONValue) throws(EventDecodingError) -> Event {
+        try decode(type: type, schema: schema, data: data, upcasters: upcasters, currentSchema: currentSchema)
+    }
+
+    /// The decoding itself, with the upcasters and schema table as parameters so the mechanism can be tested.
+    static func decode(type: String, schema: Int, data: JSONValue, upcasters: [UpcastKey: @Sendable (JSONValue) -> JSONValue],
+                       currentSchema: [String: Int]) throws(EventDecodingError) -> Event {
         guard let current = currentSchema[type] else { throw .unknownType(type) }
         guard schema <= current else { throw .futureSchema(type: type, schema: schema, known: current) }
         var payload = data

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import CaseTrailCLI
 import CaseTrailCore
+import CaseTrailStore
 
 /// The built binary, run as a user would: real processes, real files, real exit codes.
 @Suite struct EndToEndTests {
@@ -130,3 +131,24 @@ import CaseTrailCore
 }
 
 func lineCount(_ path: String) throws -> Int { readBytes(path).filter { $0 == 0x0A }.count }
+
+@Suite struct FutureSchemaTests {
+    @Test func aLineFromANewerCasetrailStopsWritesAndQueriesNamingTheLine() throws {
+        let (dir, log) = try foundedLog()
+        defer { withExtendedLifetime(dir) {} }
+        // A correctly chained line whose payload schema this build does not know.
+        try EventLog(path: log).append(actor: "ann", now: t0, visit: { _ in nil }, decide: { _ in
+            [NewEvent(stream: "agency-KP", type: "agency_added", schema: 2, data: .object(["code": "KP2", "name": "Kent Police"]))]
+        })
+        let before = readBytes(log)
+        let query = cli(["agencies", "--log", log])
+        #expect(query.status == 3)
+        #expect(query.stderr.hasPrefix("Error: The log \(log) failed its integrity check at line 7: 'agency_added' has schema 2, newer than this casetrail reads (1); upgrade casetrail."))
+        let write = cli(["agency", "add", "X", "--name", "X", "--log", log])
+        #expect(write.status == 3)
+        #expect(readBytes(log) == before)
+        let verify = cli(["verify", "--log", log, "--format", "json"])
+        #expect(verify.status == 3)
+        #expect(try JSONValue.parse(verify.stdout)["problems"] == [.object(["line": 7, "problem": "'agency_added' has schema 2, newer than this casetrail reads (1); upgrade casetrail"])])
+    }
+}

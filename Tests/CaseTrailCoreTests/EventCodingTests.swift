@@ -71,6 +71,25 @@ import Testing
             == "DI Smith revised the due date of L-1/R1/A1 from 31 Oct 2023 to 31 Dec 2023: Trainer unavailable")
     }
 
+    @Test func anOldSchemaIsUpcastOnReadNeverRewritten() throws {
+        // Suppose agency_added moved to schema 2, which always carries aliases: a schema 1 line
+        // without them still reads, through the upcaster keyed (agency_added, 1); a schema 2 line does not pass through it.
+        var schemas = Event.currentSchema
+        schemas["agency_added"] = 2
+        let upcasters: [UpcastKey: @Sendable (JSONValue) -> JSONValue] = [UpcastKey(type: "agency_added", schema: 1): { old in
+            guard case .object(let members) = old else { return old }
+            return .object(members + [JSONMember("aliases", ["Added by the upcaster"])])
+        }]
+        let stored: JSONValue = .object(["code": "KP", "name": "Kent Police"])
+        #expect(try Event.decode(type: "agency_added", schema: 1, data: stored, upcasters: upcasters, currentSchema: schemas)
+            == .agencyAdded(code: "KP", name: "Kent Police", aliases: ["Added by the upcaster"]))
+        #expect(try Event.decode(type: "agency_added", schema: 2, data: stored, upcasters: upcasters, currentSchema: schemas)
+            == .agencyAdded(code: "KP", name: "Kent Police", aliases: []))
+        #expect(throws: EventDecodingError.futureSchema(type: "agency_added", schema: 3, known: 2)) {
+            try Event.decode(type: "agency_added", schema: 3, data: stored, upcasters: upcasters, currentSchema: schemas)
+        }
+    }
+
     @Test func anUnknownTypeIsNotGuessedAt() {
         #expect(throws: EventDecodingError.unknownType("review_teleported")) {
             try Event.decode(type: "review_teleported", schema: 1, data: .object([]))

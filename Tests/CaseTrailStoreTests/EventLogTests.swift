@@ -1,4 +1,5 @@
 import Foundation
+import CaseTrailTestSupport
 import Testing
 import CaseTrailCore
 @testable import CaseTrailStore

@@ -1,4 +1,5 @@
 import Foundation
+import CaseTrailTestSupport
 import Testing
 @testable import CaseTrailStore
 
@@ -37,7 +38,7 @@ import Testing
             let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }
             let path = dir.path("random-\(size)")
             try Data(bytes).write(to: URL(fileURLWithPath: path))
-            let out = try run("/usr/bin/env", ["sha256sum", path]).stdout
+            let out = try runProgram("/usr/bin/env", ["sha256sum", path]).stdout
             #expect(String(out.prefix(64)) == SHA256.hex(bytes), "\(size) bytes")
         }
     }
