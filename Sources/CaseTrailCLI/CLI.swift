@@ -6,11 +6,15 @@ public struct Context: Sendable {
     public var environment: [String: String]
     public var now: @Sendable () -> Timestamp
     public var loginName: String
+    /// Set by a process that exits straight after the run: the replayed state is then left for the
+    /// OS to reclaim instead of being freed object by object (a large log's state takes a while to free).
+    public var exitsAfterRun: Bool
 
-    public init(environment: [String: String], now: @escaping @Sendable () -> Timestamp, loginName: String) {
+    public init(environment: [String: String], now: @escaping @Sendable () -> Timestamp, loginName: String, exitsAfterRun: Bool = false) {
         self.environment = environment
         self.now = now
         self.loginName = loginName
+        self.exitsAfterRun = exitsAfterRun
     }
 }
 

@@ -65,7 +65,7 @@ extension Commands {
                          "days_overdue": a.daysOverdue(today: today).map { .int($0) } ?? .null,
                          "implemented": .optional(a.implemented?.on.description), "last_update": .optional(a.lastUpdate?.note),
                          "last_update_on": .optional(a.lastUpdate?.on.description), "sign_offs": .string(signOffs(a)),
-                         "impact_evidence": .int(a.impacts.count)])
+                         "impact_evidence": .int(a.impactCount)])
             }), "count": .int(actions.count)]))
         }
         let table = Table(columns: ["action", "review", "recommendation", "text", "owner", "lead", "agreed", "original_due", "due",
@@ -74,7 +74,7 @@ extension Commands {
                           rows: actions.map { a in
             [a.id, a.ref, a.rec, a.text, a.owner, a.lead, a.agreed.description, a.originalDue.description, a.due.description,
              a.dueText ?? "", a.status.rawValue, a.rag?.rawValue ?? "", a.daysOverdue(today: today).map(String.init) ?? "",
-             a.implemented?.on.description ?? "", a.lastUpdate?.on.description ?? "", a.lastUpdate?.note ?? "", signOffs(a), "\(a.impacts.count)"]
+             a.implemented?.on.description ?? "", a.lastUpdate?.on.description ?? "", a.lastUpdate?.note ?? "", signOffs(a), "\(a.impactCount)"]
         })
         return table.csv()
     }

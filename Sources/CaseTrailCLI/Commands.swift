@@ -116,6 +116,7 @@ enum Commands {
     /// Loads state for a query within `--as-of`, noting a torn tail on stderr.
     static func load(_ inv: Invocation, each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, LogScan) {
         let result = try inv.ledger.load(upTo: try inv.limit(), each: each)
+        if inv.context.exitsAfterRun { KeptUntilExit.keep(result.0) }
         if let torn = result.1.torn {
             inv.note("Note: line \(torn.line) is a torn write (\(torn.bytes.count) bytes, never acknowledged); it is ignored, and the next recorded command moves it aside.")
         }
@@ -136,4 +137,10 @@ extension String {
         while let l = s.last, l == " " { s.removeLast() }
         return String(s)
     }
+}
+
+/// States kept alive until the process exits, so they are not freed piece by piece (see `Context.exitsAfterRun`).
+enum KeptUntilExit {
+    nonisolated(unsafe) private static var kept: [State] = []
+    static func keep(_ state: State) { kept.append(state) }
 }

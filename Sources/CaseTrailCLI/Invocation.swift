@@ -47,7 +47,14 @@ struct Invocation {
     func usage(_ message: String) -> UsageError { UsageError(message: message, command: spec.words) }
 
     var log: EventLog { EventLog(path: value("--log") ?? context.environment["CASETRAIL_LOG"] ?? Globals.defaultLog) }
-    var ledger: Ledger { Ledger(log: log) }
+    /// The ledger, with snapshots from 20,000 events unless `CASETRAIL_SNAPSHOT_MIN_EVENTS` says otherwise ("off": never).
+    var ledger: Ledger {
+        var ledger = Ledger(log: log)
+        if let text = context.environment["CASETRAIL_SNAPSHOT_MIN_EVENTS"] {
+            ledger.snapshotMinimum = text == "off" ? nil : Int(text).map { max(1, $0) } ?? ledger.snapshotMinimum
+        }
+        return ledger
+    }
 
     var actor: String {
         if let a = value("--actor") ?? context.environment["CASETRAIL_ACTOR"], !a.isEmpty { return a }

@@ -10,37 +10,80 @@ struct Ledger {
         Result { () throws(EventDecodingError) in try Event.decode(type: record.type, schema: record.schema, data: record.data) }
     }
 
+    /// Snapshots are used once the log has this many events (nil: never). Below it every command
+    /// replays and re-hashes the whole log, so even a snapshot's prefix is always checked.
+    var snapshotMinimum: Int? = 20_000
+
+    /// The state a snapshot holds, if one exists, covers `limit`, and can be read.
+    private func snapshot(within limit: ReadLimit) -> (SnapshotStamp, State)? {
+        guard let minimum = snapshotMinimum, let (stamp, payload) = log.loadSnapshot(), stamp.seq >= minimum,
+              limit.covers(stamp), let state = try? State(snapshotBytes: payload) else { return nil }
+        return (stamp, state)
+    }
+
     /// State after the events within `limit`, plus the scan. Integrity problems are thrown: a query
-    /// must not answer from a log it cannot trust.
+    /// must not answer from a log it cannot trust. Without `each`, a valid snapshot is resumed from.
     func load(upTo limit: ReadLimit = .all, each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, LogScan) {
-        var state = Partnership.initialState
-        let scan = try log.read(upTo: limit, decode: Ledger.event(of:)) { record, decoded in
-            switch decoded {
-            case .success(let event):
-                Partnership.apply(event, to: &state)
-                each?(record, event)
-                return nil
-            case .failure(let error):
-                return error.description
+        if each == nil, let (stamp, saved) = snapshot(within: limit) {
+            var state = saved
+            do {
+                let scan = try log.read(upTo: limit, resumingAfter: stamp, decode: Ledger.event(of:)) { record, decoded in
+                    Ledger.replay(decoded, into: &state)
+                }
+                if !scan.problems.isEmpty { throw StoreError.integrity(path: log.path, problems: scan.problems) }
+                let tail = (scan.head?.seq ?? 0) - stamp.seq
+                if limit == .all, tail > max(5_000, stamp.seq / 20) { saveSnapshot(state, scan) }
+                return (state, scan)
+            } catch StoreError.snapshotMismatch {
+                // Fall through: replay everything and write a fresh snapshot.
             }
         }
+        var state = Partnership.initialState
+        let scan = try log.read(upTo: limit, decode: Ledger.event(of:)) { record, decoded in
+            if case .success(let event) = decoded { each?(record, event) }
+            return Ledger.replay(decoded, into: &state)
+        }
         if !scan.problems.isEmpty { throw StoreError.integrity(path: log.path, problems: scan.problems) }
+        if limit == .all, let minimum = snapshotMinimum, (scan.head?.seq ?? 0) >= minimum { saveSnapshot(state, scan) }
         return (state, scan)
+    }
+
+    /// Applies one decoded record, or says why it cannot be replayed.
+    static func replay(_ decoded: Result<Event, EventDecodingError>, into state: inout State) -> String? {
+        switch decoded {
+        case .success(let event):
+            Partnership.apply(event, to: &state)
+            return nil
+        case .failure(let error):
+            return error.description
+        }
+    }
+
+    /// Caches the state beside the log; a failure only costs the next query a full replay.
+    private func saveSnapshot(_ state: State, _ scan: LogScan) {
+        guard let stamp = scan.stamp else { return }
+        try? log.saveSnapshot(stamp, payload: state.snapshotBytes())
     }
 
     /// Decides `command` on the state rebuilt under the write lock and appends the result.
     func record(_ command: Command, actor: String, today: LocalDate, now: Timestamp) throws -> EventLog.Appended {
-        var state = Partnership.initialState
-        var versionsSeen: [String: Int] = [:]
-        return try log.append(actor: actor, now: now, decode: Ledger.event(of:), visit: { record, decoded in
-            switch decoded {
-            case .success(let event):
-                Partnership.apply(event, to: &state)
-                versionsSeen[record.stream] = record.version
-                return nil
-            case .failure(let error):
-                return error.description
+        if let (stamp, saved) = snapshot(within: .all) {
+            do {
+                return try append(command, actor: actor, today: today, now: now, from: saved, resumingAfter: stamp)
+            } catch StoreError.snapshotMismatch {
+                // Fall through to a full replay.
             }
+        }
+        return try append(command, actor: actor, today: today, now: now, from: Partnership.initialState, resumingAfter: nil)
+    }
+
+    private func append(_ command: Command, actor: String, today: LocalDate, now: Timestamp, from initial: State,
+                        resumingAfter stamp: SnapshotStamp?) throws -> EventLog.Appended {
+        var state = initial
+        var versionsSeen: [String: Int] = stamp?.streamVersions ?? [:]
+        return try log.append(actor: actor, now: now, resumingAfter: stamp, decode: Ledger.event(of:), visit: { record, decoded in
+            versionsSeen[record.stream] = record.version
+            return Ledger.replay(decoded, into: &state)
         }, decide: { _ in
             let events = try Partnership.decide(Request(actor: actor, today: today, command: command), state)
             return events.map(\.newEvent)

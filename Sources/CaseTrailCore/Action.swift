@@ -71,13 +71,6 @@ public struct ActionItem: Equatable, Sendable, Codable {
         public var reason: String
         public var to: String?
     }
-    public struct Correction: Equatable, Sendable, Codable {
-        public var on: LocalDate
-        public var field: String
-        public var value: String
-        public var reason: String
-    }
-
     public var id: String
     public var ref: String
     public var rec: String
@@ -91,16 +84,17 @@ public struct ActionItem: Equatable, Sendable, Codable {
     public var agreed: LocalDate
     public var status: ActionStatus = .open
     public var rag: RAG?
-    public var updates: [Update] = []
+    /// The latest progress note; earlier ones are in the log (`history`, `show`).
+    public var lastUpdate: Update?
     public var revisions: [Revision] = []
     public var implemented: Evidence?
-    public var impacts: [Evidence] = []
+    /// How many pieces of evidence of impact, and the latest.
+    public var impactCount = 0
+    public var lastImpact: Evidence?
     public var signOffs: [SignOff] = []
     /// Stages signed since the action was last implemented.
     public var stagesSigned: [SignOffStage] = []
     public var exit: Exit?
-    public var reopenings: [Exit] = []
-    public var corrections: [Correction] = []
 
     public var isOutstanding: Bool { status.isOutstanding }
 
@@ -109,9 +103,6 @@ public struct ActionItem: Equatable, Sendable, Codable {
         guard status == .open || status == .inProgress, today > due else { return nil }
         return due.days(until: today)
     }
-
-    /// The last progress note, if any.
-    public var lastUpdate: Update? { updates.last }
 }
 
 /// Splits `REF/R1/A1` into its review, recommendation and action parts.

@@ -76,7 +76,7 @@ extension Partnership {
             s.actions[id] = ActionItem(id: id, ref: parts.ref, rec: parts.rec, text: text, owner: owner, lead: lead, due: due,
                                        originalDue: due, dueText: dueText, success: success, agreed: on)
         case let .actionUpdated(id, on, note, rag, evidence):
-            s.actions[id]?.updates.append(ActionItem.Update(on: on, note: note, rag: rag, evidence: evidence))
+            s.actions[id]?.lastUpdate = ActionItem.Update(on: on, note: note, rag: rag, evidence: evidence)
             if let rag { s.actions[id]?.rag = rag }
             if s.actions[id]?.status == .open { s.actions[id]?.status = .inProgress }
         case let .actionDueRevised(id, on, from, due, reason):
@@ -87,7 +87,8 @@ extension Partnership {
             s.actions[id]?.status = .implemented
             s.actions[id]?.stagesSigned = []
         case let .actionImpactRecorded(id, on, evidence, rating):
-            s.actions[id]?.impacts.append(ActionItem.Evidence(on: on, evidence: evidence, rating: rating))
+            s.actions[id]?.impactCount += 1
+            s.actions[id]?.lastImpact = ActionItem.Evidence(on: on, evidence: evidence, rating: rating)
         case let .actionSignedOff(id, on, stage, complete):
             s.actions[id]?.signOffs.append(ActionItem.SignOff(on: on, stage: stage, refused: false, reason: nil))
             s.actions[id]?.stagesSigned.append(stage)
@@ -103,14 +104,12 @@ extension Partnership {
         case let .actionWithdrawn(id, on, reason):
             s.actions[id]?.exit = ActionItem.Exit(on: on, reason: reason, to: nil)
             s.actions[id]?.status = .withdrawn
-        case let .actionReopened(id, on, reason):
-            s.actions[id]?.reopenings.append(ActionItem.Exit(on: on, reason: reason, to: nil))
+        case .actionReopened(let id, _, _):
             s.actions[id]?.status = .inProgress
             s.actions[id]?.stagesSigned = []
             s.actions[id]?.implemented = nil
             s.actions[id]?.exit = nil
-        case let .actionCorrected(id, on, field, value, reason):
-            s.actions[id]?.corrections.append(ActionItem.Correction(on: on, field: field, value: value, reason: reason))
+        case let .actionCorrected(id, _, field, value, _):
             switch CorrectableField(rawValue: field) {
             case .text: s.actions[id]?.text = value
             case .owner: s.actions[id]?.owner = value

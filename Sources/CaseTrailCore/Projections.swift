@@ -33,8 +33,7 @@ public enum Projections {
         var items: [OutstandingItem] = []
         for r in state.sortedReviews where review == nil || r.ref == review {
             for rec in state.recommendations(of: r) {
-                let actions = state.actions(of: rec)
-                if actions.isEmpty {
+                if rec.actions.isEmpty {
                     if agency == nil {
                         items.append(OutstandingItem(action: nil, review: r.ref, recommendation: rec.id, text: rec.text, owner: nil,
                                                      lead: nil, due: nil, status: "no-actions", rag: nil, daysOverdue: nil,
@@ -42,8 +41,10 @@ public enum Projections {
                     }
                     continue
                 }
-                for a in actions where a.isOutstanding && (agency == nil || a.owner == agency) {
-                    items.append(item(a, today: today))
+                // Look at each action's status in place; copy out only the outstanding ones.
+                for id in rec.actions where state.actions[id]?.status.isOutstanding == true {
+                    let a = state.actions[id]!
+                    if agency == nil || a.owner == agency { items.append(item(a, today: today)) }
                 }
             }
         }
@@ -98,7 +99,7 @@ public enum Projections {
 
     /// Implemented (or signed-off) actions with no evidence that they made a difference.
     public static func noImpactEvidence(_ state: State) -> [ActionItem] {
-        sortedActions(state).filter { ($0.status == .implemented || $0.status == .signedOff) && $0.impacts.isEmpty }
+        sortedActions(state).filter { ($0.status == .implemented || $0.status == .signedOff) && $0.impactCount == 0 }
     }
 
     /// Every action in review, recommendation and action order.

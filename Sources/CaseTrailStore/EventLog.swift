@@ -12,6 +12,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case worldWritable(String)
     case integrity(path: String, problems: [LineProblem])
     case versionConflict(stream: String, expected: Int, found: Int)
+    /// The snapshot offered to resume from no longer matches the log; read from the start instead.
+    case snapshotMismatch
     case io(IOError)
 
     public var description: String {
@@ -29,6 +31,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "Nothing can be recorded until it is resolved; run 'casetrail verify' for every problem."
         case .versionConflict(let s, let e, let f):
             return "stream \(s) moved on (expected version \(e), found \(f)); nothing was written. Run the command again."
+        case .snapshotMismatch:
+            return "the snapshot beside the log does not match it; it will be rebuilt"
         case .io(let e):
             return e.description
         }
@@ -46,6 +50,15 @@ public enum ReadLimit: Equatable, Sendable {
         case .all: return true
         case .seq(let n): return r.seq <= n
         case .recordedBy(let t): return r.recordedAt <= t
+        }
+    }
+
+    /// Whether everything a snapshot covers lies within this limit, so the snapshot can stand in for it.
+    public func covers(_ stamp: SnapshotStamp) -> Bool {
+        switch self {
+        case .all: return true
+        case .seq(let n): return n >= stamp.seq
+        case .recordedBy(let t): return t >= stamp.recordedAt
         }
     }
 }
@@ -72,6 +85,10 @@ public struct LogScan: Equatable, Sendable {
     public var streamVersions: [String: Int] = [:]
     /// The hash of the line asked for with `hashOf` (to check a checkpoint), if the log has it.
     public var requestedHash: String?
+    /// The file offset just past the last complete line: where a snapshot of this scan would end.
+    public var headOffset = 0
+    /// The seq of the snapshot the scan resumed after, when it did not start from line 1.
+    public var resumedAfter: Int?
 }
 
 /// The append-only, hash-chained JSON Lines file of one partnership.
@@ -121,11 +138,11 @@ public struct EventLog: Sendable {
     /// As `read(visit:)`, with a `decode` step that runs on all cores beside the parsing and
     /// hashing, so callers can turn payloads into their own types off the sequential path.
     /// Records reach `visit` without their `data`: `decode` has already read it.
-    public func read<T>(upTo limit: ReadLimit = .all, hashOf wantedSeq: Int? = nil, decode: @Sendable (LogRecord) -> T,
-                        visit: (LogRecord, T) -> String?) throws(StoreError) -> LogScan {
+    public func read<T>(upTo limit: ReadLimit = .all, hashOf wantedSeq: Int? = nil, resumingAfter stamp: SnapshotStamp? = nil,
+                        decode: @Sendable (LogRecord) -> T, visit: (LogRecord, T) -> String?) throws(StoreError) -> LogScan {
         let file = try openChecked(flags: O_RDONLY)
         do { try file.lock(exclusive: false) } catch { throw .io(error) }
-        return try scan(file, limit: limit, wantedSeq: wantedSeq, decode: decode, visit: visit)
+        return try scan(file, limit: limit, wantedSeq: wantedSeq, resume: stamp, decode: decode, visit: visit)
     }
 
     /// The result of an append: what was written and any torn tail moved aside first.
@@ -136,24 +153,25 @@ public struct EventLog: Sendable {
 
     /// Appends the events `decide` returns, deciding under an exclusive lock on a log that has
     /// just been read and checked in full. Nothing is written if the log has any problem, if
-    /// `decide` throws, or if a stream's version is not the one `decide` expected.
+    /// `decide` throws, or if a stream the new events belong to is not at the version `decide` saw.
     public func append(actor: String, now: Timestamp, visit: (LogRecord) -> String?,
                        decide: (LogScan) throws -> [NewEvent], expectedVersions: ((LogScan) -> [String: Int])? = nil) throws -> Appended {
         try append(actor: actor, now: now, decode: { _ in () }, visit: { r, _ in visit(r) }, decide: decide, expectedVersions: expectedVersions)
     }
 
     /// As `append(visit:)`, with a parallel `decode` step as in `read(decode:visit:)`.
-    public func append<T>(actor: String, now: Timestamp, decode: @Sendable (LogRecord) -> T, visit: (LogRecord, T) -> String?,
-                          decide: (LogScan) throws -> [NewEvent], expectedVersions: ((LogScan) -> [String: Int])? = nil) throws -> Appended {
+    public func append<T>(actor: String, now: Timestamp, resumingAfter stamp: SnapshotStamp? = nil, decode: @Sendable (LogRecord) -> T,
+                          visit: (LogRecord, T) -> String?, decide: (LogScan) throws -> [NewEvent],
+                          expectedVersions: ((LogScan) -> [String: Int])? = nil) throws -> Appended {
         let file = try openChecked(flags: O_RDWR | O_APPEND)
         do { try file.lock(exclusive: true) } catch { throw StoreError.io(error) }
-        let scan = try scan(file, limit: .all, wantedSeq: nil, decode: decode, visit: visit)
+        let scan = try scan(file, limit: .all, wantedSeq: nil, resume: stamp, decode: decode, visit: visit)
         guard scan.problems.isEmpty else { throw StoreError.integrity(path: path, problems: scan.problems) }
         let events = try decide(scan)
         guard !events.isEmpty else { return Appended(records: [], quarantined: nil) }
         if let expected = expectedVersions?(scan) {
-            for (stream, version) in expected where (scan.streamVersions[stream] ?? 0) != version {
-                throw StoreError.versionConflict(stream: stream, expected: version, found: scan.streamVersions[stream] ?? 0)
+            for stream in Set(events.map(\.stream)) where (scan.streamVersions[stream] ?? 0) != (expected[stream] ?? 0) {
+                throw StoreError.versionConflict(stream: stream, expected: expected[stream] ?? 0, found: scan.streamVersions[stream] ?? 0)
             }
         }
         do {
@@ -219,7 +237,7 @@ public struct EventLog: Sendable {
     }
 
     /// Reads every line in chunks, checking each and the links between them.
-    private func scan<T>(_ file: POSIXFile, limit: ReadLimit, wantedSeq: Int?, decode: @Sendable (LogRecord) -> T,
+    private func scan<T>(_ file: POSIXFile, limit: ReadLimit, wantedSeq: Int?, resume: SnapshotStamp?, decode: @Sendable (LogRecord) -> T,
                          visit: (LogRecord, T) -> String?) throws(StoreError) -> LogScan {
         var result = LogScan()
         var chain = ChainCheck()
@@ -228,6 +246,18 @@ public struct EventLog: Sendable {
         var buffer: [UInt8] = []
         var fileOffset = 0      // file offset of buffer[0]
         var readOffset = 0
+        // A snapshot is used only when the line it ends on is still there with the hash it was taken at.
+        if let stamp = resume {
+            guard wantedSeq == nil, (try? lineEnding(at: stamp.offset, in: file, size: size)) == stamp else { throw .snapshotMismatch }
+            result.lines = stamp.seq
+            result.head = LogScan.Head(seq: stamp.seq, hash: stamp.hash, recordedAt: stamp.recordedAt)
+            result.streamVersions = stamp.streamVersions
+            result.headOffset = stamp.offset
+            result.resumedAfter = stamp.seq
+            chain = ChainCheck(expectedSeq: stamp.seq + 1, lastHash: stamp.hash, lastRecordedAt: stamp.recordedAt)
+            fileOffset = stamp.offset
+            readOffset = stamp.offset
+        }
         var visiting = true
         while readOffset < size {
             let want = min(EventLog.chunkSize, size - readOffset)
@@ -272,11 +302,39 @@ public struct EventLog: Sendable {
             }
             buffer.removeFirst(consumed)
             fileOffset += consumed
+            result.headOffset = fileOffset
         }
         if !buffer.isEmpty {
             result.torn = LogScan.TornTail(line: result.lines + 1, offset: fileOffset, bytes: buffer)
         }
         return result
+    }
+}
+
+extension EventLog {
+    /// The seq, hash and time of the complete line that ends just before `offset`, read from the file
+    /// and checked against its own hash; nil when there is no such valid line.
+    fileprivate func lineEnding(at offset: Int, in file: POSIXFile, size: Int) throws -> SnapshotStamp? {
+        guard offset > 0, offset <= size else { return nil }
+        var window = 4096
+        while true {
+            let start = max(0, offset - window)
+            var bytes = [UInt8](repeating: 0, count: offset - start)
+            let got = try bytes.withUnsafeMutableBytes { raw in try file.read(into: raw, at: start) }
+            guard got == bytes.count, bytes.last == 0x0A else { return nil }
+            let body = bytes.dropLast()
+            if let nl = body.lastIndex(of: 0x0A) {
+                return decodeStamp(Array(body[(nl + 1)...]), offset: offset)
+            }
+            if start == 0 { return decodeStamp(Array(body), offset: offset) }
+            window *= 4
+        }
+    }
+
+    private func decodeStamp(_ line: [UInt8], offset: Int) -> SnapshotStamp? {
+        let (record, problem) = line.withUnsafeBufferPointer { LogLine.decode($0) }
+        guard let r = record, problem == nil else { return nil }
+        return SnapshotStamp(seq: r.seq, hash: r.hash, offset: offset, recordedAt: r.recordedAt, streamVersions: [:])
     }
 }
 

@@ -46,9 +46,13 @@ struct Generator {
             agencies.append(code)
         }
         while writer.lines < target {
-            if reviewsInFlight.count < 12 || chance(0.08) { try startReview() }
+            // Like a real partnership, the open plan stays at a few hundred actions: new reviews start
+            // while it is small, and work on open actions keeps pace with the reviews that add them.
+            if reviewsInFlight.count < 12 && actionsInFlight.count < 400 { try startReview() }
             for _ in 0..<2 where !reviewsInFlight.isEmpty { try advanceReview(Int.random(in: 0..<reviewsInFlight.count, using: &rng)) }
-            for _ in 0..<6 where !actionsInFlight.isEmpty { try advanceAction(Int.random(in: 0..<actionsInFlight.count, using: &rng)) }
+            for _ in 0..<max(6, actionsInFlight.count / 8) where !actionsInFlight.isEmpty {
+                try advanceAction(Int.random(in: 0..<actionsInFlight.count, using: &rng))
+            }
             if chance(0.3) { day = day.adding(days: 1) }
         }
         try writer.finish()

@@ -28,7 +28,7 @@ while let pointer = entry.pointee {
 }
 
 let outcome = CLI.run(Array(CommandLine.arguments.dropFirst()),
-                      context: Context(environment: environment, now: systemNow, loginName: loginName()))
+                      context: Context(environment: environment, now: systemNow, loginName: loginName(), exitsAfterRun: true))
 /// Writes all of `text` to a file descriptor, looping over short writes.
 func emit(_ text: String, to fd: Int32) {
     var bytes = Array(text.utf8)

@@ -143,7 +143,7 @@ extension Scenario {
         var s = try Scenario.plan()
         try s.run(.correctAction(action: a1, field: "owner", value: "Kent Police", reason: "Wrong agency entered"))
         #expect(s.state.actions[a1]?.owner == "KP")
-        #expect(s.state.actions[a1]?.corrections.first?.reason == "Wrong agency entered")
+        #expect(s.state.actions[a1]?.text == "Train health staff")
         #expect(s.refusal(.correctAction(action: a1, field: "due", value: "2024-01-01", reason: "r"))?.contains("revise-due") == true)
         #expect(s.refusal(.correctAction(action: a1, field: "agreed", value: "soon", reason: "r")) == "'soon' is not a date; use YYYY-MM-DD.")
         #expect(try s.run(.correctAction(action: a1, field: "owner", value: "KP", reason: "again")) == [])
