@@ -41,7 +41,7 @@ public let genesisHash = String(repeating: "0", count: 64)
 
 /// The encoding of a line and its hash. The hash covers the previous hash and the exact bytes
 /// written without the hash member, which is always last: `…,"prev":"…"` + `}`.
-enum LogLine {
+public enum LogLine {
     /// `,"hash":"` + 64 hex digits + `"}`.
     static let hashSuffixLength = 75
     static let hashMarker = Array(",\"hash\":\"".utf8)
@@ -166,3 +166,25 @@ private struct SharedBuffers<T>: @unchecked Sendable {
 
 /// A line as read: the record (if it parsed), its problem (if any), and the caller's decoding of it.
 typealias Decoded<T> = (record: LogRecord?, problem: String?, value: T?)
+
+/// The envelope as a `Codable` value, for tools and for checking the fast reader against Foundation's
+/// decoder. The log is never written through it: `LogLine.encode` fixes the bytes.
+public struct LogEnvelope: Codable, Equatable, Sendable {
+    public var seq: Int
+    public var stream: String
+    public var version: Int
+    public var type: String
+    public var schema: Int
+    public var recorded_at: String
+    public var actor: String
+    public var data: JSONValue
+    public var prev: String
+    public var hash: String
+}
+
+extension LogLine {
+    /// The fast reader's view of one line, for comparison with `LogEnvelope` (tests and tools).
+    public static func read(_ line: [UInt8]) -> (record: LogRecord?, problem: String?) {
+        line.withUnsafeBufferPointer { decode($0) }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+import CaseTrailCLI
+import CaseTrailCore
+import CaseTrailStore
+
+/// Snapshots are derived data: they change how fast an answer comes, never what it is.
+@Suite struct SnapshotTests {
+    let snapshots = ["CASETRAIL_SNAPSHOT_MIN_EVENTS": "1"]
+    let noSnapshots = ["CASETRAIL_SNAPSHOT_MIN_EVENTS": "off"]
+
+    func answer(_ log: String, _ env: [String: String], _ extra: [String] = []) -> Outcome {
+        cli(["outstanding", "--format", "json", "--log", log, "--today", "2023-06-01"] + extra, env: env)
+    }
+
+    @Test func aSnapshotIsWrittenAndGivesTheSameAnswers() throws {
+        let (dir, log) = try reviewedLog()
+        defer { withExtendedLifetime(dir) {} }
+        let truth = answer(log, noSnapshots)
+        #expect(!FileManager.default.fileExists(atPath: log + ".snapshot"))
+        #expect(answer(log, snapshots) == truth)
+        #expect(FileManager.default.fileExists(atPath: log + ".snapshot"))
+        #expect(answer(log, snapshots) == truth)   // now from the snapshot
+        // Later events are replayed on top of it, for queries and for commands.
+        #expect(cli(["action", "implemented", "MSCP-LCSPR-2023-01/R1/A2", "--on", "2023-04-11", "--evidence", "Done", "--log", log, "--today", "2023-04-12"], env: snapshots).status == 0)
+        #expect(cli(["action", "implemented", "MSCP-LCSPR-2023-01/R1/A2", "--on", "2023-04-11", "--evidence", "Again", "--log", log, "--today", "2023-04-12"], env: snapshots).stderr.contains("already implemented"))
+        #expect(answer(log, snapshots) == answer(log, noSnapshots))
+        #expect(answer(log, snapshots).stdout.contains(#""status":"implemented""#))
+        // A time before the snapshot is answered from the start of the log.
+        #expect(answer(log, snapshots, ["--as-of", "seq:16"]) == answer(log, noSnapshots, ["--as-of", "seq:16"]))
+        #expect(cli(["verify", "--log", log], env: snapshots).status == 0)
+    }
+
+    @Test func aCorruptedSnapshotIsIgnoredAndRebuilt() throws {
+        let (dir, log) = try reviewedLog()
+        defer { withExtendedLifetime(dir) {} }
+        let truth = answer(log, noSnapshots)
+        _ = answer(log, snapshots)
+        var bytes = readBytes(log + ".snapshot")
+        bytes[bytes.count / 2] ^= 0x20
+        try writeBytes(log + ".snapshot", bytes)
+        #expect(EventLog(path: log).loadSnapshot() == nil)
+        #expect(answer(log, snapshots) == truth)
+        #expect(EventLog(path: log).loadSnapshot() != nil)   // rewritten
+        try writeBytes(log + ".snapshot", Array(bytes.prefix(40)))   // truncated
+        #expect(answer(log, snapshots) == truth)
+    }
+
+    @Test func aSnapshotOfAnotherLogIsNeverTrusted() throws {
+        let (dir, log) = try reviewedLog()
+        defer { withExtendedLifetime(dir) {} }
+        _ = answer(log, snapshots)
+        let stale = readBytes(log + ".snapshot")
+        // The log is replaced by a different one of the same length; the old snapshot is left beside it.
+        let other = dirWithDifferentContent()
+        let steps = [["agency", "add", "X1", "--name", "X1"], ["agency", "add", "X2", "--name", "X2"], ["agency", "add", "X3", "--name", "X3"]]
+        for _ in 0..<4 { for s in steps { _ = cli(s + ["--log", other.1]) } }
+        try FileManager.default.removeItem(atPath: log)
+        try FileManager.default.copyItem(atPath: other.1, toPath: log)
+        try writeBytes(log + ".snapshot", stale)
+        #expect(answer(log, snapshots) == answer(log, noSnapshots))
+        #expect(answer(log, snapshots).stdout == #"{"items":[],"count":0}"# + "\n")
+    }
+
+    @Test func aChangedSnapshotLineStopsTheQueryInsteadOfTrustingTheSnapshot() throws {
+        let (dir, log) = try reviewedLog()
+        defer { withExtendedLifetime(dir) {} }
+        _ = answer(log, snapshots)
+        var bytes = readBytes(log)
+        let last = bytes.dropLast().lastIndex(of: 0x0A)! + 1   // the final line: the snapshot's line
+        bytes[last + 10] ^= 0x01
+        try writeBytes(log, bytes)
+        let out = answer(log, snapshots)
+        #expect(out.status == 3)
+        #expect(out.stderr.contains("failed its integrity check at line 17"))
+    }
+}
+
+/// The byte-level reader against Foundation's JSONDecoder, on thousands of real lines.
+@Suite struct FastReaderTests {
+    /// Lines of a generated benchmark log, the demo log and the catalogue's examples: every event type.
+    static func corpus() throws -> [[UInt8]] {
+        let dir = try TemporaryDirectory()
+        let generated = dir.path("bench.jsonl")
+        let bench = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("casetrail-bench").path
+        _ = try runProgram(bench, ["generate", "--events", "4000", "--out", generated, "--seed", "3"])
+        var lines = try String(contentsOfFile: generated, encoding: .utf8).split(separator: "\n").map { Array($0.utf8) }
+        lines += try String(contentsOfFile: DemoLogTests.demo, encoding: .utf8).split(separator: "\n").map { Array($0.utf8) }
+        for block in DemoLogTests.catalogue.components(separatedBy: "```json\n").dropFirst() {
+            lines.append(Array(block.components(separatedBy: "\n```")[0].utf8))
+        }
+        return lines
+    }
+
+    @Test func theFastReaderAndCodableAgreeOnEveryEvent() throws {
+        let lines = try Self.corpus()
+        #expect(lines.count > 4000)
+        var types = Set<String>()
+        for line in lines {
+            let (record, problem) = LogLine.read(line)
+            #expect(problem == nil)
+            let envelope = try JSONDecoder().decode(LogEnvelope.self, from: Data(line))
+            guard let r = record else { continue }
+            #expect(r.seq == envelope.seq && r.stream == envelope.stream && r.version == envelope.version)
+            #expect(r.type == envelope.type && r.schema == envelope.schema && r.actor == envelope.actor)
+            #expect(r.recordedAt.description == envelope.recorded_at && r.prev == envelope.prev && r.hash == envelope.hash)
+            #expect(r.data.sameContent(as: envelope.data))
+            let fast = try Event.decode(type: r.type, schema: r.schema, data: r.data)
+            let slow = try Event.decode(type: envelope.type, schema: envelope.schema, data: envelope.data)
+            #expect(fast == slow)
+            types.insert(r.type)
+        }
+        #expect(types == Set(Event.currentSchema.keys))
+    }
+
+    @Test(arguments: [
+        "", "not json", #"{"seq":1}"#, #"{"seq":1,"stream":"s","version":1,"type":"t","schema":1,"recorded_at":"2023-01-01T00:00:00.000Z","actor":"a","data":{},"prev":"x","hash":"y""#,
+        #"[1,2,3]"#, #"{"seq":"1","stream":"s","version":1,"type":"t","schema":1,"recorded_at":"2023-01-01T00:00:00.000Z","actor":"a","data":{},"prev":"p","hash":"h"}"#,
+    ])
+    func malformedLinesAreRejectedByBoth(_ text: String) {
+        let (record, problem) = LogLine.read(Array(text.utf8))
+        #expect(record == nil && problem != nil)
+        #expect(throws: (any Error).self) { try JSONDecoder().decode(LogEnvelope.self, from: Data(text.utf8)) }
+    }
+
+    @Test func aFlippedByteIsAProblemForTheFastReaderEvenWhereJSONStillParses() throws {
+        let line = try Self.corpus()[10]
+        var changed = line
+        let i = changed.firstIndex(of: UInt8(ascii: "A"))!   // inside a payload string
+        changed[i] = UInt8(ascii: "B")
+        #expect(LogLine.read(changed).problem == "hash mismatch: the line was changed after it was written")
+        #expect((try? JSONDecoder().decode(LogEnvelope.self, from: Data(changed))) != nil)
+    }
+}
