@@ -44,12 +44,10 @@ extension Commands {
             checkpoint = c
         }
         var state = Partnership.initialState
-        var scan = try inv.log.read(hashOf: checkpoint?.seq) { record in
-            switch Ledger.event(of: record) {
-            case .success(let event): Partnership.apply(event, to: &state); return nil
-            case .failure(let error): return error.description
-            }
+        var scan = try inv.log.read(hashOf: checkpoint?.seq, decode: Ledger.event(of:)) { _, decoded in
+            Ledger.replay(decoded, into: &state)
         }
+        if inv.context.exitsAfterRun { KeptUntilExit.keep(state) }
         if let c = checkpoint {
             scan.problems += c.problems(against: scan, code: state.partnership?.code)
         }

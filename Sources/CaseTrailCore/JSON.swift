@@ -134,15 +134,15 @@ extension JSONValue {
 }
 
 /// A strict RFC 8259 reader over raw bytes: the hot path of every replay, so it avoids Foundation.
-struct JSONParser {
-    let bytes: UnsafeBufferPointer<UInt8>
-    var pos = 0
+public struct JSONParser {
+    public let bytes: UnsafeBufferPointer<UInt8>
+    public var pos = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    public init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    func error(_ reason: String) -> JSONError { JSONError(offset: pos, reason: reason) }
+    public func error(_ reason: String) -> JSONError { JSONError(offset: pos, reason: reason) }
 
-    @inline(__always) mutating func skipSpace() {
+    @inline(__always) public mutating func skipSpace() {
         while pos < bytes.count {
             switch bytes[pos] {
             case 0x20, 0x0A, 0x0D, 0x09: pos += 1
@@ -151,7 +151,7 @@ struct JSONParser {
         }
     }
 
-    mutating func value(depth: Int) throws(JSONError) -> JSONValue {
+    public mutating func value(depth: Int) throws(JSONError) -> JSONValue {
         guard depth < 64 else { throw error("JSON nested too deeply") }
         guard pos < bytes.count else { throw error("unexpected end of JSON") }
         switch bytes[pos] {
@@ -213,7 +213,7 @@ struct JSONParser {
         }
     }
 
-    mutating func number() throws(JSONError) -> JSONValue {
+    public mutating func number() throws(JSONError) -> JSONValue {
         let start = pos
         if bytes[pos] == UInt8(ascii: "-") { pos += 1 }
         guard pos < bytes.count, (48...57).contains(bytes[pos]) else { throw error("malformed number") }
@@ -243,7 +243,7 @@ struct JSONParser {
     }
 
     /// Reads a string literal; the common case (no escapes) is one validated copy of the bytes.
-    mutating func string() throws(JSONError) -> String {
+    public mutating func string() throws(JSONError) -> String {
         pos += 1
         let start = pos
         var ascii = true

@@ -27,7 +27,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// Reads a UTC timestamp from bytes without allocating (every line has one).
-    static func parse(_ u: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+    public static func parse(_ u: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         guard u.count >= 17, u[u.count - 1] == UInt8(ascii: "Z"), u[10] == UInt8(ascii: "T"),
               let date = LocalDate.parse(UnsafeBufferPointer(rebasing: u[0..<10])) else { return nil }
         func two(_ i: Int) -> Int? {

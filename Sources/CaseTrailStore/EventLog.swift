@@ -283,19 +283,14 @@ public struct EventLog: Sendable {
                     ranges.append(start..<end)
                     start = end + 1
                 }
-                let decoded = LogLine.decodeInParallel(all, ranges, then: decode)
-                for (record, problem, value) in decoded {
+                LogLine.decodeInParallel(all, ranges, then: decode) { line in
                     result.lines += 1
-                    chain.check(record, problem, line: result.lines, into: &result, wantedSeq: wantedSeq)
-                    if visiting, var r = record, problem == nil {
-                        if limit.includes(r) {
-                            r.line = result.lines
-                            if let replayProblem = visit(r, value!) {
-                                result.problems.append(LineProblem(line: result.lines, problem: replayProblem))
-                            }
-                        } else {
-                            visiting = false
-                        }
+                    chain.check(line.record, line.problem, line: result.lines, into: &result, wantedSeq: wantedSeq)
+                    guard visiting, line.problem == nil, line.record != nil else { return }
+                    guard limit.includes(line.record!) else { visiting = false; return }
+                    line.record!.line = result.lines
+                    if let replayProblem = visit(line.record!, line.value!) {
+                        result.problems.append(LineProblem(line: result.lines, problem: replayProblem))
                     }
                 }
                 return start

@@ -81,21 +81,15 @@ public enum LogLine {
     /// A record whose hash does not match is still returned, with the problem, so the chain check
     /// of the next line is not thrown off. Chain links (seq, prev) are checked by the caller.
     static func decode(_ line: UnsafeBufferPointer<UInt8>) -> (record: LogRecord?, problem: String?) {
-        let json: JSONValue
-        do {
-            json = try JSONValue.parse(line)
-        } catch {
-            return (nil, line.isEmpty ? "the line is empty, not an event" : "the line is not valid JSON (\(error))")
-        }
-        guard case .object = json else { return (nil, "the line is not a JSON object") }
-        guard let seq = json["seq"]?.intValue, let stream = json["stream"]?.stringValue,
-              let version = json["version"]?.intValue, let type = json["type"]?.stringValue,
-              let schema = json["schema"]?.intValue, let recorded = json["recorded_at"]?.stringValue,
-              let actor = json["actor"]?.stringValue, let data = json["data"],
-              let prev = json["prev"]?.stringValue, let hash = json["hash"]?.stringValue else {
+        guard let e = Envelope.parse(line) else { return (nil, slowProblem(line)) }
+        guard let seq = e.seq, let stream = e.stream, let version = e.version, let type = e.type, let schema = e.schema,
+              let recorded = e.recordedAt, let actor = e.actor, let data = e.data, let prev = e.prev, let hash = e.hash else {
+            if e.recordedAtText != nil && e.recordedAt == nil {
+                return (nil, "recorded_at '\(e.recordedAtText!)' is not a UTC timestamp")
+            }
             return (nil, "the line lacks an envelope field (seq, stream, version, type, schema, recorded_at, actor, data, prev, hash)")
         }
-        guard let recordedAt = Timestamp(recorded) else { return (nil, "recorded_at '\(recorded)' is not a UTC timestamp") }
+        let recordedAt = recorded
         let record = LogRecord(line: 0, seq: seq, stream: stream, version: version, type: type, schema: schema,
                                recordedAt: recordedAt, actor: actor, data: data, prev: prev, hash: hash)
         let n = line.count
@@ -114,23 +108,27 @@ public enum LogLine {
     /// Decodes many lines of one buffer, split across the machine's cores: parsing and hashing
     /// a line needs nothing from its neighbours, so only the linking afterwards is sequential.
     static func decodeInParallel<T>(_ bytes: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>],
-                                    then transform: @Sendable (LogRecord) -> T) -> [Decoded<T>] {
+                                    then transform: @Sendable (LogRecord) -> T, each consume: (inout Decoded<T>) -> Void) {
         let workers = ranges.count < 256 ? 1 : min(max(1, cores), 8)
-        return withoutActuallyEscaping(transform) { transform in
-            Array(unsafeUninitializedCapacity: ranges.count) { results, count in
-                let shared = SharedBuffers(bytes: bytes, results: results, transform: transform)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    let from = ranges.count * worker / workers, to = ranges.count * (worker + 1) / workers
-                    for i in from..<to {
-                        var (record, problem) = decode(UnsafeBufferPointer(rebasing: shared.bytes[ranges[i]]))
-                        let value = problem == nil ? record.map(shared.transform) : nil
-                        // The caller has its own decoding now; free the payload tree here, in parallel.
-                        if value != nil, T.self != Void.self { record?.data = .null }
-                        (shared.results.baseAddress! + i).initialize(to: (record, problem, value))
-                    }
+        let results = UnsafeMutableBufferPointer<Decoded<T>>.allocate(capacity: ranges.count)
+        defer { results.deallocate() }
+        withoutActuallyEscaping(transform) { transform in
+            let shared = SharedBuffers(bytes: bytes, results: results, transform: transform)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let from = ranges.count * worker / workers, to = ranges.count * (worker + 1) / workers
+                for i in from..<to {
+                    var (record, problem) = decode(UnsafeBufferPointer(rebasing: shared.bytes[ranges[i]]))
+                    let value = problem == nil ? record.map(shared.transform) : nil
+                    // The caller has its own decoding now; free the payload tree here, in parallel.
+                    if value != nil, T.self != Void.self { record?.data = .null }
+                    (shared.results.baseAddress! + i).initialize(to: (record, problem, value))
                 }
-                count = ranges.count
             }
+        }
+        // Hand each line over in order, moving it out rather than copying it.
+        for i in 0..<ranges.count {
+            var line = (results.baseAddress! + i).move()
+            consume(&line)
         }
     }
 
@@ -142,6 +140,17 @@ public enum LogLine {
         return Int(sysconf(_SC_NPROCESSORS_ONLN))
         #endif
     }()
+
+    /// Why a line the envelope reader refused is not an event, worded by the general JSON reader.
+    static func slowProblem(_ line: UnsafeBufferPointer<UInt8>) -> String {
+        if line.isEmpty { return "the line is empty, not an event" }
+        do {
+            guard case .object = try JSONValue.parse(line) else { return "the line is not a JSON object" }
+            return "the line lacks an envelope field (seq, stream, version, type, schema, recorded_at, actor, data, prev, hash)"
+        } catch {
+            return "the line is not valid JSON (\(error))"
+        }
+    }
 
     static func isHex64(_ s: String) -> Bool {
         s.utf8.count == 64 && s.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
@@ -186,5 +195,92 @@ extension LogLine {
     /// The fast reader's view of one line, for comparison with `LogEnvelope` (tests and tools).
     public static func read(_ line: [UInt8]) -> (record: LogRecord?, problem: String?) {
         line.withUnsafeBufferPointer { decode($0) }
+    }
+}
+
+/// The envelope read straight from a line's bytes: the members are picked out by name as they are
+/// met, without building a tree for the envelope itself (only `data` becomes a `JSONValue`).
+/// Fields of the wrong JSON type stay nil; the first of a repeated member wins.
+struct Envelope {
+    var seq: Int?, version: Int?, schema: Int?
+    var stream: String?, type: String?, actor: String?, prev: String?, hash: String?
+    var recordedAt: Timestamp?, recordedAtText: String?
+    var data: JSONValue?
+
+    /// nil when the bytes are not one JSON object (the caller then asks the general reader why).
+    static func parse(_ line: UnsafeBufferPointer<UInt8>) -> Envelope? {
+        var p = JSONParser(bytes: line)
+        var e = Envelope()
+        var seen: UInt16 = 0
+        do {
+            p.skipSpace()
+            guard p.pos < line.count, line[p.pos] == UInt8(ascii: "{") else { return nil }
+            p.pos += 1
+            p.skipSpace()
+            if p.pos < line.count, line[p.pos] == UInt8(ascii: "}") { p.pos += 1 } else {
+                while true {
+                    p.skipSpace()
+                    guard p.pos < line.count, line[p.pos] == UInt8(ascii: "\"") else { return nil }
+                    let key = Key(keyAt: &p)
+                    if key == .other { _ = try p.string() }
+                    p.skipSpace()
+                    guard p.pos < line.count, line[p.pos] == UInt8(ascii: ":") else { return nil }
+                    p.pos += 1
+                    p.skipSpace()
+                    let first = key != .other && seen & key.bit == 0
+                    seen |= key.bit
+                    switch first ? key : .other {
+                    case .seq: e.seq = try p.value(depth: 1).intValue
+                    case .version: e.version = try p.value(depth: 1).intValue
+                    case .schema: e.schema = try p.value(depth: 1).intValue
+                    case .stream: e.stream = try p.value(depth: 1).stringValue
+                    case .type: e.type = try p.value(depth: 1).stringValue
+                    case .actor: e.actor = try p.value(depth: 1).stringValue
+                    case .prev: e.prev = try p.value(depth: 1).stringValue
+                    case .hash: e.hash = try p.value(depth: 1).stringValue
+                    case .data: e.data = try p.value(depth: 1)
+                    case .recordedAt:
+                        let text = try p.value(depth: 1).stringValue
+                        e.recordedAtText = text
+                        e.recordedAt = text.flatMap(Timestamp.init)
+                    default: _ = try p.value(depth: 1)
+                    }
+                    p.skipSpace()
+                    guard p.pos < line.count else { return nil }
+                    if line[p.pos] == UInt8(ascii: ",") { p.pos += 1; continue }
+                    if line[p.pos] == UInt8(ascii: "}") { p.pos += 1; break }
+                    return nil
+                }
+            }
+            p.skipSpace()
+            return p.pos == line.count ? e : nil
+        } catch {
+            return nil
+        }
+    }
+
+    /// The envelope's member names, recognised from their bytes.
+    enum Key: UInt16 {
+        case seq = 1, stream = 2, version = 4, type = 8, schema = 16, recordedAt = 32, actor = 64, data = 128, prev = 256, hash = 512, other = 0
+
+        var bit: UInt16 { rawValue }
+
+        /// Reads a plain `"name"` at the parser's position and names it; anything unusual (escapes,
+        /// other names) is `.other`, with the parser left at the opening quote to read it in full.
+        init(keyAt p: inout JSONParser) {
+            let start = p.pos + 1
+            var end = start
+            while end < p.bytes.count, p.bytes[end] != UInt8(ascii: "\""), p.bytes[end] != UInt8(ascii: "\\") { end += 1 }
+            guard end < p.bytes.count, p.bytes[end] == UInt8(ascii: "\"") else { self = .other; return }
+            let name = UnsafeBufferPointer(rebasing: p.bytes[start..<end])
+            let found = Key.names.first { $0.bytes.count == name.count && $0.bytes.elementsEqual(name) }?.key ?? .other
+            if found != .other { p.pos = end + 1 }
+            self = found
+        }
+
+        static let names: [(bytes: [UInt8], key: Key)] = ([
+            ("seq", .seq), ("stream", .stream), ("version", .version), ("type", .type), ("schema", .schema),
+            ("recorded_at", .recordedAt), ("actor", .actor), ("data", .data), ("prev", .prev), ("hash", .hash),
+        ] as [(String, Key)]).map { (Array($0.0.utf8), $0.1) }
     }
 }
