@@ -103,7 +103,7 @@ extension Commands {
         var names: [String: String] = [:]
         _ = try load(inv) { record, event in
             if case let .memberAdded(user, name, _, _, _) = event { names[user] = name }
-            if about(event), since?.isAtOrBefore(record) ?? true { entries.append((record, event)) }
+            if about(event), since?.isReached(by: record) ?? true { entries.append((record, event)) }
         }
         if let t = target, entries.isEmpty, !seen {
             throw Refusal(message: "Nothing in the log is about '\(t)'. See 'casetrail reviews' for the references.")

@@ -150,8 +150,8 @@ enum When {
         }
     }
 
-    /// Whether a record comes at or after this moment (`--since`): a date means from its start.
-    func isAtOrBefore(_ r: LogRecord) -> Bool {
+    /// Whether this moment has been reached by the time `r` was recorded (`--since`): a date means from its start.
+    func isReached(by r: LogRecord) -> Bool {
         switch self {
         case .seq(let n): return r.seq >= n
         case .instant(let t): return r.recordedAt >= t

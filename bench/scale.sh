@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Scale by simulation: generate EVENTS (default 10,000,000) events, then time `outstanding` cold
+# (no snapshot) and warm, with peak memory; appends the figures to bench/RESULTS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+events="${EVENTS:-10000000}"
+log="scratch/bench-${events}.jsonl"
+mkdir -p scratch
+rm -f "$log" "$log.snapshot"
+gen=$( { /usr/bin/time -f "%e s, peak %M KiB" .build/release/casetrail-bench generate --events "$events" --out "$log" --seed 42 >/dev/null; } 2>&1 )
+cold=$( { /usr/bin/time -f "%e s, peak %M KiB" .build/release/casetrail outstanding --log "$log" --today 2030-01-01 --format json >/dev/null; } 2>&1 )
+warm=$( { /usr/bin/time -f "%e s, peak %M KiB" .build/release/casetrail outstanding --log "$log" --today 2030-01-01 --format json >/dev/null; } 2>&1 )
+{
+  echo
+  echo "## Scale: $events events ($(du -m "$log" | cut -f1) MiB), $(date -u +%Y-%m-%d)"
+  echo
+  echo "- generate: $gen"
+  echo "- outstanding, cold (full replay, then writes the snapshot): $cold"
+  echo "- outstanding, warm (snapshot): $warm"
+} >> bench/RESULTS.md
+rm -f "$log" "$log.snapshot"
+tail -6 bench/RESULTS.md
