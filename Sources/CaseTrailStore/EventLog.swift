@@ -137,7 +137,9 @@ public struct EventLog: Sendable {
 
     /// As `read(visit:)`, with a `decode` step that runs on all cores beside the parsing and
     /// hashing, so callers can turn payloads into their own types off the sequential path.
-    /// Records reach `visit` without their `data`: `decode` has already read it.
+    /// Records reach `visit` without their `data`: `decode` has already read it. With `resumingAfter`,
+    /// reading starts after a snapshot's line once that line is confirmed unchanged, and throws
+    /// `.snapshotMismatch` (having visited nothing) when it is not.
     public func read<T>(upTo limit: ReadLimit = .all, hashOf wantedSeq: Int? = nil, resumingAfter stamp: SnapshotStamp? = nil,
                         decode: @Sendable (LogRecord) -> T, visit: (LogRecord, T) -> String?) throws(StoreError) -> LogScan {
         let file = try openChecked(flags: O_RDONLY)
@@ -152,7 +154,7 @@ public struct EventLog: Sendable {
     }
 
     /// Appends the events `decide` returns, deciding under an exclusive lock on a log that has
-    /// just been read and checked in full. Nothing is written if the log has any problem, if
+    /// just been read and checked (in full, or from a confirmed snapshot on). Nothing is written if the log has any problem, if
     /// `decide` throws, or if a stream the new events belong to is not at the version `decide` saw.
     public func append(actor: String, now: Timestamp, visit: (LogRecord) -> String?,
                        decide: (LogScan) throws -> [NewEvent], expectedVersions: ((LogScan) -> [String: Int])? = nil) throws -> Appended {
