@@ -60,7 +60,7 @@ public enum LogLine {
         out.append(contentsOf: ",\"data\":".utf8)
         event.data.write(into: &out)
         out.append(contentsOf: ",\"prev\":\"\(prev)\"".utf8)
-        let hash = out.withUnsafeBytes { body in digest(prev: prev, body: body) }
+        let hash = out.withUnsafeBytes { body in digest(prev: prev, body: body) }.hex
         out.append(contentsOf: hashMarker)
         out.append(contentsOf: hash.utf8)
         out.append(contentsOf: "\"}\n".utf8)
@@ -68,13 +68,9 @@ public enum LogLine {
     }
 
     /// SHA-256 over the previous hash's hex and the line's bytes before its hash member, closed with `}`.
-    static func digest(prev: String, body: UnsafeRawBufferPointer) -> String {
-        var sha = SHA256()
+    static func digest(prev: String, body: UnsafeRawBufferPointer) -> Digest {
         var prevHex = prev
-        prevHex.withUTF8 { sha.update(UnsafeRawBufferPointer($0)) }
-        sha.update(body)
-        withUnsafeBytes(of: UInt8(ascii: "}")) { sha.update($0) }
-        return hexString(sha.finalize())
+        return prevHex.withUTF8 { SHA256.digest(UnsafeRawBufferPointer($0), body, then: UInt8(ascii: "}")) }
     }
 
     /// Reads one line (without its `\n`): parses the envelope and checks the line's own hash.
@@ -99,7 +95,7 @@ public enum LogLine {
             return (record, "the hash member is not the line's last member, as 64 hex digits")
         }
         let body = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[0..<(n - hashSuffixLength)]))
-        guard digest(prev: prev, body: body) == hash else {
+        guard digest(prev: prev, body: body).matches(hex: hash) else {
             return (record, "hash mismatch: the line was changed after it was written")
         }
         return (record, nil)

@@ -1,7 +1,7 @@
 /// SHA-256 (FIPS 180-4), written here because the project takes no package dependencies.
 /// Incremental: `update` any number of times, then `finalize` once.
 public struct SHA256: Sendable {
-    private var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
+    private var h: State =
         (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
     private var pending: [UInt8] = []
     private var length: UInt64 = 0
@@ -70,6 +70,53 @@ public struct SHA256: Sendable {
 
     /// Runs the compression function over whole 64-byte blocks.
     private mutating func compress(blocks: UnsafeRawBufferPointer) {
+        SHA256.compress(&h, blocks: blocks)
+    }
+
+    /// The digest of `a` followed by `b` followed by one byte, with no heap allocation: the shape
+    /// of every log line's hash (previous hash, line body, closing brace), computed once per line.
+    public static func digest(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer, then last: UInt8) -> Digest {
+        var h: State = (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
+        let total = a.count + b.count + 1
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { scratch in
+            // Whole blocks straight from the inputs where they lie; the rest goes through `scratch`.
+            let base = UnsafeMutableRawPointer(scratch.baseAddress!)
+            var filled = 0
+            func feed(_ part: UnsafeRawBufferPointer) {
+                guard let start = part.baseAddress, part.count > 0 else { return }
+                var offset = 0
+                if filled > 0 {
+                    let take = min(64 - filled, part.count)
+                    (base + filled).copyMemory(from: start, byteCount: take)
+                    filled += take
+                    offset = take
+                    if filled == 64 { compress(&h, blocks: UnsafeRawBufferPointer(start: base, count: 64)); filled = 0 }
+                }
+                let whole = (part.count - offset) / 64 * 64
+                if whole > 0 { compress(&h, blocks: UnsafeRawBufferPointer(start: start + offset, count: whole)) }
+                let rest = part.count - offset - whole
+                if rest > 0 {
+                    (base + filled).copyMemory(from: start + offset + whole, byteCount: rest)
+                    filled += rest
+                }
+            }
+            feed(a)
+            feed(b)
+            // The last byte, the 0x80 marker, zeros, and the length in bits.
+            scratch[filled] = last; filled += 1
+            scratch[filled] = 0x80; filled += 1
+            let end = filled <= 56 ? 64 : 128
+            for i in filled..<(end - 8) { scratch[i] = 0 }
+            let bits = UInt64(total) &* 8
+            for i in 0..<8 { scratch[end - 1 - i] = UInt8(truncatingIfNeeded: bits >> (UInt64(i) * 8)) }
+            compress(&h, blocks: UnsafeRawBufferPointer(start: base, count: end))
+            return Digest(h)
+        }
+    }
+
+    typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+
+    static func compress(_ h: inout State, blocks: UnsafeRawBufferPointer) {
         var (a0, b0, c0, d0, e0, f0, g0, h0) = h
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             SHA256.k.withUnsafeBufferPointer { k in
@@ -115,6 +162,43 @@ public struct SHA256: Sendable {
         0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
+}
+
+/// A SHA-256 digest as eight words, compared and printed without allocating.
+public struct Digest: Equatable, Sendable {
+    let words: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+
+    init(_ w: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)) { words = w }
+
+    public static func == (a: Digest, b: Digest) -> Bool {
+        withUnsafeBytes(of: a.words) { x in withUnsafeBytes(of: b.words) { y in x.elementsEqual(y) } }
+    }
+
+    /// Word `i` (0–7) of the digest.
+    @inline(__always) func word(_ i: Int) -> UInt32 {
+        withUnsafeBytes(of: words) { $0.load(fromByteOffset: i * 4, as: UInt32.self) }
+    }
+
+    /// Whether `hex` (64 lower-case hex digits) spells this digest.
+    public func matches(hex: String) -> Bool {
+        var text = hex
+        return text.withUTF8 { u in
+            guard u.count == 64 else { return false }
+            for i in 0..<64 {
+                let nibble = UInt8(truncatingIfNeeded: word(i / 8) >> UInt32(28 - (i % 8) * 4)) & 15
+                if u[i] != (nibble < 10 ? 48 + nibble : 87 + nibble) { return false }
+            }
+            return true
+        }
+    }
+
+    /// Lower-case hex, as the log stores it.
+    public var hex: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        for i in 0..<8 { for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word(i) >> UInt32(shift))) } }
+        return hexString(bytes)
+    }
 }
 
 @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }

@@ -31,6 +31,19 @@ import Testing
         }
     }
 
+    @Test func theOneShotLineDigestAgreesWithTheIncrementalOne() {
+        let bytes = (0..<400).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 17) }
+        for aLength in [0, 1, 63, 64, 65] {
+            for bLength in [0, 1, 54, 55, 56, 57, 62, 63, 64, 118, 119, 120, 200, 335] {
+                let a = Array(bytes[0..<aLength]), b = Array(bytes[aLength..<(aLength + bLength)])
+                let oneShot = a.withUnsafeBytes { x in b.withUnsafeBytes { y in SHA256.digest(x, y, then: 0x7D) } }
+                #expect(oneShot.hex == SHA256.hex(a + b + [0x7D]), "a \(aLength), b \(bLength)")
+                #expect(oneShot.matches(hex: SHA256.hex(a + b + [0x7D])))
+                #expect(!oneShot.matches(hex: SHA256.hex(a + b)))
+            }
+        }
+    }
+
     @Test func randomFilesHashAsSha256sumSays() throws {
         let dir = try TemporaryDirectory()
         var generator = SystemRandomNumberGenerator()
