@@ -27,7 +27,7 @@ struct Ledger {
         if each == nil, let (stamp, saved) = snapshot(within: limit) {
             var state = saved
             do {
-                let scan = try log.read(upTo: limit, resumingAfter: stamp, decode: Ledger.event(of:)) { record, decoded in
+                let scan = try log.read(upTo: limit, resumingAfter: stamp, decode: Ledger.event(of:)) { _, decoded in
                     Ledger.replay(decoded, into: &state)
                 }
                 if !scan.problems.isEmpty { throw StoreError.integrity(path: log.path, problems: scan.problems) }
@@ -44,7 +44,8 @@ struct Ledger {
             return Ledger.replay(decoded, into: &state)
         }
         if !scan.problems.isEmpty { throw StoreError.integrity(path: log.path, problems: scan.problems) }
-        if limit == .all, let minimum = snapshotMinimum, (scan.head?.seq ?? 0) >= minimum { saveSnapshot(state, scan) }
+        // Queries that walk every event (history, show) leave an existing snapshot alone.
+        if each == nil, limit == .all, let minimum = snapshotMinimum, (scan.head?.seq ?? 0) >= minimum { saveSnapshot(state, scan) }
         return (state, scan)
     }
 
