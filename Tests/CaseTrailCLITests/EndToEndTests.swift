@@ -137,7 +137,7 @@ func lineCount(_ path: String) throws -> Int { readBytes(path).filter { $0 == 0x
         let (dir, log) = try foundedLog()
         defer { withExtendedLifetime(dir) {} }
         // A correctly chained line whose payload schema this build does not know.
-        try EventLog(path: log).append(actor: "ann", now: t0, visit: { _ in nil }, decide: { _ in
+        _ = try EventLog(path: log).append(actor: "ann", now: t0, visit: { _ in nil }, decide: { _ in
             [NewEvent(stream: "agency-KP", type: "agency_added", schema: 2, data: .object(["code": "KP2", "name": "Kent Police"]))]
         })
         let before = readBytes(log)
