@@ -7,7 +7,9 @@ export CASETRAIL_LOG=${1:-scratch/demo/demo.jsonl}
 export CASETRAIL_ACTOR=scrutineer   # the Independent Scrutineer: an auditor, who may read but not write
 today=2023-06-01                    # the Executive meeting of 1 June 2023
 
-step() { printf '\n\033[1m$ casetrail %s\033[0m\n' "$*"; "$CT" "$@"; }
+# Commands in bold on a terminal, plain when the output goes to a file.
+if [ -t 1 ]; then bold=$'\033[1m'; plain=$'\033[0m'; else bold=''; plain=''; fi
+step() { printf '\n%s$ casetrail %s%s\n' "$bold" "$*" "$plain"; "$CT" "$@"; }
 
 echo "casetrail demo: Medway's case reviews 2009-2023, replayed from $(wc -l < "$CASETRAIL_LOG") events in $CASETRAIL_LOG"
 step reviews
@@ -23,6 +25,6 @@ step outstanding --as-of "seq:$seq" --today 2016-04-15
 step verify --checkpoint "$checkpoint"
 step checkpoint
 echo; echo "An auditor cannot write (exit status 1, nothing appended):"
-printf '\033[1m$ casetrail action withdraw MSCP-EXT-2023-01/R1/A1 --reason test\033[0m\n'
+printf '%s$ casetrail action withdraw MSCP-EXT-2023-01/R1/A1 --reason test%s\n' "$bold" "$plain"
 "$CT" action withdraw MSCP-EXT-2023-01/R1/A1 --reason test || echo "(exit status $?)"
 echo; echo "Try: $CT help   (with CASETRAIL_LOG=$CASETRAIL_LOG)"
