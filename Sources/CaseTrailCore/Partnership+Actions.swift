@@ -23,6 +23,9 @@ extension Partnership {
             }
             let id = "\(rec.fullID)/\(code)"
             if state.actions[id] != nil { throw DomainError("\(id) already exists.") }
+            if let closed = state.reviews[rec.ref]?.closedOn {
+                throw DomainError("\(rec.ref) was closed on \(closed.readable); record new work on it as a new review.")
+            }
             try Validate.text(text, what: "action text")
             try Validate.text(lead, what: "lead")
             guard let agency = state.agency(named: owner) else {

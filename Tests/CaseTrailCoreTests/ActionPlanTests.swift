@@ -157,6 +157,18 @@ extension Scenario {
         #expect(items.last?.status == "no-actions")
     }
 
+    @Test func aClosedReviewTakesNoNewRecommendationsOrActions() throws {
+        var s = try Scenario.plan()
+        try s.run(.withdrawAction(action: a1, reason: "r"))
+        try s.run(.withdrawAction(action: a2, reason: "r"))
+        try s.run(.recordMilestone(ref: lcspr, what: .reportReceived, on: d("2023-06-30"), note: nil, url: nil))
+        try s.run(.recordMilestone(ref: lcspr, what: .published, on: d("2023-07-18"), note: nil, url: nil))
+        try s.run(.closeReview(ref: lcspr, on: d("2023-08-01")))
+        #expect(s.refusal(.addRecommendation(ref: lcspr, rec: "R2", text: "t", on: nil))?.contains("was closed on 1 Aug 2023") == true)
+        #expect(s.refusal(.addAction(recommendation: "\(lcspr)/R1", code: "A3", text: "t", owner: "KP", lead: "l", due: d("2024-01-01"),
+                                     dueText: nil, success: nil, on: nil))?.contains("was closed on 1 Aug 2023") == true)
+    }
+
     @Test func aReviewWithOutstandingActionsCannotClose() throws {
         var s = try Scenario.plan()
         try s.run(.recordMilestone(ref: lcspr, what: .reportReceived, on: d("2023-06-30"), note: nil, url: nil))
