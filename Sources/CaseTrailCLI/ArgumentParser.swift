@@ -212,6 +212,9 @@ struct ArgumentParser {
 
 /// " Did you mean 'x'?" for the closest candidate within a small edit distance, else "".
 func suggestion(for word: String, among candidates: [String]) -> String {
+    // A unique candidate that the word begins ("exec" for "executive") is the likeliest meaning.
+    let extended = candidates.filter { word.count >= 2 && $0.hasPrefix(word) }
+    if extended.count == 1 { return " Did you mean '\(extended[0])'?" }
     let scored = candidates.map { ($0, editDistance(word, $0)) }.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
     guard let best = scored.first, best.1 <= max(2, word.count / 3) else { return "" }
     return " Did you mean '\(best.0)'?"

@@ -65,6 +65,8 @@ import CaseTrailCLI
         """, status: 64))
         #expect(cli(["agency", "ad", "KP"]).stderr.hasPrefix("Error: Unknown subcommand 'agency ad'. Did you mean 'add'?\n"))
         #expect(cli(["agency"]).stderr.hasPrefix("Error: 'agency' needs a subcommand: add, alias.\n"))
+        #expect(cli(["action", "sign-off", "X/R1/A1", "--stage", "exec"]).stderr.hasPrefix(
+            "Error: 'exec' is not a value for '--stage'; use one of: learning-lessons, executive, board. Did you mean 'executive'?\n"))
     }
 
     @Test func missingArgumentsAndValuesAreUsageErrors() {
