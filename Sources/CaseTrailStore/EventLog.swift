@@ -112,8 +112,13 @@ public struct EventLog: Sendable {
         let file: POSIXFile
         do {
             file = try POSIXFile.open(path, flags: O_RDWR | O_CREAT | O_EXCL | O_APPEND, mode: mode)
+        } catch where error.code == EEXIST {
+            // An empty file is what an `init` cut short by a crash leaves behind: take it over.
+            guard let existing = try? POSIXFile.open(path, flags: O_RDWR | O_APPEND), (try? existing.lock(exclusive: true)) != nil,
+                  (try? existing.size()) == 0 else { throw .exists(path) }
+            file = existing
         } catch {
-            throw error.code == EEXIST ? .exists(path) : .io(error)
+            throw .io(error)
         }
         do {
             try file.setMode(mode)

@@ -70,6 +70,16 @@ func records(_ log: EventLog, upTo limit: ReadLimit = .all) throws -> (records: 
         #expect(readBytes(log.path) == before)
     }
 
+    @Test func anEmptyFileLeftByACrashedInitIsTakenOver() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try writeBytes(log.path, [])
+        try log.create(events: [event(1)], actor: "ann", now: t0)
+        #expect(try records(log).records.map(\.seq) == [1])
+        let modes = try FileManager.default.attributesOfItem(atPath: log.path)[.posixPermissions] as? Int
+        #expect(modes == 0o600)
+    }
+
     @Test func appendsContinueTheSequenceStreamVersionsAndChain() throws {
         let dir = try TemporaryDirectory()
         let log = EventLog(path: dir.path("p.jsonl"))
