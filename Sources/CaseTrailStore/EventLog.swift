@@ -98,6 +98,9 @@ public struct EventLog: Sendable {
 
     public init(path: String) { self.path = path }
 
+    /// The most lines one command writes; a larger batch marker is not believed.
+    static let largestBatch = 16
+
     /// Bytes read per `pread` while scanning; lines never need the whole file in memory.
     static let chunkSize = 4 << 20
 
@@ -113,9 +116,17 @@ public struct EventLog: Sendable {
         do {
             file = try POSIXFile.open(path, flags: O_RDWR | O_CREAT | O_EXCL | O_APPEND, mode: mode)
         } catch where error.code == EEXIST {
-            // An empty file is what an `init` cut short by a crash leaves behind: take it over.
+            // An empty file, or one holding only a torn write, is what an `init` cut short by a crash
+            // leaves behind: move any bytes aside and take it over. Anything else is left untouched.
             guard let existing = try? POSIXFile.open(path, flags: O_RDWR | O_APPEND), (try? existing.lock(exclusive: true)) != nil,
-                  (try? existing.size()) == 0 else { throw .exists(path) }
+                  let scan = try? scan(existing, limit: .all, wantedSeq: nil, resume: nil, decode: { _ in () }, visit: { _, _ in nil }),
+                  scan.lines == 0 else { throw .exists(path) }
+            if let torn = scan.torn {
+                do {
+                    _ = try quarantine(torn, seq: 1)
+                    try existing.truncate(to: 0)
+                } catch { throw .io(error) }
+            }
             file = existing
         } catch {
             throw .io(error)
@@ -232,12 +243,15 @@ public struct EventLog: Sendable {
             seq += 1
             let version = (versions[event.stream] ?? 0) + 1
             versions[event.stream] = version
+            // The first line of a several-line command says how many lines belong together, so a
+            // write cut short part-way through is recognised as torn as a whole.
+            let batch = records.isEmpty && events.count > 1 ? events.count : nil
             let (line, hash) = LogLine.encode(seq: seq, version: version, event: event, recordedAt: recordedAt,
-                                              actor: actor, prev: prev)
+                                              actor: actor, prev: prev, batch: batch)
             bytes.append(contentsOf: line)
             records.append(LogRecord(line: scan.lines + records.count + 1, seq: seq, stream: event.stream,
                                      version: version, type: event.type, schema: event.schema, recordedAt: recordedAt,
-                                     actor: actor, data: event.data, prev: prev, hash: hash))
+                                     actor: actor, data: event.data, prev: prev, hash: hash, batch: batch))
             prev = hash
         }
         return (bytes, records)
@@ -266,6 +280,19 @@ public struct EventLog: Sendable {
             readOffset = stamp.offset
         }
         var visiting = true
+        var pending: [Decoded<T>] = []
+        var pendingNeeded = 0, pendingOffset = 0
+        /// Checks one line against the one before and hands it to `visit`.
+        func take(_ line: inout Decoded<T>) {
+            result.lines += 1
+            chain.check(line.record, line.problem, line: result.lines, into: &result, wantedSeq: wantedSeq)
+            guard visiting, line.problem == nil, line.record != nil else { return }
+            guard limit.includes(line.record!) else { visiting = false; return }
+            line.record!.line = result.lines
+            if let replayProblem = visit(line.record!, line.value!) {
+                result.problems.append(LineProblem(line: result.lines, problem: replayProblem))
+            }
+        }
         while readOffset < size {
             let want = min(EventLog.chunkSize, size - readOffset)
             let kept = buffer.count
@@ -290,24 +317,48 @@ public struct EventLog: Sendable {
                     ranges.append(start..<end)
                     start = end + 1
                 }
-                LogLine.decodeInParallel(all, ranges, then: decode) { line in
-                    result.lines += 1
-                    chain.check(line.record, line.problem, line: result.lines, into: &result, wantedSeq: wantedSeq)
-                    guard visiting, line.problem == nil, line.record != nil else { return }
-                    guard limit.includes(line.record!) else { visiting = false; return }
-                    line.record!.line = result.lines
-                    if let replayProblem = visit(line.record!, line.value!) {
-                        result.problems.append(LineProblem(line: result.lines, problem: replayProblem))
+                LogLine.decodeInParallel(all, ranges, then: decode) { i, line in
+                    // Lines of a several-line command are held back until the last of them is read.
+                    if pending.isEmpty, let n = line.record?.batch, line.problem == nil, n <= EventLog.largestBatch {
+                        pendingNeeded = n
+                        pendingOffset = fileOffset + ranges[i].lowerBound
                     }
+                    let end = fileOffset + ranges[i].upperBound + 1
+                    if pendingNeeded > 0, let first = pending.first?.record, let last = pending.last?.record,
+                       !LogLine.continues(line.record, batchOf: first, after: last) {
+                        // Not the same command after all: the marker was wrong. Say so, and read on.
+                        let firstLine = result.lines + 1, offending = result.lines + pending.count + 1
+                        for var held in pending { take(&held) }
+                        result.problems.append(LineProblem(line: firstLine, problem:
+                            "the line says one command wrote \(pendingNeeded) lines together, but line \(offending) is not one of them"))
+                        pending.removeAll()
+                        pendingNeeded = 0
+                    }
+                    if pendingNeeded > 0 {
+                        pending.append(line)
+                        if pending.count < pendingNeeded { return }
+                        for var held in pending { take(&held) }
+                        pending.removeAll()
+                        pendingNeeded = 0
+                    } else {
+                        take(&line)
+                    }
+                    result.headOffset = end
                 }
                 return start
             }
             buffer.removeFirst(consumed)
             fileOffset += consumed
-            result.headOffset = fileOffset
         }
-        if !buffer.isEmpty {
-            result.torn = LogScan.TornTail(line: result.lines + 1, offset: fileOffset, bytes: buffer)
+        if !pending.isEmpty, pending.allSatisfy({ $0.problem == nil }) {
+            // A command's lines that did not all reach the disk: torn together with whatever follows.
+            var bytes = [UInt8](repeating: 0, count: size - pendingOffset)
+            let got = bytes.withUnsafeMutableBytes { raw in Result { () throws(IOError) in try file.read(into: raw, at: pendingOffset) } }
+            do { _ = try got.get() } catch { throw .io(error) }
+            result.torn = LogScan.TornTail(line: result.lines + 1, offset: pendingOffset, bytes: bytes)
+        } else {
+            for var held in pending { take(&held) }
+            if !buffer.isEmpty { result.torn = LogScan.TornTail(line: result.lines + 1, offset: fileOffset, bytes: buffer) }
         }
         return result
     }

@@ -19,6 +19,8 @@ public struct LogRecord: Equatable, Sendable {
     public var data: JSONValue
     public var prev: String
     public var hash: String
+    /// On the first line of a command that wrote several: how many lines it wrote together.
+    public var batch: Int? = nil
 }
 
 /// An event the caller wants appended: the store adds seq, version, time, actor and the chain.
@@ -48,7 +50,7 @@ public enum LogLine {
 
     /// Builds the bytes of one line, `\n` included, and returns its hash.
     static func encode(seq: Int, version: Int, event: NewEvent, recordedAt: Timestamp, actor: String,
-                       prev: String) -> (bytes: [UInt8], hash: String) {
+                       prev: String, batch: Int? = nil) -> (bytes: [UInt8], hash: String) {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         out.append(contentsOf: "{\"seq\":\(seq),\"stream\":".utf8)
@@ -59,6 +61,7 @@ public enum LogLine {
         JSONValue.writeString(actor, into: &out)
         out.append(contentsOf: ",\"data\":".utf8)
         event.data.write(into: &out)
+        if let n = batch { out.append(contentsOf: ",\"batch\":\(n)".utf8) }
         out.append(contentsOf: ",\"prev\":\"\(prev)\"".utf8)
         let hash = out.withUnsafeBytes { body in digest(prev: prev, body: body) }.hex
         out.append(contentsOf: hashMarker)
@@ -87,7 +90,8 @@ public enum LogLine {
         }
         let recordedAt = recorded
         let record = LogRecord(line: 0, seq: seq, stream: stream, version: version, type: type, schema: schema,
-                               recordedAt: recordedAt, actor: actor, data: data, prev: prev, hash: hash)
+                               recordedAt: recordedAt, actor: actor, data: data, prev: prev, hash: hash,
+                               batch: e.batch.flatMap { $0 > 1 ? $0 : nil })
         let n = line.count
         guard n > hashSuffixLength, line[n - 1] == UInt8(ascii: "}"), line[n - 2] == UInt8(ascii: "\""),
               hashMarker.indices.allSatisfy({ line[n - hashSuffixLength + $0] == hashMarker[$0] }),
@@ -104,7 +108,7 @@ public enum LogLine {
     /// Decodes many lines of one buffer, split across the machine's cores: parsing and hashing
     /// a line needs nothing from its neighbours, so only the linking afterwards is sequential.
     static func decodeInParallel<T>(_ bytes: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>],
-                                    then transform: @Sendable (LogRecord) -> T, each consume: (inout Decoded<T>) -> Void) {
+                                    then transform: @Sendable (LogRecord) -> T, each consume: (Int, inout Decoded<T>) -> Void) {
         let workers = ranges.count < 256 ? 1 : min(max(1, cores), 8)
         let results = UnsafeMutableBufferPointer<Decoded<T>>.allocate(capacity: ranges.count)
         defer { results.deallocate() }
@@ -124,8 +128,15 @@ public enum LogLine {
         // Hand each line over in order, moving it out rather than copying it.
         for i in 0..<ranges.count {
             var line = (results.baseAddress! + i).move()
-            consume(&line)
+            consume(i, &line)
         }
+    }
+
+    /// Whether `next` is the following line of the same command as the batch that began with `first`:
+    /// same actor and time, the next seq, chained to the line before. Only then is a batch believed.
+    static func continues(_ next: LogRecord?, batchOf first: LogRecord, after last: LogRecord) -> Bool {
+        guard let r = next else { return false }
+        return r.actor == first.actor && r.recordedAt == first.recordedAt && r.seq == last.seq + 1 && r.prev == last.hash
     }
 
     /// How many threads decoding may use.
@@ -183,6 +194,7 @@ public struct LogEnvelope: Codable, Equatable, Sendable {
     public var recorded_at: String
     public var actor: String
     public var data: JSONValue
+    public var batch: Int?
     public var prev: String
     public var hash: String
 }
@@ -198,7 +210,7 @@ extension LogLine {
 /// met, without building a tree for the envelope itself (only `data` becomes a `JSONValue`).
 /// Fields of the wrong JSON type stay nil; the first of a repeated member wins.
 struct Envelope {
-    var seq: Int?, version: Int?, schema: Int?
+    var seq: Int?, version: Int?, schema: Int?, batch: Int?
     var stream: String?, type: String?, actor: String?, prev: String?, hash: String?
     var recordedAt: Timestamp?, recordedAtText: String?
     var data: JSONValue?
@@ -229,6 +241,7 @@ struct Envelope {
                     case .seq: e.seq = try p.value(depth: 1).intValue
                     case .version: e.version = try p.value(depth: 1).intValue
                     case .schema: e.schema = try p.value(depth: 1).intValue
+                    case .batch: e.batch = try p.value(depth: 1).intValue
                     case .stream: e.stream = try p.value(depth: 1).stringValue
                     case .type: e.type = try p.value(depth: 1).stringValue
                     case .actor: e.actor = try p.value(depth: 1).stringValue
@@ -257,7 +270,8 @@ struct Envelope {
 
     /// The envelope's member names, recognised from their bytes.
     enum Key: UInt16 {
-        case seq = 1, stream = 2, version = 4, type = 8, schema = 16, recordedAt = 32, actor = 64, data = 128, prev = 256, hash = 512, other = 0
+        case seq = 1, stream = 2, version = 4, type = 8, schema = 16, recordedAt = 32, actor = 64, data = 128, prev = 256, hash = 512
+        case batch = 1024, other = 0
 
         var bit: UInt16 { rawValue }
 
@@ -276,7 +290,7 @@ struct Envelope {
 
         static let names: [(bytes: [UInt8], key: Key)] = ([
             ("seq", .seq), ("stream", .stream), ("version", .version), ("type", .type), ("schema", .schema),
-            ("recorded_at", .recordedAt), ("actor", .actor), ("data", .data), ("prev", .prev), ("hash", .hash),
+            ("recorded_at", .recordedAt), ("actor", .actor), ("data", .data), ("prev", .prev), ("hash", .hash), ("batch", .batch),
         ] as [(String, Key)]).map { (Array($0.0.utf8), $0.1) }
     }
 }

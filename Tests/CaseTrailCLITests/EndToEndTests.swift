@@ -152,3 +152,29 @@ func lineCount(_ path: String) throws -> Int { readBytes(path).filter { $0 == 0x
         #expect(try JSONValue.parse(verify.stdout)["problems"] == [.object(["line": 7, "problem": "'agency_added' has schema 2, newer than this casetrail reads (1); upgrade casetrail"])])
     }
 }
+
+@Suite struct TornCommandTests {
+    @Test func aDecisionWhoseNewReviewNeverReachedTheDiskIsNotHalfRecorded() throws {
+        let (dir, log) = try foundedLog()
+        defer { withExtendedLifetime(dir) {} }
+        for args: [String] in [
+            ["incident", "notify", "RR-1", "--child", "Child Q", "--aware", "2023-01-02"],
+            ["review", "rapid-complete", "RR-1", "--on", "2023-01-10", "--recommend", "lcspr", "--rationale", "r"],
+            ["review", "decide", "RR-1", "--on", "2023-01-12", "--outcome", "initiate", "--by", "Partners", "--rationale", "r", "--creates", "L-1"],
+        ] { #expect(cli(args + ["--log", log, "--today", "2023-02-01"]).status == 0) }
+        // A power cut: the decision's line is on disk, the new review's line is not.
+        let bytes = readBytes(log)
+        let lastLineStart = bytes.dropLast().lastIndex(of: 0x0A)! + 1
+        try writeBytes(log, Array(bytes[..<lastLineStart]))
+        let reviews = cli(["reviews", "--format", "json", "--log", log])
+        #expect(reviews.stdout == #"{"reviews":[{"ref":"RR-1","kind":"rapid-review","title":"Rapid review: Child Q","status":"completed","opened":"2023-01-02"}]}"# + "\n")
+        #expect(reviews.stderr.contains("is a torn write"))
+        // The decision can be recorded again; the torn pair is kept aside.
+        let again = cli(["review", "decide", "RR-1", "--on", "2023-01-12", "--outcome", "initiate", "--by", "Partners", "--rationale", "r",
+                         "--creates", "L-1", "--log", log, "--today", "2023-02-01"])
+        #expect(again.status == 0)
+        #expect(again.stderr.contains("moved to \(log).torn-9"))
+        #expect(cli(["verify", "--log", log]).status == 0)
+        #expect(cli(["show", "L-1", "--log", log, "--format", "json"]).stdout.contains(#""status":"initiated""#))
+    }
+}

@@ -35,7 +35,7 @@ func records(_ log: EventLog, upTo limit: ReadLimit = .all) throws -> (records: 
         #expect(scan.problems.isEmpty)
         #expect(scan.head?.hash == recs[1].hash)
         let text = String(decoding: readBytes(log.path), as: UTF8.self)
-        #expect(text.hasPrefix(#"{"seq":1,"stream":"agency-A","version":1,"type":"agency_added","schema":1,"recorded_at":"2023-04-03T09:00:00.000Z","actor":"ann","data":{"code":"A1","name":"Agency 1 é"},"prev":"0000000000000000000000000000000000000000000000000000000000000000","hash":""#))
+        #expect(text.hasPrefix(#"{"seq":1,"stream":"agency-A","version":1,"type":"agency_added","schema":1,"recorded_at":"2023-04-03T09:00:00.000Z","actor":"ann","data":{"code":"A1","name":"Agency 1 é"},"batch":2,"prev":"0000000000000000000000000000000000000000000000000000000000000000","hash":""#))
         #expect(text.hasSuffix("\"}\n"))
     }
 
@@ -165,8 +165,9 @@ func records(_ log: EventLog, upTo limit: ReadLimit = .all) throws -> (records: 
         lines.remove(at: 1)
         try writeBytes(log.path, Array((lines.joined(separator: "\n") + "\n").utf8))
         let scan = try log.read { _ in nil }
-        #expect(scan.problems.map(\.line) == [2, 2, 2])
-        #expect(scan.problems[0].problem.contains("seq is 3 where 2 was expected"))
+        #expect(scan.problems.map(\.line) == [1, 2, 2, 2])
+        #expect(scan.problems[0].problem == "the line says one command wrote 3 lines together, but line 2 is not one of them")
+        #expect(scan.problems[1].problem.contains("seq is 3 where 2 was expected"))
     }
 
     @Test func aLineThatIsNotJSONIsNamed() throws {
@@ -204,6 +205,63 @@ func records(_ log: EventLog, upTo limit: ReadLimit = .all) throws -> (records: 
         #expect(after.records.map(\.seq) == [1, 2])
         #expect(after.scan.problems.isEmpty && after.scan.torn == nil)
         #expect(Array(readBytes(log.path).prefix(good.count)) == good)
+    }
+
+    @Test func aCommandsLinesAreTornTogetherWhenTheLastDidNotReachTheDisk() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(events: [event(1)], actor: "ann", now: t0)
+        let good = readBytes(log.path)
+        try append(log, [event(2), event(3, stream: "agency-B")])   // one command, two lines
+        let full = readBytes(log.path)
+        let secondLineEnd = full.indices.filter { full[$0] == 0x0A }[1] + 1
+        // A power cut: the command's first line reached the disk, its second did not.
+        try writeBytes(log.path, Array(full[..<(secondLineEnd + 20)]))
+        let (recs, scan) = try records(log)
+        #expect(recs.map(\.seq) == [1])
+        #expect(scan.problems.isEmpty)
+        #expect(scan.torn?.offset == good.count)
+        #expect(scan.torn?.line == 2)
+        let result = try append(log, [event(4)])
+        #expect(result.quarantined == log.path + ".torn-2")
+        #expect(readBytes(log.path + ".torn-2") == Array(full[good.count..<(secondLineEnd + 20)]))
+        #expect(try records(log).records.map(\.seq) == [1, 2])
+        #expect(try records(log).records.map { $0.data["code"]?.stringValue } == ["A1", "A4"])
+    }
+
+    @Test func aBatchMarkerIsOnlyOnTheFirstLineOfASeveralLineCommand() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(events: [event(1), event(2)], actor: "ann", now: t0)
+        try append(log, [event(3)])
+        let (recs, scan) = try records(log)
+        #expect(recs.map(\.batch) == [2, nil, nil])
+        #expect(scan.problems.isEmpty && scan.torn == nil)
+        #expect(String(decoding: readBytes(log.path), as: UTF8.self).components(separatedBy: "\"batch\":2,\"prev\"").count == 2)
+    }
+
+    @Test func aBatchMarkerThatDoesNotFitItsLinesIsAProblem() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("p.jsonl")
+        let (l1, h1) = LogLine.encode(seq: 1, version: 1, event: event(1), recordedAt: t0, actor: "ann", prev: genesisHash, batch: 2)
+        let (l2, _) = LogLine.encode(seq: 2, version: 2, event: event(2), recordedAt: t0.adding(milliseconds: 5), actor: "bob", prev: h1)
+        try writeBytes(path, l1 + l2)
+        let scan = try EventLog(path: path).read { _ in nil }
+        #expect(scan.problems == [LineProblem(line: 1, problem: "the line says one command wrote 2 lines together, but line 2 is not one of them")])
+    }
+
+    @Test func initTakesOverAFileHoldingOnlyATornFirstCommand() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(events: [event(1), event(2)], actor: "ann", now: t0)
+        let full = readBytes(log.path)
+        let firstLineEnd = full.firstIndex(of: 0x0A)! + 1
+        try writeBytes(log.path, Array(full[..<(firstLineEnd + 10)]))
+        #expect(try records(log).records.isEmpty)
+        try log.create(events: [event(7)], actor: "ann", now: t0)
+        #expect(readBytes(log.path + ".torn-1") == Array(full[..<(firstLineEnd + 10)]))
+        #expect(try records(log).records.map { $0.data["code"]?.stringValue } == ["A7"])
+        #expect(throws: StoreError.exists(log.path)) { try log.create(events: [event(8)], actor: "ann", now: t0) }
     }
 
     @Test func aWorldWritableLogIsRefused() throws {
