@@ -454,11 +454,12 @@ public final class BulkWriter {
         var seq = scan.head?.seq ?? 0
         var prev = scan.head?.hash ?? genesisHash
         let recordedAt = max(time, scan.head?.recordedAt ?? time)
-        for event in events {
+        for (i, event) in events.enumerated() {
             seq += 1
             let version = (scan.streamVersions[event.stream] ?? 0) + 1
             scan.streamVersions[event.stream] = version
-            let (line, hash) = LogLine.encode(seq: seq, version: version, event: event, recordedAt: recordedAt, actor: actor, prev: prev)
+            let (line, hash) = LogLine.encode(seq: seq, version: version, event: event, recordedAt: recordedAt, actor: actor, prev: prev,
+                                              batch: i == 0 && events.count > 1 ? events.count : nil)
             buffer.append(contentsOf: line)
             prev = hash
         }
