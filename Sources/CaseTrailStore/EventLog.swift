@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CaseTrailCore
+import Dispatch
 
 /// Why the store could not do what was asked.
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -264,9 +265,8 @@ public struct EventLog: Sendable {
         var chain = ChainCheck()
         let size: Int
         do { size = try file.size() } catch { throw .io(error) }
-        var buffer: [UInt8] = []
-        var fileOffset = 0      // file offset of buffer[0]
-        var readOffset = 0
+        var buffer: [UInt8] = []    // the bytes after the last complete line
+        var fileOffset = 0          // file offset of buffer[0]
         // A snapshot is used only when the line it ends on is still there with the hash it was taken at.
         if let stamp = resume {
             guard wantedSeq == nil, (try? lineEnding(at: stamp.offset, in: file, size: size)) == stamp else { throw .snapshotMismatch }
@@ -277,7 +277,6 @@ public struct EventLog: Sendable {
             result.resumedAfter = stamp.seq
             chain = ChainCheck(expectedSeq: stamp.seq + 1, lastHash: stamp.hash, lastRecordedAt: stamp.recordedAt)
             fileOffset = stamp.offset
-            readOffset = stamp.offset
         }
         var visiting = true
         var pending: [Decoded<T>] = []
@@ -293,63 +292,58 @@ public struct EventLog: Sendable {
                 result.problems.append(LineProblem(line: result.lines, problem: replayProblem))
             }
         }
-        while readOffset < size {
-            let want = min(EventLog.chunkSize, size - readOffset)
-            let kept = buffer.count
-            buffer.append(contentsOf: repeatElement(0, count: want))
-            let read = buffer.withUnsafeMutableBytes { raw in
-                Result { () throws(IOError) in
-                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[kept...]), at: readOffset)
-                }
+        /// Hands one decoded line to the checks, holding back the lines of a several-line command
+        /// until the last of them is read.
+        func consume(_ i: Int, _ line: inout Decoded<T>, in job: ChunkJob<T>) {
+            if pending.isEmpty, let n = line.record?.batch, line.problem == nil, n <= EventLog.largestBatch {
+                pendingNeeded = n
+                pendingOffset = job.base + job.ranges[i].lowerBound
             }
-            let got: Int
-            do { got = try read.get() } catch { throw .io(error) }
-            buffer.removeLast(want - got)
-            readOffset += got
-            if got == 0 { break }
-            let consumed = buffer.withUnsafeBufferPointer { all -> Int in
-                // Find this chunk's complete lines, decode and hash them on every core, then link them in order.
-                var ranges: [Range<Int>] = []
-                var start = 0
-                while start < all.count {
-                    guard let nl = memchr(all.baseAddress! + start, 0x0A, all.count - start) else { break }
-                    let end = all.baseAddress!.distance(to: nl.assumingMemoryBound(to: UInt8.self))
-                    ranges.append(start..<end)
-                    start = end + 1
-                }
-                LogLine.decodeInParallel(all, ranges, then: decode) { i, line in
-                    // Lines of a several-line command are held back until the last of them is read.
-                    if pending.isEmpty, let n = line.record?.batch, line.problem == nil, n <= EventLog.largestBatch {
-                        pendingNeeded = n
-                        pendingOffset = fileOffset + ranges[i].lowerBound
-                    }
-                    let end = fileOffset + ranges[i].upperBound + 1
-                    if pendingNeeded > 0, let first = pending.first?.record, let last = pending.last?.record,
-                       !LogLine.continues(line.record, batchOf: first, after: last) {
-                        // Not the same command after all: the marker was wrong. Say so, and read on.
-                        let firstLine = result.lines + 1, offending = result.lines + pending.count + 1
-                        for var held in pending { take(&held) }
-                        result.problems.append(LineProblem(line: firstLine, problem:
-                            "the line says one command wrote \(pendingNeeded) lines together, but line \(offending) is not one of them"))
-                        pending.removeAll()
-                        pendingNeeded = 0
-                    }
-                    if pendingNeeded > 0 {
-                        pending.append(line)
-                        if pending.count < pendingNeeded { return }
-                        for var held in pending { take(&held) }
-                        pending.removeAll()
-                        pendingNeeded = 0
-                    } else {
-                        take(&line)
-                    }
-                    result.headOffset = end
-                }
-                return start
+            let end = job.base + job.ranges[i].upperBound + 1
+            if pendingNeeded > 0, let first = pending.first?.record, let last = pending.last?.record,
+               !LogLine.continues(line.record, batchOf: first, after: last) {
+                // Not the same command after all: the marker was wrong. Say so, and read on.
+                let firstLine = result.lines + 1, offending = result.lines + pending.count + 1
+                for var held in pending { take(&held) }
+                result.problems.append(LineProblem(line: firstLine, problem:
+                    "the line says one command wrote \(pendingNeeded) lines together, but line \(offending) is not one of them"))
+                pending.removeAll()
+                pendingNeeded = 0
             }
-            buffer.removeFirst(consumed)
-            fileOffset += consumed
+            if pendingNeeded > 0 {
+                pending.append(line)
+                if pending.count < pendingNeeded { return }
+                for var held in pending { take(&held) }
+                pending.removeAll()
+                pendingNeeded = 0
+            } else {
+                take(&line)
+            }
+            result.headOffset = end
         }
+
+        // Chunks of complete lines are parsed and hashed on every core. While the lines of one chunk
+        // are checked and replayed in order here, the next chunk is already being decoded beside it;
+        // once done here, this thread helps finish it.
+        var reader = ChunkReader(file: file, offset: fileOffset, size: size)
+        let failure: IOError? = withoutActuallyEscaping(decode) { decode in
+            var current: ChunkJob<T>?
+            do throws(IOError) { current = try reader.next(decode) } catch { return error }
+            current?.start()
+            current?.finish()
+            while let job = current {
+                let upcoming: ChunkJob<T>?
+                do throws(IOError) { upcoming = try reader.next(decode) } catch { return error }
+                upcoming?.start()
+                job.consume { i, line in consume(i, &line, in: job) }
+                upcoming?.finish()
+                current = upcoming
+            }
+            return nil
+        }
+        if let failure { throw .io(failure) }
+        buffer = reader.carry
+        fileOffset = reader.carryOffset
         if !pending.isEmpty, pending.allSatisfy({ $0.problem == nil }) {
             // A command's lines that did not all reach the disk: torn together with whatever follows.
             var bytes = [UInt8](repeating: 0, count: size - pendingOffset)
@@ -477,5 +471,119 @@ public final class BulkWriter {
         try flush()
         try file.sync()
         try syncDirectory(of: path)
+    }
+}
+
+/// Reads the log in chunks that end on a line break, carrying a part line over to the next chunk.
+private struct ChunkReader {
+    let file: POSIXFile
+    var offset: Int          // next byte to read
+    let size: Int
+    var carry: [UInt8] = []  // bytes after the last line break read so far
+    var carryOffset: Int     // file offset of carry[0]
+
+    init(file: POSIXFile, offset: Int, size: Int) {
+        self.file = file
+        self.offset = offset
+        self.size = size
+        carryOffset = offset
+    }
+
+    /// The next chunk of complete lines, or nil at the end (what is left in `carry` is a torn tail).
+    mutating func next<T>(_ transform: @escaping @Sendable (LogRecord) -> T) throws(IOError) -> ChunkJob<T>? {
+        while offset < size {
+            let want = min(EventLog.chunkSize, size - offset)
+            let kept = carry.count
+            carry.append(contentsOf: repeatElement(0, count: want))
+            let read = carry.withUnsafeMutableBytes { raw in
+                Result { () throws(IOError) in try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[kept...]), at: offset) }
+            }
+            let got = try read.get()
+            carry.removeLast(want - got)
+            offset += got
+            if got == 0 { break }
+            guard let lastBreak = carry.lastIndex(of: 0x0A) else { continue }
+            let bytes = Array(carry[...lastBreak])
+            let base = carryOffset
+            carry.removeFirst(lastBreak + 1)
+            carryOffset += lastBreak + 1
+            return ChunkJob(bytes: bytes, base: base, transform: transform)
+        }
+        return nil
+    }
+}
+
+/// One chunk's lines being decoded: claimed in batches by a background thread and by whoever
+/// else calls `work`, each result written once into its own slot.
+final class ChunkJob<T>: @unchecked Sendable {
+    let bytes: [UInt8]
+    let base: Int
+    let ranges: [Range<Int>]
+    let transform: @Sendable (LogRecord) -> T
+    private let results: UnsafeMutableBufferPointer<Decoded<T>>
+    private let claims = DispatchQueue(label: "casetrail.decode.claims")
+    private var nextIndex = 0
+    private let group = DispatchGroup()
+    static var batch: Int { 256 }
+
+    init(bytes: [UInt8], base: Int, transform: @escaping @Sendable (LogRecord) -> T) {
+        self.bytes = bytes
+        self.base = base
+        self.transform = transform
+        var ranges: [Range<Int>] = []
+        var start = 0
+        bytes.withUnsafeBufferPointer { all in
+            while start < all.count, let nl = memchr(all.baseAddress! + start, 0x0A, all.count - start) {
+                let end = all.baseAddress!.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+                ranges.append(start..<end)
+                start = end + 1
+            }
+        }
+        self.ranges = ranges
+        results = .allocate(capacity: ranges.count)
+    }
+
+    deinit { results.deallocate() }
+
+    /// Begins decoding on a background thread.
+    func start() {
+        DispatchQueue.global().async(group: group) { self.work() }
+    }
+
+    /// Helps decode until no lines are left, then waits for the background thread's last batch.
+    func finish() {
+        work()
+        group.wait()
+    }
+
+    private func claim() -> Range<Int>? {
+        claims.sync {
+            guard nextIndex < ranges.count else { return nil }
+            let from = nextIndex
+            nextIndex = min(ranges.count, from + ChunkJob.batch)
+            return from..<nextIndex
+        }
+    }
+
+    private func work() {
+        bytes.withUnsafeBufferPointer { all in
+            while let batch = claim() {
+                for i in batch {
+                    var (record, problem) = LogLine.decode(UnsafeBufferPointer(rebasing: all[ranges[i]]))
+                    let value = problem == nil ? record.map(transform) : nil
+                    // The caller has its own decoding now; free the payload tree here, in parallel.
+                    if value != nil, T.self != Void.self { record?.data = .null }
+                    (results.baseAddress! + i).initialize(to: (record, problem, value))
+                }
+            }
+        }
+    }
+
+    /// Hands each decoded line over in order, moving it out rather than copying it.
+    func consume(_ body: (Int, inout Decoded<T>) -> Void) {
+        for i in 0..<ranges.count {
+            var line = (results.baseAddress! + i).move()
+            body(i, &line)
+        }
     }
 }

@@ -105,48 +105,12 @@ public enum LogLine {
         return (record, nil)
     }
 
-    /// Decodes many lines of one buffer, split across the machine's cores: parsing and hashing
-    /// a line needs nothing from its neighbours, so only the linking afterwards is sequential.
-    static func decodeInParallel<T>(_ bytes: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>],
-                                    then transform: @Sendable (LogRecord) -> T, each consume: (Int, inout Decoded<T>) -> Void) {
-        let workers = ranges.count < 256 ? 1 : min(max(1, cores), 8)
-        let results = UnsafeMutableBufferPointer<Decoded<T>>.allocate(capacity: ranges.count)
-        defer { results.deallocate() }
-        withoutActuallyEscaping(transform) { transform in
-            let shared = SharedBuffers(bytes: bytes, results: results, transform: transform)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                let from = ranges.count * worker / workers, to = ranges.count * (worker + 1) / workers
-                for i in from..<to {
-                    var (record, problem) = decode(UnsafeBufferPointer(rebasing: shared.bytes[ranges[i]]))
-                    let value = problem == nil ? record.map(shared.transform) : nil
-                    // The caller has its own decoding now; free the payload tree here, in parallel.
-                    if value != nil, T.self != Void.self { record?.data = .null }
-                    (shared.results.baseAddress! + i).initialize(to: (record, problem, value))
-                }
-            }
-        }
-        // Hand each line over in order, moving it out rather than copying it.
-        for i in 0..<ranges.count {
-            var line = (results.baseAddress! + i).move()
-            consume(i, &line)
-        }
-    }
-
     /// Whether `next` is the following line of the same command as the batch that began with `first`:
     /// same actor and time, the next seq, chained to the line before. Only then is a batch believed.
     static func continues(_ next: LogRecord?, batchOf first: LogRecord, after last: LogRecord) -> Bool {
         guard let r = next else { return false }
         return r.actor == first.actor && r.recordedAt == first.recordedAt && r.seq == last.seq + 1 && r.prev == last.hash
     }
-
-    /// How many threads decoding may use.
-    static let cores: Int = {
-        #if canImport(Glibc)
-        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        #else
-        return Int(sysconf(_SC_NPROCESSORS_ONLN))
-        #endif
-    }()
 
     /// Why a line the envelope reader refused is not an event, worded by the general JSON reader.
     static func slowProblem(_ line: UnsafeBufferPointer<UInt8>) -> String {
@@ -170,14 +134,6 @@ public struct LineProblem: Error, Equatable, Sendable, CustomStringConvertible {
     public let problem: String
     public init(line: Int, problem: String) { self.line = line; self.problem = problem }
     public var description: String { "line \(line): \(problem)" }
-}
-
-/// The input and output of a parallel decode. Each worker reads the shared bytes and writes only
-/// its own slice of results, so no two threads touch the same memory.
-private struct SharedBuffers<T>: @unchecked Sendable {
-    let bytes: UnsafeBufferPointer<UInt8>
-    let results: UnsafeMutableBufferPointer<Decoded<T>>
-    let transform: (LogRecord) -> T
 }
 
 /// A line as read: the record (if it parsed), its problem (if any), and the caller's decoding of it.
