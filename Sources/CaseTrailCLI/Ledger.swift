@@ -16,8 +16,8 @@ struct Ledger {
 
     /// The state a snapshot holds, if one exists, covers `limit`, and can be read.
     private func snapshot(within limit: ReadLimit) -> (SnapshotStamp, State)? {
-        guard let minimum = snapshotMinimum, let (stamp, payload) = log.loadSnapshot(), stamp.seq >= minimum,
-              limit.covers(stamp), let state = try? State(snapshotBytes: payload) else { return nil }
+        guard let minimum = snapshotMinimum, let (stamp, bytes, payload) = log.loadSnapshot(), stamp.seq >= minimum,
+              limit.covers(stamp), let state = try? State(snapshotBytes: bytes, in: payload) else { return nil }
         return (stamp, state)
     }
 

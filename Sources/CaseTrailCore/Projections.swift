@@ -30,25 +30,29 @@ public enum Projections {
     /// Recommendations and actions not yet done, in review, recommendation and action order.
     /// A recommendation is outstanding while any of its actions is, or while it has none.
     public static func outstanding(_ state: State, today: LocalDate, agency: String? = nil, review: String? = nil) -> [OutstandingItem] {
+        // One pass over every action and recommendation (most are long closed), then order the few
+        // that are still open by review, by when their recommendation was made and the action added.
         var items: [OutstandingItem] = []
-        for r in state.sortedReviews where review == nil || r.ref == review {
-            for rec in state.recommendations(of: r) {
-                if rec.actions.isEmpty {
-                    if agency == nil {
-                        items.append(OutstandingItem(action: nil, review: r.ref, recommendation: rec.id, text: rec.text, owner: nil,
-                                                     lead: nil, due: nil, status: "no-actions", rag: nil, daysOverdue: nil,
-                                                     yearOfOrigin: rec.on.financialYear))
-                    }
-                    continue
-                }
-                // Look at each action's status in place; copy out only the outstanding ones.
-                for id in rec.actions where state.actions[id]?.status.isOutstanding == true {
-                    let a = state.actions[id]!
-                    if agency == nil || a.owner == agency { items.append(item(a, today: today)) }
-                }
+        for a in state.actions.values where a.isOutstanding && (review == nil || a.ref == review) && (agency == nil || a.owner == agency) {
+            items.append(item(a, today: today))
+        }
+        if agency == nil {
+            for rec in state.recommendations.values where rec.actions.isEmpty && (review == nil || rec.ref == review) {
+                items.append(OutstandingItem(action: nil, review: rec.ref, recommendation: rec.id, text: rec.text, owner: nil,
+                                             lead: nil, due: nil, status: "no-actions", rag: nil, daysOverdue: nil,
+                                             yearOfOrigin: rec.on.financialYear))
             }
         }
-        return items
+        func position(_ i: OutstandingItem) -> (Int, Int) {
+            let recIndex = state.reviews[i.review]?.recommendations.firstIndex(of: i.recommendation) ?? Int.max
+            let actionIndex = i.action.flatMap { state.recommendations["\(i.review)/\(i.recommendation)"]?.actions.firstIndex(of: $0) } ?? -1
+            return (recIndex, actionIndex)
+        }
+        let keyed = items.map { ($0, position($0)) }
+        return keyed.sorted { x, y in
+            if x.0.review != y.0.review { return naturalLess(x.0.review, y.0.review) }
+            return x.1 < y.1
+        }.map(\.0)
     }
 
     static func item(_ a: ActionItem, today: LocalDate) -> OutstandingItem {

@@ -12,7 +12,12 @@ extension State {
     }
 
     public init(snapshotBytes bytes: [UInt8]) throws(SnapshotError) {
-        var r = BinaryReader(bytes)
+        try self.init(snapshotBytes: bytes, in: bytes.indices)
+    }
+
+    /// Reads the state from part of a larger buffer, without copying it out first.
+    public init(snapshotBytes bytes: [UInt8], in range: Range<Int>) throws(SnapshotError) {
+        var r = BinaryReader(bytes, in: range)
         self = try r.read()
         guard r.atEnd else { throw SnapshotError("trailing bytes") }
     }
@@ -55,18 +60,33 @@ public struct BinaryWriter {
 
 public struct BinaryReader {
     let bytes: [UInt8]
-    var index = 0
+    public private(set) var index: Int
+    let end: Int
 
-    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public init(_ bytes: [UInt8]) { self.init(bytes, in: bytes.indices) }
 
-    public var atEnd: Bool { index == bytes.count }
+    /// Reads only `range` of `bytes`.
+    public init(_ bytes: [UInt8], in range: Range<Int>) {
+        self.bytes = bytes
+        index = range.lowerBound
+        end = range.upperBound
+    }
+
+    public var atEnd: Bool { index == end }
+
+    /// Skips `n` bytes, returning where they start (to read them later in place).
+    public mutating func skip(_ n: Int) throws(SnapshotError) -> Int {
+        guard n >= 0, index + n <= end else { throw SnapshotError("truncated bytes") }
+        defer { index += n }
+        return index
+    }
 
     public mutating func read<T: BinaryCodable>() throws(SnapshotError) -> T { try T(from: &self) }
 
     public mutating func readInt() throws(SnapshotError) -> Int {
         var z: UInt64 = 0, shift: UInt64 = 0
         while true {
-            guard index < bytes.count, shift < 64 else { throw SnapshotError("truncated number") }
+            guard index < end, shift < 64 else { throw SnapshotError("truncated number") }
             let b = bytes[index]
             index += 1
             z |= UInt64(b & 0x7F) << shift
@@ -79,14 +99,14 @@ public struct BinaryReader {
 
     /// The next `n` bytes as they are.
     public mutating func readBytes(_ n: Int) throws(SnapshotError) -> [UInt8] {
-        guard n >= 0, index + n <= bytes.count else { throw SnapshotError("truncated bytes") }
+        guard n >= 0, index + n <= end else { throw SnapshotError("truncated bytes") }
         defer { index += n }
         return Array(bytes[index..<(index + n)])
     }
 
     public mutating func readString() throws(SnapshotError) -> String {
         let n = try readInt()
-        guard n >= 0, index + n <= bytes.count else { throw SnapshotError("truncated text") }
+        guard n >= 0, index + n <= end else { throw SnapshotError("truncated text") }
         defer { index += n }
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[index..<(index + n)]), as: UTF8.self) }
     }
@@ -128,7 +148,7 @@ extension Array: BinaryCodable where Element: BinaryCodable {
     }
     public init(from r: inout BinaryReader) throws(SnapshotError) {
         let n = try r.readInt()
-        guard n >= 0, n <= r.bytes.count - r.index else { throw SnapshotError("bad count") }
+        guard n >= 0, n <= r.end - r.index else { throw SnapshotError("bad count") }
         self = []
         reserveCapacity(n)
         for _ in 0..<n { append(try r.read()) }

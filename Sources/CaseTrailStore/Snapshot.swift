@@ -43,15 +43,16 @@ extension EventLog {
 
     public var snapshotPath: String { path + ".snapshot" }
 
-    /// The stamp and payload of a snapshot whose checksum holds, or nil.
-    public func loadSnapshot() -> (stamp: SnapshotStamp, payload: [UInt8])? {
+    /// The stamp and payload of a snapshot whose checksum holds, or nil. The payload is the range
+    /// `payload` of `bytes` (the whole file), so the large state is never copied out.
+    public func loadSnapshot() -> (stamp: SnapshotStamp, bytes: [UInt8], payload: Range<Int>)? {
         guard let file = try? POSIXFile.open(snapshotPath, flags: O_RDONLY), let size = try? file.size(),
               size > EventLog.snapshotMagic.count + 8 else { return nil }
         var bytes = [UInt8](repeating: 0, count: size)
         guard (try? bytes.withUnsafeMutableBytes { try file.read(into: $0, at: 0) }) == size,
               Array(bytes.prefix(EventLog.snapshotMagic.count)) == EventLog.snapshotMagic,
               checksum(bytes[..<(size - 8)]) == Array(bytes[(size - 8)...]) else { return nil }
-        var r = BinaryReader(Array(bytes[EventLog.snapshotMagic.count..<(size - 8)]))
+        var r = BinaryReader(bytes, in: EventLog.snapshotMagic.count..<(size - 8))
         do {
             let seq = try r.readInt(), hash = try r.readString(), offset = try r.readInt()
             let recordedAt = Timestamp(millisecondsSinceEpoch: Int64(try r.readInt()))
@@ -59,9 +60,10 @@ extension EventLog {
             let streams = try r.readInt()
             versions.reserveCapacity(max(0, streams))
             for _ in 0..<max(0, streams) { versions[try r.readString()] = try r.readInt() }
-            let payload = try r.readPayload()
+            let length = try r.readInt()
+            let start = try r.skip(length)
             guard r.atEnd else { return nil }
-            return (SnapshotStamp(seq: seq, hash: hash, offset: offset, recordedAt: recordedAt, streamVersions: versions), payload)
+            return (SnapshotStamp(seq: seq, hash: hash, offset: offset, recordedAt: recordedAt, streamVersions: versions), bytes, start..<(start + length))
         } catch {
             return nil
         }
@@ -105,11 +107,3 @@ extension EventLog {
     }
 }
 
-extension BinaryReader {
-    /// A length-prefixed run of raw bytes.
-    mutating func readPayload() throws(SnapshotError) -> [UInt8] {
-        let n = try readInt()
-        guard n >= 0 else { throw SnapshotError("bad length") }
-        return try readBytes(n)
-    }
-}
