@@ -33,8 +33,10 @@ public enum Projections {
         // One pass over every action and recommendation (most are long closed), then order the few
         // that are still open by review, by when their recommendation was made and the action added.
         var items: [OutstandingItem] = []
-        for a in state.actions.values where a.isOutstanding && (review == nil || a.ref == review) && (agency == nil || a.owner == agency) {
-            items.append(item(a, today: today))
+        let actions = state.actions.values
+        for i in actions.indices where actions[i].status.isOutstanding {
+            let a = actions[i]
+            if (review == nil || a.ref == review) && (agency == nil || a.owner == agency) { items.append(item(a, today: today)) }
         }
         if agency == nil {
             for rec in state.recommendations.values where rec.actions.isEmpty && (review == nil || rec.ref == review) {
@@ -94,8 +96,8 @@ public enum Projections {
     /// Implemented actions waiting for a sign-off, with the stage each waits for.
     public static func awaitingSignOff(_ state: State, stage: SignOffStage? = nil) -> [(ActionItem, SignOffStage)] {
         let stages: [SignOffStage] = state.policy(.boardStage) == "yes" ? [.learningLessons, .executive, .board] : [.learningLessons, .executive]
-        return sortedActions(state).compactMap { a in
-            guard a.status == .implemented, a.stagesSigned.count < stages.count else { return nil }
+        return sortedActions(state, where: { $0.status == .implemented }).compactMap { a in
+            guard a.stagesSigned.count < stages.count else { return nil }
             let next = stages[a.stagesSigned.count]
             return stage == nil || stage == next ? (a, next) : nil
         }
@@ -103,12 +105,27 @@ public enum Projections {
 
     /// Implemented (or signed-off) actions with no evidence that they made a difference.
     public static func noImpactEvidence(_ state: State) -> [ActionItem] {
-        sortedActions(state).filter { ($0.status == .implemented || $0.status == .signedOff) && $0.impactCount == 0 }
+        sortedActions(state, where: { ($0.status == .implemented || $0.status == .signedOff) && $0.impactCount == 0 })
     }
 
     /// Every action in review, recommendation and action order.
     public static func sortedActions(_ state: State) -> [ActionItem] {
         state.sortedReviews.flatMap { r in state.recommendations(of: r).flatMap { state.actions(of: $0) } }
+    }
+
+    /// The actions that pass `test`, in review, recommendation and action order. The test looks at
+    /// each action in place, so only those that pass are copied out.
+    static func sortedActions(_ state: State, where test: (ActionItem) -> Bool) -> [ActionItem] {
+        let actions = state.actions.values
+        var chosen: [(ActionItem, Int, Int)] = []
+        for i in actions.indices where test(actions[i]) {
+            let a = actions[i]
+            chosen.append((a, state.reviews[a.ref]?.recommendations.firstIndex(of: a.rec) ?? Int.max,
+                           state.recommendations["\(a.ref)/\(a.rec)"]?.actions.firstIndex(of: a.id) ?? Int.max))
+        }
+        return chosen.sorted { x, y in
+            x.0.ref != y.0.ref ? naturalLess(x.0.ref, y.0.ref) : (x.1, x.2) < (y.1, y.2)
+        }.map(\.0)
     }
 
     /// Every statutory clock of every review.
