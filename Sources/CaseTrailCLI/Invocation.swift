@@ -50,6 +50,7 @@ struct Invocation {
     /// The ledger, with snapshots from 20,000 events unless `CASETRAIL_SNAPSHOT_MIN_EVENTS` says otherwise ("off": never).
     var ledger: Ledger {
         var ledger = Ledger(log: log)
+        ledger.keepsStatesUntilExit = context.exitsAfterRun
         if let text = context.environment["CASETRAIL_SNAPSHOT_MIN_EVENTS"] {
             ledger.snapshotMinimum = text == "off" ? nil : Int(text).map { max(1, $0) } ?? ledger.snapshotMinimum
         }

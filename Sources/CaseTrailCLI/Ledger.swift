@@ -15,7 +15,7 @@ struct Ledger {
     var snapshotMinimum: Int? = 20_000
 
     /// The state a snapshot holds, if one exists, covers `limit`, and can be read.
-    private func snapshot(within limit: ReadLimit) -> (SnapshotStamp, State)? {
+    private func snapshot(within limit: ReadLimit) -> (stamp: SnapshotStamp, state: State)? {
         guard let minimum = snapshotMinimum, let (stamp, bytes, payload) = log.loadSnapshot(), stamp.seq >= minimum,
               limit.covers(stamp), let state = try? State(snapshotBytes: bytes, in: payload) else { return nil }
         return (stamp, state)
@@ -24,16 +24,16 @@ struct Ledger {
     /// State after the events within `limit`, plus the scan. Integrity problems are thrown: a query
     /// must not answer from a log it cannot trust. Without `each`, a valid snapshot is resumed from.
     func load(upTo limit: ReadLimit = .all, each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, LogScan) {
-        if each == nil, let (stamp, saved) = snapshot(within: limit) {
-            var state = saved
+        if each == nil, var found = snapshot(within: limit) {
             do {
-                let scan = try log.read(upTo: limit, resumingAfter: stamp, decode: Ledger.event(of:)) { _, decoded in
-                    Ledger.replay(decoded, into: &state)
+                // `found.state` is changed in place: copying it first would copy every table in it.
+                let scan = try log.read(upTo: limit, resumingAfter: found.stamp, decode: Ledger.event(of:)) { _, decoded in
+                    Ledger.replay(decoded, into: &found.state)
                 }
                 if !scan.problems.isEmpty { throw StoreError.integrity(path: log.path, problems: scan.problems) }
-                let tail = (scan.head?.seq ?? 0) - stamp.seq
-                if limit == .all, tail > max(5_000, stamp.seq / 20) { saveSnapshot(state, scan) }
-                return (state, scan)
+                let tail = (scan.head?.seq ?? 0) - found.stamp.seq
+                if limit == .all, tail > max(5_000, found.stamp.seq / 20) { saveSnapshot(found.state, scan) }
+                return (found.state, scan)
             } catch StoreError.snapshotMismatch {
                 // Fall through: replay everything and write a fresh snapshot.
             }
@@ -68,25 +68,31 @@ struct Ledger {
 
     /// Decides `command` on the state rebuilt under the write lock and appends the result.
     func record(_ command: Command, actor: String, today: LocalDate, now: Timestamp) throws -> EventLog.Appended {
-        if let (stamp, saved) = snapshot(within: .all) {
+        if var found = snapshot(within: .all) {
             do {
-                return try append(command, actor: actor, today: today, now: now, from: saved, resumingAfter: stamp)
+                return try append(command, actor: actor, today: today, now: now, state: &found.state, resumingAfter: found.stamp)
             } catch StoreError.snapshotMismatch {
                 // Fall through to a full replay.
             }
         }
-        return try append(command, actor: actor, today: today, now: now, from: Partnership.initialState, resumingAfter: nil)
+        var state = Partnership.initialState
+        return try append(command, actor: actor, today: today, now: now, state: &state, resumingAfter: nil)
     }
 
-    private func append(_ command: Command, actor: String, today: LocalDate, now: Timestamp, from initial: State,
+    /// Whether replayed states are left for the process exit to reclaim (see `Context.exitsAfterRun`).
+    var keepsStatesUntilExit = false
+
+    private func append(_ command: Command, actor: String, today: LocalDate, now: Timestamp, state: inout State,
                         resumingAfter stamp: SnapshotStamp?) throws -> EventLog.Appended {
-        var state = initial
-        var versionsSeen: [String: Int] = stamp?.streamVersions ?? [:]
+        defer { if keepsStatesUntilExit { KeptUntilExit.keep(state) } }
+        var versionsSeen: [String: Int] = [:]
         return try log.append(actor: actor, now: now, resumingAfter: stamp, decode: Ledger.event(of:), visit: { record, decoded in
             versionsSeen[record.stream] = record.version
             return Ledger.replay(decoded, into: &state)
-        }, decide: { _ in
+        }, decide: { scan in
             let events = try Partnership.decide(Request(actor: actor, today: today, command: command), state)
+            // The versions the decision was made on: the scan's, as this state saw them.
+            for stream in Set(events.map(\.stream)) where versionsSeen[stream] == nil { versionsSeen[stream] = scan.streamVersions[stream] ?? 0 }
             return events.map(\.newEvent)
         }, expectedVersions: { _ in versionsSeen })
     }

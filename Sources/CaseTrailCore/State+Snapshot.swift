@@ -2,8 +2,10 @@
 /// need not replay every line. Written by hand (not Codable) because loading it is on every warm
 /// query's path; `State.snapshotFormat` changes whenever the layout does, and an unknown format
 /// is simply ignored and rebuilt from the log.
+import Dispatch
+
 extension State {
-    public static let snapshotFormat = 1
+    public static let snapshotFormat = 2
 
     public func snapshotBytes() -> [UInt8] {
         var w = BinaryWriter()
@@ -36,7 +38,7 @@ public protocol BinaryCodable {
 }
 
 public struct BinaryWriter {
-    public private(set) var bytes: [UInt8] = []
+    public internal(set) var bytes: [UInt8] = []
 
     public init() { bytes.reserveCapacity(1 << 16) }
 
@@ -187,15 +189,17 @@ struct Pair<A: BinaryCodable, B: BinaryCodable>: BinaryCodable {
 }
 
 extension State: BinaryCodable {
+    /// The three large collections are written as sections with their byte lengths, so they can be
+    /// read on separate threads.
     public func write(to w: inout BinaryWriter) {
         w.writeInt(State.snapshotFormat)
         w.write(partnership.map { Pair($0.name, $0.code) })
         w.write(members.values.sorted { $0.user < $1.user })
         w.write(agencies.values.sorted { $0.code < $1.code })
         w.write(agencyNames.sorted { $0.key < $1.key }.map { Pair($0.key, $0.value) })
-        w.write(reviews.values.sorted { $0.ref < $1.ref })
-        w.write(recommendations.values.sorted { $0.fullID < $1.fullID })
-        w.write(actions.values.sorted { $0.id < $1.id })
+        w.writeSection(reviews.values.sorted { $0.ref < $1.ref })
+        w.writeSection(recommendations.values.sorted { $0.fullID < $1.fullID })
+        w.writeSection(actions.values.sorted { $0.id < $1.id })
         w.write(addedHolidays.sorted { $0.key < $1.key }.map { Pair($0.key, $0.value) })
         w.write(policy.sorted { $0.key < $1.key }.map { Pair($0.key, $0.value) })
     }
@@ -207,13 +211,67 @@ extension State: BinaryCodable {
         for m in try r.read() as [Member] { members[m.user] = m }
         for a in try r.read() as [Agency] { agencies[a.code] = a }
         for p in try r.read() as [Pair<String, String>] { agencyNames[p.a] = p.b }
-        for v in try r.read() as [Review] { reviews[v.ref] = v }
-        for v in try r.read() as [RecommendationItem] { recommendations[v.fullID] = v }
-        let list: [ActionItem] = try r.read()
-        actions.reserveCapacity(list.count)
-        for v in list { actions[v.id] = v }
+        let sections = [try r.section(), try r.section(), try r.section()]
         for p in try r.read() as [Pair<LocalDate, String>] { addedHolidays[p.a] = p.b }
         for p in try r.read() as [Pair<String, String>] { policy[p.a] = p.b }
+        // Reviews and recommendations on one thread, actions on another.
+        let parts = SectionResults()
+        let bytes = r.bytes
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            do {
+                if i == 0 {
+                    var rr = BinaryReader(bytes, in: sections[0])
+                    var reviews: [String: Review] = [:]
+                    for v in try rr.read() as [Review] { reviews[v.ref] = v }
+                    var rc = BinaryReader(bytes, in: sections[1])
+                    var recs: [String: RecommendationItem] = [:]
+                    for v in try rc.read() as [RecommendationItem] { recs[v.fullID] = v }
+                    parts.reviews = reviews
+                    parts.recommendations = recs
+                } else {
+                    var ra = BinaryReader(bytes, in: sections[2])
+                    let list: [ActionItem] = try ra.read()
+                    var actions: [String: ActionItem] = [:]
+                    actions.reserveCapacity(list.count)
+                    for v in list { actions[v.id] = v }
+                    parts.actions = actions
+                }
+            } catch {
+                if i == 0 { parts.firstFailed = true } else { parts.secondFailed = true }
+            }
+        }
+        guard !parts.firstFailed, !parts.secondFailed else { throw SnapshotError("a section could not be read") }
+        reviews = parts.reviews
+        recommendations = parts.recommendations
+        actions = parts.actions
+    }
+}
+
+/// What the two section readers hand back; each writes only its own members.
+private final class SectionResults: @unchecked Sendable {
+    var reviews: [String: Review] = [:]
+    var recommendations: [String: RecommendationItem] = [:]
+    var actions: [String: ActionItem] = [:]
+    var firstFailed = false
+    var secondFailed = false
+}
+
+extension BinaryWriter {
+    /// A value preceded by its length in bytes, so a reader can find what follows without reading it.
+    mutating func writeSection<T: BinaryCodable>(_ v: T) {
+        var inner = BinaryWriter()
+        inner.write(v)
+        writeInt(inner.bytes.count)
+        bytes.append(contentsOf: inner.bytes)
+    }
+}
+
+extension BinaryReader {
+    /// The byte range of a section written by `writeSection`, skipping over it.
+    mutating func section() throws(SnapshotError) -> Range<Int> {
+        let n = try readInt()
+        let start = try skip(n)
+        return start..<(start + n)
     }
 }
 
