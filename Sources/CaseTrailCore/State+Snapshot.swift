@@ -99,13 +99,6 @@ public struct BinaryReader {
         return Int((n >> 1) ^ -(n & 1))
     }
 
-    /// The next `n` bytes as they are.
-    public mutating func readBytes(_ n: Int) throws(SnapshotError) -> [UInt8] {
-        guard n >= 0, index + n <= end else { throw SnapshotError("truncated bytes") }
-        defer { index += n }
-        return Array(bytes[index..<(index + n)])
-    }
-
     public mutating func readString() throws(SnapshotError) -> String {
         let n = try readInt()
         guard n >= 0, index + n <= end else { throw SnapshotError("truncated text") }
