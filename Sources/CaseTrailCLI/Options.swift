@@ -1,3 +1,5 @@
+import CaseTrailCore
+
 /// Options that many commands share, written once so their help reads the same everywhere.
 enum Opt {
     static func on(_ help: String = "The date it happened (YYYY-MM-DD).", required: Bool = true) -> OptionSpec {
@@ -15,7 +17,6 @@ enum Opt {
 
     /// Lists a value set for help text: "a, b or c".
     static func oneOf<T: RawRepresentable & CaseIterable>(_ type: T.Type) -> String where T.RawValue == String {
-        let all = T.allCases.map(\.rawValue)
-        return all.dropLast().joined(separator: ", ") + " or " + all.last!
+        spokenList(T.allCases.map(\.rawValue))
     }
 }

@@ -1,5 +1,5 @@
 /// Where an action stands (PRODUCT.md "Statuses"). Overdue is derived, never stored.
-public enum ActionStatus: String, CaseIterable, Codable, Sendable {
+public enum ActionStatus: String, CaseIterable, Sendable {
     case open
     case inProgress = "in-progress"
     case implemented
@@ -11,12 +11,12 @@ public enum ActionStatus: String, CaseIterable, Codable, Sendable {
 }
 
 /// Red / amber / green progress rating.
-public enum RAG: String, CaseIterable, Codable, Sendable {
+public enum RAG: String, CaseIterable, Sendable {
     case red, amber, green
 }
 
 /// Sign-off stages, in the order they must be given.
-public enum SignOffStage: String, CaseIterable, Codable, Sendable {
+public enum SignOffStage: String, CaseIterable, Sendable {
     case learningLessons = "learning-lessons"
     case executive
     case board
@@ -30,7 +30,7 @@ public enum CorrectableField: String, CaseIterable, Sendable {
 }
 
 /// A numbered recommendation of a review.
-public struct RecommendationItem: Equatable, Sendable, Codable {
+public struct RecommendationItem: Equatable, Sendable {
     public var ref: String
     public var id: String
     public var text: String
@@ -42,31 +42,31 @@ public struct RecommendationItem: Equatable, Sendable, Codable {
 }
 
 /// An action-plan item with everything that has happened to it.
-public struct ActionItem: Equatable, Sendable, Codable {
-    public struct Update: Equatable, Sendable, Codable {
+public struct ActionItem: Equatable, Sendable {
+    public struct Update: Equatable, Sendable {
         public var on: LocalDate
         public var note: String
         public var rag: RAG?
         public var evidence: String?
     }
-    public struct Revision: Equatable, Sendable, Codable {
+    public struct Revision: Equatable, Sendable {
         public var on: LocalDate
         public var from: LocalDate
         public var to: LocalDate
         public var reason: String
     }
-    public struct Evidence: Equatable, Sendable, Codable {
+    public struct Evidence: Equatable, Sendable {
         public var on: LocalDate
         public var evidence: String
         public var rating: String?
     }
-    public struct SignOff: Equatable, Sendable, Codable {
+    public struct SignOff: Equatable, Sendable {
         public var on: LocalDate
         public var stage: SignOffStage
         public var refused: Bool
         public var reason: String?
     }
-    public struct Exit: Equatable, Sendable, Codable {
+    public struct Exit: Equatable, Sendable {
         public var on: LocalDate
         public var reason: String
         public var to: String?

@@ -37,36 +37,15 @@ enum Authority {
             allowed = recorders
         }
         if !allowed.contains(where: member.has) {
-            let who = allowed.map(\.rawValue).joined(separator: ", ").replacingLastComma(with: " or ")
+            let who = spokenList(allowed.map(\.rawValue))
             throw DomainError("'\(actor)' (\(member.roles.map(\.rawValue).joined(separator: ", "))) may not do this; "
                 + "it needs a member with role \(who).")
         }
     }
 }
 
-extension String {
-    func components(separatedBy separator: String) -> [String] {
-        var out: [String] = []
-        var current = ""
-        var rest = Substring(self)
-        while !rest.isEmpty {
-            if rest.hasPrefix(separator) {
-                out.append(current)
-                current = ""
-                rest = rest.dropFirst(separator.count)
-            } else {
-                current.append(rest.removeFirst())
-            }
-        }
-        out.append(current)
-        return out
-    }
-
-    /// "a, b, c" → "a, b or c".
-    func replacingLastComma(with word: String) -> String {
-        var parts = components(separatedBy: ", ")
-        guard parts.count > 1 else { return self }
-        let last = parts.removeLast()
-        return parts.joined(separator: ", ") + word + last
-    }
+/// "a, b or c": a list as a sentence says it.
+public func spokenList(_ words: [String]) -> String {
+    guard let last = words.last else { return "" }
+    return words.count == 1 ? last : words.dropLast().joined(separator: ", ") + " or " + last
 }

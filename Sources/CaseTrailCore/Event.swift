@@ -42,7 +42,7 @@ public enum Event: Equatable, Sendable {
 }
 
 /// The roles a roster member may hold (PRODUCT.md "Setup and roster").
-public enum Role: String, CaseIterable, Codable, Sendable {
+public enum Role: String, CaseIterable, Sendable {
     case admin
     case businessUnit = "business-unit"
     case learningLessons = "learning-lessons"
@@ -53,7 +53,7 @@ public enum Role: String, CaseIterable, Codable, Sendable {
 }
 
 /// The three statutory safeguarding partners.
-public enum Partner: String, CaseIterable, Codable, Sendable {
+public enum Partner: String, CaseIterable, Sendable {
     case localAuthority = "la"
     case police
     case health

@@ -114,24 +114,3 @@ func pad(_ n: Int, _ width: Int) -> String {
     return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
 }
 
-extension LocalDate: Codable, CodingKeyRepresentable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let d = LocalDate(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a YYYY-MM-DD date: \(text)"))
-        }
-        self = d
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
-
-    public var codingKey: any CodingKey { AnyKey(description) }
-
-    public init?<T: CodingKey>(codingKey: T) {
-        guard let d = LocalDate(codingKey.stringValue) else { return nil }
-        self = d
-    }
-}

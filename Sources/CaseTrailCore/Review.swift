@@ -1,5 +1,5 @@
 /// The kinds of review a partnership runs (DOMAIN.md "The review kinds and their lifecycles").
-public enum ReviewKind: String, CaseIterable, Codable, Sendable {
+public enum ReviewKind: String, CaseIterable, Sendable {
     case rapidReview = "rapid-review"
     case lcspr, scr, llr, audit, section11, inspection
     case peerReview = "peer-review"
@@ -26,7 +26,7 @@ public enum ReviewKind: String, CaseIterable, Codable, Sendable {
 }
 
 /// Steps a review passes through, recorded with `review milestone`.
-public enum Milestone: String, CaseIterable, Codable, Sendable {
+public enum Milestone: String, CaseIterable, Sendable {
     case notified, commissioned
     case termsAgreed = "terms-agreed"
     case reportReceived = "report-received"
@@ -37,7 +37,7 @@ public enum Milestone: String, CaseIterable, Codable, Sendable {
 }
 
 /// What a rapid review (or an SCR screening panel) recommends.
-public enum Recommendation: String, CaseIterable, Codable, Sendable {
+public enum Recommendation: String, CaseIterable, Sendable {
     case lcspr
     case noReview = "no-review"
     case otherReview = "other-review"
@@ -47,7 +47,7 @@ public enum Recommendation: String, CaseIterable, Codable, Sendable {
 }
 
 /// The outcome of a decision on whether to hold a review.
-public enum DecisionOutcome: String, CaseIterable, Codable, Sendable {
+public enum DecisionOutcome: String, CaseIterable, Sendable {
     case initiate
     case notInitiate = "not-initiate"
     case `defer`
@@ -55,7 +55,7 @@ public enum DecisionOutcome: String, CaseIterable, Codable, Sendable {
 }
 
 /// What a review-level sign-off is for.
-public enum ReviewSignOffSubject: String, CaseIterable, Codable, Sendable {
+public enum ReviewSignOffSubject: String, CaseIterable, Sendable {
     case rapidReview = "rapid-review"
     case finalReport = "final-report"
     case actionPlan = "action-plan"
@@ -63,29 +63,29 @@ public enum ReviewSignOffSubject: String, CaseIterable, Codable, Sendable {
 }
 
 /// A review's state, rebuilt from its events. Its status is derived from these facts.
-public struct Review: Equatable, Sendable, Codable {
-    public struct MilestoneRecord: Equatable, Sendable, Codable {
+public struct Review: Equatable, Sendable {
+    public struct MilestoneRecord: Equatable, Sendable {
         public var what: Milestone
         public var on: LocalDate
         public var note: String?
         public var url: String?
     }
-    public struct Completion: Equatable, Sendable, Codable {
+    public struct Completion: Equatable, Sendable {
         public var on: LocalDate
         public var recommendation: Recommendation
         public var rationale: String
     }
-    public struct PanelResponse: Equatable, Sendable, Codable {
+    public struct PanelResponse: Equatable, Sendable {
         public var on: LocalDate
         public var agrees: Bool
         public var note: String?
     }
-    public struct Screening: Equatable, Sendable, Codable {
+    public struct Screening: Equatable, Sendable {
         public var on: LocalDate
         public var recommendation: Recommendation
         public var note: String?
     }
-    public struct Decision: Equatable, Sendable, Codable {
+    public struct Decision: Equatable, Sendable {
         public var on: LocalDate
         public var outcome: DecisionOutcome
         public var by: String
@@ -93,21 +93,21 @@ public struct Review: Equatable, Sendable, Codable {
         public var creates: String?
         public var reconvene: LocalDate?
     }
-    public struct Delay: Equatable, Sendable, Codable {
+    public struct Delay: Equatable, Sendable {
         public var on: LocalDate
         public var reason: String
         public var expected: LocalDate?
     }
-    public struct Grade: Equatable, Sendable, Codable {
+    public struct Grade: Equatable, Sendable {
         public var on: LocalDate
         public var by: String
         public var grade: String
     }
-    public struct Withholding: Equatable, Sendable, Codable {
+    public struct Withholding: Equatable, Sendable {
         public var on: LocalDate
         public var reason: String
     }
-    public struct SignOff: Equatable, Sendable, Codable {
+    public struct SignOff: Equatable, Sendable {
         public var what: ReviewSignOffSubject
         public var on: LocalDate
         public var partner: Partner?

@@ -1,6 +1,6 @@
 /// Everything the deciders and queries need to know, rebuilt by folding the log with `evolve`.
-/// Codable so it can be cached as a snapshot beside the log.
-public struct State: Equatable, Sendable, Codable {
+/// Cached as a snapshot beside the log in a binary form (`State+Snapshot`).
+public struct State: Equatable, Sendable {
     public var partnership: PartnershipInfo?
     public var members: [String: Member] = [:]
     public var agencies: [String: Agency] = [:]
@@ -22,13 +22,13 @@ public struct State: Equatable, Sendable, Codable {
     public func policy(_ name: PolicyName) -> String { policy[name.rawValue] ?? name.defaultValue }
 }
 
-public struct PartnershipInfo: Equatable, Sendable, Codable {
+public struct PartnershipInfo: Equatable, Sendable {
     public var name: String
     public var code: String
 }
 
 /// A person on the partnership's roster and what they may do.
-public struct Member: Equatable, Sendable, Codable {
+public struct Member: Equatable, Sendable {
     public var user: String
     public var name: String
     public var agency: String
@@ -40,7 +40,7 @@ public struct Member: Equatable, Sendable, Codable {
 }
 
 /// An organisation that can own actions, known by a code and any number of names.
-public struct Agency: Equatable, Sendable, Codable {
+public struct Agency: Equatable, Sendable {
     public var code: String
     public var name: String
     public var aliases: [String]

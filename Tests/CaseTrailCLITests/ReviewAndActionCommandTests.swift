@@ -107,6 +107,20 @@ func reviewedLog() throws -> (TemporaryDirectory, String) {
         #expect(history[2]["summary"]?.stringValue == "Health lead revised the due date of \(a1) from 31 Oct 2023 to 31 Dec 2023: trainer unavailable")
     }
 
+    @Test func dueAndNoImpactEvidenceAnswerInJSON() throws {
+        let (dir, log) = try reviewedLog()
+        defer { withExtendedLifetime(dir) {} }
+        let due = try JSONValue.parse(cli(["due", "--within", "30", "--format", "json", "--log", log, "--today", "2023-03-15"]).stdout)
+        #expect(due["count"] == 1)
+        #expect(due["items"]!.arrayValue![0]["action"] == "MSCP-LCSPR-2023-01/R1/A2")
+        _ = cli(["action", "implemented", "MSCP-LCSPR-2023-01/R1/A2", "--on", "2023-03-20", "--evidence", "Audit", "--log", log, "--today", "2023-03-20"])
+        let none = try JSONValue.parse(cli(["no-impact-evidence", "--format", "json", "--log", log]).stdout)
+        #expect(none == .object(["items": [.object(["action": "MSCP-LCSPR-2023-01/R1/A2", "review": "MSCP-LCSPR-2023-01", "owner": "KP",
+                                                    "status": "implemented", "implemented": "2023-03-20"])], "count": 1]))
+        _ = cli(["action", "impact", "MSCP-LCSPR-2023-01/R1/A2", "--on", "2023-03-25", "--evidence", "Re-audit", "--log", log, "--today", "2023-03-25"])
+        #expect(cli(["no-impact-evidence", "--format", "json", "--log", log]).stdout == #"{"items":[],"count":0}"# + "\n")
+    }
+
     @Test func refusedReviewAndActionCommandsAppendNothing() throws {
         let (dir, log) = try reviewedLog()
         defer { withExtendedLifetime(dir) {} }
