@@ -1,6 +1,14 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// The SHA-256 kernel target is compiled for the SHA extensions on x86-64 and used only when the
+// processor reports them at run time; elsewhere it is empty and the portable code runs.
+#if arch(x86_64)
+let shaExtensionFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-msha", "-Xcc", "-msse4.1"])]
+#else
+let shaExtensionFlags: [SwiftSetting] = []
+#endif
+
 /// casetrail: an event-sourced case-review tracker. No package dependencies, by design.
 let package = Package(
     name: "casetrail",
@@ -13,7 +21,9 @@ let package = Package(
         // Pure domain: events, commands, deciders, projections, calendar. No I/O, no clock.
         .target(name: "CaseTrailCore"),
         // The JSON Lines log: bytes, hashes, locks. Knows nothing of reviews.
-        .target(name: "CaseTrailStore", dependencies: ["CaseTrailCore"]),
+        .target(name: "CaseTrailStore", dependencies: ["CaseTrailCore", "SHA256Extensions"]),
+        // SHA-256 on the processor's SHA instructions, only for the store's hot path.
+        .target(name: "SHA256Extensions", swiftSettings: shaExtensionFlags),
         // Arguments, help and output formats; a library so tests drive it in-process.
         .target(name: "CaseTrailCLI", dependencies: ["CaseTrailCore", "CaseTrailStore"]),
         .executableTarget(name: "casetrail", dependencies: ["CaseTrailCLI"]),
@@ -22,7 +32,7 @@ let package = Package(
         // Temporary folders and file helpers shared by the test targets.
         .target(name: "CaseTrailTestSupport", path: "Tests/CaseTrailTestSupport"),
         .testTarget(name: "CaseTrailCoreTests", dependencies: ["CaseTrailCore"]),
-        .testTarget(name: "CaseTrailStoreTests", dependencies: ["CaseTrailStore", "CaseTrailCore", "CaseTrailTestSupport"]),
+        .testTarget(name: "CaseTrailStoreTests", dependencies: ["CaseTrailStore", "CaseTrailCore", "SHA256Extensions", "CaseTrailTestSupport"]),
         .testTarget(name: "CaseTrailCLITests", dependencies: ["CaseTrailCLI", "CaseTrailStore", "CaseTrailCore", "CaseTrailTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,5 @@
+import SHA256Extensions
+
 /// SHA-256 (FIPS 180-4), written here because the project takes no package dependencies.
 /// Incremental: `update` any number of times, then `finalize` once.
 public struct SHA256: Sendable {
@@ -116,7 +118,22 @@ public struct SHA256: Sendable {
 
     typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
 
+    /// Whether hashing uses the processor's SHA instructions (reported by `casetrail-bench`).
+    public static let usesProcessorInstructions = SHA256Extensions.available
+
+    /// Runs the compression function over whole 64-byte blocks, on the SHA instructions when the
+    /// processor has them.
     static func compress(_ h: inout State, blocks: UnsafeRawBufferPointer) {
+        guard usesProcessorInstructions, let base = blocks.baseAddress, blocks.count >= 64 else {
+            return compressPortably(&h, blocks: blocks)
+        }
+        withUnsafeMutableBytes(of: &h) { words in
+            SHA256Extensions.compress(words.baseAddress!.assumingMemoryBound(to: UInt32.self), base, count: blocks.count)
+        }
+    }
+
+    /// The compression function in plain Swift, for any processor.
+    static func compressPortably(_ h: inout State, blocks: UnsafeRawBufferPointer) {
         var (a0, b0, c0, d0, e0, f0, g0, h0) = h
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             SHA256.k.withUnsafeBufferPointer { k in

@@ -2,6 +2,7 @@ import Foundation
 import CaseTrailTestSupport
 import Testing
 @testable import CaseTrailStore
+import SHA256Extensions
 
 @Suite struct SHA256Tests {
     @Test(arguments: [
@@ -54,5 +55,39 @@ import Testing
             let out = try runProgram("/usr/bin/env", ["sha256sum", path]).stdout
             #expect(String(out.prefix(64)) == SHA256.hex(bytes), "\(size) bytes")
         }
+    }
+}
+
+@Suite struct SHA256ProcessorInstructionTests {
+    /// The state after compressing `bytes` with the portable code and with the SHA instructions.
+    private func bothStates(_ bytes: [UInt8]) -> (portable: [UInt32], processor: [UInt32]) {
+        let start: SHA256.State = (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
+        var portable = start
+        bytes.withUnsafeBytes { SHA256.compressPortably(&portable, blocks: $0) }
+        var processor = [start.0, start.1, start.2, start.3, start.4, start.5, start.6, start.7]
+        bytes.withUnsafeBytes { raw in processor.withUnsafeMutableBufferPointer { SHA256Extensions.compress($0.baseAddress!, raw.baseAddress!, count: raw.count) } }
+        let p = portable
+        return ([p.0, p.1, p.2, p.3, p.4, p.5, p.6, p.7], processor)
+    }
+
+    @Test(.enabled(if: SHA256Extensions.available, "this processor has no SHA instructions"))
+    func theSHAInstructionsCompressExactlyAsThePortableCodeDoes() {
+        var generator = SystemRandomNumberGenerator()
+        for blocks in [1, 2, 3, 7, 64] {
+            for _ in 0..<20 {
+                let bytes = (0..<(blocks * 64)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let states = bothStates(bytes)
+                #expect(states.portable == states.processor, "\(blocks) blocks")
+            }
+        }
+        // Patterns that catch byte-order and word-order slips: all zeros, all ones, counting bytes.
+        for pattern in [[UInt8](repeating: 0, count: 128), [UInt8](repeating: 0xFF, count: 128), (0..<128).map { UInt8($0) }] {
+            let states = bothStates(pattern)
+            #expect(states.portable == states.processor)
+        }
+    }
+
+    @Test func hashingUsesTheSHAInstructionsWhereverTheProcessorHasThem() {
+        #expect(SHA256.usesProcessorInstructions == SHA256Extensions.available)
     }
 }
