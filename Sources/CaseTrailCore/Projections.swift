@@ -30,16 +30,14 @@ public enum Projections {
     /// Recommendations and actions not yet done, in review, recommendation and action order.
     /// A recommendation is outstanding while any of its actions is, or while it has none.
     public static func outstanding(_ state: State, today: LocalDate, agency: String? = nil, review: String? = nil) -> [OutstandingItem] {
-        // One pass over every action and recommendation (most are long closed), then order the few
-        // that are still open by review, by when their recommendation was made and the action added.
+        // Only unsettled actions and recommendations can be outstanding (after a snapshot, the settled
+        // ones are not even decoded); order them by review, then by when each was made.
         var items: [OutstandingItem] = []
-        let actions = state.actions.values
-        for i in actions.indices where actions[i].status.isOutstanding {
-            let a = actions[i]
+        for a in state.actions.unsettled {
             if (review == nil || a.ref == review) && (agency == nil || a.owner == agency) { items.append(item(a, today: today)) }
         }
         if agency == nil {
-            for rec in state.recommendations.values where rec.actions.isEmpty && (review == nil || rec.ref == review) {
+            for rec in state.recommendations.unsettled where rec.actions.isEmpty && (review == nil || rec.ref == review) {
                 items.append(OutstandingItem(action: nil, review: rec.ref, recommendation: rec.id, text: rec.text, owner: nil,
                                              lead: nil, due: nil, status: "no-actions", rag: nil, daysOverdue: nil,
                                              yearOfOrigin: rec.on.financialYear))
@@ -96,7 +94,7 @@ public enum Projections {
     /// Implemented actions waiting for a sign-off, with the stage each waits for.
     public static func awaitingSignOff(_ state: State, stage: SignOffStage? = nil) -> [(ActionItem, SignOffStage)] {
         let stages: [SignOffStage] = state.policy(.boardStage) == "yes" ? [.learningLessons, .executive, .board] : [.learningLessons, .executive]
-        return sortedActions(state, where: { $0.status == .implemented }).compactMap { a in
+        return sortedActions(state, among: state.actions.unsettled, where: { $0.status == .implemented }).compactMap { a in
             guard a.stagesSigned.count < stages.count else { return nil }
             let next = stages[a.stagesSigned.count]
             return stage == nil || stage == next ? (a, next) : nil
@@ -105,7 +103,7 @@ public enum Projections {
 
     /// Implemented (or signed-off) actions with no evidence that they made a difference.
     public static func noImpactEvidence(_ state: State) -> [ActionItem] {
-        sortedActions(state, where: { ($0.status == .implemented || $0.status == .signedOff) && $0.impactCount == 0 })
+        sortedActions(state, among: state.actions.values, where: { ($0.status == .implemented || $0.status == .signedOff) && $0.impactCount == 0 })
     }
 
     /// Every action in review, recommendation and action order.
@@ -113,10 +111,8 @@ public enum Projections {
         state.sortedReviews.flatMap { r in state.recommendations(of: r).flatMap { state.actions(of: $0) } }
     }
 
-    /// The actions that pass `test`, in review, recommendation and action order. The test looks at
-    /// each action in place, so only those that pass are copied out.
-    static func sortedActions(_ state: State, where test: (ActionItem) -> Bool) -> [ActionItem] {
-        let actions = state.actions.values
+    /// The actions of `actions` that pass `test`, in review, recommendation and action order.
+    static func sortedActions(_ state: State, among actions: [ActionItem], where test: (ActionItem) -> Bool) -> [ActionItem] {
         var chosen: [(ActionItem, Int, Int)] = []
         for i in actions.indices where test(actions[i]) {
             let a = actions[i]

@@ -2,10 +2,8 @@
 /// need not replay every line. Written by hand (not Codable) because loading it is on every warm
 /// query's path; `State.snapshotFormat` changes whenever the layout does, and an unknown format
 /// is simply ignored and rebuilt from the log.
-import Dispatch
-
 extension State {
-    public static let snapshotFormat = 2
+    public static let snapshotFormat = 3
 
     public func snapshotBytes() -> [UInt8] {
         var w = BinaryWriter()
@@ -182,17 +180,17 @@ struct Pair<A: BinaryCodable, B: BinaryCodable>: BinaryCodable {
 }
 
 extension State: BinaryCodable {
-    /// The three large collections are written as sections with their byte lengths, so they can be
-    /// read on separate threads.
+    /// The three large tables are written as sections with their byte lengths, and keep their
+    /// settled rows as bytes until asked for (`RowTable`).
     public func write(to w: inout BinaryWriter) {
         w.writeInt(State.snapshotFormat)
         w.write(partnership.map { Pair($0.name, $0.code) })
         w.write(members.values.sorted { $0.user < $1.user })
         w.write(agencies.values.sorted { $0.code < $1.code })
         w.write(agencyNames.sorted { $0.key < $1.key }.map { Pair($0.key, $0.value) })
-        w.writeSection(reviews.values.sorted { $0.ref < $1.ref })
-        w.writeSection(recommendations.values.sorted { $0.fullID < $1.fullID })
-        w.writeSection(actions.values.sorted { $0.id < $1.id })
+        w.writeSection(reviews)
+        w.writeSection(recommendations)
+        w.writeSection(actions)
         w.write(addedHolidays.sorted { $0.key < $1.key }.map { Pair($0.key, $0.value) })
         w.write(policy.sorted { $0.key < $1.key }.map { Pair($0.key, $0.value) })
     }
@@ -204,49 +202,12 @@ extension State: BinaryCodable {
         for m in try r.read() as [Member] { members[m.user] = m }
         for a in try r.read() as [Agency] { agencies[a.code] = a }
         for p in try r.read() as [Pair<String, String>] { agencyNames[p.a] = p.b }
-        let sections = [try r.section(), try r.section(), try r.section()]
+        reviews = try r.readSection()
+        recommendations = try r.readSection()
+        actions = try r.readSection()
         for p in try r.read() as [Pair<LocalDate, String>] { addedHolidays[p.a] = p.b }
         for p in try r.read() as [Pair<String, String>] { policy[p.a] = p.b }
-        // Reviews and recommendations on one thread, actions on another.
-        let parts = SectionResults()
-        let bytes = r.bytes
-        DispatchQueue.concurrentPerform(iterations: 2) { i in
-            do {
-                if i == 0 {
-                    var rr = BinaryReader(bytes, in: sections[0])
-                    var reviews: [String: Review] = [:]
-                    for v in try rr.read() as [Review] { reviews[v.ref] = v }
-                    var rc = BinaryReader(bytes, in: sections[1])
-                    var recs: [String: RecommendationItem] = [:]
-                    for v in try rc.read() as [RecommendationItem] { recs[v.fullID] = v }
-                    parts.reviews = reviews
-                    parts.recommendations = recs
-                } else {
-                    var ra = BinaryReader(bytes, in: sections[2])
-                    let list: [ActionItem] = try ra.read()
-                    var actions: [String: ActionItem] = [:]
-                    actions.reserveCapacity(list.count)
-                    for v in list { actions[v.id] = v }
-                    parts.actions = actions
-                }
-            } catch {
-                if i == 0 { parts.firstFailed = true } else { parts.secondFailed = true }
-            }
-        }
-        guard !parts.firstFailed, !parts.secondFailed else { throw SnapshotError("a section could not be read") }
-        reviews = parts.reviews
-        recommendations = parts.recommendations
-        actions = parts.actions
     }
-}
-
-/// What the two section readers hand back; each writes only its own members.
-private final class SectionResults: @unchecked Sendable {
-    var reviews: [String: Review] = [:]
-    var recommendations: [String: RecommendationItem] = [:]
-    var actions: [String: ActionItem] = [:]
-    var firstFailed = false
-    var secondFailed = false
 }
 
 extension BinaryWriter {
@@ -260,11 +221,14 @@ extension BinaryWriter {
 }
 
 extension BinaryReader {
-    /// The byte range of a section written by `writeSection`, skipping over it.
-    mutating func section() throws(SnapshotError) -> Range<Int> {
+    /// A value written by `writeSection`, which must fill its section exactly.
+    mutating func readSection<T: BinaryCodable>() throws(SnapshotError) -> T {
         let n = try readInt()
         let start = try skip(n)
-        return start..<(start + n)
+        var inner = BinaryReader(bytes, in: start..<(start + n))
+        let value: T = try inner.read()
+        guard inner.atEnd else { throw SnapshotError("a section has trailing bytes") }
+        return value
     }
 }
 

@@ -6,11 +6,12 @@ public struct State: Equatable, Sendable {
     public var agencies: [String: Agency] = [:]
     /// Normalised agency name or alias → agency code, so old reports' names find their owner.
     public var agencyNames: [String: String] = [:]
-    public var reviews: [String: Review] = [:]
-    /// Recommendations by full id (`REF/R1`).
-    public var recommendations: [String: RecommendationItem] = [:]
-    /// Actions by full id (`REF/R1/A1`).
-    public var actions: [String: ActionItem] = [:]
+    /// Reviews by reference; closed ones may stay undecoded in a snapshot until asked for.
+    public var reviews = RowTable<Review>()
+    /// Recommendations by full id (`REF/R1`); those with actions may stay undecoded in a snapshot.
+    public var recommendations = RowTable<RecommendationItem>()
+    /// Actions by full id (`REF/R1/A1`); settled ones may stay undecoded in a snapshot.
+    public var actions = RowTable<ActionItem>()
     /// Bank holidays recorded in the log, beyond the built-in calendar.
     public var addedHolidays: [LocalDate: String] = [:]
     public var policy: [String: String] = [:]
@@ -76,4 +77,20 @@ extension State {
 
     /// A recommendation's actions in the order they were added.
     public func actions(of rec: RecommendationItem) -> [ActionItem] { rec.actions.compactMap { actions[$0] } }
+}
+
+extension Review: SnapshotRow {
+    public var key: String { ref }
+    public var isSettled: Bool { isClosed }
+}
+
+extension RecommendationItem: SnapshotRow {
+    public var key: String { fullID }
+    /// A recommendation with no actions yet is itself outstanding.
+    public var isSettled: Bool { !actions.isEmpty }
+}
+
+extension ActionItem: SnapshotRow {
+    public var key: String { id }
+    public var isSettled: Bool { !isOutstanding }
 }

@@ -83,7 +83,7 @@ public struct LogScan: Equatable, Sendable {
     public var head: Head?
     public var problems: [LineProblem] = []
     public var torn: TornTail?
-    public var streamVersions: [String: Int] = [:]
+    public var streamVersions = StreamVersions()
     /// The hash of the line asked for with `hashOf` (to check a checkpoint), if the log has it.
     public var requestedHash: String?
     /// The file offset just past the last complete line: where a snapshot of this scan would end.
@@ -381,7 +381,7 @@ extension EventLog {
     private func decodeStamp(_ line: [UInt8], offset: Int) -> SnapshotStamp? {
         let (record, problem) = line.withUnsafeBufferPointer { LogLine.decode($0) }
         guard let r = record, problem == nil else { return nil }
-        return SnapshotStamp(seq: r.seq, hash: r.hash, offset: offset, recordedAt: r.recordedAt, streamVersions: [:])
+        return SnapshotStamp(seq: r.seq, hash: r.hash, offset: offset, recordedAt: r.recordedAt, streamVersions: StreamVersions())
     }
 }
 

@@ -12,9 +12,9 @@ public struct SnapshotStamp: Sendable {
     public var hash: String
     public var offset: Int
     public var recordedAt: Timestamp
-    public var streamVersions: [String: Int]
+    public var streamVersions: StreamVersions
 
-    public init(seq: Int, hash: String, offset: Int, recordedAt: Timestamp, streamVersions: [String: Int]) {
+    public init(seq: Int, hash: String, offset: Int, recordedAt: Timestamp, streamVersions: StreamVersions) {
         self.seq = seq
         self.hash = hash
         self.offset = offset
@@ -39,7 +39,7 @@ extension LogScan {
 /// Snapshots cached beside the log (`<log>.snapshot`): derived data, checksummed, written atomically,
 /// and never needed for correctness. Anything unreadable is ignored.
 extension EventLog {
-    static let snapshotMagic = Array("casetrail-snapshot 1\n".utf8)
+    static let snapshotMagic = Array("casetrail-snapshot 2\n".utf8)
 
     public var snapshotPath: String { path + ".snapshot" }
 
@@ -48,18 +48,16 @@ extension EventLog {
     public func loadSnapshot() -> (stamp: SnapshotStamp, bytes: [UInt8], payload: Range<Int>)? {
         guard let file = try? POSIXFile.open(snapshotPath, flags: O_RDONLY), let size = try? file.size(),
               size > EventLog.snapshotMagic.count + 8 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: size)
-        guard (try? bytes.withUnsafeMutableBytes { try file.read(into: $0, at: 0) }) == size,
+        guard let bytes = try? [UInt8](unsafeUninitializedCapacity: size, initializingWith: { buffer, count in
+                  count = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
+              }), bytes.count == size,
               Array(bytes.prefix(EventLog.snapshotMagic.count)) == EventLog.snapshotMagic,
               checksum(bytes[..<(size - 8)]) == Array(bytes[(size - 8)...]) else { return nil }
         var r = BinaryReader(bytes, in: EventLog.snapshotMagic.count..<(size - 8))
         do {
             let seq = try r.readInt(), hash = try r.readString(), offset = try r.readInt()
             let recordedAt = Timestamp(millisecondsSinceEpoch: Int64(try r.readInt()))
-            var versions: [String: Int] = [:]
-            let streams = try r.readInt()
-            versions.reserveCapacity(max(0, streams))
-            for _ in 0..<max(0, streams) { versions[try r.readString()] = try r.readInt() }
+            let versions = StreamVersions(stored: try StoredVersions(bytes, &r, count: try r.readInt(), end: size - 8))
             let length = try r.readInt()
             let start = try r.skip(length)
             guard r.atEnd else { return nil }
@@ -76,8 +74,9 @@ extension EventLog {
         w.writeString(stamp.hash)
         w.writeInt(stamp.offset)
         w.writeInt(Int(stamp.recordedAt.millisecondsSinceEpoch))
-        w.writeInt(stamp.streamVersions.count)
-        for (stream, version) in stamp.streamVersions.sorted(by: { $0.key < $1.key }) {
+        let versions = stamp.streamVersions.entries
+        w.writeInt(versions.count)
+        for (stream, version) in versions {
             w.writeString(stream)
             w.writeInt(version)
         }
