@@ -2,19 +2,19 @@
 public protocol SnapshotRow: BinaryCodable, Equatable, Sendable {
     /// The row's key in its table.
     var key: String { get }
-    /// Whether the row is done with: a snapshot keeps settled rows as bytes, and the queries about
-    /// what is still open (`RowTable.unsettled`) never decode them.
+    /// Whether the row is done with. A snapshot lists the rows that are not, so the queries about
+    /// what is still open (`RowTable.unsettled`) decode only those.
     var isSettled: Bool { get }
 }
 
-/// A table of state rows by key that behaves like a dictionary, but whose settled rows may still
-/// be bytes in a snapshot, decoded one by one when looked up. After a snapshot of a large log most
-/// actions are long signed off; a warm query about open work then decodes only the open ones.
-/// A row that is changed is decoded and kept in memory from then on, so stored rows never change.
+/// A table of state rows by key that behaves like a dictionary, but whose rows may still be bytes
+/// in a snapshot, decoded one by one when looked up. After a snapshot of a large log most actions
+/// are long signed off; a warm query about open work then decodes only the open ones.
+/// A row that is changed is decoded and kept in memory from then on; stored rows never change.
 public struct RowTable<Row: SnapshotRow>: Sendable {
-    /// Rows in memory: every row of a replayed log, or those changed or unsettled since the snapshot.
+    /// Rows in memory: every row of a replayed log, or those changed since the snapshot.
     private var decoded: [String: Row] = [:]
-    /// Settled rows still in a snapshot's bytes; a key also in `decoded` is superseded there.
+    /// Rows still in a snapshot's bytes; a key also in `decoded` is superseded there.
     private var stored: StoredRows<Row>?
 
     public init() {}
@@ -36,13 +36,24 @@ public struct RowTable<Row: SnapshotRow>: Sendable {
     /// Every row, decoding any still stored.
     public var values: [Row] {
         guard let stored else { return Array(decoded.values) }
-        return Array(decoded.values) + stored.rows(where: { decoded[$0] == nil })
+        return Array(decoded.values) + (0..<stored.count).compactMap { i in
+            decoded[stored.key(at: i)] == nil ? stored.row(at: i) : nil
+        }
     }
 
     public var count: Int { keys.count }
 
-    /// The rows that are not settled, without decoding a stored row (stored rows are all settled).
-    public var unsettled: [Row] { decoded.values.filter { !$0.isSettled } }
+    /// The rows that are not settled, decoding only those of the stored rows the snapshot lists as unsettled.
+    public var unsettled: [Row] {
+        var rows = decoded.values.filter { !$0.isSettled }
+        if let stored {
+            for i in stored.unsettled {
+                let row = stored.row(at: i)
+                if decoded[row.key] == nil { rows.append(row) }
+            }
+        }
+        return rows
+    }
 }
 
 extension RowTable: Equatable {
@@ -52,14 +63,13 @@ extension RowTable: Equatable {
 }
 
 extension RowTable: BinaryCodable {
-    /// Unsettled rows as a plain list; settled rows sorted by key, each with its key and length so
-    /// a reader can find one without decoding the others. Stored rows are copied as they are.
+    /// Every row sorted by the bytes of its key, each with its key and length, behind a table of
+    /// fixed-width offsets, so a reader finds one row by binary search without reading the others;
+    /// before them, the positions of the unsettled rows. Unchanged stored rows are copied as they are.
     public func write(to w: inout BinaryWriter) {
-        w.write(decoded.values.filter { !$0.isSettled }.sorted { utf8Less($0.key, $1.key) })
-        // Settled rows in byte order of their keys (the order `StoredRows.index(of:)` searches), each
-        // either encoded now or, if still stored and unchanged, copied across as it is.
-        let fresh = decoded.values.filter(\.isSettled)
-        var order: [(key: String, fresh: Int)] = fresh.indices.map { (fresh[$0].key, $0) }
+        let fresh = Array(decoded.values)
+        // fresh[i] is `i`; a stored row still current is `-1 - its index`.
+        var order: [(key: String, source: Int)] = fresh.indices.map { (fresh[$0].key, $0) }
         if let stored {
             for i in 0..<stored.count {
                 let key = stored.key(at: i)
@@ -67,90 +77,115 @@ extension RowTable: BinaryCodable {
             }
         }
         order.sort { utf8Less($0.key, $1.key) }
+        let storedUnsettled = Set(stored?.unsettled ?? [])
+        let unsettled = order.indices.filter { i in
+            let source = order[i].source
+            return source >= 0 ? !fresh[source].isSettled : storedUnsettled.contains(-1 - source)
+        }
         w.writeInt(order.count)
+        w.write(unsettled)
+        var entries = BinaryWriter()
+        var offsets: [Int] = []
+        offsets.reserveCapacity(order.count)
         var scratch = BinaryWriter()
-        for (key, i) in order {
-            w.writeString(key)
-            if i < 0, let bytes = stored?.rowBytes(at: -1 - i) {
-                w.writeInt(bytes.count)
-                w.bytes.append(contentsOf: bytes)
+        for (key, source) in order {
+            offsets.append(entries.bytes.count)
+            entries.writeString(key)
+            if source < 0, let bytes = stored?.rowBytes(at: -1 - source) {
+                entries.writeInt(bytes.count)
+                entries.bytes.append(contentsOf: bytes)
             } else {
                 scratch.bytes.removeAll(keepingCapacity: true)
-                scratch.write(fresh[i])
-                w.writeInt(scratch.bytes.count)
-                w.bytes.append(contentsOf: scratch.bytes)
+                scratch.write(fresh[source])
+                entries.writeInt(scratch.bytes.count)
+                entries.bytes.append(contentsOf: scratch.bytes)
             }
         }
+        for offset in offsets { w.writeFixed64(offset) }
+        w.writeInt(entries.bytes.count)
+        w.bytes.append(contentsOf: entries.bytes)
     }
 
     public init(from r: inout BinaryReader) throws(SnapshotError) {
-        let unsettled: [Row] = try r.read()
-        decoded.reserveCapacity(unsettled.count)
-        for row in unsettled { decoded[row.key] = row }
         let rows = try StoredRows<Row>(&r)
         stored = rows.count > 0 ? rows : nil
     }
 }
 
-/// Settled rows left in a snapshot's bytes: located once (key and row offsets), decoded on demand.
+/// Rows left in a snapshot's bytes, found through the offset table and decoded on demand.
 final class StoredRows<Row: SnapshotRow>: Sendable {
     private let bytes: [UInt8]
-    /// Where each entry's key string starts, in key order.
-    private let starts: [Int]
-    private let end: Int
+    let count: Int
+    /// Positions (in key order) of the rows that were unsettled when the snapshot was taken.
+    let unsettled: [Int]
+    /// Where the offset table starts, and the entries it points into.
+    private let table: Int
+    private let entries: Range<Int>
 
+    /// Reads the table's counts and locates its parts, leaving the reader just after it.
     init(_ r: inout BinaryReader) throws(SnapshotError) {
         bytes = r.bytes
         let n = try r.readInt()
-        guard n >= 0, n <= r.end - r.index else { throw SnapshotError("bad count") }
-        var starts: [Int] = []
-        starts.reserveCapacity(n)
-        for _ in 0..<n {
-            starts.append(r.index)
-            _ = try r.skip(try r.readInt())
-            _ = try r.skip(try r.readInt())
+        count = n
+        unsettled = try r.read()
+        guard n >= 0, n <= (r.end - r.index) / 8, unsettled.allSatisfy({ $0 >= 0 && $0 < n }) else {
+            throw SnapshotError("bad count")
         }
-        self.starts = starts
-        end = r.index
+        table = try r.skip(n * 8)
+        let length = try r.readInt()
+        let start = try r.skip(length)
+        entries = start..<(start + length)
+        // Every entry must lie within the section; checked here once so lookups need not.
+        for i in 0..<count {
+            let offset = bytes.loadFixed64(at: table + i * 8)
+            guard offset >= 0, offset < entries.count else { throw SnapshotError("bad offset") }
+        }
     }
 
-    var count: Int { starts.count }
+    /// A reader at entry `i`'s key.
+    private func reader(at i: Int) -> BinaryReader {
+        BinaryReader(bytes, in: (entries.lowerBound + bytes.loadFixed64(at: table + i * 8))..<entries.upperBound)
+    }
 
-    /// The key of entry `i`, and the reader positioned at its row's length.
-    private func reader(at i: Int) -> (key: Range<Int>, reader: BinaryReader) {
-        var r = BinaryReader(bytes, in: starts[i]..<end)
-        // Lengths were checked when the entries were located.
-        let n = try! r.readInt()
-        let key = try! r.skip(n)
-        return (key..<(key + n), r)
+    /// The byte range of entry `i`'s key, and of its row.
+    private func locate(_ i: Int) -> (key: Range<Int>, row: Range<Int>) {
+        var r = reader(at: i)
+        do {
+            let n = try r.readInt()
+            let key = try r.skip(n)
+            let m = try r.readInt()
+            let row = try r.skip(m)
+            return (key..<(key + n), row..<(row + m))
+        } catch {
+            damaged(error)
+        }
+    }
+
+    /// The snapshot's checksum held and its format is ours, so an entry that does not read is a
+    /// defect in this program, not damage: stop rather than answer without the row.
+    private func damaged(_ error: SnapshotError) -> Never {
+        preconditionFailure("a snapshot row could not be read (\(error.reason)); delete the .snapshot file beside the log")
     }
 
     func key(at i: Int) -> String {
-        let range = reader(at: i).key
+        let range = locate(i).key
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
 
     func keys() -> [String] { (0..<count).map(key(at:)) }
 
     /// The encoded row of entry `i`.
-    func rowBytes(at i: Int) -> ArraySlice<UInt8> {
-        var r = reader(at: i).reader
-        let n = try! r.readInt()
-        let start = try! r.skip(n)
-        return bytes[start..<(start + n)]
-    }
+    func rowBytes(at i: Int) -> ArraySlice<UInt8> { bytes[locate(i).row] }
 
-    /// Entry `i` decoded. The snapshot's checksum held and its format is ours, so a row that does
-    /// not decode is a defect in this program, not damage: stop rather than answer without it.
+    /// Entry `i` decoded.
     func row(at i: Int) -> Row {
-        var r = reader(at: i).reader
-        do {
-            let n = try r.readInt()
-            let start = try r.skip(n)
-            var rr = BinaryReader(bytes, in: start..<(start + n))
-            return try rr.read()
+        var r = BinaryReader(bytes, in: locate(i).row)
+        do throws(SnapshotError) {
+            let row: Row = try r.read()
+            guard r.atEnd else { throw SnapshotError("trailing bytes in a row") }
+            return row
         } catch {
-            preconditionFailure("a snapshot row could not be read (\(error.reason)); delete the .snapshot file beside the log")
+            damaged(error)
         }
     }
 
@@ -159,11 +194,10 @@ final class StoredRows<Row: SnapshotRow>: Sendable {
         var k = key
         return k.withUTF8 { wanted in
             bytes.withUnsafeBufferPointer { all in
-                var low = 0, high = starts.count
+                var low = 0, high = count
                 while low < high {
                     let mid = (low + high) / 2
-                    let range = reader(at: mid).key
-                    let here = UnsafeBufferPointer(rebasing: all[range])
+                    let here = UnsafeBufferPointer(rebasing: all[locate(mid).key])
                     if here.elementsEqual(wanted) { return mid }
                     if bytesLess(here, wanted) { low = mid + 1 } else { high = mid }
                 }
@@ -173,10 +207,19 @@ final class StoredRows<Row: SnapshotRow>: Sendable {
     }
 
     func row(forKey key: String) -> Row? { index(of: key).map(row(at:)) }
+}
 
-    /// The rows whose keys pass `include`, decoded.
-    func rows(where include: (String) -> Bool) -> [Row] {
-        (0..<count).compactMap { include(key(at: $0)) ? row(at: $0) : nil }
+extension BinaryWriter {
+    /// A non-negative integer in eight little-endian bytes: table entries a reader can index directly.
+    public mutating func writeFixed64(_ n: Int) {
+        withUnsafeBytes(of: UInt64(n).littleEndian) { bytes.append(contentsOf: $0) }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// The integer `writeFixed64` wrote at `offset`; the caller has checked the eight bytes are there.
+    public func loadFixed64(at offset: Int) -> Int {
+        withUnsafeBytes { Int(truncatingIfNeeded: UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) }
     }
 }
 
