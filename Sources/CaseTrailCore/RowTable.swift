@@ -21,9 +21,13 @@ public struct RowTable<Row: SnapshotRow>: Sendable {
 
     public subscript(key: String) -> Row? {
         get { decoded[key] ?? stored?.row(forKey: key) }
-        set {
-            precondition(newValue != nil || stored?.index(of: key) == nil, "rows are never removed from the state")
-            decoded[key] = newValue
+        // In place, as a dictionary's is: replay changes a field of a row on almost every event.
+        _modify {
+            if let stored, decoded[key] == nil, let row = stored.row(forKey: key) { decoded[key] = row }
+            yield &decoded[key]
+            if let stored, decoded[key] == nil {
+                precondition(stored.index(of: key) == nil, "rows are never removed from the state")
+            }
         }
     }
 
@@ -76,7 +80,7 @@ extension RowTable: BinaryCodable {
                 if decoded[key] == nil { order.append((key, -1 - i)) }
             }
         }
-        order.sort { utf8Less($0.key, $1.key) }
+        order.sortByUTF8(\.key)
         let storedUnsettled = Set(stored?.unsettled ?? [])
         let unsettled = order.indices.filter { i in
             let source = order[i].source
@@ -220,6 +224,17 @@ extension Array where Element == UInt8 {
     /// The integer `writeFixed64` wrote at `offset`; the caller has checked the eight bytes are there.
     public func loadFixed64(at offset: Int) -> Int {
         withUnsafeBytes { Int(truncatingIfNeeded: UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) }
+    }
+}
+
+extension Array {
+    /// Sorts by the UTF-8 bytes of a string key. String's own `<` is much faster and agrees with
+    /// byte order on normalised text, which keys nearly always are; checked, and redone if not.
+    public mutating func sortByUTF8(_ key: (Element) -> String) {
+        sort { key($0) < key($1) }
+        if indices.dropFirst().contains(where: { utf8Less(key(self[$0]), key(self[$0 - 1])) }) {
+            sort { utf8Less(key($0), key($1)) }
+        }
     }
 }
 
