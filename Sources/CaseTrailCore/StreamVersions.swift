@@ -15,6 +15,17 @@ public struct StreamVersions: Sendable, Equatable {
         set { changed[stream] = newValue }
     }
 
+    /// Sets a stream's version and returns the one it had (0 for a new stream), hashing the name once
+    /// where it can: the chain check does this for every line of the log.
+    public mutating func advance(_ stream: String, to version: Int) -> Int {
+        if let i = changed.index(forKey: stream) {
+            defer { changed.values[i] = version }
+            return changed.values[i]
+        }
+        changed[stream] = version
+        return stored[stream]?.version ?? 0
+    }
+
     /// Every stream and its version, in byte order of the names.
     public var entries: [(stream: String, version: Int)] {
         var all = changed.map { (stream: $0.key, version: $0.value) }

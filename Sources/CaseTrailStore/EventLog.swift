@@ -68,8 +68,20 @@ public enum ReadLimit: Equatable, Sendable {
 public struct LogScan: Equatable, Sendable {
     public struct Head: Equatable, Sendable {
         public var seq: Int
-        public var hash: String
+        var hashDigest: Digest?
         public var recordedAt: Timestamp
+
+        public var hash: String { hashDigest?.hex ?? "" }
+
+        init(seq: Int, hash: Digest?, recordedAt: Timestamp) {
+            self.seq = seq
+            self.hashDigest = hash
+            self.recordedAt = recordedAt
+        }
+
+        init(seq: Int, hash: String, recordedAt: Timestamp) {
+            self.init(seq: seq, hash: Digest(hex: hash), recordedAt: recordedAt)
+        }
     }
 
     /// A final line with no `\n`: a write that was never acknowledged.
@@ -252,7 +264,8 @@ public struct EventLog: Sendable {
             bytes.append(contentsOf: line)
             records.append(LogRecord(line: scan.lines + records.count + 1, seq: seq, stream: event.stream,
                                      version: version, type: event.type, schema: event.schema, recordedAt: recordedAt,
-                                     actor: actor, data: event.data, prev: prev, hash: hash, batch: batch))
+                                     actor: actor, data: event.data, prevDigest: Digest(hex: prev), hashDigest: Digest(hex: hash),
+                                     batch: batch))
             prev = hash
         }
         return (bytes, records)
@@ -275,7 +288,7 @@ public struct EventLog: Sendable {
             result.streamVersions = stamp.streamVersions
             result.headOffset = stamp.offset
             result.resumedAfter = stamp.seq
-            chain = ChainCheck(expectedSeq: stamp.seq + 1, lastHash: stamp.hash, lastRecordedAt: stamp.recordedAt)
+            chain = ChainCheck(expectedSeq: stamp.seq + 1, lastHash: Digest(hex: stamp.hash), lastRecordedAt: stamp.recordedAt)
             fileOffset = stamp.offset
         }
         var visiting = true
@@ -388,7 +401,10 @@ extension EventLog {
 /// The checks that link each line to the one before: seq, prev, stream version, time order.
 private struct ChainCheck {
     var expectedSeq = 1
-    var lastHash: String? = genesisHash
+    /// The hash of the line before (nil if it was not 64 hex digits, so nothing links to it).
+    var lastHash: Digest? = Digest(hex: genesisHash)
+    /// False after a line that could not be read at all: its hash is unknown, so the link is not checked.
+    var lastKnown = true
     var lastRecordedAt: Timestamp?
 
     mutating func check(_ record: LogRecord?, _ problem: String?, line: Int, into result: inout LogScan, wantedSeq: Int?) {
@@ -396,16 +412,16 @@ private struct ChainCheck {
         guard let r = record else {
             result.problems.append(LineProblem(line: line, problem: problems[0]))
             expectedSeq += 1
-            lastHash = nil
+            lastKnown = false
             return
         }
         if r.seq != expectedSeq {
             problems.append("seq is \(r.seq) where \(expectedSeq) was expected: a line is missing, repeated or out of order")
         }
-        if let last = lastHash, r.prev != last {
+        if lastKnown, r.prevDigest == nil || r.prevDigest != lastHash {
             problems.append("prev does not match the hash of the line before: a line was removed, inserted or replaced")
         }
-        let expectedVersion = (result.streamVersions[r.stream] ?? 0) + 1
+        let expectedVersion = result.streamVersions.advance(r.stream, to: r.version) + 1
         if r.version != expectedVersion {
             problems.append("version \(r.version) of stream \(r.stream) where \(expectedVersion) was expected")
         }
@@ -413,11 +429,11 @@ private struct ChainCheck {
             problems.append("recorded_at \(r.recordedAt) is earlier than the line before")
         }
         for p in problems { result.problems.append(LineProblem(line: line, problem: p)) }
-        result.streamVersions[r.stream] = r.version
-        result.head = LogScan.Head(seq: r.seq, hash: r.hash, recordedAt: r.recordedAt)
+        result.head = LogScan.Head(seq: r.seq, hash: r.hashDigest, recordedAt: r.recordedAt)
         if r.seq == wantedSeq { result.requestedHash = r.hash }
         expectedSeq = r.seq + 1
-        lastHash = r.hash
+        lastHash = r.hashDigest
+        lastKnown = true
         lastRecordedAt = r.recordedAt
     }
 }

@@ -17,10 +17,15 @@ public struct LogRecord: Equatable, Sendable {
     public var recordedAt: Timestamp
     public var actor: String
     public var data: JSONValue
-    public var prev: String
-    public var hash: String
+    /// The chain links as digests (nil where the line's text is not 64 lower-case hex digits, which
+    /// then matches nothing): compared on every line, so never made into strings there.
+    var prevDigest: Digest?
+    var hashDigest: Digest?
     /// On the first line of a command that wrote several: how many lines it wrote together.
     public var batch: Int? = nil
+
+    public var prev: String { prevDigest?.hex ?? "" }
+    public var hash: String { hashDigest?.hex ?? "" }
 }
 
 /// An event the caller wants appended: the store adds seq, version, time, actor and the chain.
@@ -82,7 +87,7 @@ public enum LogLine {
     static func decode(_ line: UnsafeBufferPointer<UInt8>) -> (record: LogRecord?, problem: String?) {
         guard let e = Envelope.parse(line) else { return (nil, slowProblem(line)) }
         guard let seq = e.seq, let stream = e.stream, let version = e.version, let type = e.type, let schema = e.schema,
-              let recorded = e.recordedAt, let actor = e.actor, let data = e.data, let prev = e.prev, let hash = e.hash else {
+              let recorded = e.recordedAt, let actor = e.actor, let data = e.data, e.hasPrev, e.hasHash else {
             if e.recordedAtText != nil && e.recordedAt == nil {
                 return (nil, "recorded_at '\(e.recordedAtText!)' is not a UTC timestamp")
             }
@@ -90,16 +95,18 @@ public enum LogLine {
         }
         let recordedAt = recorded
         let record = LogRecord(line: 0, seq: seq, stream: stream, version: version, type: type, schema: schema,
-                               recordedAt: recordedAt, actor: actor, data: data, prev: prev, hash: hash,
+                               recordedAt: recordedAt, actor: actor, data: data, prevDigest: e.prev, hashDigest: e.hash,
                                batch: e.batch.flatMap { $0 > 1 ? $0 : nil })
         let n = line.count
         guard n > hashSuffixLength, line[n - 1] == UInt8(ascii: "}"), line[n - 2] == UInt8(ascii: "\""),
               hashMarker.indices.allSatisfy({ line[n - hashSuffixLength + $0] == hashMarker[$0] }),
-              isHex64(hash) else {
+              let hash = e.hash else {
             return (record, "the hash member is not the line's last member, as 64 hex digits")
         }
         let body = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[0..<(n - hashSuffixLength)]))
-        guard digest(prev: prev, body: body).matches(hex: hash) else {
+        // The hash covers the previous hash's text as written on this line.
+        let prevText = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[e.prevText]))
+        guard SHA256.digest(prevText, body, then: UInt8(ascii: "}")) == hash else {
             return (record, "hash mismatch: the line was changed after it was written")
         }
         return (record, nil)
@@ -109,7 +116,8 @@ public enum LogLine {
     /// same actor and time, the next seq, chained to the line before. Only then is a batch believed.
     static func continues(_ next: LogRecord?, batchOf first: LogRecord, after last: LogRecord) -> Bool {
         guard let r = next else { return false }
-        return r.actor == first.actor && r.recordedAt == first.recordedAt && r.seq == last.seq + 1 && r.prev == last.hash
+        return r.actor == first.actor && r.recordedAt == first.recordedAt && r.seq == last.seq + 1
+            && r.prevDigest != nil && r.prevDigest == last.hashDigest
     }
 
     /// Why a line the envelope reader refused is not an event, worded by the general JSON reader.
@@ -121,10 +129,6 @@ public enum LogLine {
         } catch {
             return "the line is not valid JSON (\(error))"
         }
-    }
-
-    static func isHex64(_ s: String) -> Bool {
-        s.utf8.count == 64 && s.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 }
 
@@ -167,7 +171,12 @@ extension LogLine {
 /// Fields of the wrong JSON type stay nil; the first of a repeated member wins.
 struct Envelope {
     var seq: Int?, version: Int?, schema: Int?, batch: Int?
-    var stream: String?, type: String?, actor: String?, prev: String?, hash: String?
+    var stream: String?, type: String?, actor: String?
+    /// The chain links: present or not, and their digests when they are 64 lower-case hex digits.
+    var hasPrev = false, hasHash = false
+    var prev: Digest?, hash: Digest?
+    /// Where the text of `prev` lies in the line (the hash covers it as written).
+    var prevText = 0..<0
     var recordedAt: Timestamp?, recordedAtText: String?
     var data: JSONValue?
 
@@ -201,8 +210,12 @@ struct Envelope {
                     case .stream: e.stream = try p.value(depth: 1).stringValue
                     case .type: e.type = try p.value(depth: 1).stringValue
                     case .actor: e.actor = try p.value(depth: 1).stringValue
-                    case .prev: e.prev = try p.value(depth: 1).stringValue
-                    case .hash: e.hash = try p.value(depth: 1).stringValue
+                    case .prev:
+                        e.hasPrev = true
+                        (e.prev, e.prevText) = try hexString(&p)
+                    case .hash:
+                        e.hasHash = true
+                        e.hash = try hexString(&p).digest
                     case .data: e.data = try p.value(depth: 1)
                     case .recordedAt:
                         let text = try p.value(depth: 1).stringValue
@@ -222,6 +235,19 @@ struct Envelope {
         } catch {
             return nil
         }
+    }
+
+    /// A member that should be 64 hex digits: its digest if it is, and where its text lies. Anything
+    /// else (another type, escapes) is read in full and has no digest, so it links to nothing.
+    static func hexString(_ p: inout JSONParser) throws(JSONError) -> (digest: Digest?, text: Range<Int>) {
+        let start = p.pos + 1
+        if p.pos + 65 < p.bytes.count, p.bytes[p.pos] == UInt8(ascii: "\""), p.bytes[p.pos + 65] == UInt8(ascii: "\""),
+           let d = Digest(hex: UnsafeBufferPointer(rebasing: p.bytes[start..<(start + 64)])) {
+            p.pos += 66
+            return (d, start..<(start + 64))
+        }
+        _ = try p.value(depth: 1)
+        return (nil, start..<max(start, p.pos - 1))
     }
 
     /// The envelope's member names, recognised from their bytes.

@@ -196,17 +196,35 @@ public struct Digest: Equatable, Sendable {
         withUnsafeBytes(of: words) { $0.load(fromByteOffset: i * 4, as: UInt32.self) }
     }
 
-    /// Whether `hex` (64 lower-case hex digits) spells this digest.
-    public func matches(hex: String) -> Bool {
-        var text = hex
-        return text.withUTF8 { u in
-            guard u.count == 64 else { return false }
-            for i in 0..<64 {
-                let nibble = UInt8(truncatingIfNeeded: word(i / 8) >> UInt32(28 - (i % 8) * 4)) & 15
-                if u[i] != (nibble < 10 ? 48 + nibble : 87 + nibble) { return false }
+    /// The digest that 64 lower-case hex digits spell, or nil for anything else.
+    public init?(hex: UnsafeBufferPointer<UInt8>) {
+        guard hex.count == 64 else { return nil }
+        var w: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0)
+        let ok = withUnsafeMutableBytes(of: &w) { raw -> Bool in
+            for i in 0..<8 {
+                var word: UInt32 = 0
+                for j in 0..<8 {
+                    let c = hex[i * 8 + j]
+                    let nibble: UInt8
+                    switch c {
+                    case 48...57: nibble = c - 48
+                    case 97...102: nibble = c - 87
+                    default: return false
+                    }
+                    word = word << 4 | UInt32(nibble)
+                }
+                raw.storeBytes(of: word, toByteOffset: i * 4, as: UInt32.self)
             }
             return true
         }
+        guard ok else { return nil }
+        words = w
+    }
+
+    public init?(hex: String) {
+        var text = hex
+        guard let d = text.withUTF8({ Digest(hex: $0) }) else { return nil }
+        self = d
     }
 
     /// Lower-case hex, as the log stores it.

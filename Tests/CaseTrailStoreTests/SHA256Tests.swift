@@ -39,10 +39,19 @@ import SHA256Extensions
                 let a = Array(bytes[0..<aLength]), b = Array(bytes[aLength..<(aLength + bLength)])
                 let oneShot = a.withUnsafeBytes { x in b.withUnsafeBytes { y in SHA256.digest(x, y, then: 0x7D) } }
                 #expect(oneShot.hex == SHA256.hex(a + b + [0x7D]), "a \(aLength), b \(bLength)")
-                #expect(oneShot.matches(hex: SHA256.hex(a + b + [0x7D])))
-                #expect(!oneShot.matches(hex: SHA256.hex(a + b)))
+                #expect(Digest(hex: SHA256.hex(a + b + [0x7D])) == oneShot)
+                #expect(Digest(hex: SHA256.hex(a + b)) != oneShot)
             }
         }
+    }
+
+    @Test func onlySixtyFourLowerCaseHexDigitsReadAsADigest() {
+        let hex = SHA256.hex(Array("abc".utf8))
+        #expect(Digest(hex: hex)?.hex == hex)
+        #expect(Digest(hex: hex.uppercased()) == nil)
+        #expect(Digest(hex: String(hex.dropLast())) == nil)
+        #expect(Digest(hex: hex + "0") == nil)
+        #expect(Digest(hex: String(hex.dropLast()) + "g") == nil)
     }
 
     @Test func randomFilesHashAsSha256sumSays() throws {
