@@ -39,7 +39,7 @@ extension Partnership {
             var r = Review(ref: ref, kind: kind, title: title, opened: on, from: from)
             r.initiatedOn = initiatedOn
             s.reviews[ref] = r
-            if let f = from, s.reviews[f]?.linked.contains(ref) == false { s.reviews[f]?.linked.append(ref) }
+            if let f = from { s.reviews.update(f) { if !$0.linked.contains(ref) { $0.linked.append(ref) } } }
         case let .milestoneRecorded(ref, what, on, note, url):
             s.reviews[ref]?.milestones.append(Review.MilestoneRecord(what: what, on: on, note: note, url: url))
         case let .rapidReviewCompleted(ref, on, recommendation, rationale):
@@ -49,10 +49,9 @@ extension Partnership {
         case let .reviewScreened(ref, on, recommendation, note):
             s.reviews[ref]?.screenings.append(Review.Screening(on: on, recommendation: recommendation, note: note))
         case let .reviewDecided(ref, on, outcome, by, rationale, creates, reconvene):
-            s.reviews[ref]?.decisions.append(Review.Decision(on: on, outcome: outcome, by: by, rationale: rationale,
-                                                             creates: creates, reconvene: reconvene))
-            if outcome == .initiate, let kind = s.reviews[ref]?.kind, kind.isStatutory, s.reviews[ref]?.initiatedOn == nil {
-                s.reviews[ref]?.initiatedOn = on
+            s.reviews.update(ref) { r in
+                r.decisions.append(Review.Decision(on: on, outcome: outcome, by: by, rationale: rationale, creates: creates, reconvene: reconvene))
+                if outcome == .initiate, r.kind.isStatutory, r.initiatedOn == nil { r.initiatedOn = on }
             }
         case let .publicationWithheld(ref, on, reason):
             s.reviews[ref]?.withheld = Review.Withholding(on: on, reason: reason)
@@ -67,48 +66,66 @@ extension Partnership {
 
         case let .recommendationAdded(ref, rec, text, on):
             let item = RecommendationItem(ref: ref, id: rec, text: text, on: on)
-            if s.recommendations[item.fullID] == nil { s.reviews[ref]?.recommendations.append(rec) }
+            if !s.recommendations.contains(item.fullID) { s.reviews[ref]?.recommendations.append(rec) }
             s.recommendations[item.fullID] = item
         case let .actionAdded(id, text, owner, lead, due, dueText, success, on):
             guard let parts = parseActionID(id) else { return }
             let recID = "\(parts.ref)/\(parts.rec)"
-            if s.actions[id] == nil { s.recommendations[recID]?.actions.append(id) }
+            if !s.actions.contains(id) { s.recommendations[recID]?.actions.append(id) }
             s.actions[id] = ActionItem(id: id, ref: parts.ref, rec: parts.rec, text: text, owner: owner, lead: lead, due: due,
                                        originalDue: due, dueText: dueText, success: success, agreed: on)
         case let .actionUpdated(id, on, note, rag, evidence):
-            s.actions[id]?.lastUpdate = ActionItem.Update(on: on, note: note, rag: rag, evidence: evidence)
-            if let rag { s.actions[id]?.rag = rag }
-            if s.actions[id]?.status == .open { s.actions[id]?.status = .inProgress }
+            s.actions.update(id) { a in
+                a.lastUpdate = ActionItem.Update(on: on, note: note, rag: rag, evidence: evidence)
+                if let rag { a.rag = rag }
+                if a.status == .open { a.status = .inProgress }
+            }
         case let .actionDueRevised(id, on, from, due, reason):
-            s.actions[id]?.revisions.append(ActionItem.Revision(on: on, from: from, to: due, reason: reason))
-            s.actions[id]?.due = due
+            s.actions.update(id) { a in
+                a.revisions.append(ActionItem.Revision(on: on, from: from, to: due, reason: reason))
+                a.due = due
+            }
         case let .actionImplemented(id, on, evidence):
-            s.actions[id]?.implemented = ActionItem.Evidence(on: on, evidence: evidence, rating: nil)
-            s.actions[id]?.status = .implemented
-            s.actions[id]?.stagesSigned = []
+            s.actions.update(id) { a in
+                a.implemented = ActionItem.Evidence(on: on, evidence: evidence, rating: nil)
+                a.status = .implemented
+                a.stagesSigned = []
+            }
         case let .actionImpactRecorded(id, on, evidence, rating):
-            s.actions[id]?.impactCount += 1
-            s.actions[id]?.lastImpact = ActionItem.Evidence(on: on, evidence: evidence, rating: rating)
+            s.actions.update(id) { a in
+                a.impactCount += 1
+                a.lastImpact = ActionItem.Evidence(on: on, evidence: evidence, rating: rating)
+            }
         case let .actionSignedOff(id, on, stage, complete):
-            s.actions[id]?.signOffs.append(ActionItem.SignOff(on: on, stage: stage, refused: false, reason: nil))
-            s.actions[id]?.stagesSigned.append(stage)
-            if complete { s.actions[id]?.status = .signedOff }
+            s.actions.update(id) { a in
+                a.signOffs.append(ActionItem.SignOff(on: on, stage: stage, refused: false, reason: nil))
+                a.stagesSigned.append(stage)
+                if complete { a.status = .signedOff }
+            }
         case let .actionSignOffRefused(id, on, stage, reason):
-            s.actions[id]?.signOffs.append(ActionItem.SignOff(on: on, stage: stage, refused: true, reason: reason))
-            s.actions[id]?.stagesSigned = []
-            s.actions[id]?.implemented = nil
-            s.actions[id]?.status = .inProgress
+            s.actions.update(id) { a in
+                a.signOffs.append(ActionItem.SignOff(on: on, stage: stage, refused: true, reason: reason))
+                a.stagesSigned = []
+                a.implemented = nil
+                a.status = .inProgress
+            }
         case let .actionTransferred(id, on, to, reason):
-            s.actions[id]?.exit = ActionItem.Exit(on: on, reason: reason, to: to)
-            s.actions[id]?.status = .transferred
+            s.actions.update(id) { a in
+                a.exit = ActionItem.Exit(on: on, reason: reason, to: to)
+                a.status = .transferred
+            }
         case let .actionWithdrawn(id, on, reason):
-            s.actions[id]?.exit = ActionItem.Exit(on: on, reason: reason, to: nil)
-            s.actions[id]?.status = .withdrawn
+            s.actions.update(id) { a in
+                a.exit = ActionItem.Exit(on: on, reason: reason, to: nil)
+                a.status = .withdrawn
+            }
         case .actionReopened(let id, _, _):
-            s.actions[id]?.status = .inProgress
-            s.actions[id]?.stagesSigned = []
-            s.actions[id]?.implemented = nil
-            s.actions[id]?.exit = nil
+            s.actions.update(id) { a in
+                a.status = .inProgress
+                a.stagesSigned = []
+                a.implemented = nil
+                a.exit = nil
+            }
         case let .actionCorrected(id, _, field, value, _):
             switch CorrectableField(rawValue: field) {
             case .text: s.actions[id]?.text = value

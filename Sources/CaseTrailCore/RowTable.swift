@@ -31,6 +31,17 @@ public struct RowTable<Row: SnapshotRow>: Sendable {
         }
     }
 
+    /// Changes a row in place with one lookup; nothing happens if there is no such row.
+    public mutating func update(_ key: String, _ change: (inout Row) -> Void) {
+        if let stored, decoded[key] == nil, let row = stored.row(forKey: key) { decoded[key] = row }
+        if let i = decoded.index(forKey: key) { change(&decoded.values[i]) }
+    }
+
+    /// Whether there is a row for `key`, decoding none.
+    public func contains(_ key: String) -> Bool {
+        decoded[key] != nil || stored?.index(of: key) != nil
+    }
+
     /// Every key, decoding no row.
     public var keys: [String] {
         guard let stored else { return Array(decoded.keys) }
