@@ -169,6 +169,9 @@ public struct EventLog: Sendable {
     /// Records reach `visit` without their `data`: `decode` has already read it. With `resumingAfter`,
     /// reading starts after a snapshot's line once that line is confirmed unchanged, and throws
     /// `.snapshotMismatch` (having visited nothing) when it is not.
+    // Specialised for the one payload type the CLI decodes, so the per-line loop runs without
+    // generic indirection (left generic across the module boundary, verify took 2.0 s instead of 1.75 s at 1M events).
+    @_specialize(exported: true, where T == Result<Event, EventDecodingError>)
     public func read<T>(upTo limit: ReadLimit = .all, hashOf wantedSeq: Int? = nil, resumingAfter stamp: SnapshotStamp? = nil,
                         decode: @Sendable (LogRecord) -> T, visit: (LogRecord, T) -> String?) throws(StoreError) -> LogScan {
         let file = try openChecked(flags: O_RDONLY)
@@ -191,6 +194,7 @@ public struct EventLog: Sendable {
     }
 
     /// As `append(visit:)`, with a parallel `decode` step as in `read(decode:visit:)`.
+    @_specialize(exported: true, where T == Result<Event, EventDecodingError>)
     public func append<T>(actor: String, now: Timestamp, resumingAfter stamp: SnapshotStamp? = nil, decode: @Sendable (LogRecord) -> T,
                           visit: (LogRecord, T) -> String?, decide: (LogScan) throws -> [NewEvent],
                           expectedVersions: ((LogScan) -> [String: Int])? = nil) throws -> Appended {

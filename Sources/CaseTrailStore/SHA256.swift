@@ -198,27 +198,33 @@ public struct Digest: Equatable, Sendable {
 
     /// The digest that 64 lower-case hex digits spell, or nil for anything else.
     public init?(hex: UnsafeBufferPointer<UInt8>) {
-        guard hex.count == 64 else { return nil }
+        guard hex.count == 64, let base = hex.baseAddress else { return nil }
         var w: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0)
-        let ok = withUnsafeMutableBytes(of: &w) { raw -> Bool in
-            for i in 0..<8 {
-                var word: UInt32 = 0
-                for j in 0..<8 {
-                    let c = hex[i * 8 + j]
-                    let nibble: UInt8
-                    switch c {
-                    case 48...57: nibble = c - 48
-                    case 97...102: nibble = c - 87
-                    default: return false
+        var invalid: UInt32 = 0
+        Digest.nibbles.withUnsafeBufferPointer { table in
+            withUnsafeMutableBytes(of: &w) { raw in
+                for i in 0..<8 {
+                    var word: UInt32 = 0
+                    for j in 0..<8 {
+                        let n = UInt32(table[Int(base[i * 8 + j])])
+                        invalid |= n
+                        word = word << 4 | (n & 15)
                     }
-                    word = word << 4 | UInt32(nibble)
+                    raw.storeBytes(of: word, toByteOffset: i * 4, as: UInt32.self)
                 }
-                raw.storeBytes(of: word, toByteOffset: i * 4, as: UInt32.self)
             }
-            return true
         }
-        guard ok else { return nil }
+        guard invalid & 0x10 == 0 else { return nil }
         words = w
+    }
+
+    /// Each byte's value as a lower-case hex digit, or 0x10 for any other byte.
+    private static let nibbles: [UInt8] = (0..<256).map { c in
+        switch c {
+        case 48...57: return UInt8(c - 48)
+        case 97...102: return UInt8(c - 87)
+        default: return 0x10
+        }
     }
 
     public init?(hex: String) {
