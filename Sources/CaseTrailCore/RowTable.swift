@@ -19,6 +19,9 @@ public struct RowTable<Row: SnapshotRow>: Sendable {
 
     public init() {}
 
+    /// The rows still in snapshot bytes, for writing them across unread.
+    var storedRows: StoredRows<Row>? { stored }
+
     public subscript(key: String) -> Row? {
         get { decoded[key] ?? stored?.row(forKey: key) }
         // In place, as a dictionary's is: replay changes a field of a row on almost every event.
@@ -78,17 +81,23 @@ extension RowTable: Equatable {
 }
 
 extension RowTable: BinaryCodable {
-    /// Every row sorted by the bytes of its key, each with its key and length, behind a table of
-    /// fixed-width offsets, so a reader finds one row by binary search without reading the others;
-    /// before them, the positions of the unsettled rows. Unchanged stored rows are copied as they are.
     public func write(to w: inout BinaryWriter) {
-        let fresh = Array(decoded.values)
-        // fresh[i] is `i`; a stored row still current is `-1 - its index`.
-        var order: [(key: String, source: Int)] = fresh.indices.map { (fresh[$0].key, $0) }
+        RowTable.write(fresh: Array(decoded.values), stored: stored, supersededBy: { decoded[$0] != nil }, to: &w)
+    }
+
+    /// Writes a table: every row sorted by the bytes of its key, each with its key and length,
+    /// behind a table of fixed-width offsets, so a reader finds one row by binary search without
+    /// reading the others; before them, the positions of the unsettled rows. `fresh` rows are
+    /// encoded; stored rows not superseded by one of them are copied across as they are.
+    static func write(fresh: [Row], stored: StoredRows<Row>?, supersededBy superseded: (String) -> Bool, to w: inout BinaryWriter) {
+        // fresh[i] is `i`; a stored row is `-1 - its index`.
+        var order: [(key: String, source: Int)] = []
+        order.reserveCapacity(fresh.count + (stored?.count ?? 0))
+        for i in fresh.indices { order.append((fresh[i].key, i)) }
         if let stored {
             for i in 0..<stored.count {
                 let key = stored.key(at: i)
-                if decoded[key] == nil { order.append((key, -1 - i)) }
+                if !superseded(key) { order.append((key, -1 - i)) }
             }
         }
         order.sortByUTF8(\.key)
@@ -99,26 +108,25 @@ extension RowTable: BinaryCodable {
         }
         w.writeInt(order.count)
         w.write(unsettled)
-        var entries = BinaryWriter()
-        var offsets: [Int] = []
-        offsets.reserveCapacity(order.count)
+        // The offsets and the entries' length are filled in as the entries are written after them.
+        let table = w.bytes.count
+        w.bytes.append(contentsOf: repeatElement(0, count: order.count * 8 + 8))
+        let start = w.bytes.count
         var scratch = BinaryWriter()
-        for (key, source) in order {
-            offsets.append(entries.bytes.count)
-            entries.writeString(key)
+        for (n, (key, source)) in order.enumerated() {
+            w.setFixed64(w.bytes.count - start, at: table + n * 8)
+            w.writeString(key)
             if source < 0, let bytes = stored?.rowBytes(at: -1 - source) {
-                entries.writeInt(bytes.count)
-                entries.bytes.append(contentsOf: bytes)
+                w.writeInt(bytes.count)
+                w.bytes.append(contentsOf: bytes)
             } else {
                 scratch.bytes.removeAll(keepingCapacity: true)
                 scratch.write(fresh[source])
-                entries.writeInt(scratch.bytes.count)
-                entries.bytes.append(contentsOf: scratch.bytes)
+                w.writeInt(scratch.bytes.count)
+                w.bytes.append(contentsOf: scratch.bytes)
             }
         }
-        for offset in offsets { w.writeFixed64(offset) }
-        w.writeInt(entries.bytes.count)
-        w.bytes.append(contentsOf: entries.bytes)
+        w.setFixed64(w.bytes.count - start, at: table + order.count * 8)
     }
 
     public init(from r: inout BinaryReader) throws(SnapshotError) {
@@ -147,7 +155,7 @@ final class StoredRows<Row: SnapshotRow>: Sendable {
             throw SnapshotError("bad count")
         }
         table = try r.skip(n * 8)
-        let length = try r.readInt()
+        let length = bytes.loadFixed64(at: try r.skip(8))
         let start = try r.skip(length)
         entries = start..<(start + length)
         // Every entry must lie within the section; checked here once so lookups need not.
@@ -225,14 +233,15 @@ final class StoredRows<Row: SnapshotRow>: Sendable {
 }
 
 extension BinaryWriter {
-    /// A non-negative integer in eight little-endian bytes: table entries a reader can index directly.
-    public mutating func writeFixed64(_ n: Int) {
-        withUnsafeBytes(of: UInt64(n).littleEndian) { bytes.append(contentsOf: $0) }
+    /// Overwrites eight bytes already written (a placeholder) with `n`, little-endian: table
+    /// entries a reader can index directly.
+    mutating func setFixed64(_ n: Int, at offset: Int) {
+        bytes.withUnsafeMutableBytes { $0.storeBytes(of: UInt64(n).littleEndian, toByteOffset: offset, as: UInt64.self) }
     }
 }
 
 extension Array where Element == UInt8 {
-    /// The integer `writeFixed64` wrote at `offset`; the caller has checked the eight bytes are there.
+    /// The integer `setFixed64` wrote at `offset`; the caller has checked the eight bytes are there.
     public func loadFixed64(at offset: Int) -> Int {
         withUnsafeBytes { Int(truncatingIfNeeded: UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) }
     }

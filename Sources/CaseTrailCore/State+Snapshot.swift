@@ -3,7 +3,7 @@
 /// query's path; `State.snapshotFormat` changes whenever the layout does, and an unknown format
 /// is simply ignored and rebuilt from the log.
 extension State {
-    public static let snapshotFormat = 3
+    public static let snapshotFormat = 4
 
     public func snapshotBytes() -> [UInt8] {
         var w = BinaryWriter()

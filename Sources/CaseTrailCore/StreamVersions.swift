@@ -51,9 +51,8 @@ public struct StreamVersions: Sendable, Equatable {
 
 extension StreamVersions: BinaryCodable {
     public func write(to w: inout BinaryWriter) {
-        var table = stored
-        for (stream, version) in changed { table[stream] = Entry(stream: stream, version: version) }
-        w.write(table)
+        RowTable.write(fresh: changed.map { Entry(stream: $0.key, version: $0.value) }, stored: stored.storedRows,
+                       supersededBy: { changed[$0] != nil }, to: &w)
     }
     public init(from r: inout BinaryReader) throws(SnapshotError) { stored = try r.read() }
 }

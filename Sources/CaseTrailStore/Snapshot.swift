@@ -39,7 +39,7 @@ extension LogScan {
 /// Snapshots cached beside the log (`<log>.snapshot`): derived data, checksummed, written atomically,
 /// and never needed for correctness. Anything unreadable is ignored.
 extension EventLog {
-    static let snapshotMagic = Array("casetrail-snapshot 2\n".utf8)
+    static let snapshotMagic = Array("casetrail-snapshot 3\n".utf8)
 
     public var snapshotPath: String { path + ".snapshot" }
 
