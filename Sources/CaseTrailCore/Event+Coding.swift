@@ -16,6 +16,48 @@ public enum EventDecodingError: Error, Equatable, Sendable, CustomStringConverti
     }
 }
 
+/// The stored event types, by name; `Event.typeName` is the other direction.
+enum EventType: String, CaseIterable {
+    case partnershipInitialised = "partnership_initialised"
+    case memberAdded = "member_added"
+    case memberRetired = "member_retired"
+    case agencyAdded = "agency_added"
+    case agencyAliasAdded = "agency_alias_added"
+    case bankHolidayAdded = "bank_holiday_added"
+    case policySet = "policy_set"
+    case seriousIncidentRecorded = "serious_incident_recorded"
+    case reviewOpened = "review_opened"
+    case milestoneRecorded = "review_milestone_recorded"
+    case rapidReviewCompleted = "rapid_review_completed"
+    case panelResponded = "panel_response_recorded"
+    case reviewScreened = "review_screened"
+    case reviewDecided = "review_decided"
+    case publicationWithheld = "publication_withheld"
+    case reviewGraded = "review_graded"
+    case reviewDelayed = "review_delayed"
+    case reviewClosed = "review_closed"
+    case reviewSignedOff = "review_signed_off"
+    case recommendationAdded = "recommendation_added"
+    case actionAdded = "action_added"
+    case actionUpdated = "action_updated"
+    case actionDueRevised = "action_due_revised"
+    case actionImplemented = "action_implemented"
+    case actionImpactRecorded = "action_impact_recorded"
+    case actionSignedOff = "action_signed_off"
+    case actionSignOffRefused = "action_sign_off_refused"
+    case actionTransferred = "action_transferred"
+    case actionWithdrawn = "action_withdrawn"
+    case actionReopened = "action_reopened"
+    case actionCorrected = "action_corrected"
+
+    private static let byName: [String: EventType] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
+
+    init?(rawValue: String) {
+        guard let t = EventType.byName[rawValue] else { return nil }
+        self = t
+    }
+}
+
 extension Event {
     /// The stored type name: snake_case, past tense. Part of the log format: never change one.
     public var typeName: String {
@@ -165,92 +207,92 @@ extension Event {
             version += 1
         }
         let f = Fields(type: type, data: payload)
-        switch type {
-        case "partnership_initialised":
+        // One hash lookup names the type; a switch over the strings would compare them one by one.
+        guard let kind = EventType(rawValue: type) else { throw .unknownType(type) }
+        switch kind {
+        case .partnershipInitialised:
             return .partnershipInitialised(name: try f.string("name"), code: try f.string("code"))
-        case "member_added":
+        case .memberAdded:
             return .memberAdded(user: try f.string("user"), name: try f.string("name"), agency: try f.string("agency"),
                                 roles: try f.strings("roles").compactMap(Role.init(rawValue:)), partner: try f.optionalRaw("partner"))
-        case "member_retired":
+        case .memberRetired:
             return .memberRetired(user: try f.string("user"), reason: try f.optionalString("reason"))
-        case "agency_added":
+        case .agencyAdded:
             return .agencyAdded(code: try f.string("code"), name: try f.string("name"), aliases: try f.strings("aliases"))
-        case "agency_alias_added":
+        case .agencyAliasAdded:
             return .agencyAliasAdded(code: try f.string("code"), alias: try f.string("alias"))
-        case "bank_holiday_added":
+        case .bankHolidayAdded:
             return .bankHolidayAdded(on: try f.date("on"), name: try f.string("name"))
-        case "policy_set":
+        case .policySet:
             return .policySet(name: try f.string("name"), value: try f.string("value"))
-        case "serious_incident_recorded":
+        case .seriousIncidentRecorded:
             return .seriousIncidentRecorded(ref: try f.string("ref"), child: try f.string("child"), aware: try f.date("aware"),
                                             incident: try f.optionalDate("incident"), summary: try f.optionalString("summary"))
-        case "review_opened":
+        case .reviewOpened:
             return .reviewOpened(ref: try f.string("ref"), kind: try f.raw("kind"), title: try f.string("title"), on: try f.date("on"),
                                  from: try f.optionalString("from"), initiatedOn: try f.optionalDate("initiated_on"))
-        case "review_milestone_recorded":
+        case .milestoneRecorded:
             return .milestoneRecorded(ref: try f.string("ref"), what: try f.raw("what"), on: try f.date("on"),
                                       note: try f.optionalString("note"), url: try f.optionalString("url"))
-        case "rapid_review_completed":
+        case .rapidReviewCompleted:
             return .rapidReviewCompleted(ref: try f.string("ref"), on: try f.date("on"), recommendation: try f.raw("recommendation"),
                                          rationale: try f.string("rationale"))
-        case "panel_response_recorded":
+        case .panelResponded:
             return .panelResponded(ref: try f.string("ref"), on: try f.date("on"), agrees: try f.bool("agrees"),
                                    note: try f.optionalString("note"))
-        case "review_screened":
+        case .reviewScreened:
             return .reviewScreened(ref: try f.string("ref"), on: try f.date("on"), recommendation: try f.raw("recommendation"),
                                    note: try f.optionalString("note"))
-        case "review_decided":
+        case .reviewDecided:
             return .reviewDecided(ref: try f.string("ref"), on: try f.date("on"), outcome: try f.raw("outcome"), by: try f.string("by"),
                                   rationale: try f.string("rationale"), creates: try f.optionalString("creates"),
                                   reconvene: try f.optionalDate("reconvene"))
-        case "publication_withheld":
+        case .publicationWithheld:
             return .publicationWithheld(ref: try f.string("ref"), on: try f.date("on"), reason: try f.string("reason"))
-        case "review_graded":
+        case .reviewGraded:
             return .reviewGraded(ref: try f.string("ref"), on: try f.date("on"), by: try f.string("by"), grade: try f.string("grade"))
-        case "review_delayed":
+        case .reviewDelayed:
             return .reviewDelayed(ref: try f.string("ref"), on: try f.date("on"), reason: try f.string("reason"),
                                   expected: try f.optionalDate("expected"))
-        case "review_closed":
+        case .reviewClosed:
             return .reviewClosed(ref: try f.string("ref"), on: try f.date("on"))
-        case "review_signed_off":
+        case .reviewSignedOff:
             return .reviewSignedOff(ref: try f.string("ref"), what: try f.raw("what"), on: try f.date("on"),
                                     partner: try f.optionalRaw("partner"), refused: try f.bool("refused"),
                                     reason: try f.optionalString("reason"))
-        case "recommendation_added":
+        case .recommendationAdded:
             return .recommendationAdded(ref: try f.string("ref"), rec: try f.string("rec"), text: try f.string("text"), on: try f.date("on"))
-        case "action_added":
+        case .actionAdded:
             return .actionAdded(action: try f.string("action"), text: try f.string("text"), owner: try f.string("owner"),
                                 lead: try f.string("lead"), due: try f.date("due"), dueText: try f.optionalString("due_text"),
                                 success: try f.optionalString("success"), on: try f.date("on"))
-        case "action_updated":
+        case .actionUpdated:
             return .actionUpdated(action: try f.string("action"), on: try f.date("on"), note: try f.string("note"),
                                   rag: try f.optionalRaw("rag"), evidence: try f.optionalString("evidence"))
-        case "action_due_revised":
+        case .actionDueRevised:
             return .actionDueRevised(action: try f.string("action"), on: try f.date("on"), from: try f.date("from"),
                                      due: try f.date("due"), reason: try f.string("reason"))
-        case "action_implemented":
+        case .actionImplemented:
             return .actionImplemented(action: try f.string("action"), on: try f.date("on"), evidence: try f.string("evidence"))
-        case "action_impact_recorded":
+        case .actionImpactRecorded:
             return .actionImpactRecorded(action: try f.string("action"), on: try f.date("on"), evidence: try f.string("evidence"),
                                          rating: try f.optionalString("rating"))
-        case "action_signed_off":
+        case .actionSignedOff:
             return .actionSignedOff(action: try f.string("action"), on: try f.date("on"), stage: try f.raw("stage"),
                                     complete: try f.bool("complete"))
-        case "action_sign_off_refused":
+        case .actionSignOffRefused:
             return .actionSignOffRefused(action: try f.string("action"), on: try f.date("on"), stage: try f.raw("stage"),
                                          reason: try f.string("reason"))
-        case "action_transferred":
+        case .actionTransferred:
             return .actionTransferred(action: try f.string("action"), on: try f.date("on"), to: try f.string("to"),
                                       reason: try f.string("reason"))
-        case "action_withdrawn":
+        case .actionWithdrawn:
             return .actionWithdrawn(action: try f.string("action"), on: try f.date("on"), reason: try f.string("reason"))
-        case "action_reopened":
+        case .actionReopened:
             return .actionReopened(action: try f.string("action"), on: try f.date("on"), reason: try f.string("reason"))
-        case "action_corrected":
+        case .actionCorrected:
             return .actionCorrected(action: try f.string("action"), on: try f.date("on"), field: try f.string("field"),
                                     value: try f.string("value"), reason: try f.string("reason"))
-        default:
-            throw .unknownType(type)
         }
     }
 }

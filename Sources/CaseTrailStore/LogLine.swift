@@ -265,14 +265,29 @@ struct Envelope {
             while end < p.bytes.count, p.bytes[end] != UInt8(ascii: "\""), p.bytes[end] != UInt8(ascii: "\\") { end += 1 }
             guard end < p.bytes.count, p.bytes[end] == UInt8(ascii: "\"") else { self = .other; return }
             let name = UnsafeBufferPointer(rebasing: p.bytes[start..<end])
-            let found = Key.names.first { $0.bytes.count == name.count && $0.bytes.elementsEqual(name) }?.key ?? .other
+            // The one candidate with this first letter and length, then its bytes compared.
+            let candidate: Key
+            switch (name.first ?? 0, name.count) {
+            case (UInt8(ascii: "s"), 3): candidate = .seq
+            case (UInt8(ascii: "s"), 6): candidate = name[1] == UInt8(ascii: "t") ? .stream : .schema
+            case (UInt8(ascii: "v"), 7): candidate = .version
+            case (UInt8(ascii: "t"), 4): candidate = .type
+            case (UInt8(ascii: "r"), 11): candidate = .recordedAt
+            case (UInt8(ascii: "a"), 5): candidate = .actor
+            case (UInt8(ascii: "d"), 4): candidate = .data
+            case (UInt8(ascii: "p"), 4): candidate = .prev
+            case (UInt8(ascii: "h"), 4): candidate = .hash
+            case (UInt8(ascii: "b"), 5): candidate = .batch
+            default: candidate = .other
+            }
+            let found = candidate != .other && Key.names[candidate]!.elementsEqual(name) ? candidate : .other
             if found != .other { p.pos = end + 1 }
             self = found
         }
 
-        static let names: [(bytes: [UInt8], key: Key)] = ([
-            ("seq", .seq), ("stream", .stream), ("version", .version), ("type", .type), ("schema", .schema),
-            ("recorded_at", .recordedAt), ("actor", .actor), ("data", .data), ("prev", .prev), ("hash", .hash), ("batch", .batch),
-        ] as [(String, Key)]).map { (Array($0.0.utf8), $0.1) }
+        static let names: [Key: [UInt8]] = [
+            .seq: "seq", .stream: "stream", .version: "version", .type: "type", .schema: "schema", .recordedAt: "recorded_at",
+            .actor: "actor", .data: "data", .prev: "prev", .hash: "hash", .batch: "batch",
+        ].mapValues { Array($0.utf8) }
     }
 }
