@@ -280,14 +280,29 @@ struct Envelope {
             case (UInt8(ascii: "b"), 5): candidate = .batch
             default: candidate = .other
             }
-            let found = candidate != .other && Key.names[candidate]!.elementsEqual(name) ? candidate : .other
+            let found = candidate.spelled(by: name) ? candidate : .other
             if found != .other { p.pos = end + 1 }
             self = found
         }
 
-        static let names: [Key: [UInt8]] = [
-            .seq: "seq", .stream: "stream", .version: "version", .type: "type", .schema: "schema", .recordedAt: "recorded_at",
-            .actor: "actor", .data: "data", .prev: "prev", .hash: "hash", .batch: "batch",
-        ].mapValues { Array($0.utf8) }
+        /// Whether `bytes` are this member's name.
+        func spelled(by bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            let name: StaticString
+            switch self {
+            case .seq: name = "seq"
+            case .stream: name = "stream"
+            case .version: name = "version"
+            case .type: name = "type"
+            case .schema: name = "schema"
+            case .recordedAt: name = "recorded_at"
+            case .actor: name = "actor"
+            case .data: name = "data"
+            case .prev: name = "prev"
+            case .hash: name = "hash"
+            case .batch: name = "batch"
+            case .other: return false
+            }
+            return UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount).elementsEqual(bytes)
+        }
     }
 }

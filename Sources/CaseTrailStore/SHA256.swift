@@ -188,7 +188,8 @@ public struct Digest: Equatable, Sendable {
     init(_ w: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)) { words = w }
 
     public static func == (a: Digest, b: Digest) -> Bool {
-        withUnsafeBytes(of: a.words) { x in withUnsafeBytes(of: b.words) { y in x.elementsEqual(y) } }
+        let (x, y) = (a.words, b.words)
+        return x.0 == y.0 && x.1 == y.1 && x.2 == y.2 && x.3 == y.3 && x.4 == y.4 && x.5 == y.5 && x.6 == y.6 && x.7 == y.7
     }
 
     /// Word `i` (0–7) of the digest.
