@@ -1,4 +1,7 @@
 import SHA256Extensions
+#if arch(x86_64)
+import _Builtin_intrinsics.intel.cpuid
+#endif
 
 /// SHA-256 (FIPS 180-4), written here because the project takes no package dependencies.
 /// Incremental: `update` any number of times, then `finalize` once.
@@ -118,8 +121,19 @@ public struct SHA256: Sendable {
 
     typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
 
-    /// Whether hashing uses the processor's SHA instructions (reported by `casetrail-bench`).
-    public static let usesProcessorInstructions = SHA256Extensions.available
+    /// Whether hashing uses the processor's SHA instructions: it has the SHA extensions and the
+    /// SSSE3/SSE4.1 shuffles the kernel also uses. Checked here, in code compiled for any x86-64.
+    public static let usesProcessorInstructions: Bool = {
+        #if arch(x86_64)
+        var a: UInt32 = 0, b: UInt32 = 0, c: UInt32 = 0, d: UInt32 = 0
+        guard __get_cpuid(1, &a, &b, &c, &d) != 0 else { return false }
+        let ssse3 = c & (1 << 9) != 0, sse41 = c & (1 << 19) != 0
+        guard __get_cpuid_count(7, 0, &a, &b, &c, &d) != 0 else { return false }
+        return ssse3 && sse41 && b & (1 << 29) != 0
+        #else
+        return false
+        #endif
+    }()
 
     /// Runs the compression function over whole 64-byte blocks, on the SHA instructions when the
     /// processor has them.

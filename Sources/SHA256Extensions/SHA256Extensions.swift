@@ -1,24 +1,15 @@
 // SHA-256 on the processor's own SHA instructions (Intel SHA extensions), about four times the
 // speed of the portable code. Hashing every line is the largest single cost of replaying the log.
-// This target alone is compiled with `-msha -msse4.1`, so nothing here may run until
-// `SHA256Extensions.available` says the processor has them; CaseTrailStore checks that once.
+// This target alone is compiled with `-msha -msse4.1`, so nothing in it may run until
+// CaseTrailStore (compiled without those flags) has checked that the processor has them.
 
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
-import _Builtin_intrinsics.intel.cpuid
 
 public enum SHA256Extensions {
-    /// Whether this processor has the SHA extensions and the SSSE3/SSE4.1 shuffles the kernel uses.
-    public static let available: Bool = {
-        var a: UInt32 = 0, b: UInt32 = 0, c: UInt32 = 0, d: UInt32 = 0
-        guard __get_cpuid(1, &a, &b, &c, &d) != 0 else { return false }
-        let ssse3 = c & (1 << 9) != 0, sse41 = c & (1 << 19) != 0
-        guard __get_cpuid_count(7, 0, &a, &b, &c, &d) != 0 else { return false }
-        return ssse3 && sse41 && b & (1 << 29) != 0
-    }()
-
     /// Runs the compression function over `count` bytes (whole 64-byte blocks) at `data`,
-    /// updating the eight state words `h` in place. Only call when `available` is true.
+    /// updating the eight state words `h` in place. Only call on a processor with the SHA
+    /// extensions and SSE4.1.
     public static func compress(_ h: UnsafeMutablePointer<UInt32>, _ data: UnsafeRawPointer, count: Int) {
         let mask = _mm_set_epi64x(0x0c0d_0e0f_0809_0a0b, 0x0405_0607_0001_0203)
         // The state words as the instructions want them: FEBA and HGDC (lowest word first).
@@ -92,9 +83,7 @@ public enum SHA256Extensions {
 }
 #else
 public enum SHA256Extensions {
-    /// No SHA instructions are used on this architecture; the portable code runs.
-    public static let available = false
-
+    /// Never called on this architecture: the portable code runs.
     public static func compress(_ h: UnsafeMutablePointer<UInt32>, _ data: UnsafeRawPointer, count: Int) {
         preconditionFailure("SHA256Extensions.compress called where the extensions are not available")
     }

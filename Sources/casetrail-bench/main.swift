@@ -110,6 +110,7 @@ case "run":
     bench("append with fsync", argv: { i in [binary, "agency", "alias", "AG1", "Bench alias \(stamp)-\(i)", "--log", log, "--actor", "bench-admin"] })
     bench("verify", [binary, "verify", "--log", log])
     print("file: \(log), \(st.st_size / 1_048_576) MiB")
+    print("casetrail hashes with: \(SHA256.usesProcessorInstructions ? "the processor's SHA instructions" : "portable Swift code")")
 default:
     fail("give a subcommand: generate or run")
 }

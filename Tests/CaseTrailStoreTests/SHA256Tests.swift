@@ -79,7 +79,7 @@ import SHA256Extensions
         return ([p.0, p.1, p.2, p.3, p.4, p.5, p.6, p.7], processor)
     }
 
-    @Test(.enabled(if: SHA256Extensions.available, "this processor has no SHA instructions"))
+    @Test(.enabled(if: SHA256.usesProcessorInstructions, "this processor has no SHA instructions"))
     func theSHAInstructionsCompressExactlyAsThePortableCodeDoes() {
         var generator = SystemRandomNumberGenerator()
         for blocks in [1, 2, 3, 7, 64] {
@@ -96,7 +96,10 @@ import SHA256Extensions
         }
     }
 
-    @Test func hashingUsesTheSHAInstructionsWhereverTheProcessorHasThem() {
-        #expect(SHA256.usesProcessorInstructions == SHA256Extensions.available)
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/cpuinfo"), "needs Linux's /proc/cpuinfo"))
+    func theProcessorCheckAgreesWithTheKernel() throws {
+        let flags = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("flags") }.map { Set($0.split(separator: " ").map(String.init)) } ?? []
+        #expect(SHA256.usesProcessorInstructions == (flags.contains("sha_ni") && flags.contains("sse4_1") && flags.contains("ssse3")))
     }
 }
