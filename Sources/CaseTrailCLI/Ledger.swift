@@ -63,7 +63,7 @@ struct Ledger {
     /// Caches the state beside the log; a failure only costs the next query a full replay.
     private func saveSnapshot(_ state: State, _ scan: LogScan) {
         guard let stamp = scan.stamp else { return }
-        try? log.saveSnapshot(stamp, payload: state.snapshotBytes())
+        try? log.saveSnapshot(stamp, payload: { state.snapshotBytes() })
     }
 
     /// Decides `command` on the state rebuilt under the write lock and appends the result.

@@ -2,6 +2,8 @@
 /// need not replay every line. Written by hand (not Codable) because loading it is on every warm
 /// query's path; `State.snapshotFormat` changes whenever the layout does, and an unknown format
 /// is simply ignored and rebuilt from the log.
+import Dispatch
+
 extension State {
     public static let snapshotFormat = 4
 
@@ -188,9 +190,14 @@ extension State: BinaryCodable {
         w.write(members.values.sorted { $0.user < $1.user })
         w.write(agencies.values.sorted { $0.code < $1.code })
         w.write(agencyNames.sorted { $0.key < $1.key }.map { Pair($0.key, $0.value) })
-        w.writeSection(reviews)
-        w.writeSection(recommendations)
-        w.writeSection(actions)
+        // The three tables are most of the snapshot: encoded side by side, then laid out in order.
+        let (reviews, recommendations, actions) = (self.reviews, self.recommendations, self.actions)
+        let jobs: [@Sendable () -> [UInt8]] = [{ encoded(reviews) }, { encoded(recommendations) }, { encoded(actions) }]
+        let tables = inParallel(jobs)
+        for table in tables {
+            w.writeInt(table.count)
+            w.bytes.append(contentsOf: table)
+        }
         w.write(addedHolidays.sorted { $0.key < $1.key }.map { Pair($0.key, $0.value) })
         w.write(policy.sorted { $0.key < $1.key }.map { Pair($0.key, $0.value) })
     }
@@ -210,18 +217,24 @@ extension State: BinaryCodable {
     }
 }
 
-extension BinaryWriter {
-    /// A value preceded by its length in bytes, so a reader can find what follows without reading it.
-    mutating func writeSection<T: BinaryCodable>(_ v: T) {
-        var inner = BinaryWriter()
-        inner.write(v)
-        writeInt(inner.bytes.count)
-        bytes.append(contentsOf: inner.bytes)
-    }
+/// The bytes of one value on its own.
+public func encoded<T: BinaryCodable>(_ value: T) -> [UInt8] {
+    var w = BinaryWriter()
+    w.write(value)
+    return w.bytes
+}
+
+/// Runs `jobs` on as many threads as the machine has and returns their results in order.
+public func inParallel<T: Sendable>(_ jobs: [@Sendable () -> T]) -> [T] {
+    let results = UnsafeMutableBufferPointer<T>.allocate(capacity: jobs.count)
+    defer { results.deallocate() }
+    nonisolated(unsafe) let slots = results   // each job initialises only its own slot
+    DispatchQueue.concurrentPerform(iterations: jobs.count) { i in (slots.baseAddress! + i).initialize(to: jobs[i]()) }
+    return (0..<jobs.count).map { (results.baseAddress! + $0).move() }
 }
 
 extension BinaryReader {
-    /// A value written by `writeSection`, which must fill its section exactly.
+    /// A value written as a section (its length in bytes, then the value), which must fill it exactly.
     mutating func readSection<T: BinaryCodable>() throws(SnapshotError) -> T {
         let n = try readInt()
         let start = try skip(n)

@@ -69,16 +69,22 @@ extension EventLog {
     }
 
     /// Writes a snapshot atomically (temporary file, fsync, rename). Failure leaves any old one in place.
-    public func saveSnapshot(_ stamp: SnapshotStamp, payload: [UInt8]) throws {
+    /// The stream-version table is encoded while `payload` makes the state's bytes beside it.
+    public func saveSnapshot(_ stamp: SnapshotStamp, payload: @escaping @Sendable () -> [UInt8]) throws {
+        let versions = stamp.streamVersions
+        let jobs: [@Sendable () -> [UInt8]] = [{ encoded(versions) }, payload]
+        let (table, state) = { (parts: [[UInt8]]) in (parts[0], parts[1]) }(inParallel(jobs))
         var w = BinaryWriter()
         w.writeInt(stamp.seq)
         w.writeString(stamp.hash)
         w.writeInt(stamp.offset)
         w.writeInt(Int(stamp.recordedAt.millisecondsSinceEpoch))
-        w.write(stamp.streamVersions)
-        w.writeInt(payload.count)
-        var bytes = EventLog.snapshotMagic + w.bytes + payload
-        bytes += checksum(bytes[...])
+        var length = BinaryWriter()
+        length.writeInt(state.count)
+        var bytes = EventLog.snapshotMagic
+        bytes.reserveCapacity(bytes.count + w.bytes.count + table.count + length.bytes.count + state.count + 8)
+        for part in [w.bytes, table, length.bytes, state] { bytes.append(contentsOf: part) }
+        bytes.append(contentsOf: checksum(bytes[...]))
         try writeFileAtomically(snapshotPath, bytes, mode: 0o600)
     }
 
