@@ -54,7 +54,8 @@ struct Table {
     /// RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break.
     func csv() -> String {
         func field(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            // Bytes, not characters: "\r\n" is one Character, and exports run to many thousand cells.
+            s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
                 ? "\"" + s.replacingAll("\"", with: "\"\"") + "\"" : s
         }
         return ([columns] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"

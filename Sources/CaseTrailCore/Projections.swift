@@ -108,20 +108,29 @@ public enum Projections {
 
     /// Every action in review, recommendation and action order.
     public static func sortedActions(_ state: State) -> [ActionItem] {
-        state.sortedReviews.flatMap { r in state.recommendations(of: r).flatMap { state.actions(of: $0) } }
+        sortedActions(state, among: state.actions.values, where: { _ in true })
     }
 
-    /// The actions of `actions` that pass `test`, in review, recommendation and action order.
+    /// The actions of `actions` that pass `test`, in review, recommendation and action order. Each
+    /// review and recommendation involved is looked up once (after a snapshot, a lookup decodes it).
     static func sortedActions(_ state: State, among actions: [ActionItem], where test: (ActionItem) -> Bool) -> [ActionItem] {
-        var chosen: [(ActionItem, Int, Int)] = []
-        for i in actions.indices where test(actions[i]) {
-            let a = actions[i]
-            chosen.append((a, state.reviews[a.ref]?.recommendations.firstIndex(of: a.rec) ?? Int.max,
-                           state.recommendations["\(a.ref)/\(a.rec)"]?.actions.firstIndex(of: a.id) ?? Int.max))
+        var byReview: [String: [Int]] = [:]
+        for i in actions.indices where test(actions[i]) { byReview[actions[i].ref, default: []].append(i) }
+        var sorted: [ActionItem] = []
+        sorted.reserveCapacity(byReview.values.reduce(0) { $0 + $1.count })
+        for ref in byReview.keys.sorted(by: naturalLess) {
+            let recs = state.reviews[ref]?.recommendations ?? []
+            var byRec: [String: [Int]] = [:]
+            for i in byReview[ref]! { byRec[actions[i].rec, default: []].append(i) }
+            // Recommendations in the review's order (any it does not list last), actions in theirs.
+            for rec in recs.filter({ byRec[$0] != nil }) + byRec.keys.filter({ !recs.contains($0) }).sorted(by: naturalLess) {
+                let order = state.recommendations["\(ref)/\(rec)"]?.actions ?? []
+                let position = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+                let mine = byRec[rec]!.sorted { (position[actions[$0].id] ?? Int.max, $0) < (position[actions[$1].id] ?? Int.max, $1) }
+                sorted.append(contentsOf: mine.map { actions[$0] })
+            }
         }
-        return chosen.sorted { x, y in
-            x.0.ref != y.0.ref ? naturalLess(x.0.ref, y.0.ref) : (x.1, x.2) < (y.1, y.2)
-        }.map(\.0)
+        return sorted
     }
 
     /// Every statutory clock of every review.

@@ -47,6 +47,9 @@ import CaseTrailCore
         #expect(rows.count == 4)   // header, two actions, and the empty string after the last CRLF
         #expect(rows[1].contains(#","Booked, with ""refresher"" sessions"#))
         #expect(rows[1].contains("for all\","))
+        // A note pasted from Windows, with a CR LF and nothing else needing quotes, is still quoted.
+        _ = cli(["action", "update", "MSCP-LCSPR-2023-01/R1/A2", "--note", "Line one\r\nline two", "--log", log, "--today", "2023-04-03"])
+        #expect(cli(["export", "--log", log, "--today", "2023-04-10"]).stdout.contains(",\"Line one\r\nline two\","))
         let json = try JSONValue.parse(cli(["export", "--format", "json", "--log", log, "--today", "2023-04-10"]).stdout)
         #expect(json["count"] == 2)
         #expect(json["actions"]!.arrayValue![1]["days_overdue"] == 10)
