@@ -210,12 +210,8 @@ struct Envelope {
                     case .stream: e.stream = try p.value(depth: 1).stringValue
                     case .type: e.type = try p.value(depth: 1).stringValue
                     case .actor: e.actor = try p.value(depth: 1).stringValue
-                    case .prev:
-                        e.hasPrev = true
-                        (e.prev, e.prevText) = try hexString(&p)
-                    case .hash:
-                        e.hasHash = true
-                        e.hash = try hexString(&p).digest
+                    case .prev: (e.hasPrev, e.prev, e.prevText) = try hexString(&p)
+                    case .hash: (e.hasHash, e.hash, _) = try hexString(&p)
                     case .data: e.data = try p.value(depth: 1)
                     case .recordedAt:
                         let text = try p.value(depth: 1).stringValue
@@ -237,17 +233,18 @@ struct Envelope {
         }
     }
 
-    /// A member that should be 64 hex digits: its digest if it is, and where its text lies. Anything
-    /// else (another type, escapes) is read in full and has no digest, so it links to nothing.
-    static func hexString(_ p: inout JSONParser) throws(JSONError) -> (digest: Digest?, text: Range<Int>) {
+    /// A member that should be 64 hex digits: whether it is a string at all (like the other fields,
+    /// one of another type counts as missing), its digest if it is those digits, and where its text
+    /// lies. Any other string (escapes, other text) has no digest, so it links to nothing.
+    static func hexString(_ p: inout JSONParser) throws(JSONError) -> (isString: Bool, digest: Digest?, text: Range<Int>) {
         let start = p.pos + 1
         if p.pos + 65 < p.bytes.count, p.bytes[p.pos] == UInt8(ascii: "\""), p.bytes[p.pos + 65] == UInt8(ascii: "\""),
            let d = Digest(hex: UnsafeBufferPointer(rebasing: p.bytes[start..<(start + 64)])) {
             p.pos += 66
-            return (d, start..<(start + 64))
+            return (true, d, start..<(start + 64))
         }
-        _ = try p.value(depth: 1)
-        return (nil, start..<max(start, p.pos - 1))
+        let value = try p.value(depth: 1)
+        return (value.stringValue != nil, nil, start..<max(start, p.pos - 1))
     }
 
     /// The envelope's member names, recognised from their bytes.

@@ -73,7 +73,8 @@ extension EventLog {
     public func saveSnapshot(_ stamp: SnapshotStamp, payload: @escaping @Sendable () -> [UInt8]) throws {
         let versions = stamp.streamVersions
         let jobs: [@Sendable () -> [UInt8]] = [{ encoded(versions) }, payload]
-        let (table, state) = { (parts: [[UInt8]]) in (parts[0], parts[1]) }(inParallel(jobs))
+        let parts = inParallel(jobs)
+        let table = parts[0], state = parts[1]
         var w = BinaryWriter()
         w.writeInt(stamp.seq)
         w.writeString(stamp.hash)

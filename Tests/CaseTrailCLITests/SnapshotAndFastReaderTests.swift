@@ -203,6 +203,8 @@ import CaseTrailStore
     @Test(arguments: [
         "", "not json", #"{"seq":1}"#, #"{"seq":1,"stream":"s","version":1,"type":"t","schema":1,"recorded_at":"2023-01-01T00:00:00.000Z","actor":"a","data":{},"prev":"x","hash":"y""#,
         #"[1,2,3]"#, #"{"seq":"1","stream":"s","version":1,"type":"t","schema":1,"recorded_at":"2023-01-01T00:00:00.000Z","actor":"a","data":{},"prev":"p","hash":"h"}"#,
+        #"{"seq":1,"stream":"s","version":1,"type":"t","schema":1,"recorded_at":"2023-01-01T00:00:00.000Z","actor":"a","data":{},"prev":12,"hash":"h"}"#,
+        #"{"seq":1,"stream":"s","version":1,"type":"t","schema":1,"recorded_at":"2023-01-01T00:00:00.000Z","actor":"a","data":{},"prev":"p","hash":null}"#,
     ])
     func malformedLinesAreRejectedByBoth(_ text: String) {
         let (record, problem) = LogLine.read(Array(text.utf8))
