@@ -144,6 +144,16 @@ import CaseTrailStore
         return state
     }
 
+    /// Snapshot rows are decoded lazily, long after the file's format number was checked, so a row
+    /// layout changed without a new `State.snapshotFormat` would be misread rather than rejected.
+    @Test func theSnapshotLayoutChangesOnlyWithItsFormatNumber() throws {
+        let (dir, log) = try reviewedLog()
+        defer { withExtendedLifetime(dir) {} }
+        let digest = SHA256.hex(try replayed(log).snapshotBytes())
+        #expect(State.snapshotFormat == 4 && digest == "364030700430cfaee9b60bccbe246f5b66d3812494adfaa3fbbf5d407231a051",
+                "the snapshot's bytes changed (\(digest)): if the layout changed, bump State.snapshotFormat, then record the new digest here")
+    }
+
     @Test func aStateLoadedFromASnapshotAndChangedSnapshotsExactlyAsTheReplayedOne() throws {
         let (dir, log) = try generatedLog()
         defer { withExtendedLifetime(dir) {} }
