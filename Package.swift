@@ -32,7 +32,7 @@ let package = Package(
         // Temporary folders and file helpers shared by the test targets.
         .target(name: "CaseTrailTestSupport", path: "Tests/CaseTrailTestSupport"),
         .testTarget(name: "CaseTrailCoreTests", dependencies: ["CaseTrailCore"]),
-        .testTarget(name: "CaseTrailStoreTests", dependencies: ["CaseTrailStore", "CaseTrailCore", "SHA256Extensions", "CaseTrailTestSupport"]),
+        .testTarget(name: "CaseTrailStoreTests", dependencies: ["CaseTrailStore", "CaseTrailCore", "CaseTrailTestSupport"]),
         .testTarget(name: "CaseTrailCLITests", dependencies: ["CaseTrailCLI", "CaseTrailStore", "CaseTrailCore", "CaseTrailTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -16,7 +16,7 @@ public enum EventDecodingError: Error, Equatable, Sendable, CustomStringConverti
     }
 }
 
-/// The stored event types, by name; `Event.typeName` is the other direction.
+/// The stored event types and their names, the only place the names are written.
 enum EventType: String, CaseIterable {
     case partnershipInitialised = "partnership_initialised"
     case memberAdded = "member_added"
@@ -60,51 +60,47 @@ enum EventType: String, CaseIterable {
 
 extension Event {
     /// The stored type name: snake_case, past tense. Part of the log format: never change one.
-    public var typeName: String {
+    public var typeName: String { type.rawValue }
+
+    /// Which stored type this event is.
+    var type: EventType {
         switch self {
-        case .partnershipInitialised: return "partnership_initialised"
-        case .memberAdded: return "member_added"
-        case .memberRetired: return "member_retired"
-        case .agencyAdded: return "agency_added"
-        case .agencyAliasAdded: return "agency_alias_added"
-        case .bankHolidayAdded: return "bank_holiday_added"
-        case .policySet: return "policy_set"
-        case .seriousIncidentRecorded: return "serious_incident_recorded"
-        case .reviewOpened: return "review_opened"
-        case .milestoneRecorded: return "review_milestone_recorded"
-        case .rapidReviewCompleted: return "rapid_review_completed"
-        case .panelResponded: return "panel_response_recorded"
-        case .reviewScreened: return "review_screened"
-        case .reviewDecided: return "review_decided"
-        case .publicationWithheld: return "publication_withheld"
-        case .reviewGraded: return "review_graded"
-        case .reviewDelayed: return "review_delayed"
-        case .reviewClosed: return "review_closed"
-        case .reviewSignedOff: return "review_signed_off"
-        case .recommendationAdded: return "recommendation_added"
-        case .actionAdded: return "action_added"
-        case .actionUpdated: return "action_updated"
-        case .actionDueRevised: return "action_due_revised"
-        case .actionImplemented: return "action_implemented"
-        case .actionImpactRecorded: return "action_impact_recorded"
-        case .actionSignedOff: return "action_signed_off"
-        case .actionSignOffRefused: return "action_sign_off_refused"
-        case .actionTransferred: return "action_transferred"
-        case .actionWithdrawn: return "action_withdrawn"
-        case .actionReopened: return "action_reopened"
-        case .actionCorrected: return "action_corrected"
+        case .partnershipInitialised: return .partnershipInitialised
+        case .memberAdded: return .memberAdded
+        case .memberRetired: return .memberRetired
+        case .agencyAdded: return .agencyAdded
+        case .agencyAliasAdded: return .agencyAliasAdded
+        case .bankHolidayAdded: return .bankHolidayAdded
+        case .policySet: return .policySet
+        case .seriousIncidentRecorded: return .seriousIncidentRecorded
+        case .reviewOpened: return .reviewOpened
+        case .milestoneRecorded: return .milestoneRecorded
+        case .rapidReviewCompleted: return .rapidReviewCompleted
+        case .panelResponded: return .panelResponded
+        case .reviewScreened: return .reviewScreened
+        case .reviewDecided: return .reviewDecided
+        case .publicationWithheld: return .publicationWithheld
+        case .reviewGraded: return .reviewGraded
+        case .reviewDelayed: return .reviewDelayed
+        case .reviewClosed: return .reviewClosed
+        case .reviewSignedOff: return .reviewSignedOff
+        case .recommendationAdded: return .recommendationAdded
+        case .actionAdded: return .actionAdded
+        case .actionUpdated: return .actionUpdated
+        case .actionDueRevised: return .actionDueRevised
+        case .actionImplemented: return .actionImplemented
+        case .actionImpactRecorded: return .actionImpactRecorded
+        case .actionSignedOff: return .actionSignedOff
+        case .actionSignOffRefused: return .actionSignOffRefused
+        case .actionTransferred: return .actionTransferred
+        case .actionWithdrawn: return .actionWithdrawn
+        case .actionReopened: return .actionReopened
+        case .actionCorrected: return .actionCorrected
         }
     }
 
     /// The payload schema each type is written with now.
-    public static let currentSchema: [String: Int] = Dictionary(uniqueKeysWithValues: [
-        "partnership_initialised", "member_added", "member_retired", "agency_added", "agency_alias_added",
-        "bank_holiday_added", "policy_set", "serious_incident_recorded", "review_opened", "review_milestone_recorded",
-        "rapid_review_completed", "panel_response_recorded", "review_screened", "review_decided", "publication_withheld",
-        "review_graded", "review_delayed", "review_closed", "review_signed_off", "recommendation_added", "action_added",
-        "action_updated", "action_due_revised", "action_implemented", "action_impact_recorded", "action_signed_off",
-        "action_sign_off_refused", "action_transferred", "action_withdrawn", "action_reopened", "action_corrected",
-    ].map { ($0, 1) })
+    public static let currentSchema: [String: Int] = Dictionary(uniqueKeysWithValues: EventType.allCases.map { ($0.rawValue, 1) })
 
     /// Upcasters turn a payload of (type, schema) into the next schema's form, so old lines are
     /// read as today's events and never rewritten. Empty until a schema changes.

@@ -272,7 +272,7 @@ extension Array {
 }
 
 /// Byte order of UTF-8, the order stored keys are kept in (String's own `<` normalises first).
-public func utf8Less(_ a: String, _ b: String) -> Bool {
+func utf8Less(_ a: String, _ b: String) -> Bool {
     var a = a, b = b
     return a.withUTF8 { x in b.withUTF8 { y in bytesLess(x, y) } }
 }

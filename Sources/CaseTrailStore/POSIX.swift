@@ -158,6 +158,6 @@ func adviseLargePages(_ buffer: UnsafeMutableRawBufferPointer) {
     let start = (Int(bitPattern: base) + huge - 1) / huge * huge
     let end = (Int(bitPattern: base) + buffer.count) / huge * huge
     guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
-    _ = madvise(p, end - start, 14)   // MADV_HUGEPAGE
+    _ = madvise(p, end - start, MADV_HUGEPAGE)
     #endif
 }

@@ -138,11 +138,18 @@ public struct SHA256: Sendable {
     /// Runs the compression function over whole 64-byte blocks, on the SHA instructions when the
     /// processor has them.
     static func compress(_ h: inout State, blocks: UnsafeRawBufferPointer) {
-        guard usesProcessorInstructions, let base = blocks.baseAddress, blocks.count >= 64 else {
-            return compressPortably(&h, blocks: blocks)
-        }
+        guard usesProcessorInstructions, blocks.count >= 64 else { return compressPortably(&h, blocks: blocks) }
+        compressWithProcessorInstructions(&h, blocks: blocks)
+    }
+
+    /// The compression function on the SHA instructions; only where `usesProcessorInstructions`.
+    static func compressWithProcessorInstructions(_ h: inout State, blocks: UnsafeRawBufferPointer) {
+        guard let base = blocks.baseAddress else { return }
         withUnsafeMutableBytes(of: &h) { words in
-            SHA256Extensions.compress(words.baseAddress!.assumingMemoryBound(to: UInt32.self), base, count: blocks.count)
+            k.withUnsafeBytes { constants in
+                SHA256Extensions.compress(words.baseAddress!.assumingMemoryBound(to: UInt32.self), base, count: blocks.count,
+                                          roundConstants: constants.baseAddress!)
+            }
         }
     }
 
@@ -183,6 +190,7 @@ public struct SHA256: Sendable {
         h = (a0, b0, c0, d0, e0, f0, g0, h0)
     }
 
+    /// The round constants, shared with the SHA-instruction kernel.
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,

@@ -8,42 +8,40 @@ import _Builtin_intrinsics.intel
 
 public enum SHA256Extensions {
     /// Runs the compression function over `count` bytes (whole 64-byte blocks) at `data`,
-    /// updating the eight state words `h` in place. Only call on a processor with the SHA
-    /// extensions and SSE4.1.
-    public static func compress(_ h: UnsafeMutablePointer<UInt32>, _ data: UnsafeRawPointer, count: Int) {
+    /// updating the eight state words `h` in place, with SHA-256's 64 round constants at
+    /// `roundConstants`. Only call on a processor with the SHA extensions and SSE4.1.
+    public static func compress(_ h: UnsafeMutablePointer<UInt32>, _ data: UnsafeRawPointer, count: Int, roundConstants: UnsafeRawPointer) {
         let mask = _mm_set_epi64x(0x0c0d_0e0f_0809_0a0b, 0x0405_0607_0001_0203)
         // The state words as the instructions want them: FEBA and HGDC (lowest word first).
         var s0 = vector(SIMD4(h[5], h[4], h[1], h[0]))
         var s1 = vector(SIMD4(h[7], h[6], h[3], h[2]))
-        roundConstants.withUnsafeBytes { kBytes in
-            let k = kBytes.baseAddress!
-            var offset = 0
-            while offset + 64 <= count {
-                let saved0 = s0, saved1 = s1
-                let block = data + offset
-                var w0 = _mm_shuffle_epi8(load(block), mask)
-                var w1 = _mm_shuffle_epi8(load(block + 16), mask)
-                var w2 = _mm_shuffle_epi8(load(block + 32), mask)
-                var w3 = _mm_shuffle_epi8(load(block + 48), mask)
-                fourRounds(&s0, &s1, w0, load(k))
-                fourRounds(&s0, &s1, w1, load(k + 16)); w0 = _mm_sha256msg1_epu32(w0, w1)
-                fourRounds(&s0, &s1, w2, load(k + 32)); w1 = _mm_sha256msg1_epu32(w1, w2)
-                fourRounds(&s0, &s1, w3, load(k + 48)); expand(&w0, w3, w2); w2 = _mm_sha256msg1_epu32(w2, w3)
-                // Rounds 16-63, four at a time, the four message registers taking turns. The last
-                // iteration's spare expansions write registers that are never read again.
-                var group = 1
-                while group < 4 {
-                    let kg = k + group * 64
-                    fourRounds(&s0, &s1, w0, load(kg)); expand(&w1, w0, w3); w3 = _mm_sha256msg1_epu32(w3, w0)
-                    fourRounds(&s0, &s1, w1, load(kg + 16)); expand(&w2, w1, w0); w0 = _mm_sha256msg1_epu32(w0, w1)
-                    fourRounds(&s0, &s1, w2, load(kg + 32)); expand(&w3, w2, w1); w1 = _mm_sha256msg1_epu32(w1, w2)
-                    fourRounds(&s0, &s1, w3, load(kg + 48)); expand(&w0, w3, w2); w2 = _mm_sha256msg1_epu32(w2, w3)
-                    group += 1
-                }
-                s0 = _mm_add_epi32(s0, saved0)
-                s1 = _mm_add_epi32(s1, saved1)
-                offset += 64
+        let k = roundConstants
+        var offset = 0
+        while offset + 64 <= count {
+            let saved0 = s0, saved1 = s1
+            let block = data + offset
+            var w0 = _mm_shuffle_epi8(load(block), mask)
+            var w1 = _mm_shuffle_epi8(load(block + 16), mask)
+            var w2 = _mm_shuffle_epi8(load(block + 32), mask)
+            var w3 = _mm_shuffle_epi8(load(block + 48), mask)
+            fourRounds(&s0, &s1, w0, load(k))
+            fourRounds(&s0, &s1, w1, load(k + 16)); w0 = _mm_sha256msg1_epu32(w0, w1)
+            fourRounds(&s0, &s1, w2, load(k + 32)); w1 = _mm_sha256msg1_epu32(w1, w2)
+            fourRounds(&s0, &s1, w3, load(k + 48)); expand(&w0, w3, w2); w2 = _mm_sha256msg1_epu32(w2, w3)
+            // Rounds 16-63, four at a time, the four message registers taking turns. The last
+            // iteration's spare expansions write registers that are never read again.
+            var group = 1
+            while group < 4 {
+                let kg = k + group * 64
+                fourRounds(&s0, &s1, w0, load(kg)); expand(&w1, w0, w3); w3 = _mm_sha256msg1_epu32(w3, w0)
+                fourRounds(&s0, &s1, w1, load(kg + 16)); expand(&w2, w1, w0); w0 = _mm_sha256msg1_epu32(w0, w1)
+                fourRounds(&s0, &s1, w2, load(kg + 32)); expand(&w3, w2, w1); w1 = _mm_sha256msg1_epu32(w1, w2)
+                fourRounds(&s0, &s1, w3, load(kg + 48)); expand(&w0, w3, w2); w2 = _mm_sha256msg1_epu32(w2, w3)
+                group += 1
             }
+            s0 = _mm_add_epi32(s0, saved0)
+            s1 = _mm_add_epi32(s1, saved1)
+            offset += 64
         }
         let f = words(s0), g = words(s1)
         (h[0], h[1], h[2], h[3]) = (f[3], f[2], g[3], g[2])
@@ -69,22 +67,11 @@ public enum SHA256Extensions {
         let p = words(previous), c = words(current)
         next = _mm_sha256msg2_epu32(_mm_add_epi32(next, vector(SIMD4(p[1], p[2], p[3], c[0]))), current)
     }
-
-    private static let roundConstants: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
 }
 #else
 public enum SHA256Extensions {
     /// Never called on this architecture: the portable code runs.
-    public static func compress(_ h: UnsafeMutablePointer<UInt32>, _ data: UnsafeRawPointer, count: Int) {
+    public static func compress(_ h: UnsafeMutablePointer<UInt32>, _ data: UnsafeRawPointer, count: Int, roundConstants: UnsafeRawPointer) {
         preconditionFailure("SHA256Extensions.compress called where the extensions are not available")
     }
 }

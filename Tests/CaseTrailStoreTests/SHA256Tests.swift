@@ -2,7 +2,6 @@ import Foundation
 import CaseTrailTestSupport
 import Testing
 @testable import CaseTrailStore
-import SHA256Extensions
 
 @Suite struct SHA256Tests {
     @Test(arguments: [
@@ -73,10 +72,10 @@ import SHA256Extensions
         let start: SHA256.State = (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
         var portable = start
         bytes.withUnsafeBytes { SHA256.compressPortably(&portable, blocks: $0) }
-        var processor = [start.0, start.1, start.2, start.3, start.4, start.5, start.6, start.7]
-        bytes.withUnsafeBytes { raw in processor.withUnsafeMutableBufferPointer { SHA256Extensions.compress($0.baseAddress!, raw.baseAddress!, count: raw.count) } }
-        let p = portable
-        return ([p.0, p.1, p.2, p.3, p.4, p.5, p.6, p.7], processor)
+        var processor = start
+        bytes.withUnsafeBytes { SHA256.compressWithProcessorInstructions(&processor, blocks: $0) }
+        let (p, q) = (portable, processor)
+        return ([p.0, p.1, p.2, p.3, p.4, p.5, p.6, p.7], [q.0, q.1, q.2, q.3, q.4, q.5, q.6, q.7])
     }
 
     @Test(.enabled(if: SHA256.usesProcessorInstructions, "this processor has no SHA instructions"))
