@@ -46,7 +46,7 @@ extension Commands {
         // An event replays when it decodes into a typed fact: applying one cannot fail (`evolve` is
         // total), so the state itself is not rebuilt here; only the partnership's code is kept.
         var code: String?
-        var scan = try inv.log.read(hashOf: checkpoint?.seq, decode: Ledger.event(of:)) { _, decoded in
+        var scan = try inv.log.read(hashOf: checkpoint?.seq, decode: Ledger.event(of:payload:)) { _, decoded in
             switch decoded {
             case .success(let event):
                 if code == nil, case .partnershipInitialised(_, let c) = event { code = c }

@@ -5,9 +5,9 @@ import CaseTrailStore
 struct Ledger {
     let log: EventLog
 
-    /// The typed event of a stored record, or why it cannot be replayed.
-    static func event(of record: LogRecord) -> Result<Event, EventDecodingError> {
-        Result { () throws(EventDecodingError) in try Event.decode(type: record.type, schema: record.schema, data: record.data) }
+    /// The typed event of a stored record, read from its payload's bytes, or why it cannot be replayed.
+    static func event(of record: LogRecord, payload: UnsafeBufferPointer<UInt8>) -> Result<Event, EventDecodingError> {
+        Result { () throws(EventDecodingError) in try Event.decode(type: record.type, schema: record.schema, json: payload) }
     }
 
     /// Snapshots are used once the log has this many events (nil: never). Below it every command
@@ -27,7 +27,7 @@ struct Ledger {
         if each == nil, var found = snapshot(within: limit) {
             do {
                 // `found.state` is changed in place: copying it first would copy every table in it.
-                let scan = try log.read(upTo: limit, resumingAfter: found.stamp, decode: Ledger.event(of:)) { _, decoded in
+                let scan = try log.read(upTo: limit, resumingAfter: found.stamp, decode: Ledger.event(of:payload:)) { _, decoded in
                     Ledger.replay(decoded, into: &found.state)
                 }
                 if !scan.problems.isEmpty { throw StoreError.integrity(path: log.path, problems: scan.problems) }
@@ -39,7 +39,7 @@ struct Ledger {
             }
         }
         var state = Partnership.initialState
-        let scan = try log.read(upTo: limit, decode: Ledger.event(of:)) { record, decoded in
+        let scan = try log.read(upTo: limit, decode: Ledger.event(of:payload:)) { record, decoded in
             if case .success(let event) = decoded { each?(record, event) }
             return Ledger.replay(decoded, into: &state)
         }
@@ -86,7 +86,7 @@ struct Ledger {
                         resumingAfter stamp: SnapshotStamp?) throws -> EventLog.Appended {
         defer { if keepsStatesUntilExit { KeptUntilExit.keep(state) } }
         var versionsSeen: [String: Int] = [:]
-        return try log.append(actor: actor, now: now, resumingAfter: stamp, decode: Ledger.event(of:), visit: { record, decoded in
+        return try log.append(actor: actor, now: now, resumingAfter: stamp, decode: Ledger.event(of:payload:), visit: { record, decoded in
             versionsSeen[record.stream] = record.version
             return Ledger.replay(decoded, into: &state)
         }, decide: { scan in

@@ -52,6 +52,9 @@ enum EventType: String, CaseIterable {
 
     private static let byName: [String: EventType] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
 
+    /// The payload schema this type is written with now. Raise it, with an upcaster, when a payload changes.
+    var schema: Int { 1 }
+
     init?(rawValue: String) {
         guard let t = EventType.byName[rawValue] else { return nil }
         self = t
@@ -100,13 +103,13 @@ extension Event {
     }
 
     /// The payload schema each type is written with now.
-    public static let currentSchema: [String: Int] = Dictionary(uniqueKeysWithValues: EventType.allCases.map { ($0.rawValue, 1) })
+    public static let currentSchema: [String: Int] = Dictionary(uniqueKeysWithValues: EventType.allCases.map { ($0.rawValue, $0.schema) })
 
     /// Upcasters turn a payload of (type, schema) into the next schema's form, so old lines are
     /// read as today's events and never rewritten. Empty until a schema changes.
     public static let upcasters: [UpcastKey: @Sendable (JSONValue) -> JSONValue] = [:]
 
-    public var schema: Int { Event.currentSchema[typeName] ?? 1 }
+    public var schema: Int { type.schema }
 
     /// The `data` member written for this event, fields in a fixed order; absent optionals are left out.
     public var data: JSONValue {
@@ -202,9 +205,28 @@ extension Event {
             if let up = upcasters[UpcastKey(type: type, schema: version)] { payload = up(payload) }
             version += 1
         }
-        let f = Fields(type: type, data: payload)
-        // One hash lookup names the type; a switch over the strings would compare them one by one.
         guard let kind = EventType(rawValue: type) else { throw .unknownType(type) }
+        // Written out again, names carry escapes only where JSON requires them, so none can hide a field's name.
+        var text: [UInt8] = []
+        payload.write(into: &text)
+        return try text.withUnsafeBufferPointer { json in
+            Result { () throws(EventDecodingError) in try decode(kind, Fields(type: type, json: json)) }
+        }.get()
+    }
+
+    /// Reads a stored event from its payload's JSON text as the log holds it, picking the fields out
+    /// of the bytes: the replay path, so no `JSONValue` tree is built. An older schema (to upcast)
+    /// or a member name written with escapes goes through the tree instead.
+    public static func decode(type: String, schema: Int, json: UnsafeBufferPointer<UInt8>) throws(EventDecodingError) -> Event {
+        if let kind = EventType(rawValue: type), schema == kind.schema {
+            let fields = Fields(type: type, json: json)
+            if !fields.hasEscapedNames { return try decode(kind, fields) }
+        }
+        return try decode(type: type, schema: schema, data: (try? JSONValue.parse(json)) ?? .null)
+    }
+
+    /// Builds the event of one type from its payload's fields.
+    private static func decode(_ kind: EventType, _ f: Fields) throws(EventDecodingError) -> Event {
         switch kind {
         case .partnershipInitialised:
             return .partnershipInitialised(name: try f.string("name"), code: try f.string("code"))
@@ -310,59 +332,143 @@ public struct UpcastKey: Hashable, Sendable {
     public init(type: String, schema: Int) { self.type = type; self.schema = schema }
 }
 
-/// Typed access to a payload's members, failing with the field's name.
+/// Typed access to a payload's members, read from its JSON text, failing with the field's name.
+/// One pass notes where each member's name and value lie; a field is read from its bytes when asked for.
+/// A payload that is not an object has no members. The first of a repeated member wins, as in `JSONValue`.
 struct Fields {
     let type: String
-    let data: JSONValue
+    let json: UnsafeBufferPointer<UInt8>
+    /// Each member's name (the bytes between its quotes) and where its value starts, in written order;
+    /// for a string of plain ASCII without escapes (most are), where its text lies.
+    private var members: [(name: Range<Int>, value: Int, plainText: Range<Int>?)] = []
+    /// Whether a name is written with escapes or non-ASCII bytes: its bytes may then differ from the name they spell.
+    private(set) var hasEscapedNames = false
 
-    func string(_ key: String) throws(EventDecodingError) -> String {
-        guard let s = data[key]?.stringValue else { throw .badField(type: type, field: key, expected: "a string") }
+    init(type: String, json: UnsafeBufferPointer<UInt8>) {
+        self.type = type
+        self.json = json
+        members.reserveCapacity(8)
+        var p = JSONParser(bytes: json)
+        p.skipSpace()
+        guard p.pos < json.count, json[p.pos] == UInt8(ascii: "{") else { return }
+        p.pos += 1
+        do throws(JSONError) {
+            p.skipSpace()
+            if p.pos < json.count, json[p.pos] == UInt8(ascii: "}") { return }
+            while true {
+                p.skipSpace()
+                guard p.pos < json.count, json[p.pos] == UInt8(ascii: "\"") else { break }
+                let name: Range<Int>
+                if let plain = try p.plainString() { name = plain } else {
+                    hasEscapedNames = true
+                    let start = p.pos + 1
+                    _ = try p.string()
+                    name = start..<(p.pos - 1)
+                }
+                p.skipSpace()
+                guard p.pos < json.count, json[p.pos] == UInt8(ascii: ":") else { break }
+                p.pos += 1
+                p.skipSpace()
+                let value = p.pos
+                let plain = json[value] == UInt8(ascii: "\"") ? try p.plainString() : nil
+                if plain == nil { try p.skipValue(depth: 1) }
+                members.append((name, value, plain))
+                p.skipSpace()
+                guard p.pos < json.count, json[p.pos] == UInt8(ascii: ",") else { break }
+                p.pos += 1
+            }
+        } catch {
+            // Not reached for a payload the log's reader has checked; what was read so far stands.
+        }
+    }
+
+    /// The first member called `key`, if there is one.
+    private func member(_ key: StaticString) -> (value: Int, plainText: Range<Int>?)? {
+        let name = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+        search: for m in members where m.name.count == name.count {
+            for i in 0..<name.count where json[m.name.lowerBound + i] != name[i] { continue search }
+            return (m.value, m.plainText)
+        }
+        return nil
+    }
+
+    /// Where the value of the member `key` starts, when it is present and not null.
+    private func present(_ key: StaticString) -> Int? {
+        guard let m = member(key), json[m.value] != UInt8(ascii: "n") else { return nil }
+        return m.value
+    }
+
+    /// The member's value as a string, or nil when it is not one.
+    private func text(_ key: StaticString) -> String? {
+        guard let m = member(key) else { return nil }
+        if let plain = m.plainText { return String(decoding: UnsafeBufferPointer(rebasing: json[plain]), as: UTF8.self) }
+        guard json[m.value] == UInt8(ascii: "\"") else { return nil }
+        var p = JSONParser(bytes: json)
+        p.pos = m.value
+        return try? p.string()
+    }
+
+    func string(_ key: StaticString) throws(EventDecodingError) -> String {
+        guard let s = text(key) else { throw .badField(type: type, field: "\(key)", expected: "a string") }
         return s
     }
 
-    func optionalString(_ key: String) throws(EventDecodingError) -> String? {
-        guard let v = data[key], !v.isNull else { return nil }
-        guard let s = v.stringValue else { throw .badField(type: type, field: key, expected: "a string") }
-        return s
+    func optionalString(_ key: StaticString) throws(EventDecodingError) -> String? {
+        guard present(key) != nil else { return nil }
+        return try string(key)
     }
 
-    func strings(_ key: String) throws(EventDecodingError) -> [String] {
-        guard let v = data[key], !v.isNull else { return [] }
-        guard let items = v.arrayValue else { throw .badField(type: type, field: key, expected: "a list of strings") }
+    func strings(_ key: StaticString) throws(EventDecodingError) -> [String] {
+        guard let at = present(key) else { return [] }
+        var p = JSONParser(bytes: json)
+        p.pos = at
+        guard let items = (try? p.value(depth: 1))?.arrayValue else {
+            throw .badField(type: type, field: "\(key)", expected: "a list of strings")
+        }
         var out: [String] = []
         for item in items {
-            guard let s = item.stringValue else { throw .badField(type: type, field: key, expected: "a list of strings") }
+            guard let s = item.stringValue else { throw .badField(type: type, field: "\(key)", expected: "a list of strings") }
             out.append(s)
         }
         return out
     }
 
-    func bool(_ key: String) throws(EventDecodingError) -> Bool {
-        guard let b = data[key]?.boolValue else { throw .badField(type: type, field: key, expected: "true or false") }
-        return b
+    func bool(_ key: StaticString) throws(EventDecodingError) -> Bool {
+        switch member(key).map({ json[$0.value] }) {
+        case UInt8(ascii: "t"): return true
+        case UInt8(ascii: "f"): return false
+        default: throw .badField(type: type, field: "\(key)", expected: "true or false")
+        }
     }
 
-    func raw<T: RawRepresentable>(_ key: String) throws(EventDecodingError) -> T where T.RawValue == String {
-        guard let s = data[key]?.stringValue, let v = T(rawValue: s) else {
-            throw .badField(type: type, field: key, expected: "a known \(key)")
+    func raw<T: RawRepresentable>(_ key: StaticString) throws(EventDecodingError) -> T where T.RawValue == String {
+        guard let s = text(key), let v = T(rawValue: s) else {
+            throw .badField(type: type, field: "\(key)", expected: "a known \(key)")
         }
         return v
     }
 
-    func optionalRaw<T: RawRepresentable>(_ key: String) throws(EventDecodingError) -> T? where T.RawValue == String {
-        guard let v = data[key], !v.isNull else { return nil }
+    func optionalRaw<T: RawRepresentable>(_ key: StaticString) throws(EventDecodingError) -> T? where T.RawValue == String {
+        guard present(key) != nil else { return nil }
         return try raw(key) as T
     }
 
-    func date(_ key: String) throws(EventDecodingError) -> LocalDate {
-        guard let s = data[key]?.stringValue, let d = LocalDate(s) else {
-            throw .badField(type: type, field: key, expected: "a YYYY-MM-DD date")
+    func date(_ key: StaticString) throws(EventDecodingError) -> LocalDate {
+        // Read straight from the bytes when plainly written: every event has a date or two.
+        let found: LocalDate?
+        if let plain = member(key)?.plainText {
+            found = LocalDate.parse(UnsafeBufferPointer(rebasing: json[plain]))
+        } else {
+            found = text(key).flatMap(LocalDate.init)
+        }
+        guard let d = found else {
+            throw .badField(type: type, field: "\(key)", expected: "a YYYY-MM-DD date")
         }
         return d
     }
 
-    func optionalDate(_ key: String) throws(EventDecodingError) -> LocalDate? {
-        guard let v = data[key], !v.isNull else { return nil }
+    func optionalDate(_ key: StaticString) throws(EventDecodingError) -> LocalDate? {
+        guard present(key) != nil else { return nil }
         return try date(key)
     }
 }

@@ -215,6 +215,16 @@ public struct JSONParser {
 
     public mutating func number() throws(JSONError) -> JSONValue {
         let start = pos
+        let isInteger = try skipNumber()
+        let digits = UnsafeBufferPointer(rebasing: bytes[start..<pos])
+        if isInteger, let i = JSONParser.integer(digits) { return .int(i) }
+        let text = String(decoding: digits, as: UTF8.self)
+        guard let d = Double(text) else { throw JSONError(offset: start, reason: "malformed number") }
+        return .double(d)
+    }
+
+    /// Moves past a number, checking its grammar; whether it is written as an integer (no fraction or exponent).
+    mutating func skipNumber() throws(JSONError) -> Bool {
         if bytes[pos] == UInt8(ascii: "-") { pos += 1 }
         guard pos < bytes.count, (48...57).contains(bytes[pos]) else { throw error("malformed number") }
         if bytes[pos] == 48 {
@@ -236,14 +246,121 @@ public struct JSONParser {
             guard pos < bytes.count, (48...57).contains(bytes[pos]) else { throw error("malformed number") }
             while pos < bytes.count, (48...57).contains(bytes[pos]) { pos += 1 }
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
-        if isInteger, let i = Int(text) { return .int(i) }
-        guard let d = Double(text) else { throw JSONError(offset: start, reason: "malformed number") }
-        return .double(d)
+        return isInteger
+    }
+
+    /// The value of `-?[0-9]+` without building a string (every line has several); nil when it does not fit an Int.
+    static func integer(_ digits: UnsafeBufferPointer<UInt8>) -> Int? {
+        let negative = digits.first == UInt8(ascii: "-")
+        var value = 0
+        for b in digits.dropFirst(negative ? 1 : 0) {
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = negative ? times10.subtractingReportingOverflow(Int(b - 48)) : times10.addingReportingOverflow(Int(b - 48))
+            guard !o1, !o2 else { return nil }
+            value = next
+        }
+        return value
+    }
+
+    /// Moves past any value, checking it exactly as `value(depth:)` would, without building it:
+    /// how a payload is validated when its reader will pick the fields out of the bytes itself.
+    public mutating func skipValue(depth: Int) throws(JSONError) {
+        guard depth < 64 else { throw error("JSON nested too deeply") }
+        guard pos < bytes.count else { throw error("unexpected end of JSON") }
+        switch bytes[pos] {
+        case UInt8(ascii: "{"):
+            pos += 1
+            skipSpace()
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return }
+            while true {
+                skipSpace()
+                guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+                try skipString()
+                skipSpace()
+                guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw error("expected ':'") }
+                pos += 1
+                skipSpace()
+                try skipValue(depth: depth + 1)
+                skipSpace()
+                guard pos < bytes.count else { throw error("unexpected end of JSON") }
+                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+                if bytes[pos] == UInt8(ascii: "}") { pos += 1; return }
+                throw error("expected ',' or '}'")
+            }
+        case UInt8(ascii: "["):
+            pos += 1
+            skipSpace()
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") { pos += 1; return }
+            while true {
+                skipSpace()
+                try skipValue(depth: depth + 1)
+                skipSpace()
+                guard pos < bytes.count else { throw error("unexpected end of JSON") }
+                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+                if bytes[pos] == UInt8(ascii: "]") { pos += 1; return }
+                throw error("expected ',' or ']'")
+            }
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        case UInt8(ascii: "-"), 48...57: _ = try skipNumber()
+        default: throw error("unexpected character")
+        }
+    }
+
+    /// Moves past a string literal, checking it as `string()` would; allocates only for escapes or non-ASCII text.
+    mutating func skipString() throws(JSONError) {
+        if try plainString() == nil { _ = try string() }
+    }
+
+    /// The bytes of a string literal with no escapes and only ASCII text, moving past it; nil, with
+    /// the position unchanged, for any other string (read it with `string()`).
+    public mutating func plainString() throws(JSONError) -> Range<Int>? {
+        let start = pos + 1
+        let end = JSONParser.firstSpecialByte(in: bytes, from: start)
+        guard end < bytes.count else { pos = end; throw error("unterminated string") }
+        switch bytes[end] {
+        case UInt8(ascii: "\""):
+            pos = end + 1
+            return start..<end
+        case 0..<0x20:
+            pos = end
+            throw error("control character in a string")
+        default:
+            return nil
+        }
+    }
+
+    /// The first byte from `from` on that ends or complicates a string literal: a quote, a backslash,
+    /// a control character or a non-ASCII byte; `bytes.count` if none. Eight bytes are tested at once
+    /// with word arithmetic (Swift's SIMD types compile to a loop per lane here), then the word that
+    /// holds one is searched byte by byte.
+    @inline(__always)
+    static func firstSpecialByte(in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        guard let base = bytes.baseAddress else { return bytes.count }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        /// High bit set in each byte lane of `w` that is zero (exact for the first such lane).
+        @inline(__always) func zeroLanes(_ w: UInt64) -> UInt64 { (w &- ones) & ~w & highs }
+        var i = from
+        while i + 8 <= bytes.count {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let below0x20 = (w &- ones &* 0x20) & ~w & highs
+            let special = below0x20 | zeroLanes(w ^ (ones &* 0x22)) | zeroLanes(w ^ (ones &* 0x5C)) | (w & highs)
+            if special != 0 { break }
+            i += 8
+        }
+        while i < bytes.count {
+            let b = base[i]
+            if b == 0x22 || b == 0x5C || b < 0x20 || b >= 0x80 { return i }
+            i += 1
+        }
+        return i
     }
 
     /// Reads a string literal; the common case (no escapes) is one validated copy of the bytes.
     public mutating func string() throws(JSONError) -> String {
+        if let plain = try plainString() { return String(decoding: UnsafeBufferPointer(rebasing: bytes[plain]), as: UTF8.self) }
         pos += 1
         let start = pos
         var ascii = true

@@ -132,7 +132,7 @@ public struct EventLog: Sendable {
             // An empty file, or one holding only a torn write, is what an `init` cut short by a crash
             // leaves behind: move any bytes aside and take it over. Anything else is left untouched.
             guard let existing = try? POSIXFile.open(path, flags: O_RDWR | O_APPEND), (try? existing.lock(exclusive: true)) != nil,
-                  let scan = try? scan(existing, limit: .all, wantedSeq: nil, resume: nil, decode: { _ in () }, visit: { _, _ in nil }),
+                  let scan = try? scan(existing, limit: .all, wantedSeq: nil, resume: nil, decode: { _, _ in () }, visit: { _, _ in nil }),
                   scan.lines == 0 else { throw .exists(path) }
             if let torn = scan.torn {
                 do {
@@ -161,19 +161,20 @@ public struct EventLog: Sendable {
     /// within `limit` to `visit`. `visit` returns a problem if the record cannot be replayed.
     public func read(upTo limit: ReadLimit = .all, hashOf wantedSeq: Int? = nil,
                      visit: (LogRecord) -> String?) throws(StoreError) -> LogScan {
-        try read(upTo: limit, hashOf: wantedSeq, decode: { _ in () }, visit: { r, _ in visit(r) })
+        try read(upTo: limit, hashOf: wantedSeq, decode: { _, _ in () }, visit: { r, _ in visit(r) })
     }
 
     /// As `read(visit:)`, with a `decode` step that runs on all cores beside the parsing and
     /// hashing, so callers can turn payloads into their own types off the sequential path.
-    /// Records reach `visit` without their `data`: `decode` has already read it. With `resumingAfter`,
+    /// `decode` gets each record with the bytes of its payload (checked as JSON, valid only during
+    /// the call); the record's `data` is `.null` there and in `visit`, as no tree of it is built. With `resumingAfter`,
     /// reading starts after a snapshot's line once that line is confirmed unchanged, and throws
     /// `.snapshotMismatch` (having visited nothing) when it is not.
     // Specialised for the one payload type the CLI decodes, so the per-line loop runs without
     // generic indirection (left generic across the module boundary, verify took 2.0 s instead of 1.75 s at 1M events).
     @_specialize(exported: true, where T == Result<Event, EventDecodingError>)
     public func read<T>(upTo limit: ReadLimit = .all, hashOf wantedSeq: Int? = nil, resumingAfter stamp: SnapshotStamp? = nil,
-                        decode: @Sendable (LogRecord) -> T, visit: (LogRecord, T) -> String?) throws(StoreError) -> LogScan {
+                        decode: @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T, visit: (LogRecord, T) -> String?) throws(StoreError) -> LogScan {
         let file = try openChecked(flags: O_RDONLY)
         do { try file.lock(exclusive: false) } catch { throw .io(error) }
         return try scan(file, limit: limit, wantedSeq: wantedSeq, resume: stamp, decode: decode, visit: visit)
@@ -190,12 +191,12 @@ public struct EventLog: Sendable {
     /// `decide` throws, or if a stream the new events belong to is not at the version `decide` saw.
     public func append(actor: String, now: Timestamp, visit: (LogRecord) -> String?,
                        decide: (LogScan) throws -> [NewEvent], expectedVersions: ((LogScan) -> [String: Int])? = nil) throws -> Appended {
-        try append(actor: actor, now: now, decode: { _ in () }, visit: { r, _ in visit(r) }, decide: decide, expectedVersions: expectedVersions)
+        try append(actor: actor, now: now, decode: { _, _ in () }, visit: { r, _ in visit(r) }, decide: decide, expectedVersions: expectedVersions)
     }
 
     /// As `append(visit:)`, with a parallel `decode` step as in `read(decode:visit:)`.
     @_specialize(exported: true, where T == Result<Event, EventDecodingError>)
-    public func append<T>(actor: String, now: Timestamp, resumingAfter stamp: SnapshotStamp? = nil, decode: @Sendable (LogRecord) -> T,
+    public func append<T>(actor: String, now: Timestamp, resumingAfter stamp: SnapshotStamp? = nil, decode: @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T,
                           visit: (LogRecord, T) -> String?, decide: (LogScan) throws -> [NewEvent],
                           expectedVersions: ((LogScan) -> [String: Int])? = nil) throws -> Appended {
         let file = try openChecked(flags: O_RDWR | O_APPEND)
@@ -276,7 +277,7 @@ public struct EventLog: Sendable {
     }
 
     /// Reads every line in chunks, checking each and the links between them.
-    private func scan<T>(_ file: POSIXFile, limit: ReadLimit, wantedSeq: Int?, resume: SnapshotStamp?, decode: @Sendable (LogRecord) -> T,
+    private func scan<T>(_ file: POSIXFile, limit: ReadLimit, wantedSeq: Int?, resume: SnapshotStamp?, decode: @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T,
                          visit: (LogRecord, T) -> String?) throws(StoreError) -> LogScan {
         var result = LogScan()
         var chain = ChainCheck()
@@ -510,7 +511,7 @@ private struct ChunkReader {
     }
 
     /// The next chunk of complete lines, or nil at the end (what is left in `carry` is a torn tail).
-    mutating func next<T>(_ transform: @escaping @Sendable (LogRecord) -> T) throws(IOError) -> ChunkJob<T>? {
+    mutating func next<T>(_ transform: @escaping @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T) throws(IOError) -> ChunkJob<T>? {
         while offset < size {
             let want = min(EventLog.chunkSize, size - offset)
             let kept = carry.count
@@ -539,14 +540,16 @@ final class ChunkJob<T>: @unchecked Sendable {
     let bytes: [UInt8]
     let base: Int
     let ranges: [Range<Int>]
-    let transform: @Sendable (LogRecord) -> T
+    let transform: @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T
     private let results: UnsafeMutableBufferPointer<Decoded<T>>
     private let claims = DispatchQueue(label: "casetrail.decode.claims")
     private var nextIndex = 0
     private let group = DispatchGroup()
     static var batch: Int { 256 }
+    /// A caller with its own decoding reads the payload from its bytes; a tree of it is built only for the others.
+    private var callerReadsPayload: Bool { T.self != Void.self }
 
-    init(bytes: [UInt8], base: Int, transform: @escaping @Sendable (LogRecord) -> T) {
+    init(bytes: [UInt8], base: Int, transform: @escaping @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T) {
         self.bytes = bytes
         self.base = base
         self.transform = transform
@@ -589,10 +592,9 @@ final class ChunkJob<T>: @unchecked Sendable {
         bytes.withUnsafeBufferPointer { all in
             while let batch = claim() {
                 for i in batch {
-                    var (record, problem) = LogLine.decode(UnsafeBufferPointer(rebasing: all[ranges[i]]))
-                    let value = problem == nil ? record.map(transform) : nil
-                    // The caller has its own decoding now; free the payload tree here, in parallel.
-                    if value != nil, T.self != Void.self { record?.data = .null }
+                    let line = UnsafeBufferPointer(rebasing: all[ranges[i]])
+                    let (record, problem, payload) = LogLine.decode(line, buildsData: !callerReadsPayload)
+                    let value = problem == nil ? record.map { transform($0, UnsafeBufferPointer(rebasing: line[payload])) } : nil
                     (results.baseAddress! + i).initialize(to: (record, problem, value))
                 }
             }

@@ -85,13 +85,20 @@ public enum LogLine {
     /// A record whose hash does not match is still returned, with the problem, so the chain check
     /// of the next line is not thrown off. Chain links (seq, prev) are checked by the caller.
     static func decode(_ line: UnsafeBufferPointer<UInt8>) -> (record: LogRecord?, problem: String?) {
-        guard let e = Envelope.parse(line) else { return (nil, slowProblem(line)) }
+        let (record, problem, _) = decode(line, buildsData: true)
+        return (record, problem)
+    }
+
+    /// As `decode(_:)`; without `buildsData` the record's `data` is `.null` and `payload` says where
+    /// the (checked) payload text lies in `line`, for a caller that reads it from the bytes itself.
+    static func decode(_ line: UnsafeBufferPointer<UInt8>, buildsData: Bool) -> (record: LogRecord?, problem: String?, payload: Range<Int>) {
+        guard let e = Envelope.parse(line, buildsData: buildsData) else { return (nil, slowProblem(line), 0..<0) }
         guard let seq = e.seq, let stream = e.stream, let version = e.version, let type = e.type, let schema = e.schema,
               let recorded = e.recordedAt, let actor = e.actor, let data = e.data, e.hasPrev, e.hasHash else {
             if e.recordedAtText != nil && e.recordedAt == nil {
-                return (nil, "recorded_at '\(e.recordedAtText!)' is not a UTC timestamp")
+                return (nil, "recorded_at '\(e.recordedAtText!)' is not a UTC timestamp", 0..<0)
             }
-            return (nil, "the line lacks an envelope field (seq, stream, version, type, schema, recorded_at, actor, data, prev, hash)")
+            return (nil, "the line lacks an envelope field (seq, stream, version, type, schema, recorded_at, actor, data, prev, hash)", 0..<0)
         }
         let recordedAt = recorded
         let record = LogRecord(line: 0, seq: seq, stream: stream, version: version, type: type, schema: schema,
@@ -101,15 +108,15 @@ public enum LogLine {
         guard n > hashSuffixLength, line[n - 1] == UInt8(ascii: "}"), line[n - 2] == UInt8(ascii: "\""),
               hashMarker.indices.allSatisfy({ line[n - hashSuffixLength + $0] == hashMarker[$0] }),
               let hash = e.hash else {
-            return (record, "the hash member is not the line's last member, as 64 hex digits")
+            return (record, "the hash member is not the line's last member, as 64 hex digits", e.dataText)
         }
         let body = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[0..<(n - hashSuffixLength)]))
         // The hash covers the previous hash's text as written on this line.
         let prevText = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[e.prevText]))
         guard SHA256.digest(prevText, body, then: UInt8(ascii: "}")) == hash else {
-            return (record, "hash mismatch: the line was changed after it was written")
+            return (record, "hash mismatch: the line was changed after it was written", e.dataText)
         }
-        return (record, nil)
+        return (record, nil, e.dataText)
     }
 
     /// Whether `next` is the following line of the same command as the batch that began with `first`:
@@ -178,10 +185,12 @@ struct Envelope {
     /// Where the text of `prev` lies in the line (the hash covers it as written).
     var prevText = 0..<0
     var recordedAt: Timestamp?, recordedAtText: String?
+    /// The payload (`.null` when the caller reads it from `dataText` itself) and where its text lies.
     var data: JSONValue?
+    var dataText = 0..<0
 
     /// nil when the bytes are not one JSON object (the caller then asks the general reader why).
-    static func parse(_ line: UnsafeBufferPointer<UInt8>) -> Envelope? {
+    static func parse(_ line: UnsafeBufferPointer<UInt8>, buildsData: Bool = true) -> Envelope? {
         var p = JSONParser(bytes: line)
         var e = Envelope()
         var seen: UInt16 = 0
@@ -212,11 +221,21 @@ struct Envelope {
                     case .actor: e.actor = try p.value(depth: 1).stringValue
                     case .prev: (e.hasPrev, e.prev, e.prevText) = try hexString(&p)
                     case .hash: (e.hasHash, e.hash, _) = try hexString(&p)
-                    case .data: e.data = try p.value(depth: 1)
+                    case .data:
+                        let start = p.pos
+                        if buildsData { e.data = try p.value(depth: 1) } else { try p.skipValue(depth: 1); e.data = .null }
+                        e.dataText = start..<p.pos
                     case .recordedAt:
-                        let text = try p.value(depth: 1).stringValue
-                        e.recordedAtText = text
-                        e.recordedAt = text.flatMap(Timestamp.init)
+                        // Read from the bytes; the text is only made into a string to report a bad one.
+                        if p.pos < line.count, line[p.pos] == UInt8(ascii: "\""), let raw = try p.plainString() {
+                            let text = UnsafeBufferPointer(rebasing: line[raw])
+                            e.recordedAt = Timestamp.parse(text)
+                            if e.recordedAt == nil { e.recordedAtText = String(decoding: text, as: UTF8.self) }
+                        } else {
+                            let text = try p.value(depth: 1).stringValue
+                            e.recordedAtText = text
+                            e.recordedAt = text.flatMap(Timestamp.init)
+                        }
                     default: _ = try p.value(depth: 1)
                     }
                     p.skipSpace()
