@@ -113,6 +113,7 @@ public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
     public let offset: Int
     public let reason: String
     public var description: String { "\(reason) at byte \(offset + 1)" }
+    @usableFromInline init(offset: Int, reason: String) { self.offset = offset; self.reason = reason }
 }
 
 extension JSONValue {
@@ -140,9 +141,11 @@ public struct JSONParser {
 
     public init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
+    @inlinable
     public func error(_ reason: String) -> JSONError { JSONError(offset: pos, reason: reason) }
 
-    @inline(__always) public mutating func skipSpace() {
+    // Inlinable: the store's envelope reader calls these on every member of every line.
+    @inlinable @inline(__always) public mutating func skipSpace() {
         while pos < bytes.count {
             switch bytes[pos] {
             case 0x20, 0x0A, 0x0D, 0x09: pos += 1
@@ -316,6 +319,7 @@ public struct JSONParser {
 
     /// The bytes of a string literal with no escapes and only ASCII text, moving past it; nil, with
     /// the position unchanged, for any other string (read it with `string()`).
+    @inlinable
     public mutating func plainString() throws(JSONError) -> Range<Int>? {
         let start = pos + 1
         let end = JSONParser.firstSpecialByte(in: bytes, from: start)
@@ -336,7 +340,7 @@ public struct JSONParser {
     /// a control character or a non-ASCII byte; `bytes.count` if none. Eight bytes are tested at once
     /// with word arithmetic (Swift's SIMD types compile to a loop per lane here), then the word that
     /// holds one is searched byte by byte.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func firstSpecialByte(in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
         guard let base = bytes.baseAddress else { return bytes.count }
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080

@@ -340,26 +340,22 @@ public struct EventLog: Sendable {
             result.headOffset = end
         }
 
-        // Chunks of complete lines are parsed and hashed on every core. While the lines of one chunk
-        // are checked and replayed in order here, the next chunk is already being decoded beside it;
-        // once done here, this thread helps finish it.
-        var reader = ChunkReader(file: file, offset: fileOffset, size: size)
-        let failure: IOError? = withoutActuallyEscaping(decode) { decode in
-            var current: ChunkJob<T>?
-            do throws(IOError) { current = try reader.next(decode) } catch { return error }
-            current?.start()
-            current?.finish()
-            while let job = current {
-                let upcoming: ChunkJob<T>?
-                do throws(IOError) { upcoming = try reader.next(decode) } catch { return error }
-                upcoming?.start()
-                job.consume { i, line in consume(i, &line, in: job) }
-                upcoming?.finish()
-                current = upcoming
+        // Chunks of complete lines are read, parsed and hashed ahead on a background thread while
+        // the lines of earlier chunks are checked and replayed in order here; whenever this thread
+        // would wait for a chunk, it helps decode it instead.
+        let reader: ChunkReader
+        do throws(IOError) {
+            reader = try withoutActuallyEscaping(decode) { decode throws(IOError) in
+                let pipeline = ChunkPipeline(reader: ChunkReader(file: file, offset: fileOffset, size: size), transform: decode)
+                while let job = try pipeline.next() {
+                    job.consume { i, line in consume(i, &line, in: job) }
+                    pipeline.done(with: job)
+                }
+                return pipeline.reader
             }
-            return nil
+        } catch {
+            throw .io(error)
         }
-        if let failure { throw .io(failure) }
         buffer = reader.carry
         fileOffset = reader.carryOffset
         if !pending.isEmpty, pending.allSatisfy({ $0.problem == nil }) {
@@ -492,120 +488,5 @@ public final class BulkWriter {
         try flush()
         try file.sync()
         try syncDirectory(of: path)
-    }
-}
-
-/// Reads the log in chunks that end on a line break, carrying a part line over to the next chunk.
-private struct ChunkReader {
-    let file: POSIXFile
-    var offset: Int          // next byte to read
-    let size: Int
-    var carry: [UInt8] = []  // bytes after the last line break read so far
-    var carryOffset: Int     // file offset of carry[0]
-
-    init(file: POSIXFile, offset: Int, size: Int) {
-        self.file = file
-        self.offset = offset
-        self.size = size
-        carryOffset = offset
-    }
-
-    /// The next chunk of complete lines, or nil at the end (what is left in `carry` is a torn tail).
-    mutating func next<T>(_ transform: @escaping @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T) throws(IOError) -> ChunkJob<T>? {
-        while offset < size {
-            let want = min(EventLog.chunkSize, size - offset)
-            let kept = carry.count
-            carry.append(contentsOf: repeatElement(0, count: want))
-            let read = carry.withUnsafeMutableBytes { raw in
-                Result { () throws(IOError) in try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[kept...]), at: offset) }
-            }
-            let got = try read.get()
-            carry.removeLast(want - got)
-            offset += got
-            if got == 0 { break }
-            guard let lastBreak = carry.lastIndex(of: 0x0A) else { continue }
-            let bytes = Array(carry[...lastBreak])
-            let base = carryOffset
-            carry.removeFirst(lastBreak + 1)
-            carryOffset += lastBreak + 1
-            return ChunkJob(bytes: bytes, base: base, transform: transform)
-        }
-        return nil
-    }
-}
-
-/// One chunk's lines being decoded: claimed in batches by a background thread and by whoever
-/// else calls `work`, each result written once into its own slot.
-final class ChunkJob<T>: @unchecked Sendable {
-    let bytes: [UInt8]
-    let base: Int
-    let ranges: [Range<Int>]
-    let transform: @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T
-    private let results: UnsafeMutableBufferPointer<Decoded<T>>
-    private let claims = DispatchQueue(label: "casetrail.decode.claims")
-    private var nextIndex = 0
-    private let group = DispatchGroup()
-    static var batch: Int { 256 }
-    /// A caller with its own decoding reads the payload from its bytes; a tree of it is built only for the others.
-    private var callerReadsPayload: Bool { T.self != Void.self }
-
-    init(bytes: [UInt8], base: Int, transform: @escaping @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T) {
-        self.bytes = bytes
-        self.base = base
-        self.transform = transform
-        var ranges: [Range<Int>] = []
-        var start = 0
-        bytes.withUnsafeBufferPointer { all in
-            while start < all.count, let nl = memchr(all.baseAddress! + start, 0x0A, all.count - start) {
-                let end = all.baseAddress!.distance(to: nl.assumingMemoryBound(to: UInt8.self))
-                ranges.append(start..<end)
-                start = end + 1
-            }
-        }
-        self.ranges = ranges
-        results = .allocate(capacity: ranges.count)
-    }
-
-    deinit { results.deallocate() }
-
-    /// Begins decoding on a background thread.
-    func start() {
-        DispatchQueue.global().async(group: group) { self.work() }
-    }
-
-    /// Helps decode until no lines are left, then waits for the background thread's last batch.
-    func finish() {
-        work()
-        group.wait()
-    }
-
-    private func claim() -> Range<Int>? {
-        claims.sync {
-            guard nextIndex < ranges.count else { return nil }
-            let from = nextIndex
-            nextIndex = min(ranges.count, from + ChunkJob.batch)
-            return from..<nextIndex
-        }
-    }
-
-    private func work() {
-        bytes.withUnsafeBufferPointer { all in
-            while let batch = claim() {
-                for i in batch {
-                    let line = UnsafeBufferPointer(rebasing: all[ranges[i]])
-                    let (record, problem, payload) = LogLine.decode(line, buildsData: !callerReadsPayload)
-                    let value = problem == nil ? record.map { transform($0, UnsafeBufferPointer(rebasing: line[payload])) } : nil
-                    (results.baseAddress! + i).initialize(to: (record, problem, value))
-                }
-            }
-        }
-    }
-
-    /// Hands each decoded line over in order, moving it out rather than copying it.
-    func consume(_ body: (Int, inout Decoded<T>) -> Void) {
-        for i in 0..<ranges.count {
-            var line = (results.baseAddress! + i).move()
-            body(i, &line)
-        }
     }
 }

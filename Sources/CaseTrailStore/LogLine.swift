@@ -318,7 +318,7 @@ struct Envelope {
             case .batch: name = "batch"
             case .other: return false
             }
-            return UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount).elementsEqual(bytes)
+            return bytes.count == name.utf8CodeUnitCount && memcmp(name.utf8Start, bytes.baseAddress!, bytes.count) == 0
         }
     }
 }

@@ -87,7 +87,8 @@ public struct SHA256: Sendable {
             // Whole blocks straight from the inputs where they lie; the rest goes through `scratch`.
             let base = UnsafeMutableRawPointer(scratch.baseAddress!)
             var filled = 0
-            func feed(_ part: UnsafeRawBufferPointer) {
+            // State passed in and out, not captured: a captured `var` is checked for exclusive access on every use.
+            func feed(_ part: UnsafeRawBufferPointer, _ h: inout State, _ filled: inout Int) {
                 guard let start = part.baseAddress, part.count > 0 else { return }
                 var offset = 0
                 if filled > 0 {
@@ -105,8 +106,8 @@ public struct SHA256: Sendable {
                     filled += rest
                 }
             }
-            feed(a)
-            feed(b)
+            feed(a, &h, &filled)
+            feed(b, &h, &filled)
             // The last byte, the 0x80 marker, zeros, and the length in bits.
             scratch[filled] = last; filled += 1
             scratch[filled] = 0x80; filled += 1

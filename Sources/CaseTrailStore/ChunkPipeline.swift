@@ -1,0 +1,184 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+
+/// Chunks read and decoded ahead of the thread that replays them, by one background thread that
+/// stays at most `depth` chunks ahead (so memory stays bounded however long the log is).
+final class ChunkPipeline<T>: @unchecked Sendable {
+    /// The reader, used only by the background thread until the last chunk has been taken.
+    private(set) var reader: ChunkReader
+    private let transform: @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T
+    private let depth = 3
+    /// Chunks read and being (or done) decoded, oldest first; guarded by `lock`.
+    private var ready: [ChunkJob<T>] = []
+    private var failure: IOError?
+    private let lock = DispatchQueue(label: "casetrail.pipeline")
+    /// Free places ahead of the consumer, and chunks (or the end) ready to be taken.
+    private let places: DispatchSemaphore
+    private let available = DispatchSemaphore(value: 0)
+    private let producing = DispatchGroup()
+
+    init(reader: ChunkReader, transform: @escaping @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T) {
+        self.reader = reader
+        self.transform = transform
+        // Counted up rather than created at `depth`: libdispatch refuses to free a semaphore below its starting value.
+        places = DispatchSemaphore(value: 0)
+        for _ in 0..<depth { places.signal() }
+        DispatchQueue.global().async(group: producing) { self.produce() }
+    }
+
+    /// The background thread: read a chunk, offer it, decode it; until the end of the file or an error.
+    private func produce() {
+        while true {
+            places.wait()
+            let job: ChunkJob<T>?
+            do throws(IOError) { job = try reader.next(transform) } catch {
+                lock.sync { failure = error }
+                available.signal()
+                return
+            }
+            guard let job else { available.signal(); return }
+            job.beginWork()
+            lock.sync { ready.append(job) }
+            available.signal()
+            job.work()
+            job.endWork()
+        }
+    }
+
+    /// The next chunk in file order with every line decoded (this thread helps finish it), or nil
+    /// after the last; throws what stopped the reading.
+    func next() throws(IOError) -> ChunkJob<T>? {
+        available.wait()
+        guard let job = lock.sync(execute: { ready.isEmpty ? nil : ready.removeFirst() }) else {
+            producing.wait()
+            if let failure { throw failure }
+            return nil
+        }
+        job.finish()
+        return job
+    }
+
+    /// Frees the place of a chunk whose lines have all been taken.
+    func done(with job: ChunkJob<T>) { places.signal() }
+}
+
+/// Reads the log in chunks that end on a line break, carrying a part line over to the next chunk.
+struct ChunkReader {
+    let file: POSIXFile
+    var offset: Int          // next byte to read
+    let size: Int
+    var carry: [UInt8] = []  // bytes after the last line break read so far
+    var carryOffset: Int     // file offset of carry[0]
+
+    init(file: POSIXFile, offset: Int, size: Int) {
+        self.file = file
+        self.offset = offset
+        self.size = size
+        carryOffset = offset
+    }
+
+    /// The next chunk of complete lines, or nil at the end (what is left in `carry` is a torn tail).
+    mutating func next<T>(_ transform: @escaping @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T) throws(IOError) -> ChunkJob<T>? {
+        while offset < size {
+            let want = min(EventLog.chunkSize, size - offset)
+            let kept = carry.count
+            carry.append(contentsOf: repeatElement(0, count: want))
+            let read = carry.withUnsafeMutableBytes { raw in
+                Result { () throws(IOError) in try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[kept...]), at: offset) }
+            }
+            let got = try read.get()
+            carry.removeLast(want - got)
+            offset += got
+            if got == 0 { break }
+            guard let lastBreak = carry.lastIndex(of: 0x0A) else { continue }
+            let bytes = Array(carry[...lastBreak])
+            let base = carryOffset
+            carry.removeFirst(lastBreak + 1)
+            carryOffset += lastBreak + 1
+            return ChunkJob(bytes: bytes, base: base, transform: transform)
+        }
+        return nil
+    }
+}
+
+/// One chunk's lines being decoded: claimed in batches by a background thread and by whoever
+/// else calls `work`, each result written once into its own slot.
+final class ChunkJob<T>: @unchecked Sendable {
+    let bytes: [UInt8]
+    let base: Int
+    let ranges: [Range<Int>]
+    let transform: @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T
+    private let results: UnsafeMutableBufferPointer<Decoded<T>>
+    private let claims = DispatchQueue(label: "casetrail.decode.claims")
+    private var nextIndex = 0
+    private let group = DispatchGroup()
+    static var batch: Int { 256 }
+    /// A caller with its own decoding reads the payload from its bytes; a tree of it is built only for the others.
+    private var callerReadsPayload: Bool { T.self != Void.self }
+
+    init(bytes: [UInt8], base: Int, transform: @escaping @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T) {
+        self.bytes = bytes
+        self.base = base
+        self.transform = transform
+        var ranges: [Range<Int>] = []
+        var start = 0
+        bytes.withUnsafeBufferPointer { all in
+            while start < all.count, let nl = memchr(all.baseAddress! + start, 0x0A, all.count - start) {
+                let end = all.baseAddress!.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+                ranges.append(start..<end)
+                start = end + 1
+            }
+        }
+        self.ranges = ranges
+        results = .allocate(capacity: ranges.count)
+    }
+
+    deinit { results.deallocate() }
+
+    /// Marks work on the chunk as begun elsewhere, before others can see the chunk.
+    func beginWork() { group.enter() }
+
+    /// Marks that work done.
+    func endWork() { group.leave() }
+
+    /// Helps decode until no lines are left, then waits for any other thread's last batch.
+    func finish() {
+        work()
+        group.wait()
+    }
+
+    private func claim() -> Range<Int>? {
+        claims.sync {
+            guard nextIndex < ranges.count else { return nil }
+            let from = nextIndex
+            nextIndex = min(ranges.count, from + ChunkJob.batch)
+            return from..<nextIndex
+        }
+    }
+
+    /// Decodes batches of lines until none are left to claim.
+    func work() {
+        bytes.withUnsafeBufferPointer { all in
+            while let batch = claim() {
+                for i in batch {
+                    let line = UnsafeBufferPointer(rebasing: all[ranges[i]])
+                    let (record, problem, payload) = LogLine.decode(line, buildsData: !callerReadsPayload)
+                    let value = problem == nil ? record.map { transform($0, UnsafeBufferPointer(rebasing: line[payload])) } : nil
+                    (results.baseAddress! + i).initialize(to: (record, problem, value))
+                }
+            }
+        }
+    }
+
+    /// Hands each decoded line over in order, moving it out rather than copying it.
+    func consume(_ body: (Int, inout Decoded<T>) -> Void) {
+        for i in 0..<ranges.count {
+            var line = (results.baseAddress! + i).move()
+            body(i, &line)
+        }
+    }
+}
