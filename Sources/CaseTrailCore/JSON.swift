@@ -226,6 +226,20 @@ public struct JSONParser {
         return .double(d)
     }
 
+    /// The value if it is an integer that fits an Int, else nil (having moved past the value, checked):
+    /// how the envelope's numbers are read, without a `JSONValue` in between.
+    public mutating func integerValue() throws(JSONError) -> Int? {
+        guard pos < bytes.count, bytes[pos] == UInt8(ascii: "-") || (48...57).contains(bytes[pos]) else { return try value(depth: 1).intValue }
+        let start = pos
+        return try skipNumber() ? JSONParser.integer(UnsafeBufferPointer(rebasing: bytes[start..<pos])) : nil
+    }
+
+    /// The value if it is a string, else nil (having moved past the value, checked).
+    public mutating func stringValue() throws(JSONError) -> String? {
+        guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { return try value(depth: 1).stringValue }
+        return try string()
+    }
+
     /// Moves past a number, checking its grammar; whether it is written as an integer (no fraction or exponent).
     mutating func skipNumber() throws(JSONError) -> Bool {
         if bytes[pos] == UInt8(ascii: "-") { pos += 1 }
@@ -338,20 +352,21 @@ public struct JSONParser {
 
     /// The first byte from `from` on that ends or complicates a string literal: a quote, a backslash,
     /// a control character or a non-ASCII byte; `bytes.count` if none. Eight bytes are tested at once
-    /// with word arithmetic (Swift's SIMD types compile to a loop per lane here), then the word that
-    /// holds one is searched byte by byte.
+    /// with word arithmetic (Swift's SIMD types compile to a loop per lane here): each test sets the
+    /// high bit of a lane that holds such a byte, and can wrongly set it only in lanes after one that
+    /// rightly has it, so the lowest lane marked is the answer.
     @inlinable @inline(__always)
     static func firstSpecialByte(in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
         guard let base = bytes.baseAddress else { return bytes.count }
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        /// High bit set in each byte lane of `w` that is zero (exact for the first such lane).
-        @inline(__always) func zeroLanes(_ w: UInt64) -> UInt64 { (w &- ones) & ~w & highs }
         var i = from
         while i + 8 <= bytes.count {
-            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            let below0x20 = (w &- ones &* 0x20) & ~w & highs
-            let special = below0x20 | zeroLanes(w ^ (ones &* 0x22)) | zeroLanes(w ^ (ones &* 0x5C)) | (w & highs)
-            if special != 0 { break }
+            // Little-endian, so the first byte is the lowest lane.
+            let w = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
+            let below0x20 = (w &- ones &* 0x20) & ~w
+            let special = (below0x20 | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | w) & highs
+            if special != 0 { return i + special.trailingZeroBitCount / 8 }
             i += 8
         }
         while i < bytes.count {

@@ -212,13 +212,13 @@ struct Envelope {
                     let first = key != .other && seen & key.bit == 0
                     seen |= key.bit
                     switch first ? key : .other {
-                    case .seq: e.seq = try p.value(depth: 1).intValue
-                    case .version: e.version = try p.value(depth: 1).intValue
-                    case .schema: e.schema = try p.value(depth: 1).intValue
-                    case .batch: e.batch = try p.value(depth: 1).intValue
-                    case .stream: e.stream = try p.value(depth: 1).stringValue
-                    case .type: e.type = try p.value(depth: 1).stringValue
-                    case .actor: e.actor = try p.value(depth: 1).stringValue
+                    case .seq: e.seq = try p.integerValue()
+                    case .version: e.version = try p.integerValue()
+                    case .schema: e.schema = try p.integerValue()
+                    case .batch: e.batch = try p.integerValue()
+                    case .stream: e.stream = try p.stringValue()
+                    case .type: e.type = try p.stringValue()
+                    case .actor: e.actor = try p.stringValue()
                     case .prev: (e.hasPrev, e.prev, e.prevText) = try hexString(&p)
                     case .hash: (e.hasHash, e.hash, _) = try hexString(&p)
                     case .data:

@@ -224,31 +224,38 @@ public struct Digest: Equatable, Sendable {
     public init?(hex: UnsafeBufferPointer<UInt8>) {
         guard hex.count == 64, let base = hex.baseAddress else { return nil }
         var w: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0)
-        var invalid: UInt32 = 0
-        Digest.nibbles.withUnsafeBufferPointer { table in
-            withUnsafeMutableBytes(of: &w) { raw in
-                for i in 0..<8 {
-                    var word: UInt32 = 0
-                    for j in 0..<8 {
-                        let n = UInt32(table[Int(base[i * 8 + j])])
-                        invalid |= n
-                        word = word << 4 | (n & 15)
-                    }
-                    raw.storeBytes(of: word, toByteOffset: i * 4, as: UInt32.self)
+        var valid = true
+        withUnsafeMutableBytes(of: &w) { raw in
+            for i in 0..<8 {
+                guard let word = Digest.word(fromHex: UInt64(littleEndian: UnsafeRawPointer(base + i * 8).loadUnaligned(as: UInt64.self))) else {
+                    valid = false
+                    return
                 }
+                raw.storeBytes(of: word, toByteOffset: i * 4, as: UInt32.self)
             }
         }
-        guard invalid & 0x10 == 0 else { return nil }
+        guard valid else { return nil }
         words = w
     }
 
-    /// Each byte's value as a lower-case hex digit, or 0x10 for any other byte.
-    private static let nibbles: [UInt8] = (0..<256).map { c in
-        switch c {
-        case 48...57: return UInt8(c - 48)
-        case 97...102: return UInt8(c - 87)
-        default: return 0x10
-        }
+    /// Eight lower-case hex digits (the first in the lowest byte) as the word
+    /// they spell, or nil if any byte is not one: every line has 128 of them, so all eight lanes are
+    /// tested and converted at once with word arithmetic. No lane can carry into the next: every
+    /// byte is below 0x80 before anything is added to it.
+    @inline(__always)
+    static func word(fromHex w: UInt64) -> UInt32? {
+        let lanes: UInt64 = 0x0101_0101_0101_0101, highs = lanes &* 0x80
+        guard w & highs == 0 else { return nil }
+        // A lane's high bit is set after adding 0x80 - low, and clear after adding 0x80 - (high + 1), exactly when low <= byte <= high.
+        let digits = (w &+ lanes &* 0x50) & ~(w &+ lanes &* 0x46) & highs     // "0"..."9"
+        let letters = (w &+ lanes &* 0x1F) & ~(w &+ lanes &* 0x19) & highs    // "a"..."f"
+        guard digits | letters == highs else { return nil }
+        let nibbles = (w & (lanes &* 0x0F)) &+ (letters >> 7) &* 9
+        // Pack the eight nibbles, first digit most significant.
+        let pairs = ((nibbles << 4) | (nibbles >> 8)) & 0x00FF_00FF_00FF_00FF
+        let quads = (pairs | (pairs >> 8)) & 0x0000_FFFF_0000_FFFF
+        let packed = UInt32(truncatingIfNeeded: quads | (quads >> 16))
+        return packed.byteSwapped
     }
 
     public init?(hex: String) {

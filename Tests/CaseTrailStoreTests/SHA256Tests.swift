@@ -53,6 +53,25 @@ import Testing
         #expect(Digest(hex: String(hex.dropLast()) + "g") == nil)
     }
 
+    @Test func everyByteInEveryPositionOfADigestIsAcceptedOnlyIfItIsALowerCaseHexDigit() {
+        // The reader tests eight digits at once, so a lane mistake would show at some position.
+        let hexDigits = Array("0123456789abcdef".utf8)
+        let base = Array(SHA256.hex(Array("position check".utf8)).utf8)
+        for position in 0..<64 {
+            for byte in 0...255 {
+                var text = base
+                text[position] = UInt8(byte)
+                let read = text.withUnsafeBufferPointer { Digest(hex: $0) }
+                if hexDigits.contains(UInt8(byte)) {
+                    // Written back out (by separate code), it must be the very text that was read.
+                    #expect(read.map { Array($0.hex.utf8) } == text, "byte \(byte) at position \(position)")
+                } else {
+                    #expect(read == nil, "byte \(byte) at position \(position)")
+                }
+            }
+        }
+    }
+
     @Test func randomFilesHashAsSha256sumSays() throws {
         let dir = try TemporaryDirectory()
         var generator = SystemRandomNumberGenerator()
