@@ -6,7 +6,7 @@ struct Ledger {
     let log: EventLog
 
     /// The typed event of a stored record, read from its payload's bytes, or why it cannot be replayed.
-    static func event(of record: LogRecord, payload: UnsafeBufferPointer<UInt8>) -> Result<Event, EventDecodingError> {
+    static func event(of record: LogRecord, payload: IndexedJSON) -> Result<Event, EventDecodingError> {
         Result { () throws(EventDecodingError) in try Event.decode(type: record.type, schema: record.schema, json: payload) }
     }
 

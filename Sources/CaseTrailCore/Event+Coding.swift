@@ -210,19 +210,24 @@ extension Event {
         var text: [UInt8] = []
         payload.write(into: &text)
         return try text.withUnsafeBufferPointer { json in
-            Result { () throws(EventDecodingError) in try decode(kind, Fields(type: type, json: json)) }
+            Result { () throws(EventDecodingError) in try decode(kind, Fields(type: type, json: IndexedJSON(checking: json)!)) }
         }.get()
     }
 
     /// Reads a stored event from its payload's JSON text as the log holds it, picking the fields out
     /// of the bytes: the replay path, so no `JSONValue` tree is built. An older schema (to upcast)
     /// or a member name written with escapes goes through the tree instead.
-    public static func decode(type: String, schema: Int, json: UnsafeBufferPointer<UInt8>) throws(EventDecodingError) -> Event {
-        if let kind = EventType(rawValue: type), schema == kind.schema {
-            let fields = Fields(type: type, json: json)
-            if !fields.hasEscapedNames { return try decode(kind, fields) }
+    public static func decode(type: String, schema: Int, json: IndexedJSON) throws(EventDecodingError) -> Event {
+        if let kind = EventType(rawValue: type), schema == kind.schema, !json.index.hasEscapedNames {
+            return try decode(kind, Fields(type: type, json: json))
         }
-        return try decode(type: type, schema: schema, data: (try? JSONValue.parse(json)) ?? .null)
+        return try decode(type: type, schema: schema, data: (try? JSONValue.parse(json.bytes)) ?? .null)
+    }
+
+    /// As `decode(type:schema:json:)` for JSON text not yet checked and indexed.
+    public static func decode(type: String, schema: Int, json: UnsafeBufferPointer<UInt8>) throws(EventDecodingError) -> Event {
+        guard let indexed = IndexedJSON(checking: json) else { return try decode(type: type, schema: schema, data: .null) }
+        return try decode(type: type, schema: schema, json: indexed)
     }
 
     /// Builds the event of one type from its payload's fields.
@@ -332,54 +337,18 @@ public struct UpcastKey: Hashable, Sendable {
     public init(type: String, schema: Int) { self.type = type; self.schema = schema }
 }
 
-/// Typed access to a payload's members, read from its JSON text, failing with the field's name.
-/// One pass notes where each member's name and value lie; a field is read from its bytes when asked for.
-/// A payload that is not an object has no members. The first of a repeated member wins, as in `JSONValue`.
+/// Typed access to a payload's members, read from its JSON text by way of the index made when the
+/// text was checked, failing with the field's name. A payload that is not an object has no members.
+/// The first of a repeated member wins, as in `JSONValue`.
 struct Fields {
     let type: String
     let json: UnsafeBufferPointer<UInt8>
-    /// Each member's name (the bytes between its quotes) and where its value starts, in written order;
-    /// for a string of plain ASCII without escapes (most are), where its text lies.
-    private var members: [(name: Range<Int>, value: Int, plainText: Range<Int>?)] = []
-    /// Whether a name is written with escapes or non-ASCII bytes: its bytes may then differ from the name they spell.
-    private(set) var hasEscapedNames = false
+    private let members: [(name: Range<Int>, value: Int, plainText: Range<Int>?)]
 
-    init(type: String, json: UnsafeBufferPointer<UInt8>) {
+    init(type: String, json indexed: IndexedJSON) {
         self.type = type
-        self.json = json
-        members.reserveCapacity(8)
-        var p = JSONParser(bytes: json)
-        p.skipSpace()
-        guard p.pos < json.count, json[p.pos] == UInt8(ascii: "{") else { return }
-        p.pos += 1
-        do throws(JSONError) {
-            p.skipSpace()
-            if p.pos < json.count, json[p.pos] == UInt8(ascii: "}") { return }
-            while true {
-                p.skipSpace()
-                guard p.pos < json.count, json[p.pos] == UInt8(ascii: "\"") else { break }
-                let name: Range<Int>
-                if let plain = try p.plainString() { name = plain } else {
-                    hasEscapedNames = true
-                    let start = p.pos + 1
-                    _ = try p.string()
-                    name = start..<(p.pos - 1)
-                }
-                p.skipSpace()
-                guard p.pos < json.count, json[p.pos] == UInt8(ascii: ":") else { break }
-                p.pos += 1
-                p.skipSpace()
-                let value = p.pos
-                let plain = json[value] == UInt8(ascii: "\"") ? try p.plainString() : nil
-                if plain == nil { try p.skipValue(depth: 1) }
-                members.append((name, value, plain))
-                p.skipSpace()
-                guard p.pos < json.count, json[p.pos] == UInt8(ascii: ",") else { break }
-                p.pos += 1
-            }
-        } catch {
-            // Not reached for a payload the log's reader has checked; what was read so far stands.
-        }
+        json = indexed.bytes
+        members = indexed.index.members
     }
 
     /// The first member called `key`, if there is one.

@@ -134,6 +134,42 @@ extension JSONValue {
     }
 }
 
+/// A JSON object's members, noted while the object is checked: where each name and value lie, so
+/// a reader can pick out fields without reading the object again (replay reads every payload).
+public struct JSONObjectIndex: Sendable {
+    /// Each member's name (the bytes between its quotes), where its value starts and, for a string of
+    /// plain ASCII without escapes (most are), where its text lies; in written order.
+    public fileprivate(set) var members: [(name: Range<Int>, value: Int, plainText: Range<Int>?)] = []
+    /// Whether a name is written with escapes or non-ASCII bytes: its bytes may then differ from the name they spell.
+    public fileprivate(set) var hasEscapedNames = false
+
+    public init() { members.reserveCapacity(16) }
+}
+
+/// JSON text, valid only while it is being read, with the index of its top-level members.
+public struct IndexedJSON {
+    public let bytes: UnsafeBufferPointer<UInt8>
+    public let index: JSONObjectIndex
+
+    public init(bytes: UnsafeBufferPointer<UInt8>, index: JSONObjectIndex) {
+        self.bytes = bytes
+        self.index = index
+    }
+
+    /// Checks and indexes `bytes`; nil if they are not one JSON value.
+    public init?(checking bytes: UnsafeBufferPointer<UInt8>) {
+        var p = JSONParser(bytes: bytes)
+        var index = JSONObjectIndex()
+        p.skipSpace()
+        let start = p.pos
+        guard (try? p.skipValue(indexingInto: &index)) != nil else { return nil }
+        let end = p.pos
+        p.skipSpace()
+        guard p.pos == bytes.count else { return nil }
+        self.init(bytes: UnsafeBufferPointer(rebasing: bytes[start..<end]), index: index)
+    }
+}
+
 /// A strict RFC 8259 reader over raw bytes: the hot path of every replay, so it avoids Foundation.
 public struct JSONParser {
     public let bytes: UnsafeBufferPointer<UInt8>
@@ -323,6 +359,45 @@ public struct JSONParser {
         case UInt8(ascii: "n"): try literal("null")
         case UInt8(ascii: "-"), 48...57: _ = try skipNumber()
         default: throw error("unexpected character")
+        }
+    }
+
+    /// As `skipValue(depth: 1)`, noting in `index` (emptied first) the members of the value if it is
+    /// an object: the one pass over a payload both checks it and finds its fields. Positions in the
+    /// index count from the value's first byte.
+    public mutating func skipValue(indexingInto index: inout JSONObjectIndex) throws(JSONError) {
+        index.members.removeAll(keepingCapacity: true)
+        index.hasEscapedNames = false
+        let origin = pos
+        guard pos < bytes.count, bytes[pos] == UInt8(ascii: "{") else { return try skipValue(depth: 1) }
+        pos += 1
+        skipSpace()
+        if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return }
+        while true {
+            skipSpace()
+            guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+            let name: Range<Int>
+            if let plain = try plainString() { name = plain } else {
+                index.hasEscapedNames = true
+                let start = pos + 1
+                _ = try string()
+                name = start..<(pos - 1)
+            }
+            skipSpace()
+            guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw error("expected ':'") }
+            pos += 1
+            skipSpace()
+            let value = pos
+            guard pos < bytes.count else { throw error("unexpected end of JSON") }
+            let plain = bytes[pos] == UInt8(ascii: "\"") ? try plainString() : nil
+            if plain == nil { try skipValue(depth: 2) }
+            index.members.append((name.lowerBound - origin..<name.upperBound - origin, value - origin,
+                                  plain.map { $0.lowerBound - origin..<$0.upperBound - origin }))
+            skipSpace()
+            guard pos < bytes.count else { throw error("unexpected end of JSON") }
+            if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+            if bytes[pos] == UInt8(ascii: "}") { pos += 1; return }
+            throw error("expected ',' or '}'")
         }
     }
 

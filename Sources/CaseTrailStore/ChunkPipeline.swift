@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CaseTrailCore
 import Dispatch
 
 /// Chunks read and decoded ahead of the thread that replays them, by one background thread that
@@ -10,7 +11,7 @@ import Dispatch
 final class ChunkPipeline<T>: @unchecked Sendable {
     /// The reader, used only by the background thread until the last chunk has been taken.
     private(set) var reader: ChunkReader
-    private let transform: @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T
+    private let transform: @Sendable (LogRecord, IndexedJSON) -> T
     private let depth = 3
     /// Chunks read and being (or done) decoded, oldest first; guarded by `lock`.
     private var ready: [ChunkJob<T>] = []
@@ -21,7 +22,7 @@ final class ChunkPipeline<T>: @unchecked Sendable {
     private let available = DispatchSemaphore(value: 0)
     private let producing = DispatchGroup()
 
-    init(reader: ChunkReader, transform: @escaping @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T) {
+    init(reader: ChunkReader, transform: @escaping @Sendable (LogRecord, IndexedJSON) -> T) {
         self.reader = reader
         self.transform = transform
         // Counted up rather than created at `depth`: libdispatch refuses to free a semaphore below its starting value.
@@ -82,7 +83,7 @@ struct ChunkReader {
     }
 
     /// The next chunk of complete lines, or nil at the end (what is left in `carry` is a torn tail).
-    mutating func next<T>(_ transform: @escaping @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T) throws(IOError) -> ChunkJob<T>? {
+    mutating func next<T>(_ transform: @escaping @Sendable (LogRecord, IndexedJSON) -> T) throws(IOError) -> ChunkJob<T>? {
         while offset < size {
             let want = min(EventLog.chunkSize, size - offset)
             let kept = carry.count
@@ -111,7 +112,7 @@ final class ChunkJob<T>: @unchecked Sendable {
     let bytes: [UInt8]
     let base: Int
     let ranges: [Range<Int>]
-    let transform: @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T
+    let transform: @Sendable (LogRecord, IndexedJSON) -> T
     private let results: UnsafeMutableBufferPointer<Decoded<T>>
     private let claims = DispatchQueue(label: "casetrail.decode.claims")
     private var nextIndex = 0
@@ -120,7 +121,7 @@ final class ChunkJob<T>: @unchecked Sendable {
     /// A caller with its own decoding reads the payload from its bytes; a tree of it is built only for the others.
     private var callerReadsPayload: Bool { T.self != Void.self }
 
-    init(bytes: [UInt8], base: Int, transform: @escaping @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T) {
+    init(bytes: [UInt8], base: Int, transform: @escaping @Sendable (LogRecord, IndexedJSON) -> T) {
         self.bytes = bytes
         self.base = base
         self.transform = transform
@@ -162,12 +163,16 @@ final class ChunkJob<T>: @unchecked Sendable {
 
     /// Decodes batches of lines until none are left to claim.
     func work() {
+        // One index, reused line after line, so indexing a payload allocates nothing.
+        var index = JSONObjectIndex()
         bytes.withUnsafeBufferPointer { all in
             while let batch = claim() {
                 for i in batch {
                     let line = UnsafeBufferPointer(rebasing: all[ranges[i]])
-                    let (record, problem, payload) = LogLine.decode(line, buildsData: !callerReadsPayload)
-                    let value = problem == nil ? record.map { transform($0, UnsafeBufferPointer(rebasing: line[payload])) } : nil
+                    let (record, problem, payload) = withUnsafeMutablePointer(to: &index) { index in
+                        LogLine.decode(line, payloadIndex: callerReadsPayload ? index : nil)
+                    }
+                    let value = problem == nil ? record.map { transform($0, IndexedJSON(bytes: UnsafeBufferPointer(rebasing: line[payload]), index: index)) } : nil
                     (results.baseAddress! + i).initialize(to: (record, problem, value))
                 }
             }

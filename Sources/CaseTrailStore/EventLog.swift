@@ -166,15 +166,15 @@ public struct EventLog: Sendable {
 
     /// As `read(visit:)`, with a `decode` step that runs on all cores beside the parsing and
     /// hashing, so callers can turn payloads into their own types off the sequential path.
-    /// `decode` gets each record with the bytes of its payload (checked as JSON, valid only during
-    /// the call); the record's `data` is `.null` there and in `visit`, as no tree of it is built. With `resumingAfter`,
+    /// `decode` gets each record with its payload's bytes, checked as JSON and indexed (valid only
+    /// during the call); the record's `data` is `.null` there and in `visit`, as no tree of it is built. With `resumingAfter`,
     /// reading starts after a snapshot's line once that line is confirmed unchanged, and throws
     /// `.snapshotMismatch` (having visited nothing) when it is not.
     // Specialised for the one payload type the CLI decodes, so the per-line loop runs without
     // generic indirection (left generic across the module boundary, verify took 2.0 s instead of 1.75 s at 1M events).
     @_specialize(exported: true, where T == Result<Event, EventDecodingError>)
     public func read<T>(upTo limit: ReadLimit = .all, hashOf wantedSeq: Int? = nil, resumingAfter stamp: SnapshotStamp? = nil,
-                        decode: @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T, visit: (LogRecord, T) -> String?) throws(StoreError) -> LogScan {
+                        decode: @Sendable (LogRecord, IndexedJSON) -> T, visit: (LogRecord, T) -> String?) throws(StoreError) -> LogScan {
         let file = try openChecked(flags: O_RDONLY)
         do { try file.lock(exclusive: false) } catch { throw .io(error) }
         return try scan(file, limit: limit, wantedSeq: wantedSeq, resume: stamp, decode: decode, visit: visit)
@@ -196,7 +196,7 @@ public struct EventLog: Sendable {
 
     /// As `append(visit:)`, with a parallel `decode` step as in `read(decode:visit:)`.
     @_specialize(exported: true, where T == Result<Event, EventDecodingError>)
-    public func append<T>(actor: String, now: Timestamp, resumingAfter stamp: SnapshotStamp? = nil, decode: @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T,
+    public func append<T>(actor: String, now: Timestamp, resumingAfter stamp: SnapshotStamp? = nil, decode: @Sendable (LogRecord, IndexedJSON) -> T,
                           visit: (LogRecord, T) -> String?, decide: (LogScan) throws -> [NewEvent],
                           expectedVersions: ((LogScan) -> [String: Int])? = nil) throws -> Appended {
         let file = try openChecked(flags: O_RDWR | O_APPEND)
@@ -277,7 +277,7 @@ public struct EventLog: Sendable {
     }
 
     /// Reads every line in chunks, checking each and the links between them.
-    private func scan<T>(_ file: POSIXFile, limit: ReadLimit, wantedSeq: Int?, resume: SnapshotStamp?, decode: @Sendable (LogRecord, UnsafeBufferPointer<UInt8>) -> T,
+    private func scan<T>(_ file: POSIXFile, limit: ReadLimit, wantedSeq: Int?, resume: SnapshotStamp?, decode: @Sendable (LogRecord, IndexedJSON) -> T,
                          visit: (LogRecord, T) -> String?) throws(StoreError) -> LogScan {
         var result = LogScan()
         var chain = ChainCheck()

@@ -85,14 +85,16 @@ public enum LogLine {
     /// A record whose hash does not match is still returned, with the problem, so the chain check
     /// of the next line is not thrown off. Chain links (seq, prev) are checked by the caller.
     static func decode(_ line: UnsafeBufferPointer<UInt8>) -> (record: LogRecord?, problem: String?) {
-        let (record, problem, _) = decode(line, buildsData: true)
+        let (record, problem, _) = decode(line, payloadIndex: nil)
         return (record, problem)
     }
 
-    /// As `decode(_:)`; without `buildsData` the record's `data` is `.null` and `payload` says where
-    /// the (checked) payload text lies in `line`, for a caller that reads it from the bytes itself.
-    static func decode(_ line: UnsafeBufferPointer<UInt8>, buildsData: Bool) -> (record: LogRecord?, problem: String?, payload: Range<Int>) {
-        guard let e = Envelope.parse(line, buildsData: buildsData) else { return (nil, slowProblem(line), 0..<0) }
+    /// As `decode(_:)`; with `payloadIndex` the record's `data` is `.null`, its members are noted in
+    /// the index, and `payload` says where its (checked) text lies in `line`, for a caller that reads
+    /// the payload from the bytes itself.
+    static func decode(_ line: UnsafeBufferPointer<UInt8>,
+                       payloadIndex: UnsafeMutablePointer<JSONObjectIndex>?) -> (record: LogRecord?, problem: String?, payload: Range<Int>) {
+        guard let e = Envelope.parse(line, payloadIndex: payloadIndex) else { return (nil, slowProblem(line), 0..<0) }
         guard let seq = e.seq, let stream = e.stream, let version = e.version, let type = e.type, let schema = e.schema,
               let recorded = e.recordedAt, let actor = e.actor, let data = e.data, e.hasPrev, e.hasHash else {
             if e.recordedAtText != nil && e.recordedAt == nil {
@@ -190,7 +192,8 @@ struct Envelope {
     var dataText = 0..<0
 
     /// nil when the bytes are not one JSON object (the caller then asks the general reader why).
-    static func parse(_ line: UnsafeBufferPointer<UInt8>, buildsData: Bool = true) -> Envelope? {
+    /// With `payloadIndex`, `data` is checked and indexed there instead of being built as a tree.
+    static func parse(_ line: UnsafeBufferPointer<UInt8>, payloadIndex: UnsafeMutablePointer<JSONObjectIndex>? = nil) -> Envelope? {
         var p = JSONParser(bytes: line)
         var e = Envelope()
         var seen: UInt16 = 0
@@ -223,7 +226,7 @@ struct Envelope {
                     case .hash: (e.hasHash, e.hash, _) = try hexString(&p)
                     case .data:
                         let start = p.pos
-                        if buildsData { e.data = try p.value(depth: 1) } else { try p.skipValue(depth: 1); e.data = .null }
+                        if let index = payloadIndex { try p.skipValue(indexingInto: &index.pointee); e.data = .null } else { e.data = try p.value(depth: 1) }
                         e.dataText = start..<p.pos
                     case .recordedAt:
                         // Read from the bytes; the text is only made into a string to report a bad one.
