@@ -74,18 +74,20 @@ struct ChunkReader {
     let size: Int
     var carry: [UInt8] = []  // bytes after the last line break read so far
     var carryOffset: Int     // file offset of carry[0]
+    let chunkSize: Int       // bytes asked for per read
 
-    init(file: POSIXFile, offset: Int, size: Int) {
+    init(file: POSIXFile, offset: Int, size: Int, chunkSize: Int) {
         self.file = file
         self.offset = offset
         self.size = size
+        self.chunkSize = chunkSize
         carryOffset = offset
     }
 
     /// The next chunk of complete lines, or nil at the end (what is left in `carry` is a torn tail).
     mutating func next<T>(_ transform: @escaping @Sendable (LogRecord, IndexedJSON) -> T) throws(IOError) -> ChunkJob<T>? {
         while offset < size {
-            let want = min(EventLog.chunkSize, size - offset)
+            let want = min(chunkSize, size - offset)
             let kept = carry.count
             carry.append(contentsOf: repeatElement(0, count: want))
             let read = carry.withUnsafeMutableBytes { raw in

@@ -117,6 +117,9 @@ public struct EventLog: Sendable {
     /// Bytes read per `pread` while scanning; lines never need the whole file in memory.
     static let chunkSize = 4 << 20
 
+    /// The chunk size this log is read with: tests make it small to read a small log in many chunks.
+    var readChunkSize = EventLog.chunkSize
+
     /// Creates the log with its first events. Fails if anything is already at the path.
     @discardableResult
     public func create(events: [NewEvent], actor: String, now: Timestamp, sharedGroup: Bool = false) throws(StoreError) -> [LogRecord] {
@@ -346,7 +349,7 @@ public struct EventLog: Sendable {
         let reader: ChunkReader
         do throws(IOError) {
             reader = try withoutActuallyEscaping(decode) { decode throws(IOError) in
-                let pipeline = ChunkPipeline(reader: ChunkReader(file: file, offset: fileOffset, size: size), transform: decode)
+                let pipeline = ChunkPipeline(reader: ChunkReader(file: file, offset: fileOffset, size: size, chunkSize: readChunkSize), transform: decode)
                 while let job = try pipeline.next() {
                     job.consume { i, line in consume(i, &line, in: job) }
                     pipeline.done(with: job)

@@ -189,6 +189,32 @@ import CaseTrailStore
         return lines
     }
 
+    @Test func replayReadsEveryPayloadFromItsBytesAsFoundationReadsIt() throws {
+        let dir = try TemporaryDirectory()
+        let generated = dir.path("bench.jsonl")
+        let bench = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("casetrail-bench").path
+        _ = try runProgram(bench, ["generate", "--events", "4000", "--out", generated, "--seed", "5"])
+        var compared = 0
+        for path in [generated, DemoLogTests.demo] {
+            // As replay reads them: the store checks and indexes each payload, the core picks its fields.
+            var replayed: [Result<Event, EventDecodingError>] = []
+            let scan = try EventLog(path: path).read(decode: { record, payload in
+                Result { () throws(EventDecodingError) in try Event.decode(type: record.type, schema: record.schema, json: payload) }
+            }, visit: { _, event in replayed.append(event); return nil })
+            #expect(scan.problems.isEmpty)
+            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == replayed.count)
+            for (line, fast) in zip(lines, replayed) {
+                let envelope = try JSONDecoder().decode(LogEnvelope.self, from: Data(line.utf8))
+                let slow = Result { () throws(EventDecodingError) in try Event.decode(type: envelope.type, schema: envelope.schema, data: envelope.data) }
+                #expect(fast == slow)
+                #expect((try? fast.get()) != nil)
+                compared += 1
+            }
+        }
+        #expect(compared > 4000)
+    }
+
     @Test func theFastReaderAndCodableAgreeOnEveryEvent() throws {
         let lines = try Self.corpus()
         #expect(lines.count > 4000)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CaseTrailCore
 
@@ -45,6 +46,71 @@ import Testing
             let back = try Event.decode(type: event.typeName, schema: event.schema, data: try JSONValue.parse(event.data.compactText))
             #expect(back == event)
         }
+    }
+
+    /// Decodes a payload as replay does: straight from its bytes.
+    static func decodeBytes(_ type: String, _ text: String) throws(EventDecodingError) -> Event {
+        let bytes = Array(text.utf8)
+        return try bytes.withUnsafeBufferPointer { b in Result { () throws(EventDecodingError) in try Event.decode(type: type, schema: 1, json: b) } }.get()
+    }
+
+    /// The same payload laid out differently: spaced, reordered, with names and text escaped, with unknown members.
+    static func layouts(of data: JSONValue) -> [String] {
+        guard case .object(let members) = data else { return [] }
+        func escapedName(_ name: String) -> String { "\"\\u00" + String(name.utf8.first!, radix: 16) + name.dropFirst() + "\"" }
+        func text(_ v: JSONValue) -> String {
+            guard case .string(let s) = v else { return v.compactText }
+            return "\"" + s.replacingOccurrences(of: "/", with: "\\/").replacingOccurrences(of: "e", with: "\\u0065") + "\""
+        }
+        let pairs = members.map { ($0.key, $0.value) }
+        return [
+            data.compactText,
+            " { " + pairs.map { "\"\($0.0)\" : \($0.1.compactText)" }.joined(separator: " , ") + " } ",
+            "{" + pairs.reversed().map { "\"\($0.0)\":\($0.1.compactText)" }.joined(separator: ",") + "}",
+            "{" + pairs.map { "\(escapedName($0.0)):\(text($0.1))" }.joined(separator: ",") + "}",
+            #"{"unknown":{"nested":[1,"x",{"on":"not a date"}]},"#
+                + pairs.map { "\"\($0.0)\":\($0.1.compactText)" }.joined(separator: ",") + #","zz":null}"#,
+        ]
+    }
+
+    @Test func everyEventReadsBackFromItsBytesHoweverThePayloadIsLaidOut() throws {
+        for event in Self.samples {
+            for layout in Self.layouts(of: event.data) {
+                #expect(try Self.decodeBytes(event.typeName, layout) == event, "\(layout)")
+            }
+        }
+    }
+
+    @Test func aPayloadReadFromBytesFailsAsItsTreeWould() throws {
+        let cases: [(String, String, EventDecodingError?)] = [
+            ("review_closed", #"["X","2023-01-01"]"#, .badField(type: "review_closed", field: "ref", expected: "a string")),
+            ("review_closed", #""X""#, .badField(type: "review_closed", field: "ref", expected: "a string")),
+            ("review_closed", #"{"ref":null,"on":"2023-01-01"}"#, .badField(type: "review_closed", field: "ref", expected: "a string")),
+            ("review_closed", #"{"ref":7,"on":"2023-01-01"}"#, .badField(type: "review_closed", field: "ref", expected: "a string")),
+            ("review_closed", #"{"ref":"X","on":"2023-02-30"}"#, .badField(type: "review_closed", field: "on", expected: "a YYYY-MM-DD date")),
+            ("review_closed", #"{"ref":"X","on":"2023-1-01"}"#, .badField(type: "review_closed", field: "on", expected: "a YYYY-MM-DD date")),
+            ("review_closed", #"{"ref":"X","on":"2023\u002d01-01"}"#, nil),
+            ("review_closed", #"{"ref":"X","on":"2023-01-01","ref":"Y"}"#, nil),
+            ("action_signed_off", #"{"action":"A/R1/A1","on":"2023-01-01","stage":"nonsense","complete":true}"#,
+             .badField(type: "action_signed_off", field: "stage", expected: "a known stage")),
+            ("action_signed_off", #"{"action":"A/R1/A1","on":"2023-01-01","stage":"executive","complete":"yes"}"#,
+             .badField(type: "action_signed_off", field: "complete", expected: "true or false")),
+            ("agency_added", #"{"code":"X","name":"N","aliases":["a",1]}"#, .badField(type: "agency_added", field: "aliases", expected: "a list of strings")),
+            ("agency_added", #"{"code":"X","name":"N","aliases":null}"#, nil),
+            ("member_retired", #"{"user":"u","reason":null}"#, nil),
+            ("member_retired", #"{"user":"u","reason":false}"#, .badField(type: "member_retired", field: "reason", expected: "a string")),
+        ]
+        for (type, text, expected) in cases {
+            let tree = (try? JSONValue.parse(text)) ?? .null
+            let fromTree = Result { () throws(EventDecodingError) in try Event.decode(type: type, schema: 1, data: tree) }
+            let fromBytes = Result { () throws(EventDecodingError) in try Self.decodeBytes(type, text) }
+            #expect(fromBytes == fromTree, "\(text)")
+            if let expected { #expect(fromBytes == .failure(expected), "\(text)") } else {
+                #expect((try? fromBytes.get()) != nil, "\(text)")
+            }
+        }
+        // The first of a repeated member is the one read.
+        #expect(try Self.decodeBytes("review_closed", #"{"ref":"X","on":"2023-01-01","ref":"Y"}"#) == .reviewClosed(ref: "X", on: LocalDate("2023-01-01")!))
     }
 
     @Test func everyStoredTypeHasASample() {

@@ -42,4 +42,59 @@ import Testing
             #expect(fast.sameContent(as: foundation), "\(text)")
         }
     }
+
+    /// Valid and invalid texts, including strings with special bytes on both sides of an eight-byte boundary.
+    static let checkedTexts: [String] = {
+        var texts = [#"{"a":1,}"#, #"{"a":01}"#, #"[1 2]"#, "\"tab\there\"", #"{"a":"x""#, #"{"a":1} x"#, #"{a:1}"#,
+                     #""\ud800""#, #""\x""#, "-", "1.", "nul", "", #"{"a":1 "b":2}"#, #"{"a" 1}"#, #"{"a":[1,{"b":}]}"#,
+                     #"{"seq":1,"data":{"name":"Medway","aliases":["NHS Medway","Medway CCG"],"n":null}}"#,
+                     #" { "a" : [ 1 , -2.5e3 , true , false , null , { } , [ ] ] , "\u0062" : "\/" } "#, "-0", "0.5", "1E+2"]
+        for k in 0..<20 {
+            let pad = String(repeating: "x", count: k)
+            texts += ["\"\(pad)\\n\(pad)\"", "\"\(pad)é\(pad)\"", "\"\(pad)\u{01}\"", "\"\(pad)\"", "\"\(pad)", "{\"\(pad)\":\"\(pad)\\\"\"}"]
+        }
+        return texts
+    }()
+
+    @Test func checkingWithoutBuildingAcceptsExactlyWhatTheParserAccepts() {
+        for text in Self.checkedTexts {
+            let bytes = Array(text.utf8)
+            let parsed = try? JSONValue.parse(text)
+            let indexed = bytes.withUnsafeBufferPointer { IndexedJSON(checking: $0) }
+            #expect((indexed != nil) == (parsed != nil), "\(text)")
+            guard let indexed, case .object(let members) = parsed else { continue }
+            // The index finds every member the parser found, at the value the parser read.
+            #expect(indexed.index.members.count == members.count, "\(text)")
+            for (noted, member) in zip(indexed.index.members, members) {
+                bytes.withUnsafeBufferPointer { all in
+                    let start = all.firstIndex { $0 != 0x20 }!
+                    var p = JSONParser(bytes: UnsafeBufferPointer(rebasing: all[start...]))
+                    p.pos = noted.value
+                    #expect((try? p.value(depth: 1)) == member.value, "\(text)")
+                }
+            }
+        }
+    }
+
+    @Test func aStringIsReadTheSameWhereverItsSpecialByteFalls() throws {
+        for k in 0..<20 {
+            let pad = String(repeating: "y", count: k)
+            #expect(try JSONValue.parse("\"\(pad)\"") == .string(pad))
+            #expect(try JSONValue.parse("\"\(pad)\\t\(pad)\"") == .string(pad + "\t" + pad))
+            #expect(try JSONValue.parse("\"\(pad)£\(pad)\"") == .string(pad + "£" + pad))
+            #expect(throws: JSONError.self) { try JSONValue.parse("\"\(pad)\u{1F}\(pad)\"") }
+            #expect(throws: JSONError.self) { try JSONValue.parse("\"\(pad)") }
+        }
+    }
+
+    @Test func integersAreReadExactlyAndOnlyWhenTheyFit() throws {
+        #expect(try JSONValue.parse("-0") == .int(0))
+        #expect(try JSONValue.parse("9223372036854775807") == .int(Int.max))
+        #expect(try JSONValue.parse("-9223372036854775808") == .int(Int.min))
+        #expect(try JSONValue.parse("9223372036854775808") == .double(9223372036854775808))
+        #expect(try JSONValue.parse("-9223372036854775809") == .double(-9223372036854775809))
+        #expect(try JSONValue.parse("1.0") == .double(1))
+        #expect(try JSONValue.parse("1e2") == .double(100))
+        #expect(try JSONValue.parse("120") == .int(120))
+    }
 }

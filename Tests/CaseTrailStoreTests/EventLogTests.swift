@@ -280,6 +280,41 @@ func records(_ log: EventLog, upTo limit: ReadLimit = .all) throws -> (records: 
         #expect(StoreError.missing(log.path).description.contains("casetrail init"))
     }
 
+    @Test func aLogReadInManySmallChunksGivesWhatOneChunkGives() throws {
+        // Small chunks put line ends, several-line commands, a damaged line and a torn tail at every
+        // place relative to a chunk's edge, with many chunks read ahead of the replay.
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(events: [event(0)], actor: "ann", now: t0)
+        for n in 1..<150 {
+            if n % 7 == 0 {
+                try append(log, [event(n, stream: "agency-B\(n)"), event(n + 1000, stream: "agency-C\(n)"), event(n + 2000)])
+            } else {
+                try append(log, [event(n)])
+            }
+        }
+        var damaged = try Data(contentsOf: URL(fileURLWithPath: log.path))
+        let name = damaged.range(of: Data("Agency 75 ".utf8))!
+        damaged[name.lowerBound + 8] = UInt8(ascii: "6")   // one line's payload, so one problem
+        damaged.append(contentsOf: Array(#"{"seq":999,"stream":"agen"#.utf8))
+        let copy = EventLog(path: dir.path("damaged.jsonl"))
+        try damaged.write(to: URL(fileURLWithPath: copy.path))
+        for original in [log, copy] {
+            let whole = try records(original)
+            #expect(whole.records.count > 150)
+            for size in [64, 200, 333, 1000, 4096] {
+                var small = original
+                small.readChunkSize = size
+                let read = try records(small)
+                #expect(read.records == whole.records, "chunks of \(size) bytes")
+                #expect(read.scan == whole.scan, "chunks of \(size) bytes")
+            }
+        }
+        let damagedScan = try records(copy).scan
+        #expect(damagedScan.problems.count == 1, "\(damagedScan.problems)")
+        #expect(damagedScan.torn != nil)
+    }
+
     @Test func linesLongerThanAReadChunkAreReadWhole() throws {
         let dir = try TemporaryDirectory()
         let log = EventLog(path: dir.path("p.jsonl"))
