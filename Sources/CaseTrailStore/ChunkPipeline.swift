@@ -181,11 +181,8 @@ final class ChunkJob<T>: @unchecked Sendable {
         }
     }
 
-    /// Hands each decoded line over in order, moving it out rather than copying it.
-    func consume(_ body: (Int, inout Decoded<T>) -> Void) {
-        for i in 0..<ranges.count {
-            var line = (results.baseAddress! + i).move()
-            body(i, &line)
-        }
+    /// Moves decoded line `i` out (once each, in any order; every line must be taken).
+    func takeLine(_ i: Int) -> Decoded<T> {
+        (results.baseAddress! + i).move()
     }
 }

@@ -282,65 +282,20 @@ public struct EventLog: Sendable {
     /// Reads every line in chunks, checking each and the links between them.
     private func scan<T>(_ file: POSIXFile, limit: ReadLimit, wantedSeq: Int?, resume: SnapshotStamp?, decode: @Sendable (LogRecord, IndexedJSON) -> T,
                          visit: (LogRecord, T) -> String?) throws(StoreError) -> LogScan {
-        var result = LogScan()
-        var chain = ChainCheck()
+        var replay = InOrder<T>(limit: limit, wantedSeq: wantedSeq)
         let size: Int
         do { size = try file.size() } catch { throw .io(error) }
-        var buffer: [UInt8] = []    // the bytes after the last complete line
-        var fileOffset = 0          // file offset of buffer[0]
+        var fileOffset = 0          // where reading starts
         // A snapshot is used only when the line it ends on is still there with the hash it was taken at.
         if let stamp = resume {
             guard wantedSeq == nil, (try? lineEnding(at: stamp.offset, in: file, size: size)) == stamp else { throw .snapshotMismatch }
-            result.lines = stamp.seq
-            result.head = LogScan.Head(seq: stamp.seq, hash: stamp.hash, recordedAt: stamp.recordedAt)
-            result.streamVersions = stamp.streamVersions
-            result.headOffset = stamp.offset
-            result.resumedAfter = stamp.seq
-            chain = ChainCheck(expectedSeq: stamp.seq + 1, lastHash: Digest(hex: stamp.hash), lastRecordedAt: stamp.recordedAt)
+            replay.result.lines = stamp.seq
+            replay.result.head = LogScan.Head(seq: stamp.seq, hash: stamp.hash, recordedAt: stamp.recordedAt)
+            replay.result.streamVersions = stamp.streamVersions
+            replay.result.headOffset = stamp.offset
+            replay.result.resumedAfter = stamp.seq
+            replay.chain = ChainCheck(expectedSeq: stamp.seq + 1, lastHash: Digest(hex: stamp.hash), lastRecordedAt: stamp.recordedAt)
             fileOffset = stamp.offset
-        }
-        var visiting = true
-        var pending: [Decoded<T>] = []
-        var pendingNeeded = 0, pendingOffset = 0
-        /// Checks one line against the one before and hands it to `visit`.
-        func take(_ line: inout Decoded<T>) {
-            result.lines += 1
-            chain.check(line.record, line.problem, line: result.lines, into: &result, wantedSeq: wantedSeq)
-            guard visiting, line.problem == nil, line.record != nil else { return }
-            guard limit.includes(line.record!) else { visiting = false; return }
-            line.record!.line = result.lines
-            if let replayProblem = visit(line.record!, line.value!) {
-                result.problems.append(LineProblem(line: result.lines, problem: replayProblem))
-            }
-        }
-        /// Hands one decoded line to the checks, holding back the lines of a several-line command
-        /// until the last of them is read.
-        func consume(_ i: Int, _ line: inout Decoded<T>, in job: ChunkJob<T>) {
-            if pending.isEmpty, let n = line.record?.batch, line.problem == nil, n <= EventLog.largestBatch {
-                pendingNeeded = n
-                pendingOffset = job.base + job.ranges[i].lowerBound
-            }
-            let end = job.base + job.ranges[i].upperBound + 1
-            if pendingNeeded > 0, let first = pending.first?.record, let last = pending.last?.record,
-               !LogLine.continues(line.record, batchOf: first, after: last) {
-                // Not the same command after all: the marker was wrong. Say so, and read on.
-                let firstLine = result.lines + 1, offending = result.lines + pending.count + 1
-                for var held in pending { take(&held) }
-                result.problems.append(LineProblem(line: firstLine, problem:
-                    "the line says one command wrote \(pendingNeeded) lines together, but line \(offending) is not one of them"))
-                pending.removeAll()
-                pendingNeeded = 0
-            }
-            if pendingNeeded > 0 {
-                pending.append(line)
-                if pending.count < pendingNeeded { return }
-                for var held in pending { take(&held) }
-                pending.removeAll()
-                pendingNeeded = 0
-            } else {
-                take(&line)
-            }
-            result.headOffset = end
         }
 
         // Chunks of complete lines are read, parsed and hashed ahead on a background thread while
@@ -351,7 +306,10 @@ public struct EventLog: Sendable {
             reader = try withoutActuallyEscaping(decode) { decode throws(IOError) in
                 let pipeline = ChunkPipeline(reader: ChunkReader(file: file, offset: fileOffset, size: size, chunkSize: readChunkSize), transform: decode)
                 while let job = try pipeline.next() {
-                    job.consume { i, line in consume(i, &line, in: job) }
+                    for i in job.ranges.indices {
+                        var line = job.takeLine(i)
+                        replay.consume(&line, at: job.base + job.ranges[i].lowerBound, end: job.base + job.ranges[i].upperBound + 1, visit: visit)
+                    }
                     pipeline.done(with: job)
                 }
                 return pipeline.reader
@@ -359,19 +317,85 @@ public struct EventLog: Sendable {
         } catch {
             throw .io(error)
         }
-        buffer = reader.carry
-        fileOffset = reader.carryOffset
-        if !pending.isEmpty, pending.allSatisfy({ $0.problem == nil }) {
+        if !replay.pending.isEmpty, replay.pending.allSatisfy({ $0.problem == nil }) {
             // A command's lines that did not all reach the disk: torn together with whatever follows.
-            var bytes = [UInt8](repeating: 0, count: size - pendingOffset)
-            let got = bytes.withUnsafeMutableBytes { raw in Result { () throws(IOError) in try file.read(into: raw, at: pendingOffset) } }
+            var bytes = [UInt8](repeating: 0, count: size - replay.pendingOffset)
+            let got = bytes.withUnsafeMutableBytes { raw in Result { () throws(IOError) in try file.read(into: raw, at: replay.pendingOffset) } }
             do { _ = try got.get() } catch { throw .io(error) }
-            result.torn = LogScan.TornTail(line: result.lines + 1, offset: pendingOffset, bytes: bytes)
+            replay.result.torn = LogScan.TornTail(line: replay.result.lines + 1, offset: replay.pendingOffset, bytes: bytes)
         } else {
-            for var held in pending { take(&held) }
-            if !buffer.isEmpty { result.torn = LogScan.TornTail(line: result.lines + 1, offset: fileOffset, bytes: buffer) }
+            replay.takePending(visit: visit)
+            if !reader.carry.isEmpty {
+                replay.result.torn = LogScan.TornTail(line: replay.result.lines + 1, offset: reader.carryOffset, bytes: reader.carry)
+            }
         }
-        return result
+        return replay.result
+    }
+}
+
+/// The in-order half of a scan: each decoded line checked against the one before and handed to
+/// `visit`, the lines of a several-line command held back until the last of them is read.
+/// A struct with mutating methods, not closures over local variables: those cost an exclusivity
+/// check on every use, several per line.
+private struct InOrder<T> {
+    var result = LogScan()
+    var chain = ChainCheck()
+    let limit: ReadLimit
+    let wantedSeq: Int?
+    /// False once a line beyond `limit` is met: later lines are still checked, not visited.
+    var visiting = true
+    var pending: [Decoded<T>] = []
+    var pendingNeeded = 0, pendingOffset = 0
+
+    init(limit: ReadLimit, wantedSeq: Int?) {
+        self.limit = limit
+        self.wantedSeq = wantedSeq
+    }
+
+    /// Checks one line against the one before and hands it to `visit`.
+    mutating func take(_ line: inout Decoded<T>, visit: (LogRecord, T) -> String?) {
+        result.lines += 1
+        chain.check(line.record, line.problem, line: result.lines, into: &result, wantedSeq: wantedSeq)
+        guard visiting, line.problem == nil, line.record != nil else { return }
+        guard limit.includes(line.record!) else { visiting = false; return }
+        line.record!.line = result.lines
+        if let replayProblem = visit(line.record!, line.value!) {
+            result.problems.append(LineProblem(line: result.lines, problem: replayProblem))
+        }
+    }
+
+    /// Takes every held-back line.
+    mutating func takePending(visit: (LogRecord, T) -> String?) {
+        var held = pending
+        pending.removeAll()
+        for i in held.indices { take(&held[i], visit: visit) }
+    }
+
+    /// Hands one decoded line, which lies at `start..<end` in the file, to the checks, holding back
+    /// the lines of a several-line command until the last of them is read.
+    mutating func consume(_ line: inout Decoded<T>, at start: Int, end: Int, visit: (LogRecord, T) -> String?) {
+        if pending.isEmpty, let n = line.record?.batch, line.problem == nil, n <= EventLog.largestBatch {
+            pendingNeeded = n
+            pendingOffset = start
+        }
+        if pendingNeeded > 0, let first = pending.first?.record, let last = pending.last?.record,
+           !LogLine.continues(line.record, batchOf: first, after: last) {
+            // Not the same command after all: the marker was wrong. Say so, and read on.
+            let firstLine = result.lines + 1, offending = result.lines + pending.count + 1
+            takePending(visit: visit)
+            result.problems.append(LineProblem(line: firstLine, problem:
+                "the line says one command wrote \(pendingNeeded) lines together, but line \(offending) is not one of them"))
+            pendingNeeded = 0
+        }
+        if pendingNeeded > 0 {
+            pending.append(line)
+            if pending.count < pendingNeeded { return }
+            takePending(visit: visit)
+            pendingNeeded = 0
+        } else {
+            take(&line, visit: visit)
+        }
+        result.headOffset = end
     }
 }
 
