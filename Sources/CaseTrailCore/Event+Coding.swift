@@ -50,13 +50,27 @@ enum EventType: String, CaseIterable {
     case actionReopened = "action_reopened"
     case actionCorrected = "action_corrected"
 
-    private static let byName: [String: EventType] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
+    /// The types by the length of their names, then their names' bytes: every replayed line names
+    /// its type, and comparing a few bytes is cheaper than hashing the name.
+    private static let byLength: [[(name: [UInt8], type: EventType)]] = {
+        var table = [[(name: [UInt8], type: EventType)]](repeating: [], count: (allCases.map(\.rawValue.utf8.count).max() ?? 0) + 1)
+        for t in allCases { table[t.rawValue.utf8.count].append((Array(t.rawValue.utf8), t)) }
+        return table
+    }()
 
     /// The payload schema this type is written with now. Raise it, with an upcaster, when a payload changes.
     var schema: Int { 1 }
 
     init?(rawValue: String) {
-        guard let t = EventType.byName[rawValue] else { return nil }
+        var name = rawValue
+        guard let t = name.withUTF8({ bytes -> EventType? in
+            guard bytes.count < EventType.byLength.count else { return nil }
+            search: for candidate in EventType.byLength[bytes.count] {
+                for i in 0..<bytes.count where candidate.name[i] != bytes[i] { continue search }
+                return candidate.type
+            }
+            return nil
+        }) else { return nil }
         self = t
     }
 }

@@ -356,10 +356,11 @@ private struct InOrder<T> {
     mutating func take(_ line: inout Decoded<T>, visit: (LogRecord, T) -> String?) {
         result.lines += 1
         chain.check(line.record, line.problem, line: result.lines, into: &result, wantedSeq: wantedSeq)
-        guard visiting, line.problem == nil, line.record != nil else { return }
-        guard limit.includes(line.record!) else { visiting = false; return }
-        line.record!.line = result.lines
-        if let replayProblem = visit(line.record!, line.value!) {
+        // Moved out, not copied: a copy retains and later releases every string in the record and the event.
+        guard visiting, line.problem == nil, var record = line.record.take(), let value = line.value.take() else { return }
+        guard limit.includes(record) else { visiting = false; return }
+        record.line = result.lines
+        if let replayProblem = visit(record, value) {
             result.problems.append(LineProblem(line: result.lines, problem: replayProblem))
         }
     }

@@ -94,9 +94,10 @@ public enum LogLine {
     /// the payload from the bytes itself.
     static func decode(_ line: UnsafeBufferPointer<UInt8>,
                        payloadIndex: UnsafeMutablePointer<JSONObjectIndex>?) -> (record: LogRecord?, problem: String?, payload: Range<Int>) {
-        guard let e = Envelope.parse(line, payloadIndex: payloadIndex) else { return (nil, slowProblem(line), 0..<0) }
-        guard let seq = e.seq, let stream = e.stream, let version = e.version, let type = e.type, let schema = e.schema,
-              let recorded = e.recordedAt, let actor = e.actor, let data = e.data, e.hasPrev, e.hasHash else {
+        guard var e = Envelope.parse(line, payloadIndex: payloadIndex) else { return (nil, slowProblem(line), 0..<0) }
+        // The strings are moved out of the envelope, not copied: a copy costs a retain and a release each.
+        guard let seq = e.seq, let stream = e.stream.take(), let version = e.version, let type = e.type.take(), let schema = e.schema,
+              let recorded = e.recordedAt, let actor = e.actor.take(), let data = e.data.take(), e.hasPrev, e.hasHash else {
             if e.recordedAtText != nil && e.recordedAt == nil {
                 return (nil, "recorded_at '\(e.recordedAtText!)' is not a UTC timestamp", 0..<0)
             }
@@ -249,7 +250,8 @@ struct Envelope {
                 }
             }
             p.skipSpace()
-            return p.pos == line.count ? e : nil
+            guard p.pos == line.count else { return nil }
+            return e
         } catch {
             return nil
         }
