@@ -195,6 +195,41 @@ struct Envelope {
     /// nil when the bytes are not one JSON object (the caller then asks the general reader why).
     /// With `payloadIndex`, `data` is checked and indexed there instead of being built as a tree.
     static func parse(_ line: UnsafeBufferPointer<UInt8>, payloadIndex: UnsafeMutablePointer<JSONObjectIndex>? = nil) -> Envelope? {
+        parseAsWritten(line, payloadIndex: payloadIndex) ?? parseAnyLayout(line, payloadIndex: payloadIndex)
+    }
+
+    /// The envelope in the one layout `LogLine.encode` writes (every line casetrail wrote): each name
+    /// is checked where it must be rather than looked up, and no spaces are skipped. Nil for any other
+    /// layout, which `parseAnyLayout` then reads; both read the values alike.
+    static func parseAsWritten(_ line: UnsafeBufferPointer<UInt8>, payloadIndex: UnsafeMutablePointer<JSONObjectIndex>?) -> Envelope? {
+        var p = JSONParser(bytes: line)
+        var e = Envelope()
+        /// Whether `text` is at the parser's position, moving past it if so.
+        func expect(_ text: StaticString) -> Bool {
+            let n = text.utf8CodeUnitCount
+            guard p.pos + n <= line.count, memcmp(line.baseAddress! + p.pos, text.utf8Start, n) == 0 else { return false }
+            p.pos += n
+            return true
+        }
+        do {
+            for key in Key.writtenOrder {
+                guard expect(key.asWritten) else { return nil }
+                try e.read(key, from: &p, payloadIndex: payloadIndex)
+            }
+            if expect(Key.batch.asWritten) { try e.read(.batch, from: &p, payloadIndex: payloadIndex) }
+            guard expect(Key.prev.asWritten) else { return nil }
+            try e.read(.prev, from: &p, payloadIndex: payloadIndex)
+            guard expect(Key.hash.asWritten) else { return nil }
+            try e.read(.hash, from: &p, payloadIndex: payloadIndex)
+            guard expect("}"), p.pos == line.count else { return nil }
+            return e
+        } catch {
+            return nil
+        }
+    }
+
+    /// The envelope in any layout JSON allows: members in any order, spaces anywhere, unknown members passed over.
+    static func parseAnyLayout(_ line: UnsafeBufferPointer<UInt8>, payloadIndex: UnsafeMutablePointer<JSONObjectIndex>?) -> Envelope? {
         var p = JSONParser(bytes: line)
         var e = Envelope()
         var seen: UInt16 = 0
@@ -215,33 +250,7 @@ struct Envelope {
                     p.skipSpace()
                     let first = key != .other && seen & key.bit == 0
                     seen |= key.bit
-                    switch first ? key : .other {
-                    case .seq: e.seq = try p.integerValue()
-                    case .version: e.version = try p.integerValue()
-                    case .schema: e.schema = try p.integerValue()
-                    case .batch: e.batch = try p.integerValue()
-                    case .stream: e.stream = try p.stringValue()
-                    case .type: e.type = try p.stringValue()
-                    case .actor: e.actor = try p.stringValue()
-                    case .prev: (e.hasPrev, e.prev, e.prevText) = try hexString(&p)
-                    case .hash: (e.hasHash, e.hash, _) = try hexString(&p)
-                    case .data:
-                        let start = p.pos
-                        if let index = payloadIndex { try p.skipValue(indexingInto: &index.pointee); e.data = .null } else { e.data = try p.value(depth: 1) }
-                        e.dataText = start..<p.pos
-                    case .recordedAt:
-                        // Read from the bytes; the text is only made into a string to report a bad one.
-                        if p.pos < line.count, line[p.pos] == UInt8(ascii: "\""), let raw = try p.plainString() {
-                            let text = UnsafeBufferPointer(rebasing: line[raw])
-                            e.recordedAt = Timestamp.parse(text)
-                            if e.recordedAt == nil { e.recordedAtText = String(decoding: text, as: UTF8.self) }
-                        } else {
-                            let text = try p.value(depth: 1).stringValue
-                            e.recordedAtText = text
-                            e.recordedAt = text.flatMap(Timestamp.init)
-                        }
-                    default: _ = try p.value(depth: 1)
-                    }
+                    try e.read(first ? key : .other, from: &p, payloadIndex: payloadIndex)
                     p.skipSpace()
                     guard p.pos < line.count else { return nil }
                     if line[p.pos] == UInt8(ascii: ",") { p.pos += 1; continue }
@@ -254,6 +263,38 @@ struct Envelope {
             return e
         } catch {
             return nil
+        }
+    }
+
+    /// Reads the value of member `key` at the parser's position (`.other`: checks it and passes over it).
+    mutating func read(_ key: Key, from p: inout JSONParser, payloadIndex: UnsafeMutablePointer<JSONObjectIndex>?) throws(JSONError) {
+        let line = p.bytes
+        switch key {
+        case .seq: seq = try p.integerValue()
+        case .version: version = try p.integerValue()
+        case .schema: schema = try p.integerValue()
+        case .batch: batch = try p.integerValue()
+        case .stream: stream = try p.stringValue()
+        case .type: type = try p.stringValue()
+        case .actor: actor = try p.stringValue()
+        case .prev: (hasPrev, prev, prevText) = try Envelope.hexString(&p)
+        case .hash: (hasHash, hash, _) = try Envelope.hexString(&p)
+        case .data:
+            let start = p.pos
+            if let index = payloadIndex { try p.skipValue(indexingInto: &index.pointee); data = .null } else { data = try p.value(depth: 1) }
+            dataText = start..<p.pos
+        case .recordedAt:
+            // Read from the bytes; the text is only made into a string to report a bad one.
+            if p.pos < line.count, line[p.pos] == UInt8(ascii: "\""), let raw = try p.plainString() {
+                let text = UnsafeBufferPointer(rebasing: line[raw])
+                recordedAt = Timestamp.parse(text)
+                if recordedAt == nil { recordedAtText = String(decoding: text, as: UTF8.self) }
+            } else {
+                let text = try p.value(depth: 1).stringValue
+                recordedAtText = text
+                recordedAt = text.flatMap(Timestamp.init)
+            }
+        case .other: _ = try p.value(depth: 1)
         }
     }
 
@@ -277,6 +318,27 @@ struct Envelope {
         case batch = 1024, other = 0
 
         var bit: UInt16 { rawValue }
+
+        /// The members before `data`, in the order `LogLine.encode` writes them.
+        static let writtenOrder: [Key] = [.seq, .stream, .version, .type, .schema, .recordedAt, .actor, .data]
+
+        /// How the member's name is written, with what comes before it, in the layout `LogLine.encode` writes.
+        var asWritten: StaticString {
+            switch self {
+            case .seq: return "{\"seq\":"
+            case .stream: return ",\"stream\":"
+            case .version: return ",\"version\":"
+            case .type: return ",\"type\":"
+            case .schema: return ",\"schema\":"
+            case .recordedAt: return ",\"recorded_at\":"
+            case .actor: return ",\"actor\":"
+            case .data: return ",\"data\":"
+            case .batch: return ",\"batch\":"
+            case .prev: return ",\"prev\":"
+            case .hash: return ",\"hash\":"
+            case .other: return ""
+            }
+        }
 
         /// Reads a plain `"name"` at the parser's position and names it; anything unusual (escapes,
         /// other names) is `.other`, with the parser left at the opening quote to read it in full.
