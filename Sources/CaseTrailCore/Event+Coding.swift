@@ -365,25 +365,28 @@ struct Fields {
         members = indexed.index.members
     }
 
+    /// Where a member's value starts and, for plain text, where the text lies.
+    private typealias Member = (value: Int, plainText: Range<Int>?)
+
     /// The first member called `key`, if there is one.
-    private func member(_ key: StaticString) -> (value: Int, plainText: Range<Int>?)? {
+    private func member(_ key: StaticString) -> Member? {
         let name = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
-        search: for m in members where m.name.count == name.count {
-            for i in 0..<name.count where json[m.name.lowerBound + i] != name[i] { continue search }
+        // Length and first letter turn away almost every other member before its bytes are compared.
+        search: for m in members where m.name.count == name.count && json[m.name.lowerBound] == name[0] {
+            for i in 1..<name.count where json[m.name.lowerBound + i] != name[i] { continue search }
             return (m.value, m.plainText)
         }
         return nil
     }
 
-    /// Where the value of the member `key` starts, when it is present and not null.
-    private func present(_ key: StaticString) -> Int? {
+    /// The member `key`, when it is present and not null.
+    private func present(_ key: StaticString) -> Member? {
         guard let m = member(key), json[m.value] != UInt8(ascii: "n") else { return nil }
-        return m.value
+        return m
     }
 
     /// The member's value as a string, or nil when it is not one.
-    private func text(_ key: StaticString) -> String? {
-        guard let m = member(key) else { return nil }
+    private func text(_ m: Member) -> String? {
         if let plain = m.plainText { return String(decoding: UnsafeBufferPointer(rebasing: json[plain]), as: UTF8.self) }
         guard json[m.value] == UInt8(ascii: "\"") else { return nil }
         var p = JSONParser(bytes: json)
@@ -391,20 +394,32 @@ struct Fields {
         return try? p.string()
     }
 
+    /// The member's value as a date, read straight from the bytes when plainly written (every event has a date or two).
+    private func date(_ m: Member) -> LocalDate? {
+        if let plain = m.plainText { return LocalDate.parse(UnsafeBufferPointer(rebasing: json[plain])) }
+        return text(m).flatMap(LocalDate.init)
+    }
+
+    private func raw<T: RawRepresentable>(_ m: Member, _ key: StaticString) throws(EventDecodingError) -> T where T.RawValue == String {
+        guard let s = text(m), let v = T(rawValue: s) else { throw .badField(type: type, field: "\(key)", expected: "a known \(key)") }
+        return v
+    }
+
     func string(_ key: StaticString) throws(EventDecodingError) -> String {
-        guard let s = text(key) else { throw .badField(type: type, field: "\(key)", expected: "a string") }
+        guard let m = member(key), let s = text(m) else { throw .badField(type: type, field: "\(key)", expected: "a string") }
         return s
     }
 
     func optionalString(_ key: StaticString) throws(EventDecodingError) -> String? {
-        guard present(key) != nil else { return nil }
-        return try string(key)
+        guard let m = present(key) else { return nil }
+        guard let s = text(m) else { throw .badField(type: type, field: "\(key)", expected: "a string") }
+        return s
     }
 
     func strings(_ key: StaticString) throws(EventDecodingError) -> [String] {
-        guard let at = present(key) else { return [] }
+        guard let m = present(key) else { return [] }
         var p = JSONParser(bytes: json)
-        p.pos = at
+        p.pos = m.value
         guard let items = (try? p.value(depth: 1))?.arrayValue else {
             throw .badField(type: type, field: "\(key)", expected: "a list of strings")
         }
@@ -425,33 +440,23 @@ struct Fields {
     }
 
     func raw<T: RawRepresentable>(_ key: StaticString) throws(EventDecodingError) -> T where T.RawValue == String {
-        guard let s = text(key), let v = T(rawValue: s) else {
-            throw .badField(type: type, field: "\(key)", expected: "a known \(key)")
-        }
-        return v
+        guard let m = member(key) else { throw .badField(type: type, field: "\(key)", expected: "a known \(key)") }
+        return try raw(m, key)
     }
 
     func optionalRaw<T: RawRepresentable>(_ key: StaticString) throws(EventDecodingError) -> T? where T.RawValue == String {
-        guard present(key) != nil else { return nil }
-        return try raw(key) as T
+        guard let m = present(key) else { return nil }
+        return try raw(m, key) as T
     }
 
     func date(_ key: StaticString) throws(EventDecodingError) -> LocalDate {
-        // Read straight from the bytes when plainly written: every event has a date or two.
-        let found: LocalDate?
-        if let plain = member(key)?.plainText {
-            found = LocalDate.parse(UnsafeBufferPointer(rebasing: json[plain]))
-        } else {
-            found = text(key).flatMap(LocalDate.init)
-        }
-        guard let d = found else {
-            throw .badField(type: type, field: "\(key)", expected: "a YYYY-MM-DD date")
-        }
+        guard let m = member(key), let d = date(m) else { throw .badField(type: type, field: "\(key)", expected: "a YYYY-MM-DD date") }
         return d
     }
 
     func optionalDate(_ key: StaticString) throws(EventDecodingError) -> LocalDate? {
-        guard present(key) != nil else { return nil }
-        return try date(key)
+        guard let m = present(key) else { return nil }
+        guard let d = date(m) else { throw .badField(type: type, field: "\(key)", expected: "a YYYY-MM-DD date") }
+        return d
     }
 }
