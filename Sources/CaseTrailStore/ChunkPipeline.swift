@@ -85,22 +85,32 @@ struct ChunkReader {
     }
 
     /// The next chunk of complete lines, or nil at the end (what is left in `carry` is a torn tail).
+    /// Each chunk is read straight into its own buffer, after the part line carried over.
     mutating func next<T>(_ transform: @escaping @Sendable (LogRecord, IndexedJSON) -> T) throws(IOError) -> ChunkJob<T>? {
         while offset < size {
             let want = min(chunkSize, size - offset)
             let kept = carry.count
-            carry.append(contentsOf: repeatElement(0, count: want))
-            let read = carry.withUnsafeMutableBytes { raw in
-                Result { () throws(IOError) in try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[kept...]), at: offset) }
+            var failure: IOError?
+            var bytes = [UInt8](unsafeUninitializedCapacity: kept + want) { buffer, count in
+                _ = buffer.initialize(from: carry)
+                do throws(IOError) {
+                    count = try kept + file.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[kept...])), at: offset)
+                } catch {
+                    failure = error
+                    count = kept
+                }
             }
-            let got = try read.get()
-            carry.removeLast(want - got)
+            if let failure { throw failure }
+            let got = bytes.count - kept
             offset += got
             if got == 0 { break }
-            guard let lastBreak = carry.lastIndex(of: 0x0A) else { continue }
-            let bytes = Array(carry[...lastBreak])
+            guard let lastBreak = bytes.lastIndex(of: 0x0A) else {
+                carry = bytes
+                continue
+            }
+            carry = Array(bytes[(lastBreak + 1)...])
+            bytes.removeLast(bytes.count - lastBreak - 1)
             let base = carryOffset
-            carry.removeFirst(lastBreak + 1)
             carryOffset += lastBreak + 1
             return ChunkJob(bytes: bytes, base: base, transform: transform)
         }
