@@ -39,6 +39,8 @@ struct Ledger {
             }
         }
         var state = Partnership.initialState
+        // Lines average some 400 bytes; room made for what a log of this size holds.
+        state.reserveCapacity(forEvents: (log.byteCount ?? 0) / 400)
         let scan = try log.read(upTo: limit, decode: Ledger.event(of:payload:)) { record, decoded in
             if case .success(let event) = decoded { each?(record, event) }
             return Ledger.replay(decoded, into: &state)

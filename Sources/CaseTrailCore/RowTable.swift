@@ -42,6 +42,9 @@ public struct RowTable<Row: SnapshotRow>: Sendable {
         if let i = decoded.index(forKey: key) { change(&decoded.values[i]) }
     }
 
+    /// Makes room for `count` rows, so a long replay does not move every row each time the table grows.
+    public mutating func reserveCapacity(_ count: Int) { decoded.reserveCapacity(count) }
+
     /// Whether there is a row for `key`, decoding none.
     public func contains(_ key: String) -> Bool {
         decoded[key] != nil || stored?.index(of: key) != nil

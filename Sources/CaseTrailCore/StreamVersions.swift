@@ -15,6 +15,9 @@ public struct StreamVersions: Sendable, Equatable {
         set { changed[stream] = newValue }
     }
 
+    /// Makes room for `count` streams written after the snapshot (all of them, for a log read from the start).
+    public mutating func reserveCapacity(_ count: Int) { changed.reserveCapacity(count) }
+
     /// Sets a stream's version and returns the one it had (0 for a new stream), hashing the name once
     /// where it can: the chain check does this for every line of the log.
     public mutating func advance(_ stream: String, to version: Int) -> Int {

@@ -111,6 +111,12 @@ public struct EventLog: Sendable {
 
     public init(path: String) { self.path = path }
 
+    /// The log's size in bytes, if it can be read: how a reader estimates what it will hold.
+    public var byteCount: Int? {
+        guard let file = try? POSIXFile.open(path, flags: O_RDONLY) else { return nil }
+        return try? file.size()
+    }
+
     /// The most lines one command writes; a larger batch marker is not believed.
     static let largestBatch = 16
 
@@ -288,6 +294,9 @@ public struct EventLog: Sendable {
         let size: Int
         do { size = try file.size() } catch { throw .io(error) }
         var fileOffset = 0          // where reading starts
+        // Room for the streams of a log this size (about one for every 2 KB, some five lines), so
+        // the table is not rebuilt again and again as it grows.
+        replay.result.streamVersions.reserveCapacity(min(size / 2048, 1 << 22))
         // A snapshot is used only when the line it ends on is still there with the hash it was taken at.
         if let stamp = resume {
             guard wantedSeq == nil, (try? lineEnding(at: stamp.offset, in: file, size: size)) == stamp else { throw .snapshotMismatch }
