@@ -213,43 +213,59 @@ public struct JSONParser {
         pos += n
     }
 
-    mutating func object(depth: Int) throws(JSONError) -> JSONValue {
+    /// Moves past the opening `{` or `[` and any space; whether the container is empty (its close is passed too).
+    mutating func open(closing close: UInt8) -> Bool {
         pos += 1
-        var members: [JSONMember] = []
         skipSpace()
-        if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(members) }
+        guard pos < bytes.count, bytes[pos] == close else { return false }
+        pos += 1
+        return true
+    }
+
+    /// Expects a member name's opening quote, after any space.
+    mutating func expectName() throws(JSONError) {
+        skipSpace()
+        guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+    }
+
+    /// Moves past the `:` after a member's name, and the space around it.
+    mutating func expectColon() throws(JSONError) {
+        skipSpace()
+        guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw error("expected ':'") }
+        pos += 1
+        skipSpace()
+    }
+
+    /// After an item of an object or array: true if a `,` says another follows, false if `close` ends the container.
+    mutating func anotherItem(closing close: UInt8) throws(JSONError) -> Bool {
+        skipSpace()
+        guard pos < bytes.count else { throw error("unexpected end of JSON") }
+        if bytes[pos] == UInt8(ascii: ",") { pos += 1; return true }
+        if bytes[pos] == close { pos += 1; return false }
+        throw error(close == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'")
+    }
+
+    mutating func object(depth: Int) throws(JSONError) -> JSONValue {
+        var members: [JSONMember] = []
+        if open(closing: UInt8(ascii: "}")) { return .object(members) }
         members.reserveCapacity(8)
-        while true {
-            skipSpace()
-            guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+        repeat {
+            try expectName()
             let key = try string()
-            skipSpace()
-            guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw error("expected ':'") }
-            pos += 1
-            skipSpace()
+            try expectColon()
             members.append(JSONMember(key, try value(depth: depth + 1)))
-            skipSpace()
-            guard pos < bytes.count else { throw error("unexpected end of JSON") }
-            if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-            if bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(members) }
-            throw error("expected ',' or '}'")
-        }
+        } while try anotherItem(closing: UInt8(ascii: "}"))
+        return .object(members)
     }
 
     mutating func array(depth: Int) throws(JSONError) -> JSONValue {
-        pos += 1
         var items: [JSONValue] = []
-        skipSpace()
-        if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") { pos += 1; return .array(items) }
-        while true {
+        if open(closing: UInt8(ascii: "]")) { return .array(items) }
+        repeat {
             skipSpace()
             items.append(try value(depth: depth + 1))
-            skipSpace()
-            guard pos < bytes.count else { throw error("unexpected end of JSON") }
-            if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-            if bytes[pos] == UInt8(ascii: "]") { pos += 1; return .array(items) }
-            throw error("expected ',' or ']'")
-        }
+        } while try anotherItem(closing: UInt8(ascii: "]"))
+        return .array(items)
     }
 
     public mutating func number() throws(JSONError) -> JSONValue {
@@ -322,37 +338,19 @@ public struct JSONParser {
         guard pos < bytes.count else { throw error("unexpected end of JSON") }
         switch bytes[pos] {
         case UInt8(ascii: "{"):
-            pos += 1
-            skipSpace()
-            if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return }
-            while true {
-                skipSpace()
-                guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+            if open(closing: UInt8(ascii: "}")) { return }
+            repeat {
+                try expectName()
                 try skipString()
-                skipSpace()
-                guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw error("expected ':'") }
-                pos += 1
-                skipSpace()
+                try expectColon()
                 try skipValue(depth: depth + 1)
-                skipSpace()
-                guard pos < bytes.count else { throw error("unexpected end of JSON") }
-                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                if bytes[pos] == UInt8(ascii: "}") { pos += 1; return }
-                throw error("expected ',' or '}'")
-            }
+            } while try anotherItem(closing: UInt8(ascii: "}"))
         case UInt8(ascii: "["):
-            pos += 1
-            skipSpace()
-            if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") { pos += 1; return }
-            while true {
+            if open(closing: UInt8(ascii: "]")) { return }
+            repeat {
                 skipSpace()
                 try skipValue(depth: depth + 1)
-                skipSpace()
-                guard pos < bytes.count else { throw error("unexpected end of JSON") }
-                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                if bytes[pos] == UInt8(ascii: "]") { pos += 1; return }
-                throw error("expected ',' or ']'")
-            }
+            } while try anotherItem(closing: UInt8(ascii: "]"))
         case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
@@ -370,12 +368,9 @@ public struct JSONParser {
         index.hasEscapedNames = false
         let origin = pos
         guard pos < bytes.count, bytes[pos] == UInt8(ascii: "{") else { return try skipValue(depth: 1) }
-        pos += 1
-        skipSpace()
-        if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return }
-        while true {
-            skipSpace()
-            guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+        if open(closing: UInt8(ascii: "}")) { return }
+        repeat {
+            try expectName()
             let name: Range<Int>
             if let plain = try plainString() { name = plain } else {
                 index.hasEscapedNames = true
@@ -383,22 +378,14 @@ public struct JSONParser {
                 _ = try string()
                 name = start..<(pos - 1)
             }
-            skipSpace()
-            guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw error("expected ':'") }
-            pos += 1
-            skipSpace()
+            try expectColon()
             let value = pos
             guard pos < bytes.count else { throw error("unexpected end of JSON") }
             let plain = bytes[pos] == UInt8(ascii: "\"") ? try plainString() : nil
             if plain == nil { try skipValue(depth: 2) }
             index.members.append((name.lowerBound - origin..<name.upperBound - origin, value - origin,
                                   plain.map { $0.lowerBound - origin..<$0.upperBound - origin }))
-            skipSpace()
-            guard pos < bytes.count else { throw error("unexpected end of JSON") }
-            if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-            if bytes[pos] == UInt8(ascii: "}") { pos += 1; return }
-            throw error("expected ',' or '}'")
-        }
+        } while try anotherItem(closing: UInt8(ascii: "}"))
     }
 
     /// Moves past a string literal, checking it as `string()` would; allocates only for escapes or non-ASCII text.
