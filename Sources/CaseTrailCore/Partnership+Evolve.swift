@@ -41,37 +41,37 @@ extension Partnership {
             s.reviews[ref] = r
             if let f = from { s.reviews.update(f) { if !$0.linked.contains(ref) { $0.linked.append(ref) } } }
         case let .milestoneRecorded(ref, what, on, note, url):
-            s.reviews[ref]?.milestones.append(Review.MilestoneRecord(what: what, on: on, note: note, url: url))
+            s.reviews.update(ref) { $0.milestones.append(Review.MilestoneRecord(what: what, on: on, note: note, url: url)) }
         case let .rapidReviewCompleted(ref, on, recommendation, rationale):
-            s.reviews[ref]?.completion = Review.Completion(on: on, recommendation: recommendation, rationale: rationale)
+            s.reviews.update(ref) { $0.completion = Review.Completion(on: on, recommendation: recommendation, rationale: rationale) }
         case let .panelResponded(ref, on, agrees, note):
-            s.reviews[ref]?.panelResponses.append(Review.PanelResponse(on: on, agrees: agrees, note: note))
+            s.reviews.update(ref) { $0.panelResponses.append(Review.PanelResponse(on: on, agrees: agrees, note: note)) }
         case let .reviewScreened(ref, on, recommendation, note):
-            s.reviews[ref]?.screenings.append(Review.Screening(on: on, recommendation: recommendation, note: note))
+            s.reviews.update(ref) { $0.screenings.append(Review.Screening(on: on, recommendation: recommendation, note: note)) }
         case let .reviewDecided(ref, on, outcome, by, rationale, creates, reconvene):
             s.reviews.update(ref) { r in
                 r.decisions.append(Review.Decision(on: on, outcome: outcome, by: by, rationale: rationale, creates: creates, reconvene: reconvene))
                 if outcome == .initiate, r.kind.isStatutory, r.initiatedOn == nil { r.initiatedOn = on }
             }
         case let .publicationWithheld(ref, on, reason):
-            s.reviews[ref]?.withheld = Review.Withholding(on: on, reason: reason)
+            s.reviews.update(ref) { $0.withheld = Review.Withholding(on: on, reason: reason) }
         case let .reviewGraded(ref, on, by, grade):
-            s.reviews[ref]?.grade = Review.Grade(on: on, by: by, grade: grade)
+            s.reviews.update(ref) { $0.grade = Review.Grade(on: on, by: by, grade: grade) }
         case let .reviewDelayed(ref, on, reason, expected):
-            s.reviews[ref]?.delays.append(Review.Delay(on: on, reason: reason, expected: expected))
+            s.reviews.update(ref) { $0.delays.append(Review.Delay(on: on, reason: reason, expected: expected)) }
         case let .reviewClosed(ref, on):
-            s.reviews[ref]?.closedOn = on
+            s.reviews.update(ref) { $0.closedOn = on }
         case let .reviewSignedOff(ref, what, on, partner, refused, reason):
-            s.reviews[ref]?.signOffs.append(Review.SignOff(what: what, on: on, partner: partner, refused: refused, reason: reason))
+            s.reviews.update(ref) { $0.signOffs.append(Review.SignOff(what: what, on: on, partner: partner, refused: refused, reason: reason)) }
 
         case let .recommendationAdded(ref, rec, text, on):
             let item = RecommendationItem(ref: ref, id: rec, text: text, on: on)
-            if !s.recommendations.contains(item.fullID) { s.reviews[ref]?.recommendations.append(rec) }
+            if !s.recommendations.contains(item.fullID) { s.reviews.update(ref) { $0.recommendations.append(rec) } }
             s.recommendations[item.fullID] = item
         case let .actionAdded(id, text, owner, lead, due, dueText, success, on):
             guard let parts = parseActionID(id) else { return }
             let recID = "\(parts.ref)/\(parts.rec)"
-            if !s.actions.contains(id) { s.recommendations[recID]?.actions.append(id) }
+            if !s.actions.contains(id) { s.recommendations.update(recID) { $0.actions.append(id) } }
             s.actions[id] = ActionItem(id: id, ref: parts.ref, rec: parts.rec, text: text, owner: owner, lead: lead, due: due,
                                        originalDue: due, dueText: dueText, success: success, agreed: on)
         case let .actionUpdated(id, on, note, rag, evidence):
@@ -128,12 +128,12 @@ extension Partnership {
             }
         case let .actionCorrected(id, _, field, value, _):
             switch CorrectableField(rawValue: field) {
-            case .text: s.actions[id]?.text = value
-            case .owner: s.actions[id]?.owner = value
-            case .lead: s.actions[id]?.lead = value
-            case .success: s.actions[id]?.success = value
-            case .dueText: s.actions[id]?.dueText = value
-            case .agreed: if let d = LocalDate(value) { s.actions[id]?.agreed = d }
+            case .text: s.actions.update(id) { $0.text = value }
+            case .owner: s.actions.update(id) { $0.owner = value }
+            case .lead: s.actions.update(id) { $0.lead = value }
+            case .success: s.actions.update(id) { $0.success = value }
+            case .dueText: s.actions.update(id) { $0.dueText = value }
+            case .agreed: if let d = LocalDate(value) { s.actions.update(id) { $0.agreed = d } }
             case nil: break
             }
         }
