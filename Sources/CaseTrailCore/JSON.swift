@@ -214,6 +214,7 @@ public struct JSONParser {
     }
 
     /// Moves past the opening `{` or `[` and any space; whether the container is empty (its close is passed too).
+    @inline(__always)
     mutating func open(closing close: UInt8) -> Bool {
         pos += 1
         skipSpace()
@@ -223,12 +224,14 @@ public struct JSONParser {
     }
 
     /// Expects a member name's opening quote, after any space.
+    @inline(__always)
     mutating func expectName() throws(JSONError) {
         skipSpace()
         guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw error("expected a member name") }
     }
 
     /// Moves past the `:` after a member's name, and the space around it.
+    @inline(__always)
     mutating func expectColon() throws(JSONError) {
         skipSpace()
         guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw error("expected ':'") }
@@ -237,6 +240,7 @@ public struct JSONParser {
     }
 
     /// After an item of an object or array: true if a `,` says another follows, false if `close` ends the container.
+    @inline(__always)
     mutating func anotherItem(closing close: UInt8) throws(JSONError) -> Bool {
         skipSpace()
         guard pos < bytes.count else { throw error("unexpected end of JSON") }
