@@ -45,6 +45,21 @@ func measure(_ argv: [String], stdoutTo: String = "/dev/null") -> (seconds: Doub
     return (seconds, Int(usage.ru_maxrss), (status >> 8) & 0xff)
 }
 
+/// The number of lines in a file, counted in 1 MB reads.
+func lineCount(_ path: String) -> Int {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { fail("cannot read \(path)") }
+    defer { close(fd) }
+    var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    var lines = 0
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n <= 0 { break }
+        lines += buffer[0..<n].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+    }
+    return lines
+}
+
 func median(_ xs: [Double]) -> Double {
     let s = xs.sorted()
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
@@ -92,8 +107,10 @@ case "run":
         }
         let m = median(times)
         rows.append((name, m, rss, note))
-        print("\(name): median \(fmt(m)) of \(runs), peak \(rss / 1024) MiB \(note)")
+        print("\(name): median \(fmt(m)) of \(runs) (\(fmt(times.min()!))-\(fmt(times.max()!))), peak \(rss / 1024) MiB \(note)")
     }
+    /// The median of a row already measured.
+    func medianOf(_ name: String) -> Double? { rows.first { $0.0 == name }?.1 }
     var st = stat()
     stat(log, &st)
     bench("wc -l (floor)", ["wc", "-l", log])
@@ -109,7 +126,15 @@ case "run":
     let stamp = time(nil)
     bench("append with fsync", argv: { i in [binary, "agency", "alias", "AG1", "Bench alias \(stamp)-\(i)", "--log", log, "--actor", "bench-admin"] })
     bench("verify", [binary, "verify", "--log", log])
-    print("file: \(log), \(st.st_size / 1_048_576) MiB")
+    let events = lineCount(log)
+    print("file: \(log), \(st.st_size / 1_048_576) MiB, \(events) events")
+    // The issue's targets, against the floors measured in this same run.
+    if let cold = medianOf("cold replay, outstanding (snapshots off)") {
+        print("cold replay: \(Int(Double(events) / cold)) events a second (target: at least 1,000,000)")
+    }
+    if let verify = medianOf("verify"), let sha = medianOf("sha256sum (floor)") {
+        print("verify: \(Double(Int(verify / sha * 100)) / 100) times sha256sum (target: at most 2)")
+    }
     print("casetrail hashes with: \(SHA256.usesProcessorInstructions ? "the processor's SHA instructions" : "portable Swift code")")
 default:
     fail("give a subcommand: generate or run")
