@@ -103,9 +103,8 @@ public enum LogLine {
             }
             return (nil, "the line lacks an envelope field (seq, stream, version, type, schema, recorded_at, actor, data, prev, hash)", 0..<0)
         }
-        let recordedAt = recorded
         let record = LogRecord(line: 0, seq: seq, stream: stream, version: version, type: type, schema: schema,
-                               recordedAt: recordedAt, actor: actor, data: data, prevDigest: e.prev, hashDigest: e.hash,
+                               recordedAt: recorded, actor: actor, data: data, prevDigest: e.prev, hashDigest: e.hash,
                                batch: e.batch.flatMap { $0 > 1 ? $0 : nil })
         let n = line.count
         guard n > hashSuffixLength, line[n - 1] == UInt8(ascii: "}"), line[n - 2] == UInt8(ascii: "\""),
