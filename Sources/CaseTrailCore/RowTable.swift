@@ -79,7 +79,9 @@ public struct RowTable<Row: SnapshotRow>: Sendable {
 
     /// The rows that are not settled, decoding only those of the stored rows the snapshot lists as unsettled.
     public var unsettled: [Row] {
-        var rows = decoded.values.filter { !$0.isSettled }
+        // Tested in place through the index, so only the rows kept are copied (a copy retains every string in a row).
+        var rows: [Row] = []
+        for i in decoded.values.indices where !decoded.values[i].isSettled { rows.append(decoded.values[i]) }
         if let stored {
             for i in stored.unsettled {
                 let row = stored.row(at: i)
