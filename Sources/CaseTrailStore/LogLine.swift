@@ -51,23 +51,30 @@ public let genesisHash = String(repeating: "0", count: 64)
 public enum LogLine {
     /// `,"hash":"` + 64 hex digits + `"}`.
     static let hashSuffixLength = 75
-    static let hashMarker = Array(",\"hash\":\"".utf8)
+    static let hashMarker: [UInt8] = {
+        let name = Envelope.Key.hash.asWritten
+        return Array(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)) + [UInt8(ascii: "\"")]
+    }()
 
     /// Builds the bytes of one line, `\n` included, and returns its hash.
     static func encode(seq: Int, version: Int, event: NewEvent, recordedAt: Timestamp, actor: String,
                        prev: String, batch: Int? = nil) -> (bytes: [UInt8], hash: String) {
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        out.append(contentsOf: "{\"seq\":\(seq),\"stream\":".utf8)
-        JSONValue.writeString(event.stream, into: &out)
-        out.append(contentsOf: ",\"version\":\(version),\"type\":".utf8)
-        JSONValue.writeString(event.type, into: &out)
-        out.append(contentsOf: ",\"schema\":\(event.schema),\"recorded_at\":\"\(recordedAt)\",\"actor\":".utf8)
-        JSONValue.writeString(actor, into: &out)
-        out.append(contentsOf: ",\"data\":".utf8)
-        event.data.write(into: &out)
-        if let n = batch { out.append(contentsOf: ",\"batch\":\(n)".utf8) }
-        out.append(contentsOf: ",\"prev\":\"\(prev)\"".utf8)
+        // Each name as `Envelope.parseAsWritten` expects it, so writer and reader share one spelling.
+        func name(_ key: Envelope.Key) {
+            out.append(contentsOf: UnsafeBufferPointer(start: key.asWritten.utf8Start, count: key.asWritten.utf8CodeUnitCount))
+        }
+        name(.seq); out.append(contentsOf: String(seq).utf8)
+        name(.stream); JSONValue.writeString(event.stream, into: &out)
+        name(.version); out.append(contentsOf: String(version).utf8)
+        name(.type); JSONValue.writeString(event.type, into: &out)
+        name(.schema); out.append(contentsOf: String(event.schema).utf8)
+        name(.recordedAt); out.append(contentsOf: "\"\(recordedAt)\"".utf8)
+        name(.actor); JSONValue.writeString(actor, into: &out)
+        name(.data); event.data.write(into: &out)
+        if let n = batch { name(.batch); out.append(contentsOf: String(n).utf8) }
+        name(.prev); out.append(contentsOf: "\"\(prev)\"".utf8)
         let hash = out.withUnsafeBytes { body in digest(prev: prev, body: body) }.hex
         out.append(contentsOf: hashMarker)
         out.append(contentsOf: hash.utf8)
@@ -367,24 +374,11 @@ struct Envelope {
             self = found
         }
 
-        /// Whether `bytes` are this member's name.
+        /// Whether `bytes` are this member's name: `asWritten` without the `{"` or `,"` before it and the `":` after.
         func spelled(by bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-            let name: StaticString
-            switch self {
-            case .seq: name = "seq"
-            case .stream: name = "stream"
-            case .version: name = "version"
-            case .type: name = "type"
-            case .schema: name = "schema"
-            case .recordedAt: name = "recorded_at"
-            case .actor: name = "actor"
-            case .data: name = "data"
-            case .prev: name = "prev"
-            case .hash: name = "hash"
-            case .batch: name = "batch"
-            case .other: return false
-            }
-            return bytes.count == name.utf8CodeUnitCount && memcmp(name.utf8Start, bytes.baseAddress!, bytes.count) == 0
+            guard self != .other else { return false }
+            let written = asWritten
+            return bytes.count == written.utf8CodeUnitCount - 4 && memcmp(written.utf8Start + 2, bytes.baseAddress!, bytes.count) == 0
         }
     }
 }

@@ -280,6 +280,23 @@ func records(_ log: EventLog, upTo limit: ReadLimit = .all) throws -> (records: 
         #expect(StoreError.missing(log.path).description.contains("casetrail init"))
     }
 
+    @Test func everyLineTheWriterMakesIsReadByPositionAsWellAsByName() {
+        // The position reader is the fast path; if writer and reader drifted apart, every line would
+        // quietly fall back to the slower reader by name.
+        for batch in [nil, 3] {
+            let (bytes, _) = LogLine.encode(seq: 7, version: 2, event: event(7), recordedAt: t0, actor: "ann", prev: genesisHash, batch: batch)
+            let line = Array(bytes.dropLast())
+            line.withUnsafeBufferPointer { b in
+                let fast = Envelope.parseAsWritten(b, payloadIndex: nil)
+                let general = Envelope.parseAnyLayout(b, payloadIndex: nil)
+                #expect(fast != nil && general != nil)
+                #expect(fast?.seq == 7 && fast?.version == 2 && fast?.stream == "agency-A" && fast?.batch == batch)
+                #expect(fast?.recordedAt == general?.recordedAt && fast?.hash == general?.hash && fast?.data == general?.data)
+            }
+            #expect(LogLine.read(line).problem == nil)
+        }
+    }
+
     @Test func aLogReadInManySmallChunksGivesWhatOneChunkGives() throws {
         // Small chunks put line ends, several-line commands, a damaged line and a torn tail at every
         // place relative to a chunk's edge, with many chunks read ahead of the replay.
