@@ -18,14 +18,18 @@ let package = Package(
         .executable(name: "casetrail-bench", targets: ["casetrail-bench"]),
     ],
     targets: [
-        // Pure domain: events, commands, deciders, projections, calendar. No I/O, no clock.
+        // Rules and read models only: events, commands, deciders, authority, projections, calendar,
+        // clocks, reports. No byte format, no I/O, no clock, no threads.
         .target(name: "CaseTrailCore"),
-        // The JSON Lines log: bytes, hashes, locks. Knows nothing of reviews.
+        // Every byte format and every medium: the payload codec, the line format and its hash,
+        // snapshots, SHA-256, locks; the JSON Lines file behind the `LogStore` protocol.
         .target(name: "CaseTrailStore", dependencies: ["CaseTrailCore", "SHA256Extensions"]),
+        // The replay/record cycle, snapshot policy, checkpoints and verification.
+        .target(name: "CaseTrailApp", dependencies: ["CaseTrailCore", "CaseTrailStore"]),
         // SHA-256 on the processor's SHA instructions, only for the store's hot path.
         .target(name: "SHA256Extensions", swiftSettings: shaExtensionFlags),
         // Arguments, help and output formats; a library so tests drive it in-process.
-        .target(name: "CaseTrailCLI", dependencies: ["CaseTrailCore", "CaseTrailStore"]),
+        .target(name: "CaseTrailCLI", dependencies: ["CaseTrailCore", "CaseTrailStore", "CaseTrailApp"]),
         .executableTarget(name: "casetrail", dependencies: ["CaseTrailCLI"]),
         // Writes realistic logs and measures the real binary against them (`make bench`).
         .executableTarget(name: "casetrail-bench", dependencies: ["CaseTrailCore", "CaseTrailStore"]),
@@ -33,7 +37,8 @@ let package = Package(
         .target(name: "CaseTrailTestSupport", path: "Tests/CaseTrailTestSupport"),
         .testTarget(name: "CaseTrailCoreTests", dependencies: ["CaseTrailCore"]),
         .testTarget(name: "CaseTrailStoreTests", dependencies: ["CaseTrailStore", "CaseTrailCore", "CaseTrailTestSupport"]),
-        .testTarget(name: "CaseTrailCLITests", dependencies: ["CaseTrailCLI", "CaseTrailStore", "CaseTrailCore", "CaseTrailTestSupport"]),
+        .testTarget(name: "CaseTrailAppTests", dependencies: ["CaseTrailApp", "CaseTrailStore", "CaseTrailCore", "CaseTrailTestSupport"]),
+        .testTarget(name: "CaseTrailCLITests", dependencies: ["CaseTrailCLI", "CaseTrailApp", "CaseTrailStore", "CaseTrailCore", "CaseTrailTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

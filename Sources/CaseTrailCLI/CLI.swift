@@ -1,3 +1,4 @@
+import CaseTrailApp
 import CaseTrailCore
 import CaseTrailStore
 
@@ -73,30 +74,45 @@ public enum CLI {
             }
             return Outcome(stdout: Help.group(words, commands: Commands.all), stderr: "", status: 0)
         case .run(let spec):
-            let notes = Notes()
-            let invocation = Invocation(line: parsed, spec: spec, context: context, notes: notes)
-            do {
-                try invocation.checkGlobals()
-                let out = try spec.run(invocation)
-                return Outcome(stdout: out, stderr: notes.text, status: ExitStatus.success)
-            } catch let e as UsageError {
-                return Outcome(stdout: "", stderr: notes.text + Help.usageError(e, commands: Commands.all), status: ExitStatus.usage)
-            } catch let e as DomainError {
-                return Outcome(stdout: "", stderr: notes.text + "Error: \(e.message)\n", status: ExitStatus.refused)
-            } catch let e as Refusal {
-                return Outcome(stdout: "", stderr: notes.text + "Error: \(e.message)\n", status: ExitStatus.refused)
-            } catch let e as StoreError {
-                let status: Int32
-                switch e {
-                case .integrity, .worldWritable: status = ExitStatus.integrity
-                default: status = ExitStatus.refused
-                }
-                return Outcome(stdout: "", stderr: notes.text + "Error: \(capitalised(e.description))\n", status: status)
-            } catch let e as IntegrityFailure {
-                return Outcome(stdout: e.stdout, stderr: notes.text, status: ExitStatus.integrity)
-            } catch {
-                return Outcome(stdout: "", stderr: notes.text + "Error: \(error)\n", status: ExitStatus.refused)
+            let first = run(spec, parsed, context, snapshots: true)
+            // A snapshot row that could not be read may have changed that answer: work it out again from the log.
+            // (A command that records decides again itself before writing anything, so this only repeats a read.)
+            return first.snapshotWasDamaged ? run(spec, parsed, context, snapshots: false).outcome : first.outcome
+        }
+    }
+
+    private static func run(_ spec: CommandSpec, _ parsed: ParsedLine, _ context: Context, snapshots: Bool) -> (outcome: Outcome, snapshotWasDamaged: Bool) {
+        let notes = Notes()
+        let invocation = Invocation(line: parsed, spec: spec, context: context, notes: notes, snapshots: snapshots)
+        let outcome = outcome(of: invocation, notes: notes)
+        return (outcome, invocation.ledger.snapshotWasDamaged())
+    }
+
+    private static func outcome(of invocation: Invocation, notes: Notes) -> Outcome {
+        let spec = invocation.spec
+        do {
+            try invocation.checkGlobals()
+            let out = try spec.run(invocation)
+            return Outcome(stdout: out, stderr: notes.text, status: ExitStatus.success)
+        } catch let e as UsageError {
+            return Outcome(stdout: "", stderr: notes.text + Help.usageError(e, commands: Commands.all), status: ExitStatus.usage)
+        } catch let e as DomainError {
+            return Outcome(stdout: "", stderr: notes.text + "Error: \(e.message)\n", status: ExitStatus.refused)
+        } catch let e as Refusal {
+            return Outcome(stdout: "", stderr: notes.text + "Error: \(e.message)\n", status: ExitStatus.refused)
+        } catch let e as StoreError {
+            let status: Int32
+            switch e {
+            case .integrity, .worldWritable: status = ExitStatus.integrity
+            default: status = ExitStatus.refused
             }
+            return Outcome(stdout: "", stderr: notes.text + "Error: \(capitalised(e.description))\n", status: status)
+        } catch let e as IntegrityFailure {
+            return Outcome(stdout: e.stdout, stderr: notes.text, status: ExitStatus.integrity)
+        } catch let e as LedgerError {
+            return Outcome(stdout: "", stderr: notes.text + "Error: \(capitalised(e.description))\n", status: ExitStatus.refused)
+        } catch {
+            return Outcome(stdout: "", stderr: notes.text + "Error: \(error)\n", status: ExitStatus.refused)
         }
     }
 

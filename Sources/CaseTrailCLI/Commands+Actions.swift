@@ -1,4 +1,6 @@
+import CaseTrailApp
 import CaseTrailCore
+import CaseTrailStore
 
 extension Commands {
     static let actions: [CommandSpec] = [
@@ -10,8 +12,8 @@ extension Commands {
                 Opt.on("The date it was made (default: today).", required: false),
             ],
             run: { inv in
-                try recorded(inv, .addRecommendation(ref: inv.argument(0)!, rec: inv.argument(1)!, text: inv.required("--text"),
-                                                     on: try inv.date(option: "--on")))
+                try recorded(inv, .action(.addRecommendation(ref: inv.argument(0)!, rec: inv.argument(1)!, text: inv.required("--text"),
+                                                     on: try inv.date(option: "--on"))))
             }),
         CommandSpec(
             words: ["action", "add"], abstract: "Add an action that answers a recommendation.",
@@ -27,9 +29,9 @@ extension Commands {
                 Opt.on("The date it was agreed, which fixes its year of origin (default: today).", required: false),
             ],
             run: { inv in
-                try recorded(inv, .addAction(recommendation: inv.argument(0)!, code: inv.argument(1)!, text: inv.required("--text"),
+                try recorded(inv, .action(.addAction(recommendation: inv.argument(0)!, code: inv.argument(1)!, text: inv.required("--text"),
                                              owner: inv.required("--owner"), lead: inv.required("--lead"), due: try inv.requiredDate("--due"),
-                                             dueText: inv.value("--due-text"), success: inv.value("--success"), on: try inv.date(option: "--on")))
+                                             dueText: inv.value("--due-text"), success: inv.value("--success"), on: try inv.date(option: "--on"))))
             }),
         CommandSpec(
             words: ["action", "update"], abstract: "Record progress on an action, with a RAG rating and evidence.",
@@ -40,22 +42,22 @@ extension Commands {
                 OptionSpec(name: "--evidence", valueName: "text", help: "Evidence of progress."),
             ],
             run: { inv in
-                try recorded(inv, .updateAction(action: inv.argument(0)!, note: inv.required("--note"), rag: try inv.choice("--rag"),
-                                                evidence: inv.value("--evidence")))
+                try recorded(inv, .action(.updateAction(action: inv.argument(0)!, note: inv.required("--note"), rag: try inv.choice("--rag"),
+                                                evidence: inv.value("--evidence"))))
             }),
         CommandSpec(
             words: ["action", "revise-due"], abstract: "Move an action's target date, with the reason; every revision is kept.",
             arguments: [Opt.action],
             options: [OptionSpec(name: "--due", valueName: "date", help: "The new target date.", required: true), Opt.reason()],
             run: { inv in
-                try recorded(inv, .reviseDue(action: inv.argument(0)!, due: try inv.requiredDate("--due"), reason: inv.required("--reason")))
+                try recorded(inv, .action(.reviseDue(action: inv.argument(0)!, due: try inv.requiredDate("--due"), reason: inv.required("--reason"))))
             }),
         CommandSpec(
             words: ["action", "implemented"], abstract: "Record that an action has been implemented, with evidence.",
             arguments: [Opt.action],
             options: [Opt.on(), OptionSpec(name: "--evidence", valueName: "text", help: "Evidence of implementation.", required: true)],
             run: { inv in
-                try recorded(inv, .markImplemented(action: inv.argument(0)!, on: try inv.requiredDate("--on"), evidence: inv.required("--evidence")))
+                try recorded(inv, .action(.markImplemented(action: inv.argument(0)!, on: try inv.requiredDate("--on"), evidence: inv.required("--evidence"))))
             }),
         CommandSpec(
             words: ["action", "impact"], abstract: "Record evidence that an implemented action made a difference.",
@@ -67,8 +69,8 @@ extension Commands {
                 OptionSpec(name: "--rating", valueName: "text", help: "A rating, e.g. good or requires improvement."),
             ],
             run: { inv in
-                try recorded(inv, .recordImpact(action: inv.argument(0)!, on: try inv.requiredDate("--on"), evidence: inv.required("--evidence"),
-                                                rating: inv.value("--rating")))
+                try recorded(inv, .action(.recordImpact(action: inv.argument(0)!, on: try inv.requiredDate("--on"), evidence: inv.required("--evidence"),
+                                                rating: inv.value("--rating"))))
             }),
         CommandSpec(
             words: ["action", "sign-off"], abstract: "Sign off an implemented action at a stage, or refuse and send it back.",
@@ -81,21 +83,21 @@ extension Commands {
             ],
             run: { inv in
                 guard let stage: SignOffStage = try inv.choice("--stage") else { return "" }
-                return try recorded(inv, .signOffAction(action: inv.argument(0)!, stage: stage, refusal: try refusal(inv)))
+                return try recorded(inv, .action(.signOffAction(action: inv.argument(0)!, stage: stage, refusal: try refusal(inv))))
             }),
         CommandSpec(
             words: ["action", "transfer"], abstract: "Move an action out of this plan (into another plan or to a national body).",
             arguments: [Opt.action],
             options: [OptionSpec(name: "--to", valueName: "text", help: "Where it goes, e.g. \"Business plan 2016-17\".", required: true), Opt.reason()],
-            run: { inv in try recorded(inv, .transferAction(action: inv.argument(0)!, to: inv.required("--to"), reason: inv.required("--reason"))) }),
+            run: { inv in try recorded(inv, .action(.transferAction(action: inv.argument(0)!, to: inv.required("--to"), reason: inv.required("--reason")))) }),
         CommandSpec(
             words: ["action", "withdraw"], abstract: "Withdraw an action that will not be done.",
             arguments: [Opt.action], options: [Opt.reason()],
-            run: { inv in try recorded(inv, .withdrawAction(action: inv.argument(0)!, reason: inv.required("--reason"))) }),
+            run: { inv in try recorded(inv, .action(.withdrawAction(action: inv.argument(0)!, reason: inv.required("--reason")))) }),
         CommandSpec(
             words: ["action", "reopen"], abstract: "Return a closed or implemented action to in-progress.",
             arguments: [Opt.action], options: [Opt.reason()],
-            run: { inv in try recorded(inv, .reopenAction(action: inv.argument(0)!, reason: inv.required("--reason"))) }),
+            run: { inv in try recorded(inv, .action(.reopenAction(action: inv.argument(0)!, reason: inv.required("--reason")))) }),
         CommandSpec(
             words: ["action", "correct"], abstract: "Correct a mistaken field of an action; the history keeps both values.",
             arguments: [Opt.action],
@@ -105,8 +107,8 @@ extension Commands {
                 Opt.reason(),
             ],
             run: { inv in
-                try recorded(inv, .correctAction(action: inv.argument(0)!, field: inv.required("--field"), value: inv.required("--value"),
-                                                 reason: inv.required("--reason")))
+                try recorded(inv, .action(.correctAction(action: inv.argument(0)!, field: inv.required("--field"), value: inv.required("--value"),
+                                                 reason: inv.required("--reason"))))
             }),
     ]
 }

@@ -1,3 +1,4 @@
+import CaseTrailApp
 import CaseTrailCore
 import CaseTrailStore
 
@@ -17,13 +18,13 @@ extension Commands {
             run: { inv in
                 var last: LogRecord?
                 let (state, _) = try load(inv) { record, _ in last = record }
-                guard let head = last, let code = state.partnership?.code else { throw Refusal(message: "The log holds nothing at that point.") }
-                let line = "casetrail-checkpoint \(code) seq=\(head.seq) sha256=\(head.hash)"
+                guard let head = last, let partnership = state.partnership else { throw Refusal(message: "The log holds nothing at that point.") }
+                let checkpoint = Checkpoint(partnership, head: head)
                 if try inv.format() == .json {
-                    return jsonText(.object(["checkpoint": .string(line), "code": .string(code), "seq": .int(head.seq),
-                                             "sha256": .string(head.hash)]))
+                    return jsonText(.object(["checkpoint": .string(checkpoint.text), "code": .string(checkpoint.code), "seq": .int(checkpoint.seq),
+                                             "sha256": .string(checkpoint.hash)]))
                 }
-                return line + "\n"
+                return checkpoint.text + "\n"
             }),
         CommandSpec(
             words: ["history"], abstract: "List every event with its seq, time, actor, type and a one-line summary.",
@@ -43,22 +44,9 @@ extension Commands {
             }
             checkpoint = c
         }
-        // An event replays when it decodes into a typed fact: applying one cannot fail (`evolve` is
-        // total), so the state itself is not rebuilt here; only the partnership's code is kept.
-        var code: String?
-        var scan = try inv.log.read(hashOf: checkpoint?.seq, decode: Ledger.event(of:payload:)) { _, decoded in
-            switch decoded {
-            case .success(let event):
-                if code == nil, case .partnershipInitialised(_, let c) = event { code = c }
-                return nil
-            case .failure(let error):
-                return error.description
-            }
-        }
-        if let c = checkpoint {
-            scan.problems += c.problems(against: scan, code: code)
-        }
-        let ok = scan.problems.isEmpty
+        let verification = try inv.ledger.verify(against: checkpoint)
+        let scan = verification.scan
+        let ok = verification.ok
         let report: String
         if format == .json {
             var members: [JSONMember] = [
@@ -72,7 +60,7 @@ extension Commands {
             if let c = checkpoint { members.append(JSONMember("checkpoint", .string(c.text))) }
             report = jsonText(.object(members))
         } else {
-            var out = "Log:     \(inv.log.path)\nEvents:  \(scan.head?.seq ?? 0)\nHead:    \(scan.head?.hash ?? genesisHash)\n"
+            var out = "Log:     \(inv.logLocation)\nEvents:  \(scan.head?.seq ?? 0)\nHead:    \(scan.head?.hash ?? genesisHash)\n"
             if let t = scan.torn {
                 out += "Note:    line \(t.line) is a torn write (\(t.bytes.count) bytes, never acknowledged); the next recorded command moves it aside.\n"
             }
@@ -124,37 +112,5 @@ extension Commands {
             [String(r.seq), String(r.recordedAt.description.prefix(16)).replacingAll("T", with: " "), r.actor, r.type, summary(r, e)]
         })
         return try render(inv, table: table, json: json)
-    }
-}
-
-/// `casetrail-checkpoint <code> seq=<n> sha256=<hex>`: the head of a log at a moment.
-struct Checkpoint {
-    var code: String
-    var seq: Int
-    var hash: String
-    var text: String { "casetrail-checkpoint \(code) seq=\(seq) sha256=\(hash)" }
-
-    init?(_ text: String) {
-        let parts = text.split(separator: " ").map(String.init)
-        guard parts.count == 4, parts[0] == "casetrail-checkpoint", parts[2].hasPrefix("seq="), parts[3].hasPrefix("sha256="),
-              let n = Int(parts[2].dropFirst(4)), n > 0 else { return nil }
-        let hex = String(parts[3].dropFirst(7))
-        guard hex.utf8.count == 64, hex.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
-        code = parts[1]; seq = n; hash = hex
-    }
-
-    /// What stops the log from proving it extends this checkpoint.
-    func problems(against scan: LogScan, code logCode: String?) -> [LineProblem] {
-        var out: [LineProblem] = []
-        if let c = logCode, c != code {
-            out.append(LineProblem(line: 1, problem: "the checkpoint is for partnership \(code), but this log is \(c)'s"))
-        }
-        let last = scan.head?.seq ?? 0
-        if last < seq {
-            out.append(LineProblem(line: last + 1, problem: "the log ends at seq \(last), before the checkpoint's seq \(seq): it has been truncated"))
-        } else if scan.requestedHash != hash {
-            out.append(LineProblem(line: seq, problem: "line \(seq) does not have the checkpoint's hash: the log up to the checkpoint has been rewritten"))
-        }
-        return out
     }
 }

@@ -1,3 +1,4 @@
+import CaseTrailApp
 import CaseTrailCore
 import CaseTrailStore
 
@@ -34,7 +35,7 @@ extension Commands {
             run: { inv in
                 let year = try reportingYear(inv)
                 let (state, _) = try load(inv)
-                let clocks = Projections.timeliness(state, today: try inv.today(), year: year)
+                let clocks = Projections.timeliness(state, today: try inv.today(), year: year?.description)
                 let json: JSONValue = .object(["clocks": .array(clocks.map(clockJSON))])
                 let table = Table(columns: ["REF", "CLOCK", "DUE", "COMPLETED", "STANDING", "USED"],
                                   rows: clocks.map { [$0.ref, $0.name, $0.due.description, $0.completed?.description ?? "-",
@@ -157,13 +158,11 @@ extension Commands {
     }
 
     /// `--year 2022-23`, checked for shape.
-    static func reportingYear(_ inv: Invocation) throws(UsageError) -> String? {
+    static func reportingYear(_ inv: Invocation) throws(UsageError) -> ReportingYear? {
         guard let y = inv.value("--year") else { return nil }
-        let parts = y.split(separator: "-")
-        guard parts.count == 2, let start = Int(parts[0]), parts[0].count == 4, parts[1].count == 2,
-              Int(parts[1]) == (start + 1) % 100 else {
+        guard let year = ReportingYear(y) else {
             throw inv.usage("'\(y)' is not a reporting year; use the April–March form, e.g. 2022-23.")
         }
-        return y
+        return year
     }
 }

@@ -1,3 +1,4 @@
+import CaseTrailApp
 import CaseTrailCore
 import CaseTrailStore
 
@@ -17,15 +18,13 @@ extension Commands {
     ]
 
     static func annualReport(_ inv: Invocation) throws -> String {
-        guard let year = ReportingYear(inv.required("--year")) else {
-            throw inv.usage("'\(inv.required("--year"))' is not a reporting year; use the April–March form, e.g. 2022-23.")
-        }
+        guard let year = try reportingYear(inv) else { throw inv.usage("'report annual' needs --year, e.g. 2022-23.") }
         let format = try inv.value("--format") == nil ? OutputFormat.md : inv.format()
         var last: LogRecord?
         let (state, _) = try load(inv) { record, _ in last = record }
         guard let partnership = state.partnership, let head = last else { throw Refusal(message: "The log holds nothing at that point.") }
         let report = AnnualReport(state, year: year, today: try inv.today())
-        let checkpoint = "casetrail-checkpoint \(partnership.code) seq=\(head.seq) sha256=\(head.hash)"
+        let checkpoint = Checkpoint(partnership, head: head).text
         switch format {
         case .html: return ReportHTML.render(report, partnership: partnership, checkpoint: checkpoint)
         case .json: return jsonText(reportJSON(report, checkpoint: checkpoint))
@@ -179,14 +178,13 @@ enum ReportHTML {
         let step = (width - left - 20) / Double(max(1, points.count - 1))
         func x(_ i: Int) -> Double { left + Double(i) * step }
         func y(_ v: Int) -> Double { top + (height - top - bottom) * (1 - Double(v) / Double(top1)) }
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"Outstanding actions at each month end\">"
         svg += "<line x1=\"\(left)\" y1=\"\(y(0))\" x2=\"\(width - 10)\" y2=\"\(y(0))\" stroke=\"#999\"/>"
         svg += "<polyline fill=\"none\" stroke=\"#1d5e8c\" stroke-width=\"2.5\" points=\"" + points.indices.map { "\(x($0)),\(y(points[$0].outstanding))" }.joined(separator: " ") + "\"/>"
         for (i, p) in points.enumerated() {
             svg += "<circle cx=\"\(x(i))\" cy=\"\(y(p.outstanding))\" r=\"3.5\" fill=\"#1d5e8c\"/>"
             svg += "<text x=\"\(x(i))\" y=\"\(y(p.outstanding) - 7)\" text-anchor=\"middle\">\(p.outstanding)</text>"
-            svg += "<text x=\"\(x(i))\" y=\"\(height - 10)\" text-anchor=\"middle\">\(months[p.date.month - 1])</text>"
+            svg += "<text x=\"\(x(i))\" y=\"\(height - 10)\" text-anchor=\"middle\">\(LocalDate.monthAbbreviations[p.date.month - 1])</text>"
         }
         return svg + "</svg>\n"
     }

@@ -1,4 +1,6 @@
+import CaseTrailApp
 import CaseTrailCore
+import CaseTrailStore
 
 extension Commands {
     static let reviews: [CommandSpec] = [
@@ -14,9 +16,9 @@ extension Commands {
                 OptionSpec(name: "--summary", valueName: "text", help: "A short description (no identifying details)."),
             ],
             run: { inv in
-                try recorded(inv, .recordIncident(ref: inv.argument(0)!, child: inv.required("--child"), aware: try inv.requiredDate("--aware"),
+                try recorded(inv, .review(.recordIncident(ref: inv.argument(0)!, child: inv.required("--child"), aware: try inv.requiredDate("--aware"),
                                                   incident: try inv.date(option: "--incident"), notified: try inv.date(option: "--notified"),
-                                                  summary: inv.value("--summary")))
+                                                  summary: inv.value("--summary"))))
             }),
         CommandSpec(
             words: ["review", "open"], abstract: "Open a review of any kind other than a rapid review.",
@@ -29,8 +31,8 @@ extension Commands {
             ],
             run: { inv in
                 guard let kind: ReviewKind = try inv.choice("--kind") else { return "" }
-                return try recorded(inv, .openReview(ref: inv.argument(0)!, kind: kind, title: inv.required("--title"),
-                                                     from: inv.value("--from"), on: try inv.date(option: "--on")))
+                return try recorded(inv, .review(.openReview(ref: inv.argument(0)!, kind: kind, title: inv.required("--title"),
+                                                     from: inv.value("--from"), on: try inv.date(option: "--on"))))
             }),
         CommandSpec(
             words: ["review", "rapid-complete"], abstract: "Record that a rapid review was completed, and what it recommends.",
@@ -42,8 +44,8 @@ extension Commands {
             ],
             run: { inv in
                 guard let next: Recommendation = try inv.choice("--recommend") else { return "" }
-                return try recorded(inv, .completeRapidReview(ref: inv.argument(0)!, on: try inv.requiredDate("--on"), recommendation: next,
-                                                              rationale: inv.required("--rationale")))
+                return try recorded(inv, .review(.completeRapidReview(ref: inv.argument(0)!, on: try inv.requiredDate("--on"), recommendation: next,
+                                                              rationale: inv.required("--rationale"))))
             }),
         CommandSpec(
             words: ["review", "panel-response"], abstract: "Record the National Panel's response to a rapid review.",
@@ -56,8 +58,8 @@ extension Commands {
             ],
             run: { inv in
                 guard inv.flag("--agrees") != inv.flag("--disagrees") else { throw inv.usage("Give exactly one of '--agrees' or '--disagrees'.") }
-                return try recorded(inv, .recordPanelResponse(ref: inv.argument(0)!, on: try inv.requiredDate("--on"),
-                                                              agrees: inv.flag("--agrees"), note: inv.value("--note")))
+                return try recorded(inv, .review(.recordPanelResponse(ref: inv.argument(0)!, on: try inv.requiredDate("--on"),
+                                                              agrees: inv.flag("--agrees"), note: inv.value("--note"))))
             }),
         CommandSpec(
             words: ["review", "screen"], abstract: "Record an SCR screening panel's recommendation to the chair.",
@@ -69,8 +71,8 @@ extension Commands {
             ],
             run: { inv in
                 guard let finding: Recommendation = try inv.choice("--recommend") else { return "" }
-                return try recorded(inv, .screenReview(ref: inv.argument(0)!, on: try inv.requiredDate("--on"), recommendation: finding,
-                                                       note: inv.value("--note")))
+                return try recorded(inv, .review(.screenReview(ref: inv.argument(0)!, on: try inv.requiredDate("--on"), recommendation: finding,
+                                                       note: inv.value("--note"))))
             }),
         CommandSpec(
             words: ["review", "decide"], abstract: "Record the decision on whether to hold a review (LCSPR decision, SCR chair's decision).",
@@ -87,10 +89,10 @@ extension Commands {
             ],
             run: { inv in
                 guard let outcome: DecisionOutcome = try inv.choice("--outcome") else { return "" }
-                return try recorded(inv, .decideReview(ref: inv.argument(0)!, on: try inv.requiredDate("--on"), outcome: outcome,
+                return try recorded(inv, .review(.decideReview(ref: inv.argument(0)!, on: try inv.requiredDate("--on"), outcome: outcome,
                                                        by: inv.required("--by"), rationale: inv.required("--rationale"),
                                                        creates: inv.value("--creates"), createsTitle: inv.value("--title"),
-                                                       reconvene: try inv.date(option: "--reconvene")))
+                                                       reconvene: try inv.date(option: "--reconvene"))))
             }),
         CommandSpec(
             words: ["review", "milestone"], abstract: "Record a step in a review's life.",
@@ -103,15 +105,15 @@ extension Commands {
             ],
             run: { inv in
                 guard let what: Milestone = try inv.choice("--what") else { return "" }
-                return try recorded(inv, .recordMilestone(ref: inv.argument(0)!, what: what, on: try inv.requiredDate("--on"),
-                                                          note: inv.value("--note"), url: inv.value("--url")))
+                return try recorded(inv, .review(.recordMilestone(ref: inv.argument(0)!, what: what, on: try inv.requiredDate("--on"),
+                                                          note: inv.value("--note"), url: inv.value("--url"))))
             }),
         CommandSpec(
             words: ["review", "withhold"], abstract: "Record that publication of a review's report is withheld.",
             arguments: [Opt.ref],
             options: [Opt.on(), Opt.reason()],
             run: { inv in
-                try recorded(inv, .withholdPublication(ref: inv.argument(0)!, on: try inv.requiredDate("--on"), reason: inv.required("--reason")))
+                try recorded(inv, .review(.withholdPublication(ref: inv.argument(0)!, on: try inv.requiredDate("--on"), reason: inv.required("--reason"))))
             }),
         CommandSpec(
             words: ["review", "grade"], abstract: "Record the grade Ofsted gave a serious case review.",
@@ -122,21 +124,21 @@ extension Commands {
                 Opt.on(),
             ],
             run: { inv in
-                try recorded(inv, .gradeReview(ref: inv.argument(0)!, on: try inv.requiredDate("--on"), by: inv.required("--by"),
-                                               grade: inv.required("--grade")))
+                try recorded(inv, .review(.gradeReview(ref: inv.argument(0)!, on: try inv.requiredDate("--on"), by: inv.required("--by"),
+                                               grade: inv.required("--grade"))))
             }),
         CommandSpec(
             words: ["review", "delay"], abstract: "Record that a review is delayed, why, and when it is now expected.",
             arguments: [Opt.ref],
             options: [Opt.reason(), OptionSpec(name: "--expected", valueName: "date", help: "When it is now expected.")],
             run: { inv in
-                try recorded(inv, .delayReview(ref: inv.argument(0)!, reason: inv.required("--reason"), expected: try inv.date(option: "--expected")))
+                try recorded(inv, .review(.delayReview(ref: inv.argument(0)!, reason: inv.required("--reason"), expected: try inv.date(option: "--expected"))))
             }),
         CommandSpec(
             words: ["review", "close"], abstract: "Close a review once its work and actions are done.",
             arguments: [Opt.ref],
             options: [Opt.on()],
-            run: { inv in try recorded(inv, .closeReview(ref: inv.argument(0)!, on: try inv.requiredDate("--on"))) }),
+            run: { inv in try recorded(inv, .review(.closeReview(ref: inv.argument(0)!, on: try inv.requiredDate("--on")))) }),
         CommandSpec(
             words: ["review", "sign-off"], abstract: "Record a sign-off (or a refusal) of a review's report, action plan or closure.",
             discussion: "A rapid review report counts as signed off only when all three safeguarding partners (la, police,\nhealth) have signed. A partner signs for themselves; the business unit records with --partner.",
@@ -150,14 +152,14 @@ extension Commands {
             ],
             run: { inv in
                 guard let what: ReviewSignOffSubject = try inv.choice("--what") else { return "" }
-                return try recorded(inv, .signOffReview(ref: inv.argument(0)!, what: what, on: try inv.requiredDate("--on"),
-                                                        partner: try inv.choice("--partner"), refusal: try refusal(inv)))
+                return try recorded(inv, .review(.signOffReview(ref: inv.argument(0)!, what: what, on: try inv.requiredDate("--on"),
+                                                        partner: try inv.choice("--partner"), refusal: try refusal(inv))))
             }),
         CommandSpec(
             words: ["calendar", "add-holiday"], abstract: "Add a bank holiday the built-in calendar does not know.",
             arguments: [ArgumentSpec(name: "date", help: "The holiday (YYYY-MM-DD)."), ArgumentSpec(name: "name", help: "Its name.")],
             run: { inv in
-                try recorded(inv, .addHoliday(on: try inv.date(inv.argument(0)!, option: "<date>"), name: inv.argument(1)!))
+                try recorded(inv, .setup(.addHoliday(on: try inv.date(inv.argument(0)!, option: "<date>"), name: inv.argument(1)!)))
             }),
         CommandSpec(
             words: ["calendar", "show"], abstract: "List a year's bank holidays (England and Wales).",
@@ -179,7 +181,7 @@ extension Commands {
             words: ["policy", "set"], abstract: "Record one of the partnership's own policies.",
             discussion: PolicyName.allCases.map { "\($0.rawValue): \($0.allowed.joined(separator: " or ")) (default \($0.defaultValue))" }.joined(separator: "\n"),
             arguments: [ArgumentSpec(name: "name", help: "The policy."), ArgumentSpec(name: "value", help: "Its value.")],
-            run: { inv in try recorded(inv, .setPolicy(name: inv.argument(0)!, value: inv.argument(1)!)) }),
+            run: { inv in try recorded(inv, .setup(.setPolicy(name: inv.argument(0)!, value: inv.argument(1)!))) }),
         CommandSpec(
             words: ["policy", "show"], abstract: "List the partnership's policies and their values.",
             formats: OutputFormat.tabular, asOf: true,

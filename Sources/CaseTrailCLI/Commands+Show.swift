@@ -1,3 +1,4 @@
+import CaseTrailApp
 import CaseTrailCore
 import CaseTrailStore
 

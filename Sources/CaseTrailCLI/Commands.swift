@@ -1,3 +1,4 @@
+import CaseTrailApp
 import CaseTrailCore
 import CaseTrailStore
 
@@ -19,7 +20,7 @@ enum Commands {
                 let records = try inv.ledger.create(name: inv.required("--partnership"), code: inv.required("--code"), adminName: inv.value("--name"),
                                                     actor: inv.actor, today: try inv.today(), now: inv.now,
                                                     sharedGroup: inv.flag("--shared-group"))
-                return "Created \(inv.log.path) for \(inv.required("--partnership")) (\(inv.required("--code"))); "
+                return "Created \(inv.logLocation) for \(inv.required("--partnership")) (\(inv.required("--code"))); "
                     + "\(inv.actor) is its first admin. \(records.count) events recorded.\n"
             }),
         CommandSpec(
@@ -46,14 +47,14 @@ enum Commands {
                     partner = p
                 }
                 let user = inv.argument(0)!
-                return try recorded(inv, .addMember(user: user, name: inv.required("--name"), agency: inv.required("--agency"),
-                                                    roles: roles, partner: partner))
+                return try recorded(inv, .setup(.addMember(user: user, name: inv.required("--name"), agency: inv.required("--agency"),
+                                                    roles: roles, partner: partner)))
             }),
         CommandSpec(
             words: ["member", "retire"], abstract: "Take a person off the roster; their past entries stay.",
             arguments: [ArgumentSpec(name: "user", help: "The roster name to retire.")],
             options: [OptionSpec(name: "--reason", valueName: "text", help: "Why, for the history.")],
-            run: { inv in try recorded(inv, .retireMember(user: inv.argument(0)!, reason: inv.value("--reason"))) }),
+            run: { inv in try recorded(inv, .setup(.retireMember(user: inv.argument(0)!, reason: inv.value("--reason")))) }),
         CommandSpec(
             words: ["members"], abstract: "List the roster.", formats: OutputFormat.tabular, asOf: true,
             run: { inv in
@@ -78,13 +79,13 @@ enum Commands {
                 OptionSpec(name: "--alias", valueName: "name", help: "Another name it goes by in older reports.", repeatable: true),
             ],
             run: { inv in
-                try recorded(inv, .addAgency(code: inv.argument(0)!, name: inv.required("--name"), aliases: inv.values("--alias")))
+                try recorded(inv, .setup(.addAgency(code: inv.argument(0)!, name: inv.required("--name"), aliases: inv.values("--alias"))))
             }),
         CommandSpec(
             words: ["agency", "alias"], abstract: "Give an agency another name, so actions owned under it count as one.",
             arguments: [ArgumentSpec(name: "agency", help: "The agency's code or a name it already has."),
                         ArgumentSpec(name: "alias", help: "The other name, e.g. \"NHS Medway\".")],
-            run: { inv in try recorded(inv, .addAgencyAlias(agency: inv.argument(0)!, alias: inv.argument(1)!)) }),
+            run: { inv in try recorded(inv, .setup(.addAgencyAlias(agency: inv.argument(0)!, alias: inv.argument(1)!))) }),
         CommandSpec(
             words: ["agencies"], abstract: "List the agencies and their aliases.", formats: OutputFormat.tabular, asOf: true,
             run: { inv in
@@ -139,8 +140,3 @@ extension String {
     }
 }
 
-/// States kept alive until the process exits, so they are not freed piece by piece (see `Context.exitsAfterRun`).
-enum KeptUntilExit {
-    nonisolated(unsafe) private static var kept: [State] = []
-    static func keep(_ state: State) { kept.append(state) }
-}

@@ -1,3 +1,4 @@
+import CaseTrailApp
 import CaseTrailCore
 import CaseTrailStore
 
@@ -26,6 +27,20 @@ struct Invocation {
     let spec: CommandSpec
     let context: Context
     let notes: Notes
+    /// The run's ledger over the log named by `--log`, `CASETRAIL_LOG` or the default; snapshots from
+    /// 20,000 events unless `CASETRAIL_SNAPSHOT_MIN_EVENTS` says otherwise ("off": never).
+    let ledger: Ledger
+
+    init(line: ParsedLine, spec: CommandSpec, context: Context, notes: Notes, snapshots: Bool = true) {
+        self.line = line
+        self.spec = spec
+        self.context = context
+        self.notes = notes
+        let path = line.values["--log"]?.last ?? context.environment["CASETRAIL_LOG"] ?? Globals.defaultLog
+        ledger = Ledger(store: EventLog(path: path),
+                        policy: snapshots ? SnapshotPolicy(environment: context.environment["CASETRAIL_SNAPSHOT_MIN_EVENTS"]) : SnapshotPolicy(minimumEvents: nil))
+        ledger.keepsStatesUntilExit = context.exitsAfterRun
+    }
 
     func value(_ name: String) -> String? { line.values[name]?.last }
     func values(_ name: String) -> [String] { line.values[name] ?? [] }
@@ -46,16 +61,8 @@ struct Invocation {
 
     func usage(_ message: String) -> UsageError { UsageError(message: message, command: spec.words) }
 
-    var log: EventLog { EventLog(path: value("--log") ?? context.environment["CASETRAIL_LOG"] ?? Globals.defaultLog) }
-    /// The ledger, with snapshots from 20,000 events unless `CASETRAIL_SNAPSHOT_MIN_EVENTS` says otherwise ("off": never).
-    var ledger: Ledger {
-        var ledger = Ledger(log: log)
-        ledger.keepsStatesUntilExit = context.exitsAfterRun
-        if let text = context.environment["CASETRAIL_SNAPSHOT_MIN_EVENTS"] {
-            ledger.snapshotMinimum = text == "off" ? nil : Int(text).map { max(1, $0) } ?? ledger.snapshotMinimum
-        }
-        return ledger
-    }
+    /// Where the log is, for messages.
+    var logLocation: String { ledger.store.location }
 
     var actor: String {
         if let a = value("--actor") ?? context.environment["CASETRAIL_ACTOR"], !a.isEmpty { return a }

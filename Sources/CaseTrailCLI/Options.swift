@@ -1,4 +1,6 @@
+import CaseTrailApp
 import CaseTrailCore
+import CaseTrailStore
 
 /// Options that many commands share, written once so their help reads the same everywhere.
 enum Opt {

@@ -1,4 +1,6 @@
+import CaseTrailApp
 import CaseTrailCore
+import CaseTrailStore
 
 /// How a query prints its answer.
 enum OutputFormat: String, CaseIterable, Sendable {

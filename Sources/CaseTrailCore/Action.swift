@@ -39,6 +39,14 @@ public struct RecommendationItem: Equatable, Sendable {
     public var actions: [String] = []
 
     public var fullID: String { "\(ref)/\(id)" }
+
+    package init(ref: String, id: String, text: String, on: LocalDate, actions: [String] = []) {
+        self.ref = ref
+        self.id = id
+        self.text = text
+        self.on = on
+        self.actions = actions
+    }
 }
 
 /// An action-plan item with everything that has happened to it.
@@ -48,28 +56,61 @@ public struct ActionItem: Equatable, Sendable {
         public var note: String
         public var rag: RAG?
         public var evidence: String?
+
+        package init(on: LocalDate, note: String, rag: RAG? = nil, evidence: String? = nil) {
+            self.on = on
+            self.note = note
+            self.rag = rag
+            self.evidence = evidence
+        }
     }
     public struct Revision: Equatable, Sendable {
         public var on: LocalDate
         public var from: LocalDate
         public var to: LocalDate
         public var reason: String
+
+        package init(on: LocalDate, from: LocalDate, to: LocalDate, reason: String) {
+            self.on = on
+            self.from = from
+            self.to = to
+            self.reason = reason
+        }
     }
     public struct Evidence: Equatable, Sendable {
         public var on: LocalDate
         public var evidence: String
         public var rating: String?
+
+        package init(on: LocalDate, evidence: String, rating: String? = nil) {
+            self.on = on
+            self.evidence = evidence
+            self.rating = rating
+        }
     }
     public struct SignOff: Equatable, Sendable {
         public var on: LocalDate
         public var stage: SignOffStage
         public var refused: Bool
         public var reason: String?
+
+        package init(on: LocalDate, stage: SignOffStage, refused: Bool, reason: String? = nil) {
+            self.on = on
+            self.stage = stage
+            self.refused = refused
+            self.reason = reason
+        }
     }
     public struct Exit: Equatable, Sendable {
         public var on: LocalDate
         public var reason: String
         public var to: String?
+
+        package init(on: LocalDate, reason: String, to: String? = nil) {
+            self.on = on
+            self.reason = reason
+            self.to = to
+        }
     }
     public var id: String
     public var ref: String
@@ -103,6 +144,29 @@ public struct ActionItem: Equatable, Sendable {
         guard status == .open || status == .inProgress, today > due else { return nil }
         return due.days(until: today)
     }
+
+    package init(id: String, ref: String, rec: String, text: String, owner: String, lead: String, due: LocalDate, originalDue: LocalDate, dueText: String? = nil, success: String? = nil, agreed: LocalDate, status: ActionStatus = .open, rag: RAG? = nil, lastUpdate: Update? = nil, revisions: [Revision] = [], implemented: Evidence? = nil, lastImpact: Evidence? = nil, signOffs: [SignOff] = [], stagesSigned: [SignOffStage] = [], exit: Exit? = nil) {
+        self.id = id
+        self.ref = ref
+        self.rec = rec
+        self.text = text
+        self.owner = owner
+        self.lead = lead
+        self.due = due
+        self.originalDue = originalDue
+        self.dueText = dueText
+        self.success = success
+        self.agreed = agreed
+        self.status = status
+        self.rag = rag
+        self.lastUpdate = lastUpdate
+        self.revisions = revisions
+        self.implemented = implemented
+        self.lastImpact = lastImpact
+        self.signOffs = signOffs
+        self.stagesSigned = stagesSigned
+        self.exit = exit
+    }
 }
 
 /// Splits `REF/R1/A1` into its review, recommendation and action parts.
@@ -116,20 +180,19 @@ public func parseActionID(_ id: String) -> (ref: String, rec: String, action: St
 /// alike; elsewhere a separator can begin a character with a combining mark). Replay splits every
 /// new action's id, and splitting by characters cost about 12,000 instructions a time.
 func splitASCII(_ text: String, at separator: UInt8) -> [String]? {
-    var copy = text
-    return copy.withUTF8 { bytes in
-        var parts: [String] = []
-        var start = 0
-        for (i, b) in bytes.enumerated() {
-            if b >= 0x80 { return nil }
-            if b == separator {
-                parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
-                start = i + 1
-            }
+    let bytes = text.utf8
+    var parts: [String] = []
+    var start = bytes.startIndex
+    for i in bytes.indices {
+        let b = bytes[i]
+        if b >= 0x80 { return nil }
+        if b == separator {
+            parts.append(String(text[start..<i]))
+            start = bytes.index(after: i)
         }
-        parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
-        return parts
     }
+    parts.append(String(text[start...]))
+    return parts
 }
 
 /// `R1`, `A2.4`: a letter then digits, with single dots between groups. Byte-level: it runs on every replayed action.

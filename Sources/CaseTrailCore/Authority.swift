@@ -1,45 +1,79 @@
-/// Who may do what (PRODUCT.md "Who may do what"), decided from the roster in the log.
+/// Who may do what (PRODUCT.md "Who may do what"), decided from the roster in the log. Written
+/// per command with no fallback, so a new command does not compile until its authority is decided.
 enum Authority {
+    /// Business unit and admin may record anything except roster changes, which are the admin's.
+    static let recorders: [Role] = [.admin, .businessUnit]
+
     static func check(_ command: Command, by actor: String, in state: State, partnership: PartnershipInfo) throws(DomainError) {
         guard let member = state.activeMember(actor) else {
             throw DomainError("'\(actor)' is not on \(partnership.code)'s roster, so cannot record anything. "
                 + "Ask an admin to run 'casetrail member add \(actor) …', or pass --actor with your roster name.")
         }
-        // Business unit and admin may record anything except roster changes, which are the admin's.
-        let recorders: [Role] = [.admin, .businessUnit]
         let allowed: [Role]
         switch command {
-        case .initialise:
-            return
-        case .addMember, .retireMember, .setPolicy:
-            allowed = [.admin]
-        case .decideReview:
-            allowed = recorders + [.executive, .partner]
-        case .signOffReview(_, let what, _, _, _):
-            allowed = what == .rapidReview ? recorders + [.partner] : recorders + [.executive, .partner]
-        case .signOffAction(_, let stage, _):
-            switch stage {
-            case .learningLessons: allowed = recorders + [.learningLessons]
-            case .executive: allowed = recorders + [.executive]
-            case .board: allowed = recorders + [.executive]
-            }
-        case .updateAction(let id, _, _, _), .reviseDue(let id, _, _), .markImplemented(let id, _, _):
-            if member.has(.agencyLead) && !recorders.contains(where: member.has), let action = state.actions[id] {
+        case .initialise: return
+        case .setup(let c): allowed = roles(for: c)
+        case .review(let c): allowed = roles(for: c)
+        case .action(let c):
+            if let owned = ownedAction(c), member.has(.agencyLead), !recorders.contains(where: member.has), let action = state.actions[owned] {
+                // An agency lead records progress on their own agency's actions only.
                 guard action.owner == member.agency else {
                     let owner = state.agencies[action.owner]?.name ?? action.owner
-                    throw DomainError("'\(actor)' is agency lead for \(member.agency), but \(id) is owned by \(owner) (\(action.owner)); "
+                    throw DomainError("'\(actor)' is agency lead for \(member.agency), but \(owned) is owned by \(owner) (\(action.owner)); "
                         + "\(owner)'s agency lead or the business unit may record this.")
                 }
                 return
             }
-            allowed = recorders + [.agencyLead]
-        default:
-            allowed = recorders
+            allowed = roles(for: c)
         }
         if !allowed.contains(where: member.has) {
             let who = spokenList(allowed.map(\.rawValue))
             throw DomainError("'\(actor)' (\(member.roles.map(\.rawValue).joined(separator: ", "))) may not do this; "
                 + "it needs a member with role \(who).")
+        }
+    }
+
+    static func roles(for command: SetupCommand) -> [Role] {
+        switch command {
+        case .addMember, .retireMember, .setPolicy: return [.admin]
+        case .addAgency, .addAgencyAlias, .addHoliday: return recorders
+        }
+    }
+
+    static func roles(for command: ReviewCommand) -> [Role] {
+        switch command {
+        case .decideReview: return recorders + [.executive, .partner]
+        case .signOffReview(_, let what, _, _, _):
+            switch what {
+            case .rapidReview: return recorders + [.partner]
+            case .finalReport, .actionPlan, .closure: return recorders + [.executive, .partner]
+            }
+        case .recordIncident, .openReview, .completeRapidReview, .recordPanelResponse, .screenReview, .recordMilestone,
+             .withholdPublication, .gradeReview, .delayReview, .closeReview:
+            return recorders
+        }
+    }
+
+    static func roles(for command: ActionCommand) -> [Role] {
+        switch command {
+        case .signOffAction(_, let stage, _):
+            switch stage {
+            case .learningLessons: return recorders + [.learningLessons]
+            case .executive, .board: return recorders + [.executive]
+            }
+        case .updateAction, .reviseDue, .markImplemented: return recorders + [.agencyLead]
+        case .addRecommendation, .addAction, .recordImpact, .transferAction, .withdrawAction, .reopenAction, .correctAction:
+            return recorders
+        }
+    }
+
+    /// The action a command records progress on, where an agency lead may give it for their own agency's actions.
+    static func ownedAction(_ command: ActionCommand) -> String? {
+        switch command {
+        case .updateAction(let id, _, _, _), .reviseDue(let id, _, _), .markImplemented(let id, _, _): return id
+        case .addRecommendation, .addAction, .recordImpact, .signOffAction, .transferAction, .withdrawAction, .reopenAction,
+             .correctAction:
+            return nil
         }
     }
 }

@@ -1,16 +1,26 @@
-/// What a user asks the partnership's log to record.
+/// What a user asks the partnership's log to record, grouped as the deciders are: each group's
+/// decider and authority switch over its own commands, so a new command does not compile until
+/// both say what it does and who may give it.
 public enum Command: Equatable, Sendable {
-    // Setup and roster
     /// `adminName` is the full name of the person creating the log (its first admin).
     case initialise(name: String, code: String, adminName: String?)
+    case setup(SetupCommand)
+    case review(ReviewCommand)
+    case action(ActionCommand)
+}
+
+/// The roster, agencies, calendar and policy.
+public enum SetupCommand: Equatable, Sendable {
     case addMember(user: String, name: String, agency: String, roles: [Role], partner: Partner?)
     case retireMember(user: String, reason: String?)
     case addAgency(code: String, name: String, aliases: [String])
     case addAgencyAlias(agency: String, alias: String)
     case addHoliday(on: LocalDate, name: String)
     case setPolicy(name: String, value: String)
+}
 
-    // Reviews
+/// Review lifecycles: incidents, decisions, milestones, sign-offs.
+public enum ReviewCommand: Equatable, Sendable {
     case recordIncident(ref: String, child: String, aware: LocalDate, incident: LocalDate?, notified: LocalDate?, summary: String?)
     case openReview(ref: String, kind: ReviewKind, title: String, from: String?, on: LocalDate?)
     case completeRapidReview(ref: String, on: LocalDate, recommendation: Recommendation, rationale: String)
@@ -25,8 +35,10 @@ public enum Command: Equatable, Sendable {
     case closeReview(ref: String, on: LocalDate)
     /// `refusal` is the reason when the sign-off is refused; `partner` says for whom when someone records it on their behalf.
     case signOffReview(ref: String, what: ReviewSignOffSubject, on: LocalDate, partner: Partner?, refusal: String?)
+}
 
-    // Recommendations and actions
+/// Recommendations and action plans.
+public enum ActionCommand: Equatable, Sendable {
     case addRecommendation(ref: String, rec: String, text: String, on: LocalDate?)
     case addAction(recommendation: String, code: String, text: String, owner: String, lead: String, due: LocalDate,
                    dueText: String?, success: String?, on: LocalDate?)

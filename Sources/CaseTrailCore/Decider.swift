@@ -20,27 +20,22 @@ public enum Partnership: Decider {
     public static var initialState: State { State() }
 
     public static func decide(_ request: Request, _ state: State) throws(DomainError) -> [Event] {
-        let command = request.command
-        if case .initialise(let name, let code, let adminName) = command {
+        if case .initialise(let name, let code, let adminName) = request.command {
             return try initialise(name: name, code: code, adminName: adminName, actor: request.actor, state)
         }
         guard let partnership = state.partnership else {
             throw DomainError("This log has no partnership yet. Create it with 'casetrail init --partnership NAME --code CODE'.")
         }
-        try Authority.check(command, by: request.actor, in: state, partnership: partnership)
-        let today = request.today
-
-        switch command {
-        case .initialise:
-            return []
-        case .addMember, .retireMember, .addAgency, .addAgencyAlias, .addHoliday, .setPolicy:
+        try Authority.check(request.command, by: request.actor, in: state, partnership: partnership)
+        switch request.command {
+        case .initialise(let name, let code, let adminName):
+            return try initialise(name: name, code: code, adminName: adminName, actor: request.actor, state)
+        case .setup(let command):
             return try decideSetup(command, state)
-        case .recordIncident, .openReview, .completeRapidReview, .recordPanelResponse, .screenReview, .decideReview,
-             .recordMilestone, .withholdPublication, .gradeReview, .delayReview, .closeReview, .signOffReview:
-            return try decideReview(command, state, actor: request.actor, today: today)
-        case .addRecommendation, .addAction, .updateAction, .reviseDue, .markImplemented, .recordImpact, .signOffAction,
-             .transferAction, .withdrawAction, .reopenAction, .correctAction:
-            return try decideAction(command, state, today: today)
+        case .review(let command):
+            return try decideReview(command, state, actor: request.actor, today: request.today)
+        case .action(let command):
+            return try decideAction(command, state, today: request.today)
         }
     }
 
@@ -57,7 +52,7 @@ public enum Partnership: Decider {
         ]
     }
 
-    static func decideSetup(_ command: CaseTrailCore.Command, _ state: State) throws(DomainError) -> [Event] {
+    static func decideSetup(_ command: SetupCommand, _ state: State) throws(DomainError) -> [Event] {
         switch command {
         case let .addMember(user, name, agency, roles, partner):
             try Validate.identifier(user, what: "user name")
@@ -126,8 +121,6 @@ public enum Partnership: Decider {
             }
             if state.policy(policy) == value && state.policy[name] != nil { return [] }
             return [.policySet(name: name, value: value)]
-        default:
-            return []
         }
     }
 }

@@ -1,4 +1,4 @@
-/// Every fact the log can hold. The stored `type` names are written out by hand in `Event+Coding`,
+/// Every fact the log can hold. The stored `type` names are written out by hand in the store's `EventCodec`,
 /// so renaming a Swift case never changes a byte on disk.
 public enum Event: Equatable, Sendable {
     // Setup and roster

@@ -14,21 +14,26 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses exactly `YYYY-MM-DD`; anything else, or an impossible date, is nil.
     public init?(_ text: String) {
-        var copy = text
-        guard let parsed = copy.withUTF8({ LocalDate.parse($0) }) else { return nil }
+        guard let parsed = LocalDate(utf8: text.utf8) else { return nil }
         self = parsed
     }
 
-    /// Reads `YYYY-MM-DD` from bytes without allocating (dates are on the replay path).
-    static func parse(_ u: UnsafeBufferPointer<UInt8>) -> LocalDate? {
-        guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
+    /// Reads `YYYY-MM-DD` from UTF-8 code units (a String's, or the store's bytes; inlinable so the
+    /// store's replay reads its bytes without a generic call).
+    @inlinable
+    public init?<Bytes: Collection<UInt8>>(utf8 u: Bytes) {
+        guard u.count == 10 else { return nil }
         var fields = (0, 0, 0)
-        for (i, b) in u.enumerated() where i != 4 && i != 7 {
+        for (i, b) in u.enumerated() {
+            if i == 4 || i == 7 {
+                guard b == UInt8(ascii: "-") else { return nil }
+                continue
+            }
             guard b >= 48, b <= 57 else { return nil }
             let digit = Int(b - 48)
             if i < 4 { fields.0 = fields.0 * 10 + digit } else if i < 7 { fields.1 = fields.1 * 10 + digit } else { fields.2 = fields.2 * 10 + digit }
         }
-        return LocalDate(year: fields.0, month: fields.1, day: fields.2)
+        self.init(year: fields.0, month: fields.1, day: fields.2)
     }
 
     public var components: (year: Int, month: Int, day: Int) { LocalDate.civilFromDays(dayNumber) }
@@ -67,10 +72,12 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// "20 Dec 2022": how dates read in summaries and reports.
     public var readable: String {
-        let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let c = components
-        return "\(c.day) \(names[c.month - 1]) \(c.year)"
+        return "\(c.day) \(LocalDate.monthAbbreviations[c.month - 1]) \(c.year)"
     }
+
+    /// "Jan" … "Dec": how months are shortened in summaries, reports and charts.
+    public static let monthAbbreviations = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     public static func < (a: LocalDate, b: LocalDate) -> Bool { a.dayNumber < b.dayNumber }
 

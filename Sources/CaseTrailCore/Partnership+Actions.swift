@@ -1,6 +1,6 @@
 extension Partnership {
     /// Recommendations and action plans: progress, due-date revisions, implementation, impact and staged sign-off.
-    static func decideAction(_ command: CaseTrailCore.Command, _ state: State, today: LocalDate) throws(DomainError) -> [Event] {
+    static func decideAction(_ command: ActionCommand, _ state: State, today: LocalDate) throws(DomainError) -> [Event] {
         switch command {
         case let .addRecommendation(ref, rec, text, on):
             let r = try review(ref, state)
@@ -67,8 +67,7 @@ extension Partnership {
 
         case let .signOffAction(id, stage, refusal):
             let a = try action(id, state)
-            let board = state.policy(.boardStage) == "yes"
-            let stages: [SignOffStage] = board ? [.learningLessons, .executive, .board] : [.learningLessons, .executive]
+            let stages = state.signOffStages
             guard stages.contains(stage) else {
                 throw DomainError("This partnership's policy has no board sign-off stage; actions are signed off by learning-lessons, then executive.")
             }
@@ -128,8 +127,6 @@ extension Partnership {
             if a.currentValue(of: f) == stored { return [] }
             return [.actionCorrected(action: a.id, on: today, field: field, value: stored, reason: reason)]
 
-        default:
-            return []
         }
     }
 

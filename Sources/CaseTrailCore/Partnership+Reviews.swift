@@ -1,6 +1,6 @@
 extension Partnership {
     /// Review lifecycles: each kind's milestones in their legal order, refusing what comes too early.
-    static func decideReview(_ command: CaseTrailCore.Command, _ state: State, actor: String, today: LocalDate) throws(DomainError) -> [Event] {
+    static func decideReview(_ command: ReviewCommand, _ state: State, actor: String, today: LocalDate) throws(DomainError) -> [Event] {
         switch command {
         case let .recordIncident(ref, child, aware, incident, notified, summary):
             try Validate.reference(ref)
@@ -139,14 +139,16 @@ extension Partnership {
             let r = try openReview(ref, state, kind: nil, doing: "close it")
             try dated(on, r, today)
             switch r.kind {
-            case .rapidReview where r.decisions.last.map({ $0.outcome == .defer }) ?? true:
-                throw DomainError("Rapid review \(ref) cannot close before the partners' decision; record 'casetrail review decide \(ref)' first.")
+            case .rapidReview:
+                if r.decisions.last.map({ $0.outcome == .defer }) ?? true {
+                    throw DomainError("Rapid review \(ref) cannot close before the partners' decision; record 'casetrail review decide \(ref)' first.")
+                }
             case .lcspr, .scr:
                 let stopped = r.decisions.last.map { $0.outcome == .notInitiate || $0.outcome == .otherReview } ?? false
                 if !stopped && r.date(of: .published) == nil && r.withheld == nil {
                     throw DomainError("\(ref) cannot close until it is published or publication is withheld.")
                 }
-            default:
+            case .llr, .audit, .section11, .inspection, .peerReview, .external, .national:
                 break
             }
             let open = state.recommendations(of: r).flatMap { state.actions(of: $0) }.filter(\.isOutstanding)
@@ -177,8 +179,6 @@ extension Partnership {
             }
             return [.reviewSignedOff(ref: ref, what: what, on: on, partner: signer, refused: refusal != nil, reason: refusal)]
 
-        default:
-            return []
         }
     }
 

@@ -93,7 +93,7 @@ public enum Projections {
 
     /// Implemented actions waiting for a sign-off, with the stage each waits for.
     public static func awaitingSignOff(_ state: State, stage: SignOffStage? = nil) -> [(ActionItem, SignOffStage)] {
-        let stages: [SignOffStage] = state.policy(.boardStage) == "yes" ? [.learningLessons, .executive, .board] : [.learningLessons, .executive]
+        let stages = state.signOffStages
         return sortedActions(state, among: state.actions.unsettled, where: { $0.status == .implemented }).compactMap { a in
             guard a.stagesSigned.count < stages.count else { return nil }
             let next = stages[a.stagesSigned.count]

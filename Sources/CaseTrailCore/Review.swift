@@ -69,21 +69,46 @@ public struct Review: Equatable, Sendable {
         public var on: LocalDate
         public var note: String?
         public var url: String?
+
+        package init(what: Milestone, on: LocalDate, note: String? = nil, url: String? = nil) {
+            self.what = what
+            self.on = on
+            self.note = note
+            self.url = url
+        }
     }
     public struct Completion: Equatable, Sendable {
         public var on: LocalDate
         public var recommendation: Recommendation
         public var rationale: String
+
+        package init(on: LocalDate, recommendation: Recommendation, rationale: String) {
+            self.on = on
+            self.recommendation = recommendation
+            self.rationale = rationale
+        }
     }
     public struct PanelResponse: Equatable, Sendable {
         public var on: LocalDate
         public var agrees: Bool
         public var note: String?
+
+        package init(on: LocalDate, agrees: Bool, note: String? = nil) {
+            self.on = on
+            self.agrees = agrees
+            self.note = note
+        }
     }
     public struct Screening: Equatable, Sendable {
         public var on: LocalDate
         public var recommendation: Recommendation
         public var note: String?
+
+        package init(on: LocalDate, recommendation: Recommendation, note: String? = nil) {
+            self.on = on
+            self.recommendation = recommendation
+            self.note = note
+        }
     }
     public struct Decision: Equatable, Sendable {
         public var on: LocalDate
@@ -92,20 +117,46 @@ public struct Review: Equatable, Sendable {
         public var rationale: String
         public var creates: String?
         public var reconvene: LocalDate?
+
+        package init(on: LocalDate, outcome: DecisionOutcome, by: String, rationale: String, creates: String? = nil, reconvene: LocalDate? = nil) {
+            self.on = on
+            self.outcome = outcome
+            self.by = by
+            self.rationale = rationale
+            self.creates = creates
+            self.reconvene = reconvene
+        }
     }
     public struct Delay: Equatable, Sendable {
         public var on: LocalDate
         public var reason: String
         public var expected: LocalDate?
+
+        package init(on: LocalDate, reason: String, expected: LocalDate? = nil) {
+            self.on = on
+            self.reason = reason
+            self.expected = expected
+        }
     }
     public struct Grade: Equatable, Sendable {
         public var on: LocalDate
         public var by: String
         public var grade: String
+
+        package init(on: LocalDate, by: String, grade: String) {
+            self.on = on
+            self.by = by
+            self.grade = grade
+        }
     }
     public struct Withholding: Equatable, Sendable {
         public var on: LocalDate
         public var reason: String
+
+        package init(on: LocalDate, reason: String) {
+            self.on = on
+            self.reason = reason
+        }
     }
     public struct SignOff: Equatable, Sendable {
         public var what: ReviewSignOffSubject
@@ -113,6 +164,14 @@ public struct Review: Equatable, Sendable {
         public var partner: Partner?
         public var refused: Bool
         public var reason: String?
+
+        package init(what: ReviewSignOffSubject, on: LocalDate, partner: Partner? = nil, refused: Bool, reason: String? = nil) {
+            self.what = what
+            self.on = on
+            self.partner = partner
+            self.refused = refused
+            self.reason = reason
+        }
     }
 
     public var ref: String
@@ -188,5 +247,30 @@ public struct Review: Equatable, Sendable {
         if date(of: .reportReceived) != nil || date(of: .submittedToOfsted) != nil { return "report-received" }
         if !milestones.isEmpty { return "in-progress" }
         return started
+    }
+
+    package init(ref: String, kind: ReviewKind, title: String, opened: LocalDate, from: String? = nil, child: String? = nil, aware: LocalDate? = nil, incident: LocalDate? = nil, summary: String? = nil, initiatedOn: LocalDate? = nil, milestones: [MilestoneRecord] = [], completion: Completion? = nil, panelResponses: [PanelResponse] = [], screenings: [Screening] = [], decisions: [Decision] = [], delays: [Delay] = [], grade: Grade? = nil, withheld: Withholding? = nil, closedOn: LocalDate? = nil, signOffs: [SignOff] = [], linked: [String] = [], recommendations: [String] = []) {
+        self.ref = ref
+        self.kind = kind
+        self.title = title
+        self.opened = opened
+        self.from = from
+        self.child = child
+        self.aware = aware
+        self.incident = incident
+        self.summary = summary
+        self.initiatedOn = initiatedOn
+        self.milestones = milestones
+        self.completion = completion
+        self.panelResponses = panelResponses
+        self.screenings = screenings
+        self.decisions = decisions
+        self.delays = delays
+        self.grade = grade
+        self.withheld = withheld
+        self.closedOn = closedOn
+        self.signOffs = signOffs
+        self.linked = linked
+        self.recommendations = recommendations
     }
 }

@@ -1,5 +1,5 @@
 /// Everything the deciders and queries need to know, rebuilt by folding the log with `evolve`.
-/// Cached as a snapshot beside the log in a binary form (`State+Snapshot`).
+/// The store may keep it as a snapshot beside the log (its layout is the store's business).
 public struct State: Equatable, Sendable {
     public var partnership: PartnershipInfo?
     public var members: [String: Member] = [:]
@@ -22,6 +22,9 @@ public struct State: Equatable, Sendable {
 
     public func policy(_ name: PolicyName) -> String { policy[name.rawValue] ?? name.defaultValue }
 
+    /// The sign-off stages an action passes through, in order: a board stage only where policy has one.
+    public var signOffStages: [SignOffStage] { policy(.boardStage) == "yes" ? [.learningLessons, .executive, .board] : [.learningLessons, .executive] }
+
     /// Makes room for the rows a replay of about `events` events will add, in the proportions of
     /// real action plans (an action per ten events or so); growing tables move all their rows each
     /// time, which was a sixth of the replaying thread's time at a million events. An estimate too
@@ -36,6 +39,11 @@ public struct State: Equatable, Sendable {
 public struct PartnershipInfo: Equatable, Sendable {
     public var name: String
     public var code: String
+
+    package init(name: String, code: String) {
+        self.name = name
+        self.code = code
+    }
 }
 
 /// A person on the partnership's roster and what they may do.
@@ -48,6 +56,15 @@ public struct Member: Equatable, Sendable {
     public var retired: Bool = false
 
     public func has(_ role: Role) -> Bool { roles.contains(role) }
+
+    package init(user: String, name: String, agency: String, roles: [Role], partner: Partner? = nil, retired: Bool = false) {
+        self.user = user
+        self.name = name
+        self.agency = agency
+        self.roles = roles
+        self.partner = partner
+        self.retired = retired
+    }
 }
 
 /// An organisation that can own actions, known by a code and any number of names.
@@ -55,6 +72,12 @@ public struct Agency: Equatable, Sendable {
     public var code: String
     public var name: String
     public var aliases: [String]
+
+    package init(code: String, name: String, aliases: [String]) {
+        self.code = code
+        self.name = name
+        self.aliases = aliases
+    }
 }
 
 extension State {
@@ -89,18 +112,18 @@ extension State {
     public func actions(of rec: RecommendationItem) -> [ActionItem] { rec.actions.compactMap { actions[$0] } }
 }
 
-extension Review: SnapshotRow {
+extension Review: StateRow {
     public var key: String { ref }
     public var isSettled: Bool { isClosed }
 }
 
-extension RecommendationItem: SnapshotRow {
+extension RecommendationItem: StateRow {
     public var key: String { fullID }
     /// A recommendation with no actions yet is itself outstanding.
     public var isSettled: Bool { !actions.isEmpty }
 }
 
-extension ActionItem: SnapshotRow {
+extension ActionItem: StateRow {
     public var key: String { id }
     public var isSettled: Bool { !isOutstanding }
 }

@@ -21,37 +21,39 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses `YYYY-MM-DDTHH:MM[:SS[.mmm]]Z` (UTC). Returns nil for anything else.
     public init?(_ text: String) {
-        var copy = text
-        guard let parsed = copy.withUTF8({ Timestamp.parse($0) }) else { return nil }
+        guard let parsed = Timestamp(utf8: Array(text.utf8)) else { return nil }
         self = parsed
     }
 
-    /// Reads a UTC timestamp from bytes without allocating (every line has one).
-    public static func parse(_ u: UnsafeBufferPointer<UInt8>) -> Timestamp? {
-        guard u.count >= 17, u[u.count - 1] == UInt8(ascii: "Z"), u[10] == UInt8(ascii: "T"),
-              let date = LocalDate.parse(UnsafeBufferPointer(rebasing: u[0..<10])) else { return nil }
+    /// Reads a UTC timestamp from UTF-8 code units (the store passes a line's bytes, without copying
+    /// them; inlinable so replay reads every line's time without a generic call).
+    @inlinable
+    public init?<Bytes: RandomAccessCollection<UInt8>>(utf8 text: Bytes) where Bytes.Index == Int {
+        let u = text, o = text.startIndex, n = text.count
+        guard n >= 17, u[o + n - 1] == UInt8(ascii: "Z"), u[o + 10] == UInt8(ascii: "T"),
+              let date = LocalDate(utf8: u[o..<(o + 10)]) else { return nil }
         func two(_ i: Int) -> Int? {
-            guard i + 1 < u.count, (48...57).contains(u[i]), (48...57).contains(u[i + 1]) else { return nil }
-            return Int(u[i] - 48) * 10 + Int(u[i + 1] - 48)
+            guard i + 1 < n, (48...57).contains(u[o + i]), (48...57).contains(u[o + i + 1]) else { return nil }
+            return Int(u[o + i] - 48) * 10 + Int(u[o + i + 1] - 48)
         }
-        guard let h = two(11), u[13] == UInt8(ascii: ":"), let mi = two(14), h < 24, mi < 60 else { return nil }
+        guard let h = two(11), u[o + 13] == UInt8(ascii: ":"), let mi = two(14), h < 24, mi < 60 else { return nil }
         var s = 0, milli = 0, i = 16
-        if u[i] == UInt8(ascii: ":") {
+        if u[o + i] == UInt8(ascii: ":") {
             guard let ss = two(17), ss < 60 else { return nil }
             s = ss; i = 19
-            if u[i] == UInt8(ascii: ".") {
+            if u[o + i] == UInt8(ascii: ".") {
                 var digits = 0
                 i += 1
-                while i < u.count - 1, (48...57).contains(u[i]) {
-                    if digits < 3 { milli = milli * 10 + Int(u[i] - 48); digits += 1 }
+                while i < n - 1, (48...57).contains(u[o + i]) {
+                    if digits < 3 { milli = milli * 10 + Int(u[o + i] - 48); digits += 1 }
                     i += 1
                 }
                 guard digits > 0 else { return nil }
                 while digits < 3 { milli *= 10; digits += 1 }
             }
         }
-        guard i == u.count - 1 else { return nil }
-        return Timestamp(millisecondsSinceEpoch: Int64(date.dayNumber) * 86_400_000 + Int64(h * 3_600_000 + mi * 60_000 + s * 1000 + milli))
+        guard i == n - 1 else { return nil }
+        self.init(millisecondsSinceEpoch: Int64(date.dayNumber) * 86_400_000 + Int64(h * 3_600_000 + mi * 60_000 + s * 1000 + milli))
     }
 
     /// The start of a UTC day.

@@ -85,7 +85,7 @@ enum PersonalData {
             let parts = t.split(whereSeparator: { $0 == "/" || $0 == "-" || $0 == "." })
             if parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isNumber) && !$0.isEmpty }) { return true }
         }
-        let months = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+        let months = LocalDate.monthAbbreviations.map { $0.uppercased() }
         for i in tokens.indices.dropLast(2) {
             let day = tokens[i], month = tokens[i + 1], year = tokens[i + 2]
             if day.allSatisfy(\.isNumber), day.count <= 2, months.contains(where: { month.hasPrefix($0) }),

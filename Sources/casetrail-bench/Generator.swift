@@ -42,7 +42,7 @@ struct Generator {
                      "Housing", "Ambulance Service", "CAFCASS", "NSPCC", "Public Health", "Adult Social Care"]
         for (i, name) in names.enumerated() {
             let code = "AG\(i + 1)"
-            try record(.addAgency(code: code, name: name, aliases: ["\(name) (former name)"]))
+            try record(.setup(.addAgency(code: code, name: name, aliases: ["\(name) (former name)"])))
             agencies.append(code)
         }
         while writer.lines < target {
@@ -66,8 +66,7 @@ struct Generator {
         guard !events.isEmpty else { return }
         for e in events { Partnership.apply(e, to: &state) }
         clock = clock.adding(milliseconds: Int64.random(in: 1_000...600_000, using: &rng))
-        try writer.append(events.map { NewEvent(stream: $0.stream, type: $0.typeName, schema: $0.schema, data: $0.data) },
-                          actor: actor, at: clock)
+        try writer.append(events, actor: actor, at: clock)
     }
 
     mutating func startReview() throws {
@@ -77,10 +76,10 @@ struct Generator {
         let kind = kinds[Int.random(in: 0..<kinds.count, using: &rng)]
         let ref = "BENCH-\(kind.rawValue.uppercased())-\(serial)"
         if kind == .rapidReview {
-            try record(.recordIncident(ref: ref, child: "Child \(serial)", aware: day, incident: day.adding(days: -2), notified: nil,
-                                       summary: "Serious incident \(serial)"))
+            try record(.review(.recordIncident(ref: ref, child: "Child \(serial)", aware: day, incident: day.adding(days: -2), notified: nil,
+                                       summary: "Serious incident \(serial)")))
         } else {
-            try record(.openReview(ref: ref, kind: kind, title: "\(kind.title) \(serial)", from: nil, on: day))
+            try record(.review(.openReview(ref: ref, kind: kind, title: "\(kind.title) \(serial)", from: nil, on: day)))
         }
         reviewsInFlight.append((ref, 0))
     }
@@ -95,31 +94,31 @@ struct Generator {
         case .rapidReview:
             let lcsprRef = "\(ref)-LCSPR"
             script = [
-                .recordMilestone(ref: ref, what: .notified, on: day, note: nil, url: nil),
-                .completeRapidReview(ref: ref, on: day, recommendation: .lcspr, rationale: "Multi-agency learning identified"),
-                .recordPanelResponse(ref: ref, on: day, agrees: true, note: nil),
-                .decideReview(ref: ref, on: day, outcome: serial % 3 == 0 ? .notInitiate : .initiate, by: "Safeguarding partners",
-                              rationale: "Threshold considered", creates: serial % 3 == 0 ? nil : lcsprRef, createsTitle: nil, reconvene: nil),
+                .review(.recordMilestone(ref: ref, what: .notified, on: day, note: nil, url: nil)),
+                .review(.completeRapidReview(ref: ref, on: day, recommendation: .lcspr, rationale: "Multi-agency learning identified")),
+                .review(.recordPanelResponse(ref: ref, on: day, agrees: true, note: nil)),
+                .review(.decideReview(ref: ref, on: day, outcome: serial % 3 == 0 ? .notInitiate : .initiate, by: "Safeguarding partners",
+                              rationale: "Threshold considered", creates: serial % 3 == 0 ? nil : lcsprRef, createsTitle: nil, reconvene: nil)),
             ]
             if step == script.count - 1, serial % 3 != 0 { reviewsInFlight.append((lcsprRef, 0)) }
         case .lcspr:
-            script = [.recordMilestone(ref: ref, what: .commissioned, on: day, note: "Independent reviewer", url: nil),
-                      .recordMilestone(ref: ref, what: .termsAgreed, on: day, note: nil, url: nil),
-                      .recordMilestone(ref: ref, what: .reportReceived, on: day, note: nil, url: nil),
-                      .recordMilestone(ref: ref, what: .sentToPanel, on: day, note: nil, url: nil),
-                      .recordMilestone(ref: ref, what: .published, on: day, note: nil, url: "https://example.org/\(ref)")]
+            script = [.review(.recordMilestone(ref: ref, what: .commissioned, on: day, note: "Independent reviewer", url: nil)),
+                      .review(.recordMilestone(ref: ref, what: .termsAgreed, on: day, note: nil, url: nil)),
+                      .review(.recordMilestone(ref: ref, what: .reportReceived, on: day, note: nil, url: nil)),
+                      .review(.recordMilestone(ref: ref, what: .sentToPanel, on: day, note: nil, url: nil)),
+                      .review(.recordMilestone(ref: ref, what: .published, on: day, note: nil, url: "https://example.org/\(ref)"))]
         case .scr:
-            script = [.screenReview(ref: ref, on: day, recommendation: .thresholdMet, note: nil),
-                      .decideReview(ref: ref, on: day, outcome: .initiate, by: "Independent Chair", rationale: "Criteria met",
-                                    creates: nil, createsTitle: nil, reconvene: nil),
-                      .recordMilestone(ref: ref, what: .commissioned, on: day, note: nil, url: nil),
-                      .recordMilestone(ref: ref, what: .reportReceived, on: day, note: nil, url: nil),
-                      .recordMilestone(ref: ref, what: .submittedToOfsted, on: day, note: nil, url: nil),
-                      .gradeReview(ref: ref, on: day, by: "Ofsted", grade: ["good", "adequate", "outstanding"][serial % 3])]
+            script = [.review(.screenReview(ref: ref, on: day, recommendation: .thresholdMet, note: nil)),
+                      .review(.decideReview(ref: ref, on: day, outcome: .initiate, by: "Independent Chair", rationale: "Criteria met",
+                                    creates: nil, createsTitle: nil, reconvene: nil)),
+                      .review(.recordMilestone(ref: ref, what: .commissioned, on: day, note: nil, url: nil)),
+                      .review(.recordMilestone(ref: ref, what: .reportReceived, on: day, note: nil, url: nil)),
+                      .review(.recordMilestone(ref: ref, what: .submittedToOfsted, on: day, note: nil, url: nil)),
+                      .review(.gradeReview(ref: ref, on: day, by: "Ofsted", grade: ["good", "adequate", "outstanding"][serial % 3]))]
         default:
-            script = [.recordMilestone(ref: ref, what: .commissioned, on: day, note: nil, url: nil),
-                      .recordMilestone(ref: ref, what: .reportReceived, on: day, note: nil, url: nil),
-                      .recordMilestone(ref: ref, what: .briefingPublished, on: day, note: nil, url: nil)]
+            script = [.review(.recordMilestone(ref: ref, what: .commissioned, on: day, note: nil, url: nil)),
+                      .review(.recordMilestone(ref: ref, what: .reportReceived, on: day, note: nil, url: nil)),
+                      .review(.recordMilestone(ref: ref, what: .briefingPublished, on: day, note: nil, url: nil))]
         }
         if step < script.count {
             try record(script[step])
@@ -129,12 +128,12 @@ struct Generator {
         reviewsInFlight.remove(at: i)
         guard review.kind != .rapidReview else { return }
         for r in 1...Int.random(in: 1...4, using: &rng) {
-            try record(.addRecommendation(ref: ref, rec: "R\(r)", text: "Recommendation \(r) of \(ref): strengthen multi-agency practice", on: day))
+            try record(.action(.addRecommendation(ref: ref, rec: "R\(r)", text: "Recommendation \(r) of \(ref): strengthen multi-agency practice", on: day)))
             for a in 1...Int.random(in: 1...3, using: &rng) {
                 let owner = agencies[Int.random(in: 0..<agencies.count, using: &rng)]
-                try record(.addAction(recommendation: "\(ref)/R\(r)", code: "A\(a)", text: "Action \(a): deliver training and audit practice",
+                try record(.action(.addAction(recommendation: "\(ref)/R\(r)", code: "A\(a)", text: "Action \(a): deliver training and audit practice",
                                       owner: owner, lead: "Designated lead \(a)", due: day.adding(days: Int.random(in: 60...400, using: &rng)),
-                                      dueText: chance(0.3) ? "By the end of the quarter" : nil, success: "Audit shows improvement", on: day))
+                                      dueText: chance(0.3) ? "By the end of the quarter" : nil, success: "Audit shows improvement", on: day)))
                 actionsInFlight.append(("\(ref)/R\(r)/A\(a)", 0))
             }
         }
@@ -148,27 +147,27 @@ struct Generator {
         let rags: [RAG] = [.red, .amber, .green]
         switch step {
         case 0, 1, 2:
-            try record(.updateAction(action: id, note: "Progress reported to the learning-lessons sub-group (\(step + 1))",
-                                     rag: rags[Int.random(in: 0..<3, using: &rng)], evidence: chance(0.5) ? "Minutes of the meeting" : nil))
+            try record(.action(.updateAction(action: id, note: "Progress reported to the learning-lessons sub-group (\(step + 1))",
+                                     rag: rags[Int.random(in: 0..<3, using: &rng)], evidence: chance(0.5) ? "Minutes of the meeting" : nil)))
         case 3:
             if chance(0.05) {
-                try record(.withdrawAction(action: id, reason: "Superseded by the national programme"))
+                try record(.action(.withdrawAction(action: id, reason: "Superseded by the national programme")))
                 actionsInFlight.remove(at: i)
             } else if chance(0.4) {
-                try record(.reviseDue(action: id, due: action.due.adding(days: 90), reason: "Trainer unavailable"))
+                try record(.action(.reviseDue(action: id, due: action.due.adding(days: 90), reason: "Trainer unavailable")))
             }
         case 4:
-            try record(.markImplemented(action: id, on: max(day, action.agreed), evidence: "Training register and audit sample"))
+            try record(.action(.markImplemented(action: id, on: max(day, action.agreed), evidence: "Training register and audit sample")))
         case 5:
-            if chance(0.6) { try record(.recordImpact(action: id, on: day, evidence: "Re-audit shows practice improved", rating: "good")) }
+            if chance(0.6) { try record(.action(.recordImpact(action: id, on: day, evidence: "Re-audit shows practice improved", rating: "good"))) }
         case 6:
-            try record(.signOffAction(action: id, stage: .learningLessons, refusal: nil))
+            try record(.action(.signOffAction(action: id, stage: .learningLessons, refusal: nil)))
         case 7:
             if chance(0.1) {
-                try record(.signOffAction(action: id, stage: .executive, refusal: "More evidence of impact needed"))
+                try record(.action(.signOffAction(action: id, stage: .executive, refusal: "More evidence of impact needed")))
                 actionsInFlight[i].step = 4
             } else {
-                try record(.signOffAction(action: id, stage: .executive, refusal: nil))
+                try record(.action(.signOffAction(action: id, stage: .executive, refusal: nil)))
                 actionsInFlight.remove(at: i)
             }
         default:

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import CaseTrailCLI
 import CaseTrailCore
+@testable import CaseTrailStore
 
 /// A log in a temporary folder with a partnership, two agencies and a business-unit member.
 func foundedLog() throws -> (TemporaryDirectory, String) {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import CaseTrailCLI
 import CaseTrailCore
+@testable import CaseTrailStore
 
 /// The committed demo log and event catalogue, as a newcomer meets them.
 @Suite struct DemoLogTests {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import CaseTrailCLI
 import CaseTrailCore
-import CaseTrailStore
+@testable import CaseTrailStore
 
 /// The built binary, run as a user would: real processes, real files, real exit codes.
 @Suite struct EndToEndTests {
@@ -137,9 +137,10 @@ func lineCount(_ path: String) throws -> Int { readBytes(path).filter { $0 == 0x
         let (dir, log) = try foundedLog()
         defer { withExtendedLifetime(dir) {} }
         // A correctly chained line whose payload schema this build does not know.
-        _ = try EventLog(path: log).append(actor: "ann", now: t0, visit: { _ in nil }, decide: { _ in
-            [NewEvent(stream: "agency-KP", type: "agency_added", schema: 2, data: .object(["code": "KP2", "name": "Kent Police"]))]
-        })
+        let store = EventLog(path: log)
+        let scan = try store.read { _, _ in nil }
+        _ = try store.append(lines: [NewEvent(stream: "agency-KP", type: "agency_added", schema: 2, data: .object(["code": "KP2", "name": "Kent Police"]))],
+                             actor: "ann", now: t0, after: scan.position, expected: ["agency-KP": scan.streamVersions["agency-KP"] ?? 0])
         let before = readBytes(log)
         let query = cli(["agencies", "--log", log])
         #expect(query.status == 3)

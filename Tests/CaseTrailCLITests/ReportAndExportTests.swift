@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import CaseTrailCLI
 import CaseTrailCore
+@testable import CaseTrailStore
 
 @Suite struct ReportAndExportTests {
     @Test func theAnnualReportEndsWithTheCheckpoint() throws {

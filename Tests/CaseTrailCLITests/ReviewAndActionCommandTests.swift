@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import CaseTrailCLI
 import CaseTrailCore
+@testable import CaseTrailStore
 
 /// A log with a rapid review for Child Q (the December 2022 example) and its LCSPR with two actions.
 func reviewedLog() throws -> (TemporaryDirectory, String) {

@@ -12,7 +12,7 @@ import Testing
         #expect(clocks(s, rr, today: "2022-12-22")["notification"]?.due == d("2022-12-29"))
         #expect(clocks(s, rr, today: "2022-12-22")["notification"]?.standing == .running)
         #expect(clocks(s, rr, today: "2022-12-22")["notification"]?.workingDaysLeft == 3)
-        try s.run(.recordMilestone(ref: rr, what: .notified, on: d("2022-12-30"), note: nil, url: nil))
+        try s.run(.review(.recordMilestone(ref: rr, what: .notified, on: d("2022-12-30"), note: nil, url: nil)))
         let c = clocks(s, rr, today: "2023-01-03")
         #expect(c["notification"]?.met == false)
         #expect(c["notification"]?.standing == .missed)
@@ -34,25 +34,25 @@ import Testing
 
     @Test func completionOnTheDueDayIsMet() throws {
         var s = try Scenario.incident(notified: "2022-12-30")
-        try s.run(.completeRapidReview(ref: rr, on: d("2023-01-23"), recommendation: .lcspr, rationale: "r"))
+        try s.run(.review(.completeRapidReview(ref: rr, on: d("2023-01-23"), recommendation: .lcspr, rationale: "r")))
         let c = clocks(s, rr, today: "2023-02-01")["rapid-review"]!
         #expect(c.met == true && c.standing == .met && c.workingDaysUsed == 15)
     }
 
     @Test func aPolicyCanCountTheRapidReviewFromAwareness() throws {
         var s = try Scenario.incident(notified: "2022-12-30")
-        try s.run(.setPolicy(name: "rapid-review-from", value: "awareness"))
+        try s.run(.setup(.setPolicy(name: "rapid-review-from", value: "awareness")))
         #expect(clocks(s, rr, today: "2023-01-05")["rapid-review"]?.due == d("2023-01-13"))
-        #expect(s.refusal(.setPolicy(name: "rapid-review-from", value: "whenever"))?.contains("takes notification or awareness") == true)
-        #expect(s.refusal(.setPolicy(name: "rapid-review-from", value: "awareness"), by: "bu")?.contains("needs a member with role admin") == true)
+        #expect(s.refusal(.setup(.setPolicy(name: "rapid-review-from", value: "whenever")))?.contains("takes notification or awareness") == true)
+        #expect(s.refusal(.setup(.setPolicy(name: "rapid-review-from", value: "awareness")), by: "bu")?.contains("needs a member with role admin") == true)
     }
 
     @Test func anLCSPRIsDueSixMonthsFromTheDecisionWithSevenWorkingDaysNotice() throws {
         var s = try Scenario.decided()
         #expect(clocks(s, lcspr, today: "2023-03-01")["lcspr-publication"]?.due == d("2023-07-20"))
-        try s.run(.recordMilestone(ref: lcspr, what: .reportReceived, on: d("2023-07-03"), note: nil, url: nil))
-        try s.run(.recordMilestone(ref: lcspr, what: .sentToPanel, on: d("2023-07-10"), note: nil, url: nil))
-        try s.run(.recordMilestone(ref: lcspr, what: .published, on: d("2023-07-18"), note: nil, url: nil))
+        try s.run(.review(.recordMilestone(ref: lcspr, what: .reportReceived, on: d("2023-07-03"), note: nil, url: nil)))
+        try s.run(.review(.recordMilestone(ref: lcspr, what: .sentToPanel, on: d("2023-07-10"), note: nil, url: nil)))
+        try s.run(.review(.recordMilestone(ref: lcspr, what: .published, on: d("2023-07-18"), note: nil, url: nil)))
         let c = clocks(s, lcspr, today: "2023-08-01")
         #expect(c["lcspr-publication"]?.met == true)
         #expect(c["panel-notice"]?.due == d("2023-07-07"))
@@ -62,19 +62,19 @@ import Testing
 
     @Test func anSCRIsDueSixMonthsFromTheChairsDecision() throws {
         var s = Scenario(staffed)
-        try s.run(.openReview(ref: "SCR-1", kind: .scr, title: "t", from: nil, on: d("2009-02-01")))
+        try s.run(.review(.openReview(ref: "SCR-1", kind: .scr, title: "t", from: nil, on: d("2009-02-01"))))
         #expect(Clocks.of(s.state.reviews["SCR-1"]!, calendar: s.state.calendar, policy: [:], today: d("2009-03-01")).isEmpty)
-        try s.run(.decideReview(ref: "SCR-1", on: d("2009-02-10"), outcome: .initiate, by: "Chair", rationale: "r", creates: nil, createsTitle: nil, reconvene: nil))
-        try s.run(.recordMilestone(ref: "SCR-1", what: .reportReceived, on: d("2009-09-01"), note: nil, url: nil))
+        try s.run(.review(.decideReview(ref: "SCR-1", on: d("2009-02-10"), outcome: .initiate, by: "Chair", rationale: "r", creates: nil, createsTitle: nil, reconvene: nil)))
+        try s.run(.review(.recordMilestone(ref: "SCR-1", what: .reportReceived, on: d("2009-09-01"), note: nil, url: nil)))
         let c = clocks(s, "SCR-1", today: "2009-10-01")["scr-completion"]!
         #expect(c.due == d("2009-08-10") && c.met == false)
     }
 
     @Test func anAddedHolidayCountsInTheClocks() throws {
         var s = Scenario(staffed)
-        try s.run(.addHoliday(on: d("2023-12-27"), name: "Extra day"))
+        try s.run(.setup(.addHoliday(on: d("2023-12-27"), name: "Extra day")))
         #expect(s.state.calendar.holiday(on: d("2023-12-27")) == "Extra day")
-        #expect(s.refusal(.addHoliday(on: d("2023-12-25"), name: "Another")) == "25 Dec 2023 is already a bank holiday (Christmas Day).")
-        #expect(s.refusal(.addHoliday(on: d("2023-12-30"), name: "Saturday")) != nil)
+        #expect(s.refusal(.setup(.addHoliday(on: d("2023-12-25"), name: "Another"))) == "25 Dec 2023 is already a bank holiday (Christmas Day).")
+        #expect(s.refusal(.setup(.addHoliday(on: d("2023-12-30"), name: "Saturday"))) != nil)
     }
 }

@@ -8,17 +8,17 @@ extension Scenario {
     /// A rapid review for Child Q, aware 20 December 2022.
     static func incident(notified: String? = nil) throws -> Scenario {
         var s = Scenario(staffed)
-        try s.run(.recordIncident(ref: rr, child: "Child Q", aware: d("2022-12-20"), incident: d("2022-12-18"),
-                                  notified: notified.map(d), summary: "Serious injury"))
+        try s.run(.review(.recordIncident(ref: rr, child: "Child Q", aware: d("2022-12-20"), incident: d("2022-12-18"),
+                                  notified: notified.map(d), summary: "Serious injury")))
         return s
     }
 
     /// A rapid review completed, decided, and its LCSPR opened on 20 January 2023.
     static func decided() throws -> Scenario {
         var s = try incident(notified: "2022-12-30")
-        try s.run(.completeRapidReview(ref: rr, on: d("2023-01-19"), recommendation: .lcspr, rationale: "Learning for all agencies"))
-        try s.run(.decideReview(ref: rr, on: d("2023-01-20"), outcome: .initiate, by: "Safeguarding partners", rationale: "Threshold met",
-                                creates: lcspr, createsTitle: nil, reconvene: nil))
+        try s.run(.review(.completeRapidReview(ref: rr, on: d("2023-01-19"), recommendation: .lcspr, rationale: "Learning for all agencies")))
+        try s.run(.review(.decideReview(ref: rr, on: d("2023-01-20"), outcome: .initiate, by: "Safeguarding partners", rationale: "Threshold met",
+                                creates: lcspr, createsTitle: nil, reconvene: nil)))
         return s
     }
 }
@@ -33,53 +33,53 @@ extension Scenario {
 
     @Test func aNotificationGivenWithTheIncidentIsItsMilestone() throws {
         var s = Scenario(staffed)
-        let events = try s.run(.recordIncident(ref: rr, child: "Child Q", aware: d("2022-12-20"), incident: nil, notified: d("2022-12-22"), summary: nil))
+        let events = try s.run(.review(.recordIncident(ref: rr, child: "Child Q", aware: d("2022-12-20"), incident: nil, notified: d("2022-12-22"), summary: nil)))
         #expect(events.last == .milestoneRecorded(ref: rr, what: .notified, on: d("2022-12-22"), note: nil, url: nil))
         #expect(s.state.reviews[rr]?.status == "notified")
     }
 
     @Test func theLifecycleRunsNotifiedCompletedDecidedClosed() throws {
         var s = try Scenario.incident()
-        try s.run(.recordMilestone(ref: rr, what: .notified, on: d("2022-12-30"), note: nil, url: nil))
+        try s.run(.review(.recordMilestone(ref: rr, what: .notified, on: d("2022-12-30"), note: nil, url: nil)))
         #expect(s.state.reviews[rr]?.status == "notified")
-        try s.run(.completeRapidReview(ref: rr, on: d("2023-01-19"), recommendation: .noReview, rationale: "Single-agency learning"))
+        try s.run(.review(.completeRapidReview(ref: rr, on: d("2023-01-19"), recommendation: .noReview, rationale: "Single-agency learning")))
         #expect(s.state.reviews[rr]?.status == "completed")
-        try s.run(.recordPanelResponse(ref: rr, on: d("2023-02-01"), agrees: true, note: nil))
-        try s.run(.decideReview(ref: rr, on: d("2023-02-02"), outcome: .notInitiate, by: "Safeguarding partners", rationale: "No further learning",
-                                creates: nil, createsTitle: nil, reconvene: nil))
+        try s.run(.review(.recordPanelResponse(ref: rr, on: d("2023-02-01"), agrees: true, note: nil)))
+        try s.run(.review(.decideReview(ref: rr, on: d("2023-02-02"), outcome: .notInitiate, by: "Safeguarding partners", rationale: "No further learning",
+                                creates: nil, createsTitle: nil, reconvene: nil)))
         #expect(s.state.reviews[rr]?.status == "decided")
-        try s.run(.closeReview(ref: rr, on: d("2023-02-03")))
+        try s.run(.review(.closeReview(ref: rr, on: d("2023-02-03"))))
         #expect(s.state.reviews[rr]?.status == "closed")
-        #expect(s.refusal(.delayReview(ref: rr, reason: "x", expected: nil)) == "\(rr) was closed on 3 Feb 2023; nothing more can be recorded on it.")
+        #expect(s.refusal(.review(.delayReview(ref: rr, reason: "x", expected: nil))) == "\(rr) was closed on 3 Feb 2023; nothing more can be recorded on it.")
     }
 
     @Test func stepsOutOfSequenceSayWhatMustHappenFirst() throws {
         let s = try Scenario.incident()
-        #expect(s.refusal(.recordPanelResponse(ref: rr, on: d("2023-01-05"), agrees: true, note: nil))
+        #expect(s.refusal(.review(.recordPanelResponse(ref: rr, on: d("2023-01-05"), agrees: true, note: nil)))
             == "The National Panel responds to a completed rapid review; record 'casetrail review rapid-complete \(rr)' first.")
-        #expect(s.refusal(.decideReview(ref: rr, on: d("2023-01-05"), outcome: .initiate, by: "P", rationale: "r", creates: nil, createsTitle: nil, reconvene: nil))
+        #expect(s.refusal(.review(.decideReview(ref: rr, on: d("2023-01-05"), outcome: .initiate, by: "P", rationale: "r", creates: nil, createsTitle: nil, reconvene: nil)))
             == "The LCSPR decision follows the rapid review; record 'casetrail review rapid-complete \(rr)' first.")
-        #expect(s.refusal(.closeReview(ref: rr, on: d("2023-01-05")))?.contains("cannot close before the partners' decision") == true)
-        #expect(s.refusal(.recordMilestone(ref: rr, what: .published, on: d("2023-01-05"), note: nil, url: nil)) == nil)
+        #expect(s.refusal(.review(.closeReview(ref: rr, on: d("2023-01-05"))))?.contains("cannot close before the partners' decision") == true)
+        #expect(s.refusal(.review(.recordMilestone(ref: rr, what: .published, on: d("2023-01-05"), note: nil, url: nil))) == nil)
     }
 
     @Test func aRapidReviewIsCompletedOnceAndNotBeforeItBegan() throws {
         var s = try Scenario.incident()
-        #expect(s.refusal(.completeRapidReview(ref: rr, on: d("2022-12-01"), recommendation: .lcspr, rationale: "r"))
+        #expect(s.refusal(.review(.completeRapidReview(ref: rr, on: d("2022-12-01"), recommendation: .lcspr, rationale: "r")))
             == "The date of that (1 Dec 2022) is before the local authority became aware (20 Dec 2022).")
-        #expect(s.refusal(.completeRapidReview(ref: rr, on: d("2023-01-10"), recommendation: .thresholdMet, rationale: "r"))
+        #expect(s.refusal(.review(.completeRapidReview(ref: rr, on: d("2023-01-10"), recommendation: .thresholdMet, rationale: "r")))
             == "A rapid review recommends lcspr, no-review or other-review.")
-        try s.run(.completeRapidReview(ref: rr, on: d("2023-01-10"), recommendation: .lcspr, rationale: "r"))
-        #expect(s.refusal(.completeRapidReview(ref: rr, on: d("2023-01-11"), recommendation: .lcspr, rationale: "r"))
+        try s.run(.review(.completeRapidReview(ref: rr, on: d("2023-01-10"), recommendation: .lcspr, rationale: "r")))
+        #expect(s.refusal(.review(.completeRapidReview(ref: rr, on: d("2023-01-11"), recommendation: .lcspr, rationale: "r")))
             == "Rapid review \(rr) was already completed on 10 Jan 2023.")
     }
 
     @Test func aNotificationIsRecordedOnceAndNotBeforeAwareness() throws {
         var s = try Scenario.incident()
-        #expect(s.refusal(.recordMilestone(ref: rr, what: .notified, on: d("2022-12-19"), note: nil, url: nil))?
+        #expect(s.refusal(.review(.recordMilestone(ref: rr, what: .notified, on: d("2022-12-19"), note: nil, url: nil)))?
             .contains("before the local authority became aware") == true)
-        try s.run(.recordMilestone(ref: rr, what: .notified, on: d("2022-12-21"), note: nil, url: nil))
-        #expect(s.refusal(.recordMilestone(ref: rr, what: .notified, on: d("2022-12-22"), note: nil, url: nil))
+        try s.run(.review(.recordMilestone(ref: rr, what: .notified, on: d("2022-12-21"), note: nil, url: nil)))
+        #expect(s.refusal(.review(.recordMilestone(ref: rr, what: .notified, on: d("2022-12-22"), note: nil, url: nil)))
             == "\(rr) already has 'notified' recorded (21 Dec 2022).")
     }
 
@@ -96,56 +96,56 @@ extension Scenario {
 
     @Test func aDecisionStandsOnceMade() throws {
         let s = try Scenario.decided()
-        #expect(s.refusal(.decideReview(ref: rr, on: d("2023-01-25"), outcome: .notInitiate, by: "P", rationale: "r", creates: nil, createsTitle: nil, reconvene: nil))?
+        #expect(s.refusal(.review(.decideReview(ref: rr, on: d("2023-01-25"), outcome: .notInitiate, by: "P", rationale: "r", creates: nil, createsTitle: nil, reconvene: nil)))?
             .hasPrefix("\(rr) was already decided on 20 Jan 2023 (initiate).") == true)
     }
 
     @Test func aDecisionCannotPrecedeTheRapidReview() throws {
         var s = try Scenario.incident()
-        try s.run(.completeRapidReview(ref: rr, on: d("2023-01-19"), recommendation: .lcspr, rationale: "r"))
-        #expect(s.refusal(.decideReview(ref: rr, on: d("2023-01-18"), outcome: .initiate, by: "P", rationale: "r", creates: nil, createsTitle: nil, reconvene: nil))?
+        try s.run(.review(.completeRapidReview(ref: rr, on: d("2023-01-19"), recommendation: .lcspr, rationale: "r")))
+        #expect(s.refusal(.review(.decideReview(ref: rr, on: d("2023-01-18"), outcome: .initiate, by: "P", rationale: "r", creates: nil, createsTitle: nil, reconvene: nil)))?
             .contains("before the rapid review was completed") == true)
     }
 
     @Test func aRapidReviewReportIsSignedOffOnlyByAllThreePartners() throws {
         var s = try Scenario.decided()
-        try s.run(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-19"), partner: nil, refusal: nil), by: "la")
-        try s.run(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-19"), partner: nil, refusal: nil), by: "pol")
+        try s.run(.review(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-19"), partner: nil, refusal: nil)), by: "la")
+        try s.run(.review(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-19"), partner: nil, refusal: nil)), by: "pol")
         #expect(s.state.reviews[rr]?.rapidReviewSignedOff == false)
-        try s.run(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-20"), partner: nil, refusal: "Health chronology incomplete"), by: "icb")
+        try s.run(.review(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-20"), partner: nil, refusal: "Health chronology incomplete")), by: "icb")
         #expect(s.state.reviews[rr]?.rapidReviewSignedOff == false)
-        try s.run(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-23"), partner: nil, refusal: nil), by: "icb")
+        try s.run(.review(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-23"), partner: nil, refusal: nil)), by: "icb")
         #expect(s.state.reviews[rr]?.partnersSigned == [.localAuthority, .police, .health])
         #expect(s.state.reviews[rr]?.rapidReviewSignedOff == true)
         // Signing again changes nothing.
-        #expect(try s.run(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-24"), partner: nil, refusal: nil), by: "la") == [])
+        #expect(try s.run(.review(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-24"), partner: nil, refusal: nil)), by: "la") == [])
     }
 
     @Test func theBusinessUnitRecordsAPartnersSignatureOnTheirBehalf() throws {
         var s = try Scenario.decided()
-        #expect(s.refusal(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-19"), partner: nil, refusal: nil), by: "bu")
+        #expect(s.refusal(.review(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-19"), partner: nil, refusal: nil)), by: "bu")
             == "A rapid review is signed by each of the three partners; say which with --partner la|police|health.")
-        try s.run(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-19"), partner: .police, refusal: nil), by: "bu")
+        try s.run(.review(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-19"), partner: .police, refusal: nil)), by: "bu")
         #expect(s.state.reviews[rr]?.partnersSigned == [.police])
-        #expect(s.refusal(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-19"), partner: .health, refusal: nil), by: "la")
+        #expect(s.refusal(.review(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-19"), partner: .health, refusal: nil)), by: "la")
             == "'la' signs for la, not health.")
-        #expect(s.refusal(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-19"), partner: nil, refusal: nil), by: "ll")?
+        #expect(s.refusal(.review(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-19"), partner: nil, refusal: nil)), by: "ll")?
             .contains("may not do this") == true)
     }
 
     @Test func referencesAreUniqueAndWellFormed() throws {
         let s = try Scenario.incident()
-        #expect(s.refusal(.openReview(ref: rr, kind: .llr, title: "x", from: nil, on: nil))
+        #expect(s.refusal(.review(.openReview(ref: rr, kind: .llr, title: "x", from: nil, on: nil)))
             == "The reference \(rr) is already used by rapid review 'Rapid review: Child Q'. Choose another.")
-        #expect(s.refusal(.openReview(ref: "MSCP/LLR", kind: .llr, title: "x", from: nil, on: nil))?.contains("is not valid") == true)
-        #expect(s.refusal(.completeRapidReview(ref: "NOPE", on: d("2023-01-01"), recommendation: .lcspr, rationale: "r"))
+        #expect(s.refusal(.review(.openReview(ref: "MSCP/LLR", kind: .llr, title: "x", from: nil, on: nil)))?.contains("is not valid") == true)
+        #expect(s.refusal(.review(.completeRapidReview(ref: "NOPE", on: d("2023-01-01"), recommendation: .lcspr, rationale: "r")))
             == "No review 'NOPE'. See 'casetrail reviews' for the references.")
-        #expect(s.refusal(.openReview(ref: "X-1", kind: .rapidReview, title: "x", from: nil, on: nil))?.contains("incident notify") == true)
+        #expect(s.refusal(.review(.openReview(ref: "X-1", kind: .rapidReview, title: "x", from: nil, on: nil)))?.contains("incident notify") == true)
     }
 
     @Test func factsFromTheFutureAreRefused() throws {
         let s = Scenario(staffed)
-        #expect(s.refusal(.recordIncident(ref: rr, child: "Child Q", aware: d("2024-01-05"), incident: nil, notified: nil, summary: nil))
+        #expect(s.refusal(.review(.recordIncident(ref: rr, child: "Child Q", aware: d("2024-01-05"), incident: nil, notified: nil, summary: nil)))
             == "The awareness date 5 Jan 2024 is in the future (today is 31 Dec 2023); record facts once they have happened.")
     }
 }
@@ -153,109 +153,109 @@ extension Scenario {
 @Suite struct StatutoryReviewTests {
     @Test func anLCSPRRunsToPublicationThenCloses() throws {
         var s = try Scenario.decided()
-        try s.run(.recordMilestone(ref: lcspr, what: .commissioned, on: d("2023-02-10"), note: "Independent reviewer", url: nil))
+        try s.run(.review(.recordMilestone(ref: lcspr, what: .commissioned, on: d("2023-02-10"), note: "Independent reviewer", url: nil)))
         #expect(s.state.reviews[lcspr]?.status == "in-progress")
-        #expect(s.refusal(.recordMilestone(ref: lcspr, what: .sentToPanel, on: d("2023-06-01"), note: nil, url: nil))?
+        #expect(s.refusal(.review(.recordMilestone(ref: lcspr, what: .sentToPanel, on: d("2023-06-01"), note: nil, url: nil)))?
             .contains("must be received before it is sent to the Panel") == true)
-        #expect(s.refusal(.recordMilestone(ref: lcspr, what: .published, on: d("2023-06-01"), note: nil, url: nil))?
+        #expect(s.refusal(.review(.recordMilestone(ref: lcspr, what: .published, on: d("2023-06-01"), note: nil, url: nil)))?
             .contains("once its report is received") == true)
-        try s.run(.recordMilestone(ref: lcspr, what: .reportReceived, on: d("2023-06-30"), note: nil, url: nil))
+        try s.run(.review(.recordMilestone(ref: lcspr, what: .reportReceived, on: d("2023-06-30"), note: nil, url: nil)))
         #expect(s.state.reviews[lcspr]?.status == "report-received")
-        try s.run(.signOffReview(ref: lcspr, what: .finalReport, on: d("2023-07-03"), partner: nil, refusal: nil), by: "ex")
-        try s.run(.recordMilestone(ref: lcspr, what: .sentToPanel, on: d("2023-07-10"), note: nil, url: nil))
-        #expect(s.refusal(.closeReview(ref: lcspr, on: d("2023-07-11"))) == "\(lcspr) cannot close until it is published or publication is withheld.")
-        try s.run(.recordMilestone(ref: lcspr, what: .published, on: d("2023-07-18"), note: nil, url: "https://example.org/report"))
+        try s.run(.review(.signOffReview(ref: lcspr, what: .finalReport, on: d("2023-07-03"), partner: nil, refusal: nil)), by: "ex")
+        try s.run(.review(.recordMilestone(ref: lcspr, what: .sentToPanel, on: d("2023-07-10"), note: nil, url: nil)))
+        #expect(s.refusal(.review(.closeReview(ref: lcspr, on: d("2023-07-11")))) == "\(lcspr) cannot close until it is published or publication is withheld.")
+        try s.run(.review(.recordMilestone(ref: lcspr, what: .published, on: d("2023-07-18"), note: nil, url: "https://example.org/report")))
         #expect(s.state.reviews[lcspr]?.status == "published")
-        try s.run(.closeReview(ref: lcspr, on: d("2023-09-01")))
+        try s.run(.review(.closeReview(ref: lcspr, on: d("2023-09-01"))))
         #expect(s.state.reviews[lcspr]?.status == "closed")
     }
 
     @Test func publicationCanBeWithheldWithReasonsButNotAfterPublishing() throws {
         var s = try Scenario.decided()
-        #expect(s.refusal(.withholdPublication(ref: lcspr, on: d("2023-05-01"), reason: "Criminal trial")) == nil)
-        try s.run(.recordMilestone(ref: lcspr, what: .reportReceived, on: d("2023-06-30"), note: nil, url: nil))
-        try s.run(.withholdPublication(ref: lcspr, on: d("2023-07-01"), reason: "Criminal proceedings"))
+        #expect(s.refusal(.review(.withholdPublication(ref: lcspr, on: d("2023-05-01"), reason: "Criminal trial"))) == nil)
+        try s.run(.review(.recordMilestone(ref: lcspr, what: .reportReceived, on: d("2023-06-30"), note: nil, url: nil)))
+        try s.run(.review(.withholdPublication(ref: lcspr, on: d("2023-07-01"), reason: "Criminal proceedings")))
         #expect(s.state.reviews[lcspr]?.status == "withheld")
-        #expect(s.refusal(.recordMilestone(ref: lcspr, what: .published, on: d("2023-07-18"), note: nil, url: nil)) == "Publication of \(lcspr) was withheld on 1 Jul 2023.")
-        #expect(s.refusal(.closeReview(ref: lcspr, on: d("2023-07-18"))) == nil)
+        #expect(s.refusal(.review(.recordMilestone(ref: lcspr, what: .published, on: d("2023-07-18"), note: nil, url: nil))) == "Publication of \(lcspr) was withheld on 1 Jul 2023.")
+        #expect(s.refusal(.review(.closeReview(ref: lcspr, on: d("2023-07-18")))) == nil)
     }
 
     @Test func anLCSPROpenedByItselfNeedsItsDecisionBeforeWork() throws {
         var s = Scenario(staffed)
-        try s.run(.openReview(ref: "MSCP-LCSPR-2023-02", kind: .lcspr, title: "Child R", from: nil, on: d("2023-03-01")))
+        try s.run(.review(.openReview(ref: "MSCP-LCSPR-2023-02", kind: .lcspr, title: "Child R", from: nil, on: d("2023-03-01"))))
         #expect(s.state.reviews["MSCP-LCSPR-2023-02"]?.status == "open")
-        #expect(s.refusal(.recordMilestone(ref: "MSCP-LCSPR-2023-02", what: .commissioned, on: d("2023-03-02"), note: nil, url: nil))
+        #expect(s.refusal(.review(.recordMilestone(ref: "MSCP-LCSPR-2023-02", what: .commissioned, on: d("2023-03-02"), note: nil, url: nil)))
             == "MSCP-LCSPR-2023-02 has no decision to initiate yet; record 'casetrail review decide MSCP-LCSPR-2023-02 --outcome initiate' before you record 'commissioned'.")
-        try s.run(.decideReview(ref: "MSCP-LCSPR-2023-02", on: d("2023-03-03"), outcome: .initiate, by: "Safeguarding partners",
-                                rationale: "r", creates: nil, createsTitle: nil, reconvene: nil), by: "ex")
+        try s.run(.review(.decideReview(ref: "MSCP-LCSPR-2023-02", on: d("2023-03-03"), outcome: .initiate, by: "Safeguarding partners",
+                                rationale: "r", creates: nil, createsTitle: nil, reconvene: nil)), by: "ex")
         #expect(s.state.reviews["MSCP-LCSPR-2023-02"]?.initiatedOn == d("2023-03-03"))
     }
 
     @Test func aDeferredSCRDecisionWaitsForItsReconveneDateThenResumes() throws {
         var s = Scenario(staffed)
         let scr = "MSCB-SCR-2010-02"
-        try s.run(.openReview(ref: scr, kind: .scr, title: "Referral B", from: nil, on: d("2010-06-01")))
-        try s.run(.screenReview(ref: scr, on: d("2010-06-10"), recommendation: .defer, note: "Too early to rule out"))
-        #expect(s.refusal(.decideReview(ref: scr, on: d("2010-06-11"), outcome: .defer, by: "Independent Chair", rationale: "Too early",
-                                        creates: nil, createsTitle: nil, reconvene: nil))
+        try s.run(.review(.openReview(ref: scr, kind: .scr, title: "Referral B", from: nil, on: d("2010-06-01"))))
+        try s.run(.review(.screenReview(ref: scr, on: d("2010-06-10"), recommendation: .defer, note: "Too early to rule out")))
+        #expect(s.refusal(.review(.decideReview(ref: scr, on: d("2010-06-11"), outcome: .defer, by: "Independent Chair", rationale: "Too early",
+                                        creates: nil, createsTitle: nil, reconvene: nil)))
             == "A deferred decision needs the date the panel reconvenes: add --reconvene YYYY-MM-DD.")
-        try s.run(.decideReview(ref: scr, on: d("2010-06-11"), outcome: .defer, by: "Independent Chair", rationale: "Too early to rule out",
-                                creates: nil, createsTitle: nil, reconvene: d("2010-07-15")))
+        try s.run(.review(.decideReview(ref: scr, on: d("2010-06-11"), outcome: .defer, by: "Independent Chair", rationale: "Too early to rule out",
+                                creates: nil, createsTitle: nil, reconvene: d("2010-07-15"))))
         #expect(s.state.reviews[scr]?.status == "deferred")
         #expect(s.state.reviews[scr]?.decisions.last?.reconvene == d("2010-07-15"))
-        #expect(s.refusal(.recordMilestone(ref: scr, what: .commissioned, on: d("2010-06-20"), note: nil, url: nil))?
+        #expect(s.refusal(.review(.recordMilestone(ref: scr, what: .commissioned, on: d("2010-06-20"), note: nil, url: nil)))?
             .contains("was deferred until 15 Jul 2010") == true)
-        try s.run(.screenReview(ref: scr, on: d("2010-07-15"), recommendation: .thresholdMet, note: nil))
-        try s.run(.decideReview(ref: scr, on: d("2010-07-16"), outcome: .initiate, by: "Independent Chair", rationale: "Threshold met",
-                                creates: nil, createsTitle: nil, reconvene: nil))
+        try s.run(.review(.screenReview(ref: scr, on: d("2010-07-15"), recommendation: .thresholdMet, note: nil)))
+        try s.run(.review(.decideReview(ref: scr, on: d("2010-07-16"), outcome: .initiate, by: "Independent Chair", rationale: "Threshold met",
+                                creates: nil, createsTitle: nil, reconvene: nil)))
         #expect(s.state.reviews[scr]?.status == "initiated")
         #expect(s.state.reviews[scr]?.initiatedOn == d("2010-07-16"))
-        #expect(s.refusal(.screenReview(ref: scr, on: d("2010-07-17"), recommendation: .thresholdMet, note: nil))?.contains("screening comes before the decision") == true)
+        #expect(s.refusal(.review(.screenReview(ref: scr, on: d("2010-07-17"), recommendation: .thresholdMet, note: nil)))?.contains("screening comes before the decision") == true)
     }
 
     @Test func anSCRIsSubmittedToOfstedThenGradedOnce() throws {
         var s = Scenario(staffed)
         let scr = "MSCB-SCR-2009-01"
-        try s.run(.openReview(ref: scr, kind: .scr, title: "SCR 2009", from: nil, on: d("2009-02-01")))
-        try s.run(.decideReview(ref: scr, on: d("2009-02-10"), outcome: .initiate, by: "Independent Chair", rationale: "Criteria met",
-                                creates: nil, createsTitle: nil, reconvene: nil))
-        #expect(s.refusal(.gradeReview(ref: scr, on: d("2009-10-01"), by: "Ofsted", grade: "good"))?.contains("submitted-to-ofsted") == true)
-        try s.run(.recordMilestone(ref: scr, what: .submittedToOfsted, on: d("2009-08-01"), note: nil, url: nil))
-        try s.run(.gradeReview(ref: scr, on: d("2009-10-01"), by: "Ofsted", grade: "good"))
+        try s.run(.review(.openReview(ref: scr, kind: .scr, title: "SCR 2009", from: nil, on: d("2009-02-01"))))
+        try s.run(.review(.decideReview(ref: scr, on: d("2009-02-10"), outcome: .initiate, by: "Independent Chair", rationale: "Criteria met",
+                                creates: nil, createsTitle: nil, reconvene: nil)))
+        #expect(s.refusal(.review(.gradeReview(ref: scr, on: d("2009-10-01"), by: "Ofsted", grade: "good")))?.contains("submitted-to-ofsted") == true)
+        try s.run(.review(.recordMilestone(ref: scr, what: .submittedToOfsted, on: d("2009-08-01"), note: nil, url: nil)))
+        try s.run(.review(.gradeReview(ref: scr, on: d("2009-10-01"), by: "Ofsted", grade: "good")))
         #expect(s.state.reviews[scr]?.grade?.grade == "good")
-        #expect(s.refusal(.gradeReview(ref: scr, on: d("2009-10-02"), by: "Ofsted", grade: "outstanding"))?.contains("already graded 'good'") == true)
-        #expect(s.refusal(.gradeReview(ref: lcspr, on: d("2023-10-02"), by: "Ofsted", grade: "good")) != nil)
+        #expect(s.refusal(.review(.gradeReview(ref: scr, on: d("2009-10-02"), by: "Ofsted", grade: "outstanding")))?.contains("already graded 'good'") == true)
+        #expect(s.refusal(.review(.gradeReview(ref: lcspr, on: d("2023-10-02"), by: "Ofsted", grade: "good"))) != nil)
     }
 
     @Test func aDelayKeepsItsReasonAndExpectedDate() throws {
         var s = Scenario(staffed)
-        try s.run(.openReview(ref: "MSCB-SCR-2011-01", kind: .scr, title: "Second SCR", from: nil, on: d("2010-11-01")))
-        try s.run(.delayReview(ref: "MSCB-SCR-2011-01", reason: "Criminal proceedings beyond the board's control", expected: d("2024-06-30")))
+        try s.run(.review(.openReview(ref: "MSCB-SCR-2011-01", kind: .scr, title: "Second SCR", from: nil, on: d("2010-11-01"))))
+        try s.run(.review(.delayReview(ref: "MSCB-SCR-2011-01", reason: "Criminal proceedings beyond the board's control", expected: d("2024-06-30"))))
         #expect(s.state.reviews["MSCB-SCR-2011-01"]?.delays.first?.reason == "Criminal proceedings beyond the board's control")
-        #expect(s.refusal(.delayReview(ref: "MSCB-SCR-2011-01", reason: "x", expected: d("2023-01-01")))?.contains("already passed") == true)
+        #expect(s.refusal(.review(.delayReview(ref: "MSCB-SCR-2011-01", reason: "x", expected: d("2023-01-01"))))?.contains("already passed") == true)
     }
 
     @Test func decisionsAreOnlyForReviewsThatHaveThem() throws {
         var s = Scenario(staffed)
-        try s.run(.openReview(ref: "MSCP-AUD-2022-01", kind: .audit, title: "Neglect audit", from: nil, on: d("2022-09-01")))
-        #expect(s.refusal(.decideReview(ref: "MSCP-AUD-2022-01", on: d("2022-09-02"), outcome: .initiate, by: "x", rationale: "y",
-                                        creates: nil, createsTitle: nil, reconvene: nil))
+        try s.run(.review(.openReview(ref: "MSCP-AUD-2022-01", kind: .audit, title: "Neglect audit", from: nil, on: d("2022-09-01"))))
+        #expect(s.refusal(.review(.decideReview(ref: "MSCP-AUD-2022-01", on: d("2022-09-02"), outcome: .initiate, by: "x", rationale: "y",
+                                        creates: nil, createsTitle: nil, reconvene: nil)))
             == "MSCP-AUD-2022-01 is a multi-agency audit; you can only record a decision on a rapid review or LCSPR or serious case review.")
     }
 
     @Test(arguments: [ReviewKind.llr, .audit, .section11, .inspection, .peerReview, .external, .national])
     func otherReviewsGoFromOpenThroughProgressToClosed(_ kind: ReviewKind) throws {
         var s = Scenario(staffed)
-        try s.run(.openReview(ref: "X-1", kind: kind, title: "A \(kind.title)", from: nil, on: d("2022-09-01")))
+        try s.run(.review(.openReview(ref: "X-1", kind: kind, title: "A \(kind.title)", from: nil, on: d("2022-09-01"))))
         #expect(s.state.reviews["X-1"]?.status == "open")
-        try s.run(.recordMilestone(ref: "X-1", what: .commissioned, on: d("2022-09-02"), note: nil, url: nil))
+        try s.run(.review(.recordMilestone(ref: "X-1", what: .commissioned, on: d("2022-09-02"), note: nil, url: nil)))
         #expect(s.state.reviews["X-1"]?.status == "in-progress")
-        try s.run(.recordMilestone(ref: "X-1", what: .reportReceived, on: d("2022-10-02"), note: nil, url: nil))
+        try s.run(.review(.recordMilestone(ref: "X-1", what: .reportReceived, on: d("2022-10-02"), note: nil, url: nil)))
         #expect(s.state.reviews["X-1"]?.status == "report-received")
-        #expect(s.refusal(.recordMilestone(ref: "X-1", what: .submittedToOfsted, on: d("2022-10-03"), note: nil, url: nil)) != nil)
-        #expect(s.refusal(.recordMilestone(ref: "X-1", what: .notified, on: d("2022-10-03"), note: nil, url: nil)) != nil)
-        try s.run(.recordMilestone(ref: "X-1", what: .briefingPublished, on: d("2022-11-01"), note: nil, url: nil))
-        try s.run(.closeReview(ref: "X-1", on: d("2022-12-01")))
+        #expect(s.refusal(.review(.recordMilestone(ref: "X-1", what: .submittedToOfsted, on: d("2022-10-03"), note: nil, url: nil))) != nil)
+        #expect(s.refusal(.review(.recordMilestone(ref: "X-1", what: .notified, on: d("2022-10-03"), note: nil, url: nil))) != nil)
+        try s.run(.review(.recordMilestone(ref: "X-1", what: .briefingPublished, on: d("2022-11-01"), note: nil, url: nil)))
+        try s.run(.review(.closeReview(ref: "X-1", on: d("2022-12-01"))))
         #expect(s.state.reviews["X-1"]?.status == "closed")
     }
 }
@@ -265,13 +265,13 @@ extension Scenario {
                       "Lives at ME4 4TR", "me44tr", "SW1A 1AA"])
     func identifyingDetailsAreRefused(_ text: String) {
         var s = Scenario(staffed)
-        let message = s.refusal(.recordIncident(ref: rr, child: text, aware: d("2022-12-20"), incident: nil, notified: nil, summary: nil))
+        let message = s.refusal(.review(.recordIncident(ref: rr, child: text, aware: d("2022-12-20"), incident: nil, notified: nil, summary: nil)))
         #expect(message?.contains("The log records pseudonyms only") == true, "\(text)")
-        #expect((try? s.run(.recordIncident(ref: rr, child: "Child Q", aware: d("2022-12-20"), incident: nil, notified: nil, summary: text))) == nil)
+        #expect((try? s.run(.review(.recordIncident(ref: rr, child: "Child Q", aware: d("2022-12-20"), incident: nil, notified: nil, summary: text)))) == nil)
     }
 
     @Test(arguments: ["Child Q", "Jack", "Callum", "Child F", "Andy", "Baby M (2021)", "Sibling 2"])
     func pseudonymsAreAccepted(_ text: String) {
-        #expect(Scenario(staffed).refusal(.recordIncident(ref: rr, child: text, aware: d("2022-12-20"), incident: nil, notified: nil, summary: nil)) == nil)
+        #expect(Scenario(staffed).refusal(.review(.recordIncident(ref: rr, child: text, aware: d("2022-12-20"), incident: nil, notified: nil, summary: nil))) == nil)
     }
 }

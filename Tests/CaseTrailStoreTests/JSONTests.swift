@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import CaseTrailCore
+import CaseTrailCore
+@testable import CaseTrailStore
 
 @Suite struct JSONTests {
     @Test func objectsKeepTheirMembersInWrittenOrder() throws {

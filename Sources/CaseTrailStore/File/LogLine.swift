@@ -1,12 +1,12 @@
 import CaseTrailCore
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// One committed line of the log, read back: the envelope and its payload.
+/// One committed line of the log, read back: its envelope. The payload is read from the line's
+/// bytes while the line is being read (`DecodedEvent`), and is not kept here.
 public struct LogRecord: Equatable, Sendable {
     public var line: Int
     public var seq: Int
@@ -16,7 +16,6 @@ public struct LogRecord: Equatable, Sendable {
     public var schema: Int
     public var recordedAt: Timestamp
     public var actor: String
-    public var data: JSONValue
     /// The chain links as digests (nil where the line's text is not 64 lower-case hex digits, which
     /// then matches nothing): compared on every line, so never made into strings there.
     var prevDigest: Digest?
@@ -28,14 +27,14 @@ public struct LogRecord: Equatable, Sendable {
     public var hash: String { hashDigest?.hex ?? "" }
 }
 
-/// An event the caller wants appended: the store adds seq, version, time, actor and the chain.
-public struct NewEvent: Equatable, Sendable {
-    public var stream: String
-    public var type: String
-    public var schema: Int
-    public var data: JSONValue
+/// An event to be appended as the line format sees it: the store adds seq, version, time, actor and the chain.
+struct NewEvent: Equatable, Sendable {
+    var stream: String
+    var type: String
+    var schema: Int
+    var data: JSONValue
 
-    public init(stream: String, type: String, schema: Int, data: JSONValue) {
+    init(stream: String, type: String, schema: Int, data: JSONValue) {
         self.stream = stream
         self.type = type
         self.schema = schema
@@ -92,26 +91,26 @@ public enum LogLine {
     /// A record whose hash does not match is still returned, with the problem, so the chain check
     /// of the next line is not thrown off. Chain links (seq, prev) are checked by the caller.
     static func decode(_ line: UnsafeBufferPointer<UInt8>) -> (record: LogRecord?, problem: String?) {
-        let (record, problem, _) = decode(line, payloadIndex: nil)
+        var index = JSONObjectIndex()
+        let (record, problem, _) = withUnsafeMutablePointer(to: &index) { decode(line, payloadIndex: $0) }
         return (record, problem)
     }
 
-    /// As `decode(_:)`; with `payloadIndex` the record's `data` is `.null`, its members are noted in
-    /// the index, and `payload` says where its (checked) text lies in `line`, for a caller that reads
-    /// the payload from the bytes itself.
+    /// As `decode(_:)`, noting the payload's members in `payloadIndex`; `payload` says where its
+    /// (checked) text lies in `line`, for a caller that reads the payload from the bytes itself.
     static func decode(_ line: UnsafeBufferPointer<UInt8>,
-                       payloadIndex: UnsafeMutablePointer<JSONObjectIndex>?) -> (record: LogRecord?, problem: String?, payload: Range<Int>) {
+                       payloadIndex: UnsafeMutablePointer<JSONObjectIndex>) -> (record: LogRecord?, problem: String?, payload: Range<Int>) {
         guard var e = Envelope.parse(line, payloadIndex: payloadIndex) else { return (nil, slowProblem(line), 0..<0) }
         // The strings are moved out of the envelope, not copied: a copy costs a retain and a release each.
         guard let seq = e.seq, let stream = e.stream.take(), let version = e.version, let type = e.type.take(), let schema = e.schema,
-              let recorded = e.recordedAt, let actor = e.actor.take(), let data = e.data.take(), e.hasPrev, e.hasHash else {
+              let recorded = e.recordedAt, let actor = e.actor.take(), e.hasData, e.hasPrev, e.hasHash else {
             if e.recordedAtText != nil && e.recordedAt == nil {
                 return (nil, "recorded_at '\(e.recordedAtText!)' is not a UTC timestamp", 0..<0)
             }
             return (nil, "the line lacks an envelope field (seq, stream, version, type, schema, recorded_at, actor, data, prev, hash)", 0..<0)
         }
         let record = LogRecord(line: 0, seq: seq, stream: stream, version: version, type: type, schema: schema,
-                               recordedAt: recorded, actor: actor, data: data, prevDigest: e.prev, hashDigest: e.hash,
+                               recordedAt: recorded, actor: actor, prevDigest: e.prev, hashDigest: e.hash,
                                batch: e.batch.flatMap { $0 > 1 ? $0 : nil })
         let n = line.count
         guard n > hashSuffixLength, line[n - 1] == UInt8(ascii: "}"), line[n - 2] == UInt8(ascii: "\""),
@@ -176,14 +175,19 @@ public struct LogEnvelope: Codable, Equatable, Sendable {
 }
 
 extension LogLine {
-    /// The fast reader's view of one line, for comparison with `LogEnvelope` (tests and tools).
-    public static func read(_ line: [UInt8]) -> (record: LogRecord?, problem: String?) {
-        line.withUnsafeBufferPointer { decode($0) }
+    /// The fast reader's view of one line with its payload as a tree, for comparison with `LogEnvelope` (tests and tools).
+    static func read(_ line: [UInt8]) -> (record: LogRecord?, payload: JSONValue?, problem: String?) {
+        line.withUnsafeBufferPointer { bytes in
+            var index = JSONObjectIndex()
+            let (record, problem, payload) = withUnsafeMutablePointer(to: &index) { decode(bytes, payloadIndex: $0) }
+            let tree = record == nil ? nil : try? JSONValue.parse(UnsafeBufferPointer(rebasing: bytes[payload]))
+            return (record, tree, problem)
+        }
     }
 }
 
 /// The envelope read straight from a line's bytes: the members are picked out by name as they are
-/// met, without building a tree for the envelope itself (only `data` becomes a `JSONValue`).
+/// met, without building a tree for the envelope itself; the payload is checked and indexed, not built.
 /// Fields of the wrong JSON type stay nil; the first of a repeated member wins.
 struct Envelope {
     var seq: Int?, version: Int?, schema: Int?, batch: Int?
@@ -194,20 +198,20 @@ struct Envelope {
     /// Where the text of `prev` lies in the line (the hash covers it as written).
     var prevText = 0..<0
     var recordedAt: Timestamp?, recordedAtText: String?
-    /// The payload (`.null` when the caller reads it from `dataText` itself) and where its text lies.
-    var data: JSONValue?
+    /// Whether the payload is there, and where its text (checked, and indexed by `parse`) lies.
+    var hasData = false
     var dataText = 0..<0
 
     /// nil when the bytes are not one JSON object (the caller then asks the general reader why).
-    /// With `payloadIndex`, `data` is checked and indexed there instead of being built as a tree.
-    static func parse(_ line: UnsafeBufferPointer<UInt8>, payloadIndex: UnsafeMutablePointer<JSONObjectIndex>? = nil) -> Envelope? {
+    /// The payload is checked and its members noted in `payloadIndex`; no tree of it is built.
+    static func parse(_ line: UnsafeBufferPointer<UInt8>, payloadIndex: UnsafeMutablePointer<JSONObjectIndex>) -> Envelope? {
         parseAsWritten(line, payloadIndex: payloadIndex) ?? parseAnyLayout(line, payloadIndex: payloadIndex)
     }
 
     /// The envelope in the one layout `LogLine.encode` writes (every line casetrail wrote): each name
     /// is checked where it must be rather than looked up, and no spaces are skipped. Nil for any other
     /// layout, which `parseAnyLayout` then reads; both read the values alike.
-    static func parseAsWritten(_ line: UnsafeBufferPointer<UInt8>, payloadIndex: UnsafeMutablePointer<JSONObjectIndex>?) -> Envelope? {
+    static func parseAsWritten(_ line: UnsafeBufferPointer<UInt8>, payloadIndex: UnsafeMutablePointer<JSONObjectIndex>) -> Envelope? {
         var p = JSONParser(bytes: line)
         var e = Envelope()
         /// Whether `text` is at the parser's position, moving past it if so.
@@ -235,7 +239,7 @@ struct Envelope {
     }
 
     /// The envelope in any layout JSON allows: members in any order, spaces anywhere, unknown members passed over.
-    static func parseAnyLayout(_ line: UnsafeBufferPointer<UInt8>, payloadIndex: UnsafeMutablePointer<JSONObjectIndex>?) -> Envelope? {
+    static func parseAnyLayout(_ line: UnsafeBufferPointer<UInt8>, payloadIndex: UnsafeMutablePointer<JSONObjectIndex>) -> Envelope? {
         var p = JSONParser(bytes: line)
         var e = Envelope()
         var seen: UInt16 = 0
@@ -273,7 +277,7 @@ struct Envelope {
     }
 
     /// Reads the value of member `key` at the parser's position (`.other`: checks it and passes over it).
-    mutating func read(_ key: Key, from p: inout JSONParser, payloadIndex: UnsafeMutablePointer<JSONObjectIndex>?) throws(JSONError) {
+    mutating func read(_ key: Key, from p: inout JSONParser, payloadIndex: UnsafeMutablePointer<JSONObjectIndex>) throws(JSONError) {
         let line = p.bytes
         switch key {
         case .seq: seq = try p.integerValue()
@@ -287,13 +291,14 @@ struct Envelope {
         case .hash: (hasHash, hash, _) = try Envelope.hexString(&p)
         case .data:
             let start = p.pos
-            if let index = payloadIndex { try p.skipValue(indexingInto: &index.pointee); data = .null } else { data = try p.value(depth: 1) }
+            try p.skipValue(indexingInto: &payloadIndex.pointee)
+            hasData = true
             dataText = start..<p.pos
         case .recordedAt:
             // Read from the bytes; the text is only made into a string to report a bad one.
             if p.pos < line.count, line[p.pos] == UInt8(ascii: "\""), let raw = try p.plainString() {
                 let text = UnsafeBufferPointer(rebasing: line[raw])
-                recordedAt = Timestamp.parse(text)
+                recordedAt = Timestamp(utf8: text)
                 if recordedAt == nil { recordedAtText = String(decoding: text, as: UTF8.self) }
             } else {
                 let text = try p.value(depth: 1).stringValue

@@ -130,8 +130,6 @@ final class ChunkJob<T>: @unchecked Sendable {
     private var nextIndex = 0
     private let group = DispatchGroup()
     static var batch: Int { 256 }
-    /// A caller with its own decoding reads the payload from its bytes; a tree of it is built only for the others.
-    private var callerReadsPayload: Bool { T.self != Void.self }
 
     init(bytes: [UInt8], base: Int, transform: @escaping @Sendable (LogRecord, IndexedJSON) -> T) {
         self.bytes = bytes
@@ -181,9 +179,7 @@ final class ChunkJob<T>: @unchecked Sendable {
             while let batch = claim() {
                 for i in batch {
                     let line = UnsafeBufferPointer(rebasing: all[ranges[i]])
-                    let (record, problem, payload) = withUnsafeMutablePointer(to: &index) { index in
-                        LogLine.decode(line, payloadIndex: callerReadsPayload ? index : nil)
-                    }
+                    let (record, problem, payload) = withUnsafeMutablePointer(to: &index) { LogLine.decode(line, payloadIndex: $0) }
                     let value = problem == nil ? record.map { transform($0, IndexedJSON(bytes: UnsafeBufferPointer(rebasing: line[payload]), index: index)) } : nil
                     (results.baseAddress! + i).initialize(to: (record, problem, value))
                 }

@@ -1,3 +1,5 @@
+import CaseTrailCore
+
 /// Why a stored event could not be read as a typed fact.
 public enum EventDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownType(String)
@@ -117,16 +119,19 @@ extension Event {
     }
 
     /// The payload schema each type is written with now.
-    public static let currentSchema: [String: Int] = Dictionary(uniqueKeysWithValues: EventType.allCases.map { ($0.rawValue, $0.schema) })
+    static let currentSchema: [String: Int] = Dictionary(uniqueKeysWithValues: EventType.allCases.map { ($0.rawValue, $0.schema) })
 
     /// Upcasters turn a payload of (type, schema) into the next schema's form, so old lines are
     /// read as today's events and never rewritten. Empty until a schema changes.
-    public static let upcasters: [UpcastKey: @Sendable (JSONValue) -> JSONValue] = [:]
+    static let upcasters: [UpcastKey: @Sendable (JSONValue) -> JSONValue] = [:]
 
     public var schema: Int { type.schema }
 
+    /// The store's view of the event: its stream, type name, schema and payload.
+    var newEvent: NewEvent { NewEvent(stream: stream, type: typeName, schema: schema, data: data) }
+
     /// The `data` member written for this event, fields in a fixed order; absent optionals are left out.
-    public var data: JSONValue {
+    var data: JSONValue {
         switch self {
         case let .partnershipInitialised(name, code):
             return .object(["name": .string(name), "code": .string(code)])
@@ -204,7 +209,7 @@ extension Event {
     }
 
     /// Reads a stored event, upcasting older schemas first.
-    public static func decode(type: String, schema: Int, data: JSONValue) throws(EventDecodingError) -> Event {
+    static func decode(type: String, schema: Int, data: JSONValue) throws(EventDecodingError) -> Event {
         try decode(type: type, schema: schema, data: data, upcasters: upcasters, currentSchema: currentSchema)
     }
 
@@ -231,7 +236,7 @@ extension Event {
     /// Reads a stored event from its payload's JSON text as the log holds it, picking the fields out
     /// of the bytes: the replay path, so no `JSONValue` tree is built. An older schema (to upcast)
     /// or a member name written with escapes goes through the tree instead.
-    public static func decode(type: String, schema: Int, json: IndexedJSON) throws(EventDecodingError) -> Event {
+    static func decode(type: String, schema: Int, json: IndexedJSON) throws(EventDecodingError) -> Event {
         if let kind = EventType(rawValue: type), schema == kind.schema, !json.index.hasEscapedNames {
             return try decode(kind, Fields(type: type, json: json))
         }
@@ -239,7 +244,7 @@ extension Event {
     }
 
     /// As `decode(type:schema:json:)` for JSON text not yet checked and indexed.
-    public static func decode(type: String, schema: Int, json: UnsafeBufferPointer<UInt8>) throws(EventDecodingError) -> Event {
+    static func decode(type: String, schema: Int, json: UnsafeBufferPointer<UInt8>) throws(EventDecodingError) -> Event {
         guard let indexed = IndexedJSON(checking: json) else { return try decode(type: type, schema: schema, data: .null) }
         return try decode(type: type, schema: schema, json: indexed)
     }
@@ -344,11 +349,29 @@ extension JSONValue {
     static func raw<T: RawRepresentable>(_ v: T?) -> JSONValue? where T.RawValue == String { v.map { .string($0.rawValue) } }
 }
 
+/// A stored payload read as a typed fact, or why it cannot be: what replay and verification apply.
+public typealias DecodedEvent = Result<Event, EventDecodingError>
+
+extension Result where Failure == EventDecodingError {
+    /// Why the payload could not be read, if it could not: an integrity problem on its line.
+    public var problem: String? {
+        if case .failure(let error) = self { return error.description }
+        return nil
+    }
+}
+
+extension Event {
+    /// The typed event of a stored record, read from its payload's bytes.
+    static func decoded(_ record: LogRecord, _ payload: IndexedJSON) -> DecodedEvent {
+        Result { () throws(EventDecodingError) in try Event.decode(type: record.type, schema: record.schema, json: payload) }
+    }
+}
+
 /// Identifies the upcaster for one stored (type, schema) pair.
-public struct UpcastKey: Hashable, Sendable {
-    public let type: String
-    public let schema: Int
-    public init(type: String, schema: Int) { self.type = type; self.schema = schema }
+struct UpcastKey: Hashable, Sendable {
+    let type: String
+    let schema: Int
+    init(type: String, schema: Int) { self.type = type; self.schema = schema }
 }
 
 /// Typed access to a payload's members, read from its JSON text by way of the index made when the
@@ -396,7 +419,7 @@ struct Fields {
 
     /// The member's value as a date, read straight from the bytes when plainly written (every event has a date or two).
     private func date(_ m: Member) -> LocalDate? {
-        if let plain = m.plainText { return LocalDate.parse(UnsafeBufferPointer(rebasing: json[plain])) }
+        if let plain = m.plainText { return LocalDate(utf8: UnsafeBufferPointer(rebasing: json[plain])) }
         return text(m).flatMap(LocalDate.init)
     }
 

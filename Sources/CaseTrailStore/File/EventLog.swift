@@ -6,115 +6,17 @@ import Darwin
 import CaseTrailCore
 import Dispatch
 
-/// Why the store could not do what was asked.
-public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
-    case missing(String)
-    case exists(String)
-    case worldWritable(String)
-    case integrity(path: String, problems: [LineProblem])
-    case versionConflict(stream: String, expected: Int, found: Int)
-    /// The snapshot offered to resume from no longer matches the log; read from the start instead.
-    case snapshotMismatch
-    case io(IOError)
-
-    public var description: String {
-        switch self {
-        case .missing(let p):
-            return "no log at \(p). Create one with 'casetrail init --partnership NAME --code CODE', or point --log at an existing log."
-        case .exists(let p):
-            return "a log already exists at \(p); it was left untouched. Use another --log path to start a new one."
-        case .worldWritable(let p):
-            return "the log \(p) is writable by every user, so it cannot be trusted; run 'chmod o-w \(p)' and then 'casetrail verify'."
-        case .integrity(let p, let problems):
-            let first = problems[0]
-            let more = problems.count > 1 ? " (and \(problems.count - 1) more problem\(problems.count == 2 ? "" : "s"))" : ""
-            return "the log \(p) failed its integrity check at line \(first.line): \(first.problem)\(more). "
-                + "Nothing can be recorded until it is resolved; run 'casetrail verify' for every problem."
-        case .versionConflict(let s, let e, let f):
-            return "stream \(s) moved on (expected version \(e), found \(f)); nothing was written. Run the command again."
-        case .snapshotMismatch:
-            return "the snapshot beside the log does not match it; it will be rebuilt"
-        case .io(let e):
-            return e.description
-        }
-    }
-}
-
-/// How far into the log a query looks: everything, up to a line, or up to a recording time.
-public enum ReadLimit: Equatable, Sendable {
-    case all
-    case seq(Int)
-    case recordedBy(Timestamp)
-
-    func includes(_ r: LogRecord) -> Bool {
-        switch self {
-        case .all: return true
-        case .seq(let n): return r.seq <= n
-        case .recordedBy(let t): return r.recordedAt <= t
-        }
-    }
-
-    /// Whether everything a snapshot covers lies within this limit, so the snapshot can stand in for it.
-    public func covers(_ stamp: SnapshotStamp) -> Bool {
-        switch self {
-        case .all: return true
-        case .seq(let n): return n >= stamp.seq
-        case .recordedBy(let t): return t >= stamp.recordedAt
-        }
-    }
-}
-
-/// What a full read of the log found: its head, every problem, and any torn final line.
-public struct LogScan: Equatable, Sendable {
-    public struct Head: Equatable, Sendable {
-        public var seq: Int
-        var hashDigest: Digest?
-        public var recordedAt: Timestamp
-
-        public var hash: String { hashDigest?.hex ?? "" }
-
-        init(seq: Int, hash: Digest?, recordedAt: Timestamp) {
-            self.seq = seq
-            self.hashDigest = hash
-            self.recordedAt = recordedAt
-        }
-
-        init(seq: Int, hash: String, recordedAt: Timestamp) {
-            self.init(seq: seq, hash: Digest(hex: hash), recordedAt: recordedAt)
-        }
-    }
-
-    /// A final line with no `\n`: a write that was never acknowledged.
-    public struct TornTail: Equatable, Sendable {
-        public var line: Int
-        public var offset: Int
-        public var bytes: [UInt8]
-    }
-
-    public var lines = 0
-    public var head: Head?
-    public var problems: [LineProblem] = []
-    public var torn: TornTail?
-    public var streamVersions = StreamVersions()
-    /// The hash of the line asked for with `hashOf` (to check a checkpoint), if the log has it.
-    public var requestedHash: String?
-    /// The file offset just past the last complete line: where a snapshot of this scan would end.
-    public var headOffset = 0
-    /// The seq of the snapshot the scan resumed after, when it did not start from line 1.
-    public var resumedAfter: Int?
-}
-
 /// The append-only, hash-chained JSON Lines file of one partnership.
 /// It knows bytes, hashes and locks; what the events mean is the caller's business.
-public struct EventLog: Sendable {
+public struct EventLog: LogStore {
     public let path: String
 
     public init(path: String) { self.path = path }
 
     /// The log's size in bytes, if it can be read: how a reader estimates what it will hold.
-    public var byteCount: Int? {
-        guard let file = try? POSIXFile.open(path, flags: O_RDONLY) else { return nil }
-        return try? file.size()
+    public var byteCount: Int {
+        guard let file = try? POSIXFile.open(path, flags: O_RDONLY) else { return 0 }
+        return (try? file.size()) ?? 0
     }
 
     /// The most lines one command writes; a larger batch marker is not believed.
@@ -130,7 +32,13 @@ public struct EventLog: Sendable {
 
     /// Creates the log with its first events. Fails if anything is already at the path.
     @discardableResult
-    public func create(events: [NewEvent], actor: String, now: Timestamp, sharedGroup: Bool = false) throws(StoreError) -> [LogRecord] {
+    public func create(_ events: [Event], actor: String, now: Timestamp, sharedGroup: Bool = false) throws(StoreError) -> [LogRecord] {
+        try create(lines: events.map(\.newEvent), actor: actor, now: now, sharedGroup: sharedGroup)
+    }
+
+    /// As `create`, at the level of lines (tests write lines of any type).
+    @discardableResult
+    func create(lines events: [NewEvent], actor: String, now: Timestamp, sharedGroup: Bool = false) throws(StoreError) -> [LogRecord] {
         let mode: mode_t = sharedGroup ? 0o660 : 0o600
         let dir = parentDirectory(of: path)
         if !fileExists(dir), mkdir(dir, sharedGroup ? 0o770 : 0o700) != 0, errno != EEXIST {
@@ -168,71 +76,51 @@ public struct EventLog: Sendable {
         }
     }
 
-    /// Reads the whole log under a shared lock, checking every line, and hands each good record
-    /// within `limit` to `visit`. `visit` returns a problem if the record cannot be replayed.
-    public func read(upTo limit: ReadLimit = .all, hashOf wantedSeq: Int? = nil,
-                     visit: (LogRecord) -> String?) throws(StoreError) -> LogScan {
-        try read(upTo: limit, hashOf: wantedSeq, decode: { _, _ in () }, visit: { r, _ in visit(r) })
-    }
+    public var location: String { path }
 
-    /// As `read(visit:)`, with a `decode` step that runs on all cores beside the parsing and
-    /// hashing, so callers can turn payloads into their own types off the sequential path.
-    /// `decode` gets each record with its payload's bytes, checked as JSON and indexed (valid only
-    /// during the call); the record's `data` is `.null` there and in `visit`, as no tree of it is built. With `resumingAfter`,
-    /// reading starts after a snapshot's line once that line is confirmed unchanged, and throws
-    /// `.snapshotMismatch` (having visited nothing) when it is not.
-    // Specialised for the one payload type the CLI decodes, so the per-line loop runs without
-    // generic indirection (left generic across the module boundary, verify took 2.0 s instead of 1.75 s at 1M events).
-    @_specialize(exported: true, where T == Result<Event, EventDecodingError>)
-    public func read<T>(upTo limit: ReadLimit = .all, hashOf wantedSeq: Int? = nil, resumingAfter stamp: SnapshotStamp? = nil,
-                        decode: @Sendable (LogRecord, IndexedJSON) -> T, visit: (LogRecord, T) -> String?) throws(StoreError) -> LogScan {
+    /// Reads the log under a shared lock, checking every line; each good record within `limit` is
+    /// handed to `visit` with its event, decoded on all cores beside the parsing and hashing.
+    public func read(upTo limit: ReadLimit = .all, after position: LogPosition? = nil, hashOf wantedSeq: Int? = nil,
+                     visit: (LogRecord, DecodedEvent) -> String?) throws(StoreError) -> LogScan {
         let file = try openChecked(flags: O_RDONLY)
         do { try file.lock(exclusive: false) } catch { throw .io(error) }
-        return try scan(file, limit: limit, wantedSeq: wantedSeq, resume: stamp, decode: decode, visit: visit)
+        return try scan(file, limit: limit, wantedSeq: wantedSeq, resume: position, decode: Event.decoded, visit: visit)
     }
 
-    /// The result of an append: what was written and any torn tail moved aside first.
-    public struct Appended: Sendable {
-        public var records: [LogRecord]
-        public var quarantined: String?
+    /// Appends the events as one command if nothing was appended since `position` and each of their
+    /// streams is at its `expected` version. The lines since `position` (none, usually) are checked
+    /// under the exclusive lock first; nothing is written if the log has any problem.
+    public func append(_ events: [Event], actor: String, now: Timestamp, after position: LogPosition,
+                       expected: [String: Int]) throws(StoreError) -> Appended {
+        try append(lines: events.map(\.newEvent), actor: actor, now: now, after: position, expected: expected)
     }
 
-    /// Appends the events `decide` returns, deciding under an exclusive lock on a log that has
-    /// just been read and checked (in full, or from a confirmed snapshot on). Nothing is written if the log has any problem, if
-    /// `decide` throws, or if a stream the new events belong to is not at the version `decide` saw.
-    public func append(actor: String, now: Timestamp, visit: (LogRecord) -> String?,
-                       decide: (LogScan) throws -> [NewEvent], expectedVersions: ((LogScan) -> [String: Int])? = nil) throws -> Appended {
-        try append(actor: actor, now: now, decode: { _, _ in () }, visit: { r, _ in visit(r) }, decide: decide, expectedVersions: expectedVersions)
-    }
-
-    /// As `append(visit:)`, with a parallel `decode` step as in `read(decode:visit:)`.
-    @_specialize(exported: true, where T == Result<Event, EventDecodingError>)
-    public func append<T>(actor: String, now: Timestamp, resumingAfter stamp: SnapshotStamp? = nil, decode: @Sendable (LogRecord, IndexedJSON) -> T,
-                          visit: (LogRecord, T) -> String?, decide: (LogScan) throws -> [NewEvent],
-                          expectedVersions: ((LogScan) -> [String: Int])? = nil) throws -> Appended {
+    /// As `append`, at the level of lines.
+    func append(lines newEvents: [NewEvent], actor: String, now: Timestamp, after position: LogPosition,
+                expected: [String: Int]) throws(StoreError) -> Appended {
+        guard !newEvents.isEmpty else { return .nothing }
         let file = try openChecked(flags: O_RDWR | O_APPEND)
-        do { try file.lock(exclusive: true) } catch { throw StoreError.io(error) }
-        let scan = try scan(file, limit: .all, wantedSeq: nil, resume: stamp, decode: decode, visit: visit)
-        guard scan.problems.isEmpty else { throw StoreError.integrity(path: path, problems: scan.problems) }
-        let events = try decide(scan)
-        guard !events.isEmpty else { return Appended(records: [], quarantined: nil) }
-        if let expected = expectedVersions?(scan) {
-            for stream in Set(events.map(\.stream)) where (scan.streamVersions[stream] ?? 0) != (expected[stream] ?? 0) {
-                throw StoreError.versionConflict(stream: stream, expected: expected[stream] ?? 0, found: scan.streamVersions[stream] ?? 0)
-            }
+        do { try file.lock(exclusive: true) } catch { throw .io(error) }
+        let scan = try scan(file, limit: .all, wantedSeq: nil, resume: position.seq == 0 ? nil : position,
+                            decode: Event.decoded, visit: { _, decoded in decoded.problem })
+        guard scan.problems.isEmpty else { throw .integrity(path: path, problems: scan.problems) }
+        for stream in Set(newEvents.map(\.stream)).sorted() where (scan.streamVersions[stream] ?? 0) != (expected[stream] ?? 0) {
+            throw .versionConflict(stream: stream, expected: expected[stream] ?? 0, found: scan.streamVersions[stream] ?? 0)
         }
+        let head = scan.head?.seq ?? 0
+        guard head == position.seq else { throw .movedOn(decidedAt: position.seq, head: head) }
         do {
             var quarantined: String?
             if let torn = scan.torn {
-                quarantined = try quarantine(torn, seq: (scan.head?.seq ?? 0) + 1)
+                quarantined = try quarantine(torn, seq: head + 1)
                 try file.truncate(to: torn.offset)
             }
-            let (bytes, records) = encode(events, after: scan, actor: actor, now: now)
+            let (bytes, records) = encode(newEvents, after: scan, actor: actor, now: now)
             try file.writeAll(bytes)
             try file.sync()
             return Appended(records: records, quarantined: quarantined)
         } catch {
-            throw StoreError.io(error)
+            throw .io(error)
         }
     }
 
@@ -280,7 +168,7 @@ public struct EventLog: Sendable {
             bytes.append(contentsOf: line)
             records.append(LogRecord(line: scan.lines + records.count + 1, seq: seq, stream: event.stream,
                                      version: version, type: event.type, schema: event.schema, recordedAt: recordedAt,
-                                     actor: actor, data: event.data, prevDigest: Digest(hex: prev), hashDigest: Digest(hex: hash),
+                                     actor: actor, prevDigest: Digest(hex: prev), hashDigest: Digest(hex: hash),
                                      batch: batch))
             prev = hash
         }
@@ -288,7 +176,7 @@ public struct EventLog: Sendable {
     }
 
     /// Reads every line in chunks, checking each and the links between them.
-    private func scan<T>(_ file: POSIXFile, limit: ReadLimit, wantedSeq: Int?, resume: SnapshotStamp?, decode: @Sendable (LogRecord, IndexedJSON) -> T,
+    private func scan<T>(_ file: POSIXFile, limit: ReadLimit, wantedSeq: Int?, resume: LogPosition?, decode: @Sendable (LogRecord, IndexedJSON) -> T,
                          visit: (LogRecord, T) -> String?) throws(StoreError) -> LogScan {
         var replay = InOrder<T>(limit: limit, wantedSeq: wantedSeq)
         let size: Int
@@ -414,7 +302,7 @@ private struct InOrder<T> {
 extension EventLog {
     /// The seq, hash and time of the complete line that ends just before `offset`, read from the file
     /// and checked against its own hash; nil when there is no such valid line.
-    fileprivate func lineEnding(at offset: Int, in file: POSIXFile, size: Int) throws -> SnapshotStamp? {
+    fileprivate func lineEnding(at offset: Int, in file: POSIXFile, size: Int) throws -> LogPosition? {
         guard offset > 0, offset <= size else { return nil }
         var window = 4096
         while true {
@@ -431,10 +319,10 @@ extension EventLog {
         }
     }
 
-    private func decodeStamp(_ line: [UInt8], offset: Int) -> SnapshotStamp? {
+    private func decodeStamp(_ line: [UInt8], offset: Int) -> LogPosition? {
         let (record, problem) = line.withUnsafeBufferPointer { LogLine.decode($0) }
         guard let r = record, problem == nil else { return nil }
-        return SnapshotStamp(seq: r.seq, hash: r.hash, offset: offset, recordedAt: r.recordedAt, streamVersions: StreamVersions())
+        return LogPosition(seq: r.seq, hash: r.hash, offset: offset, recordedAt: r.recordedAt, streamVersions: StreamVersions())
     }
 }
 
@@ -500,7 +388,11 @@ public final class BulkWriter {
     public var lines: Int { scan.head?.seq ?? 0 }
 
     /// Adds events as one command's worth, recorded at `time` by `actor`.
-    public func append(_ events: [NewEvent], actor: String, at time: Timestamp) throws {
+    public func append(_ events: [Event], actor: String, at time: Timestamp) throws {
+        try append(events.map(\.newEvent), actor: actor, at: time)
+    }
+
+    func append(_ events: [NewEvent], actor: String, at time: Timestamp) throws {
         var seq = scan.head?.seq ?? 0
         var prev = scan.head?.hash ?? genesisHash
         let recordedAt = max(time, scan.head?.recordedAt ?? time)

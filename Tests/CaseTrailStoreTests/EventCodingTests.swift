@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import CaseTrailCore
+import CaseTrailCore
+@testable import CaseTrailStore
+
+private func d(_ s: String) -> LocalDate { LocalDate(s)! }
 
 @Suite struct EventCodingTests {
     /// One of every event, with optional fields both present and absent.

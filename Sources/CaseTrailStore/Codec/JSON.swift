@@ -113,7 +113,7 @@ public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
     public let offset: Int
     public let reason: String
     public var description: String { "\(reason) at byte \(offset + 1)" }
-    @usableFromInline init(offset: Int, reason: String) { self.offset = offset; self.reason = reason }
+    init(offset: Int, reason: String) { self.offset = offset; self.reason = reason }
 }
 
 extension JSONValue {
@@ -124,7 +124,7 @@ extension JSONValue {
     }
 
     /// Parses one complete JSON text from UTF-8 bytes without copying them.
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> JSONValue {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipSpace()
         let value = try parser.value(depth: 0)
@@ -136,28 +136,28 @@ extension JSONValue {
 
 /// A JSON object's members, noted while the object is checked: where each name and value lie, so
 /// a reader can pick out fields without reading the object again (replay reads every payload).
-public struct JSONObjectIndex: Sendable {
+struct JSONObjectIndex: Sendable {
     /// Each member's name (the bytes between its quotes), where its value starts and, for a string of
     /// plain ASCII without escapes (most are), where its text lies; in written order.
-    public fileprivate(set) var members: [(name: Range<Int>, value: Int, plainText: Range<Int>?)] = []
+    fileprivate(set) var members: [(name: Range<Int>, value: Int, plainText: Range<Int>?)] = []
     /// Whether a name is written with escapes or non-ASCII bytes: its bytes may then differ from the name they spell.
-    public fileprivate(set) var hasEscapedNames = false
+    fileprivate(set) var hasEscapedNames = false
 
-    public init() { members.reserveCapacity(16) }
+    init() { members.reserveCapacity(16) }
 }
 
 /// JSON text, valid only while it is being read, with the index of its top-level members.
-public struct IndexedJSON {
-    public let bytes: UnsafeBufferPointer<UInt8>
-    public let index: JSONObjectIndex
+struct IndexedJSON {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let index: JSONObjectIndex
 
-    public init(bytes: UnsafeBufferPointer<UInt8>, index: JSONObjectIndex) {
+    init(bytes: UnsafeBufferPointer<UInt8>, index: JSONObjectIndex) {
         self.bytes = bytes
         self.index = index
     }
 
     /// Checks and indexes `bytes`; nil if they are not one JSON value.
-    public init?(checking bytes: UnsafeBufferPointer<UInt8>) {
+    init?(checking bytes: UnsafeBufferPointer<UInt8>) {
         var p = JSONParser(bytes: bytes)
         var index = JSONObjectIndex()
         p.skipSpace()
@@ -171,17 +171,16 @@ public struct IndexedJSON {
 }
 
 /// A strict RFC 8259 reader over raw bytes: the hot path of every replay, so it avoids Foundation.
-public struct JSONParser {
-    public let bytes: UnsafeBufferPointer<UInt8>
-    public var pos = 0
+struct JSONParser {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var pos = 0
 
-    public init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    @inlinable
-    public func error(_ reason: String) -> JSONError { JSONError(offset: pos, reason: reason) }
+    func error(_ reason: String) -> JSONError { JSONError(offset: pos, reason: reason) }
 
-    // Inlinable: the store's envelope reader calls these on every member of every line.
-    @inlinable @inline(__always) public mutating func skipSpace() {
+    // Inlined: the envelope reader calls these on every member of every line.
+    @inline(__always) mutating func skipSpace() {
         while pos < bytes.count {
             switch bytes[pos] {
             case 0x20, 0x0A, 0x0D, 0x09: pos += 1
@@ -190,7 +189,7 @@ public struct JSONParser {
         }
     }
 
-    public mutating func value(depth: Int) throws(JSONError) -> JSONValue {
+    mutating func value(depth: Int) throws(JSONError) -> JSONValue {
         guard depth < 64 else { throw error("JSON nested too deeply") }
         guard pos < bytes.count else { throw error("unexpected end of JSON") }
         switch bytes[pos] {
@@ -272,7 +271,7 @@ public struct JSONParser {
         return .array(items)
     }
 
-    public mutating func number() throws(JSONError) -> JSONValue {
+    mutating func number() throws(JSONError) -> JSONValue {
         let start = pos
         let isInteger = try skipNumber()
         let digits = UnsafeBufferPointer(rebasing: bytes[start..<pos])
@@ -284,14 +283,14 @@ public struct JSONParser {
 
     /// The value if it is an integer that fits an Int, else nil (having moved past the value, checked):
     /// how the envelope's numbers are read, without a `JSONValue` in between.
-    public mutating func integerValue() throws(JSONError) -> Int? {
+    mutating func integerValue() throws(JSONError) -> Int? {
         guard pos < bytes.count, bytes[pos] == UInt8(ascii: "-") || (48...57).contains(bytes[pos]) else { return try value(depth: 1).intValue }
         let start = pos
         return try skipNumber() ? JSONParser.integer(UnsafeBufferPointer(rebasing: bytes[start..<pos])) : nil
     }
 
     /// The value if it is a string, else nil (having moved past the value, checked).
-    public mutating func stringValue() throws(JSONError) -> String? {
+    mutating func stringValue() throws(JSONError) -> String? {
         guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { return try value(depth: 1).stringValue }
         return try string()
     }
@@ -337,7 +336,7 @@ public struct JSONParser {
 
     /// Moves past any value, checking it exactly as `value(depth:)` would, without building it:
     /// how a payload is validated when its reader will pick the fields out of the bytes itself.
-    public mutating func skipValue(depth: Int) throws(JSONError) {
+    mutating func skipValue(depth: Int) throws(JSONError) {
         guard depth < 64 else { throw error("JSON nested too deeply") }
         guard pos < bytes.count else { throw error("unexpected end of JSON") }
         switch bytes[pos] {
@@ -367,7 +366,7 @@ public struct JSONParser {
     /// As `skipValue(depth: 1)`, noting in `index` (emptied first) the members of the value if it is
     /// an object: the one pass over a payload both checks it and finds its fields. Positions in the
     /// index count from the value's first byte.
-    public mutating func skipValue(indexingInto index: inout JSONObjectIndex) throws(JSONError) {
+    mutating func skipValue(indexingInto index: inout JSONObjectIndex) throws(JSONError) {
         index.members.removeAll(keepingCapacity: true)
         index.hasEscapedNames = false
         let origin = pos
@@ -399,8 +398,7 @@ public struct JSONParser {
 
     /// The bytes of a string literal with no escapes and only ASCII text, moving past it; nil, with
     /// the position unchanged, for any other string (read it with `string()`).
-    @inlinable
-    public mutating func plainString() throws(JSONError) -> Range<Int>? {
+    mutating func plainString() throws(JSONError) -> Range<Int>? {
         let start = pos + 1
         let end = JSONParser.firstSpecialByte(in: bytes, from: start)
         guard end < bytes.count else { pos = end; throw error("unterminated string") }
@@ -421,7 +419,7 @@ public struct JSONParser {
     /// with word arithmetic (Swift's SIMD types compile to a loop per lane here): each test sets the
     /// high bit of a lane that holds such a byte, and can wrongly set it only in lanes after one that
     /// rightly has it, so the lowest lane marked is the answer.
-    @inlinable @inline(__always)
+    @inline(__always)
     static func firstSpecialByte(in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
         guard let base = bytes.baseAddress else { return bytes.count }
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
@@ -444,7 +442,7 @@ public struct JSONParser {
     }
 
     /// Reads a string literal; the common case (no escapes) is one validated copy of the bytes.
-    public mutating func string() throws(JSONError) -> String {
+    mutating func string() throws(JSONError) -> String {
         if let plain = try plainString() { return String(decoding: UnsafeBufferPointer(rebasing: bytes[plain]), as: UTF8.self) }
         pos += 1
         let start = pos

@@ -1,0 +1,174 @@
+import CaseTrailCore
+import CaseTrailStore
+
+/// Joins the pure core to a log: replays its records into `State`, and records decided commands.
+/// One ledger serves one run of the program.
+public final class Ledger {
+    public let store: any LogStore
+    public var policy: SnapshotPolicy
+    /// Whether replayed states are left for the process exit to reclaim instead of being freed
+    /// object by object (a large log's state takes a while to free).
+    public var keepsStatesUntilExit = false
+    /// Called between deciding a command and appending it: tests use it to move the log on in between.
+    var beforeAppend: (() -> Void)?
+    /// How many times a command is decided again when the log moved on before it could be appended.
+    static let attempts = 20
+
+    /// Raised when a snapshot row cannot be read; whatever was worked out from it is worked out again from the log.
+    private let damage = SnapshotDamage()
+    private var damageHandled = false
+    /// Set once the snapshot proved unreadable: the rest of the run reads the log from the start.
+    private var snapshotUnreadable = false
+
+    public init(store: any LogStore, policy: SnapshotPolicy = SnapshotPolicy()) {
+        self.store = store
+        self.policy = policy
+    }
+
+    /// State after the events within `limit`, plus the scan. Integrity problems are thrown: a query
+    /// must not answer from a log it cannot trust. Without `each`, a valid snapshot is resumed from.
+    public func load(upTo limit: ReadLimit = .all, each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, LogScan) {
+        try load(upTo: limit, each: each, refreshingSnapshot: true)
+    }
+
+    private func load(upTo limit: ReadLimit, each: ((LogRecord, Event) -> Void)?, refreshingSnapshot: Bool) throws -> (State, LogScan) {
+        if each == nil, var found = usableSnapshot(within: limit) {
+            do {
+                // `found.state` is changed in place: copying it first would copy every table in it.
+                let scan = try store.read(upTo: limit, after: found.position, hashOf: nil) { _, decoded in
+                    Ledger.replay(decoded, into: &found.state)
+                }
+                if !snapshotWasDamaged() {
+                    if !scan.problems.isEmpty { throw StoreError.integrity(path: store.location, problems: scan.problems) }
+                    if refreshingSnapshot, limit == .all, policy.isStale(snapshotAt: found.position.seq, head: scan.head?.seq ?? 0) {
+                        saveSnapshot(found.state, scan)
+                    }
+                    return (found.state, scan)
+                }
+            } catch StoreError.snapshotMismatch {
+                // The log no longer has the snapshot's line: replay everything, and write a fresh snapshot.
+            }
+        }
+        var state = Partnership.initialState
+        // Lines average some 400 bytes; room made for what a log of this size holds.
+        state.reserveCapacity(forEvents: store.byteCount / 400)
+        let scan = try store.read(upTo: limit, after: nil, hashOf: nil) { record, decoded in
+            if case .success(let event) = decoded { each?(record, event) }
+            return Ledger.replay(decoded, into: &state)
+        }
+        if !scan.problems.isEmpty { throw StoreError.integrity(path: store.location, problems: scan.problems) }
+        // Queries that walk every event (history, show) leave an existing snapshot alone.
+        if each == nil, limit == .all, policy.isWorthKeeping(head: scan.head?.seq ?? 0) { saveSnapshot(state, scan) }
+        return (state, scan)
+    }
+
+    /// The snapshot, if policy allows one, it covers `limit`, and it can be read.
+    private func usableSnapshot(within limit: ReadLimit) -> Snapshot? {
+        guard !snapshotUnreadable, let minimum = policy.minimumEvents, let found = store.loadSnapshot(damage: damage),
+              found.position.seq >= minimum, limit.covers(found.position) else { return nil }
+        return found
+    }
+
+    /// Whether a snapshot row proved unreadable since this was last asked; if so the snapshot is
+    /// removed and the rest of the run reads the log from the start. A query that used the state
+    /// it loaded must be answered again when this is true.
+    public func snapshotWasDamaged() -> Bool {
+        guard damage.isRaised, !damageHandled else { return false }
+        damageHandled = true
+        snapshotUnreadable = true
+        store.discardSnapshot()
+        return true
+    }
+
+    /// Applies one decoded record, or says why it cannot be replayed.
+    static func replay(_ decoded: DecodedEvent, into state: inout State) -> String? {
+        switch decoded {
+        case .success(let event):
+            Partnership.apply(event, to: &state)
+            return nil
+        case .failure(let error):
+            return error.description
+        }
+    }
+
+    /// Caches the state beside the log; a failure only costs the next query a full replay.
+    private func saveSnapshot(_ state: State, _ scan: LogScan) {
+        guard scan.head != nil else { return }
+        try? store.saveSnapshot(state, at: scan.position)
+    }
+
+    /// Decides `command` on the log as it is and appends the result, if the log has not moved on
+    /// since the decision: the versions the decision was made on are the ones the append expects.
+    /// When another command got in first, this one is decided again on the log as it now is.
+    public func record(_ command: Command, actor: String, today: LocalDate, now: Timestamp) throws -> Appended {
+        for _ in 0..<Ledger.attempts {
+            let (state, scan) = try load(upTo: .all, each: nil, refreshingSnapshot: false)
+            if keepsStatesUntilExit { KeptUntilExit.keep(state) }
+            let events: [Event]
+            do {
+                events = try Partnership.decide(Request(actor: actor, today: today, command: command), state)
+            } catch {
+                if snapshotWasDamaged() { continue }
+                throw error
+            }
+            if snapshotWasDamaged() { continue }
+            if events.isEmpty { return .nothing }
+            var expected: [String: Int] = [:]
+            for e in events where expected[e.stream] == nil { expected[e.stream] = scan.streamVersions[e.stream] ?? 0 }
+            beforeAppend?()
+            let result = Result { () throws(StoreError) in
+                try store.append(events, actor: actor, now: now, after: scan.position, expected: expected)
+            }
+            if case .failure(let error) = result, error.isConflict { continue }
+            return try result.get()
+        }
+        throw LedgerError.busy(attempts: Ledger.attempts)
+    }
+
+    /// Creates a new log holding the partnership's first events.
+    public func create(name: String, code: String, adminName: String?, actor: String, today: LocalDate, now: Timestamp,
+                       sharedGroup: Bool) throws -> [LogRecord] {
+        let events = try Partnership.decide(Request(actor: actor, today: today, command: .initialise(name: name, code: code, adminName: adminName)),
+                                            Partnership.initialState)
+        return try store.create(events, actor: actor, now: now, sharedGroup: sharedGroup)
+    }
+}
+
+/// Why the ledger could not record a command, beyond the rules and the store.
+public enum LedgerError: Error, Equatable, CustomStringConvertible {
+    case busy(attempts: Int)
+
+    public var description: String {
+        switch self {
+        case .busy(let n):
+            return "other commands kept being recorded while this one was being decided (\(n) tries); nothing was written. Run the command again."
+        }
+    }
+}
+
+/// When a log keeps a snapshot beside it, and when the snapshot is rewritten.
+public struct SnapshotPolicy: Sendable {
+    /// Snapshots are used once the log has this many events (nil: never). Below it every command
+    /// replays and re-hashes the whole log, so even a snapshot's prefix is always checked.
+    public var minimumEvents: Int?
+
+    public init(minimumEvents: Int? = 20_000) { self.minimumEvents = minimumEvents }
+
+    /// From `CASETRAIL_SNAPSHOT_MIN_EVENTS`: a number of events, or `off`; anything else keeps the default.
+    public init(environment value: String?) {
+        self.init()
+        guard let value else { return }
+        minimumEvents = value == "off" ? nil : Int(value).map { max(1, $0) } ?? minimumEvents
+    }
+
+    func isWorthKeeping(head: Int) -> Bool { minimumEvents.map { head >= $0 } ?? false }
+
+    /// A snapshot is rewritten once the log has grown past it by a twentieth (at least 5,000 events).
+    func isStale(snapshotAt seq: Int, head: Int) -> Bool { head - seq > max(5_000, seq / 20) }
+}
+
+/// States kept alive until the process exits, so they are not freed piece by piece.
+public enum KeptUntilExit {
+    nonisolated(unsafe) private static var kept: [State] = []
+    public static func keep(_ state: State) { kept.append(state) }
+}

@@ -1,0 +1,258 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CaseTrailCore
+import Dispatch
+
+/// Raised when a snapshot row cannot be read: whoever loaded the snapshot then answers from the
+/// log instead. Shared by every table read from one snapshot; set from any thread.
+public final class SnapshotDamage: @unchecked Sendable {
+    private let lock = Locked(false)
+    public init() {}
+    public var isRaised: Bool { lock.value }
+    func raise() { lock.value = true }
+}
+
+/// A value behind a mutex (Synchronization's `Mutex` needs macOS 15).
+final class Locked<Value>: @unchecked Sendable {
+    private var stored: Value
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+    init(_ value: Value) {
+        stored = value
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func withLock<T>(_ body: (inout Value) -> T) -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return body(&stored)
+    }
+
+    var value: Value {
+        get { withLock { $0 } }
+        set { withLock { $0 = newValue } }
+    }
+}
+
+/// A state table's rows as a snapshot lays them out: every row sorted by the bytes of its key,
+/// each with its key and length, behind a table of fixed-width offsets, so one row is found by
+/// binary search without reading the others; before them, the positions of the unsettled rows.
+/// Rows are decoded on demand (and kept once looked up by key).
+final class SnapshotRows<Row: StateRow & BinaryCodable>: StoredRows, @unchecked Sendable {
+    private let bytes: [UInt8]
+    let count: Int
+    let unsettled: [Int]
+    /// Where the offset table starts, and the entries it points into.
+    private let table: Int
+    private let entries: Range<Int>
+    private let damage: SnapshotDamage
+    /// Rows already decoded by key lookup: deciders and queries look the same row up again and again.
+    private let looked = Locked<[Int: Row]>([:])
+
+    /// Reads the table's counts and locates its parts, leaving the reader just after it.
+    init(_ r: inout BinaryReader, damage: SnapshotDamage) throws(SnapshotError) {
+        bytes = r.bytes
+        self.damage = damage
+        let n = try r.readInt()
+        count = n
+        unsettled = try r.read()
+        guard n >= 0, n <= (r.end - r.index) / 8, unsettled.allSatisfy({ $0 >= 0 && $0 < n }) else {
+            throw SnapshotError("bad count")
+        }
+        table = try r.skip(n * 8)
+        let length = bytes.loadFixed64(at: try r.skip(8))
+        let start = try r.skip(length)
+        entries = start..<(start + length)
+        // Every entry must start within the section; checked here once so lookups need not.
+        for i in 0..<count {
+            let offset = bytes.loadFixed64(at: table + i * 8)
+            guard offset >= 0, offset < entries.count else { throw SnapshotError("bad offset") }
+        }
+    }
+
+    /// The byte ranges of entry `i`'s key and row; nil (and the damage raised) if they do not read.
+    private func locate(_ i: Int) -> (key: Range<Int>, row: Range<Int>)? {
+        guard i >= 0, i < count else { return nil }
+        var r = BinaryReader(bytes, in: (entries.lowerBound + bytes.loadFixed64(at: table + i * 8))..<entries.upperBound)
+        do {
+            let n = try r.readInt()
+            let key = try r.skip(n)
+            let m = try r.readInt()
+            let row = try r.skip(m)
+            return (key..<(key + n), row..<(row + m))
+        } catch {
+            damage.raise()
+            return nil
+        }
+    }
+
+    func key(at i: Int) -> String? {
+        guard let range = locate(i)?.key else { return nil }
+        guard let key = bytes.withUnsafeBufferPointer({ String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }) else {
+            damage.raise()
+            return nil
+        }
+        return key
+    }
+
+    /// The encoded row of entry `i`, for copying it into the next snapshot unread.
+    func rowBytes(at i: Int) -> ArraySlice<UInt8>? { locate(i).map { bytes[$0.row] } }
+
+    func row(at i: Int) -> Row? {
+        if let row = looked.withLock({ $0[i] }) { return row }
+        guard let row = decode(i) else { return nil }
+        looked.withLock { $0[i] = row }
+        return row
+    }
+
+    private func decode(_ i: Int) -> Row? {
+        guard let range = locate(i)?.row else { return nil }
+        var r = BinaryReader(bytes, in: range)
+        do throws(SnapshotError) {
+            let row: Row = try r.read()
+            guard r.atEnd else { throw SnapshotError("trailing bytes in a row") }
+            return row
+        } catch {
+            damage.raise()
+            return nil
+        }
+    }
+
+    /// Decoded on both cores, each half straight into its own slots.
+    func rows(at positions: [Int]) -> [Row] {
+        if positions.count < 64 { return positions.compactMap(decode) }
+        let decoded = [Row?](unsafeUninitializedCapacity: positions.count) { buffer, count in
+            nonisolated(unsafe) let out = buffer.baseAddress!   // each half initialises only its own slots
+            let middle = positions.count / 2
+            DispatchQueue.concurrentPerform(iterations: 2) { half in
+                for j in half == 0 ? 0..<middle : middle..<positions.count { (out + j).initialize(to: decode(positions[j])) }
+            }
+            count = positions.count
+        }
+        return decoded.compactMap { $0 }
+    }
+
+    /// The entry holding `key`, by binary search over the stored keys.
+    func position(of key: String) -> Int? {
+        var k = key
+        return k.withUTF8 { wanted in
+            bytes.withUnsafeBufferPointer { all in
+                var low = 0, high = count
+                while low < high {
+                    let mid = (low + high) / 2
+                    guard let range = locate(mid)?.key else { return nil }
+                    let here = UnsafeBufferPointer(rebasing: all[range])
+                    if here.elementsEqual(wanted) { return mid }
+                    if bytesLess(here, wanted) { low = mid + 1 } else { high = mid }
+                }
+                return nil
+            }
+        }
+    }
+}
+
+extension RowTable where Row: BinaryCodable {
+    /// Writes the table as `SnapshotRows` reads it: rows in memory are encoded, stored rows not
+    /// superseded by one of them are copied across as they are.
+    /// Fails if a stored row cannot be read to copy it (the snapshot it came from is damaged).
+    func write(to w: inout BinaryWriter) throws(SnapshotError) {
+        try RowTable.write(fresh: Array(freshRows), stored: storedRows as? SnapshotRows<Row>, supersededBy: isSuperseded, to: &w)
+    }
+
+    static func write(fresh: [Row], stored: SnapshotRows<Row>?, supersededBy superseded: (String) -> Bool,
+                      to w: inout BinaryWriter) throws(SnapshotError) {
+        // fresh[i] is `i`; a stored row is `-1 - its index`.
+        var order: [(key: String, source: Int)] = []
+        order.reserveCapacity(fresh.count + (stored?.count ?? 0))
+        for i in fresh.indices { order.append((fresh[i].key, i)) }
+        if let stored {
+            for i in 0..<stored.count {
+                guard let key = stored.key(at: i) else { throw SnapshotError("a stored key could not be read") }
+                if !superseded(key) { order.append((key, -1 - i)) }
+            }
+        }
+        order.sortByUTF8(\.key)
+        let storedUnsettled = Set(stored?.unsettled ?? [])
+        let unsettled = order.indices.filter { i in
+            let source = order[i].source
+            return source >= 0 ? !fresh[source].isSettled : storedUnsettled.contains(-1 - source)
+        }
+        w.writeInt(order.count)
+        w.write(unsettled)
+        // The offsets and the entries' length are filled in as the entries are written after them.
+        let table = w.bytes.count
+        w.bytes.append(contentsOf: repeatElement(0, count: order.count * 8 + 8))
+        let start = w.bytes.count
+        var scratch = BinaryWriter()
+        for (n, (key, source)) in order.enumerated() {
+            w.setFixed64(w.bytes.count - start, at: table + n * 8)
+            w.writeString(key)
+            if source < 0 {
+                guard let bytes = stored?.rowBytes(at: -1 - source) else { throw SnapshotError("a stored row could not be read") }
+                w.writeInt(bytes.count)
+                w.bytes.append(contentsOf: bytes)
+            } else {
+                scratch.bytes.removeAll(keepingCapacity: true)
+                scratch.write(fresh[source])
+                w.writeInt(scratch.bytes.count)
+                w.bytes.append(contentsOf: scratch.bytes)
+            }
+        }
+        w.setFixed64(w.bytes.count - start, at: table + order.count * 8)
+    }
+
+    /// A table whose rows stay in `r`'s bytes until asked for.
+    static func read(from r: inout BinaryReader, damage: SnapshotDamage) throws(SnapshotError) -> RowTable {
+        RowTable(stored: try SnapshotRows<Row>(&r, damage: damage))
+    }
+}
+
+extension BinaryWriter {
+    /// Overwrites eight bytes already written (a placeholder) with `n`, little-endian: table
+    /// entries a reader can index directly.
+    mutating func setFixed64(_ n: Int, at offset: Int) {
+        bytes.withUnsafeMutableBytes { $0.storeBytes(of: UInt64(n).littleEndian, toByteOffset: offset, as: UInt64.self) }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// The integer `setFixed64` wrote at `offset`; the caller has checked the eight bytes are there.
+    func loadFixed64(at offset: Int) -> Int {
+        withUnsafeBytes { Int(truncatingIfNeeded: UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) }
+    }
+}
+
+extension Array {
+    /// Sorts by the UTF-8 bytes of a string key. String's own `<` is much faster and agrees with
+    /// byte order on normalised text, which keys nearly always are; checked, and redone if not.
+    mutating func sortByUTF8(_ key: (Element) -> String) {
+        sort { key($0) < key($1) }
+        if indices.dropFirst().contains(where: { utf8Less(key(self[$0]), key(self[$0 - 1])) }) {
+            sort { utf8Less(key($0), key($1)) }
+        }
+    }
+}
+
+/// Byte order of UTF-8, the order stored keys are kept in (String's own `<` normalises first).
+func utf8Less(_ a: String, _ b: String) -> Bool {
+    var a = a, b = b
+    return a.withUTF8 { x in b.withUTF8 { y in bytesLess(x, y) } }
+}
+
+func bytesLess(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+    let n = min(x.count, y.count)
+    var i = 0
+    while i < n {
+        if x[i] != y[i] { return x[i] < y[i] }
+        i += 1
+    }
+    return x.count < y.count
+}

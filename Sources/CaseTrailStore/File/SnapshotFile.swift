@@ -1,0 +1,151 @@
+import CaseTrailCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A point in the log just after a complete line, with what a reader needs to carry on checking
+/// from there (the line's seq, hash and time, every stream's version): where a snapshot was taken,
+/// and where a decision was made, so an append can tell whether the log has moved on since.
+/// Two positions are equal when they name the same line (seq, hash, offset); the rest rides along.
+public struct LogPosition: Sendable {
+    public var seq: Int
+    public var hash: String
+    /// The file offset just past the line (0 before the first).
+    public var offset: Int
+    public var recordedAt: Timestamp
+    public var streamVersions: StreamVersions
+
+    public init(seq: Int, hash: String, offset: Int, recordedAt: Timestamp, streamVersions: StreamVersions) {
+        self.seq = seq
+        self.hash = hash
+        self.offset = offset
+        self.recordedAt = recordedAt
+        self.streamVersions = streamVersions
+    }
+
+    /// Before the first line of a log.
+    public static let start = LogPosition(seq: 0, hash: genesisHash, offset: 0, recordedAt: Timestamp(millisecondsSinceEpoch: 0),
+                                          streamVersions: StreamVersions())
+}
+
+extension LogPosition: Equatable {
+    public static func == (a: LogPosition, b: LogPosition) -> Bool {
+        a.seq == b.seq && a.hash == b.hash && a.offset == b.offset
+    }
+}
+
+extension LogScan {
+    /// Where this scan ended: just after its last complete line.
+    public var position: LogPosition {
+        guard let head else { return .start }
+        return LogPosition(seq: head.seq, hash: head.hash, offset: headOffset, recordedAt: head.recordedAt, streamVersions: streamVersions)
+    }
+}
+
+/// The state kept beside a log at a position in it, so a query need not replay the lines before.
+public struct Snapshot: Sendable {
+    public var position: LogPosition
+    public var state: State
+}
+
+/// Snapshots cached beside the log (`<log>.snapshot`): derived data, checksummed, written atomically,
+/// and never needed for correctness. Anything unreadable is ignored.
+extension EventLog {
+    /// The snapshot file's format: its one version number, in its first line. Any change to the
+    /// layout (`SnapshotLayout`, `SnapshotRows`, the header below) must change it.
+    static let snapshotFormat = 5
+    static let snapshotMagic = Array("casetrail-snapshot \(snapshotFormat)\n".utf8)
+
+    public var snapshotPath: String { path + ".snapshot" }
+
+    /// The snapshot, if one exists in this format and its checksum holds. Its rows stay in the file's
+    /// bytes, read when asked for; a row that cannot be read raises `damage`.
+    public func loadSnapshot(damage: SnapshotDamage) -> Snapshot? {
+        guard let (bytes, body) = snapshotFileBytes() else { return nil }
+        var r = BinaryReader(bytes, in: body)
+        do {
+            let seq = try r.readInt(), hash = try r.readString(), offset = try r.readInt()
+            let recordedAt = Timestamp(millisecondsSinceEpoch: Int64(try r.readInt()))
+            let versions = try StreamVersions(from: &r, damage: damage)
+            let length = try r.readInt()
+            let start = try r.skip(length)
+            guard r.atEnd else { return nil }
+            let state = try SnapshotLayout.decode(bytes, in: start..<(start + length), damage: damage)
+            return Snapshot(position: LogPosition(seq: seq, hash: hash, offset: offset, recordedAt: recordedAt, streamVersions: versions),
+                            state: state)
+        } catch {
+            return nil
+        }
+    }
+
+    /// The whole snapshot file and the part of it between the magic line and the checksum, when both hold.
+    private func snapshotFileBytes() -> (bytes: [UInt8], body: Range<Int>)? {
+        guard let file = try? POSIXFile.open(snapshotPath, flags: O_RDONLY), let size = try? file.size(),
+              size > EventLog.snapshotMagic.count + 8 else { return nil }
+        guard let bytes = try? [UInt8](unsafeUninitializedCapacity: size, initializingWith: { buffer, count in
+                  adviseLargePages(UnsafeMutableRawBufferPointer(buffer))
+                  count = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
+              }), bytes.count == size,
+              Array(bytes.prefix(EventLog.snapshotMagic.count)) == EventLog.snapshotMagic,
+              checksum(bytes[..<(size - 8)]) == Array(bytes[(size - 8)...]) else { return nil }
+        return (bytes, EventLog.snapshotMagic.count..<(size - 8))
+    }
+
+    /// Writes a snapshot of `state` at `position` atomically (temporary file, fsync, rename). Failure
+    /// leaves any old one in place. The stream-version table is encoded beside the state's bytes.
+    public func saveSnapshot(_ state: State, at position: LogPosition) throws {
+        let versions = position.streamVersions
+        let jobs: [@Sendable () -> Result<[UInt8], SnapshotError>] = [
+            { var w = BinaryWriter(); return Result { () throws(SnapshotError) in try versions.write(to: &w); return w.bytes } },
+            { Result { () throws(SnapshotError) in try SnapshotLayout.encode(state) } },
+        ]
+        let parts = inParallel(jobs)
+        let table = try parts[0].get(), body = try parts[1].get()
+        var w = BinaryWriter()
+        w.writeInt(position.seq)
+        w.writeString(position.hash)
+        w.writeInt(position.offset)
+        w.writeInt(Int(position.recordedAt.millisecondsSinceEpoch))
+        var length = BinaryWriter()
+        length.writeInt(body.count)
+        var bytes = EventLog.snapshotMagic
+        bytes.reserveCapacity(bytes.count + w.bytes.count + table.count + length.bytes.count + body.count + 8)
+        for part in [w.bytes, table, length.bytes, body] { bytes.append(contentsOf: part) }
+        bytes.append(contentsOf: checksum(bytes[...]))
+        try writeFileAtomically(snapshotPath, bytes, mode: 0o600)
+    }
+
+    /// Removes the snapshot (it is only a cache), e.g. when one of its rows could not be read.
+    public func discardSnapshot() { unlink(snapshotPath) }
+
+    /// A fast 64-bit checksum (four independent multiply-rotate lanes over 8-byte words, so the
+    /// processor overlaps them) that catches a damaged snapshot file. Not a defence against
+    /// tampering: the snapshot is a cache, and `verify` never reads it.
+    func checksum(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        var lanes: (UInt64, UInt64, UInt64, UInt64) = (0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count), 1, 2, 3)
+        @inline(__always) func mix(_ h: UInt64, _ w: UInt64) -> UInt64 {
+            let x = (h ^ w) &* 0x1000_0000_01B3
+            return (x << 29) | (x >> 35)
+        }
+        var h: UInt64 = 0
+        bytes.withUnsafeBytes { raw in
+            let blocks = raw.count / 32
+            for i in 0..<blocks {
+                let p = i * 32
+                lanes.0 = mix(lanes.0, raw.loadUnaligned(fromByteOffset: p, as: UInt64.self))
+                lanes.1 = mix(lanes.1, raw.loadUnaligned(fromByteOffset: p + 8, as: UInt64.self))
+                lanes.2 = mix(lanes.2, raw.loadUnaligned(fromByteOffset: p + 16, as: UInt64.self))
+                lanes.3 = mix(lanes.3, raw.loadUnaligned(fromByteOffset: p + 24, as: UInt64.self))
+            }
+            h = mix(mix(mix(lanes.0, lanes.1), lanes.2), lanes.3)
+            for i in (blocks * 32)..<raw.count { h = mix(h, UInt64(raw[i])) }
+        }
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        return withUnsafeBytes(of: h.littleEndian) { Array($0) }
+    }
+}
+

@@ -1,0 +1,163 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CaseTrailCore
+
+/// Why the store could not do what was asked.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    case missing(String)
+    case exists(String)
+    case worldWritable(String)
+    case integrity(path: String, problems: [LineProblem])
+    /// A stream the new events belong to is not at the version the decision was made on.
+    case versionConflict(stream: String, expected: Int, found: Int)
+    /// Other lines were appended after the position the decision was made at.
+    case movedOn(decidedAt: Int, head: Int)
+    /// The position offered to read on from (a snapshot's, or a decision's) no longer matches the log; read from the start instead.
+    case snapshotMismatch
+    case io(IOError)
+
+    /// The log moved on after the decision was made (another command got in first): decide again.
+    public var isConflict: Bool {
+        switch self {
+        case .versionConflict, .movedOn, .snapshotMismatch: return true
+        case .missing, .exists, .worldWritable, .integrity, .io: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .missing(let p):
+            return "no log at \(p). Create one with 'casetrail init --partnership NAME --code CODE', or point --log at an existing log."
+        case .exists(let p):
+            return "a log already exists at \(p); it was left untouched. Use another --log path to start a new one."
+        case .worldWritable(let p):
+            return "the log \(p) is writable by every user, so it cannot be trusted; run 'chmod o-w \(p)' and then 'casetrail verify'."
+        case .integrity(let p, let problems):
+            let first = problems[0]
+            let more = problems.count > 1 ? " (and \(problems.count - 1) more problem\(problems.count == 2 ? "" : "s"))" : ""
+            return "the log \(p) failed its integrity check at line \(first.line): \(first.problem)\(more). "
+                + "Nothing can be recorded until it is resolved; run 'casetrail verify' for every problem."
+        case .versionConflict(let s, let e, let f):
+            return "stream \(s) moved on (expected version \(e), found \(f)); nothing was written. Run the command again."
+        case .movedOn(let decided, let head):
+            return "the log moved on from seq \(decided) to seq \(head) while the command was being decided; nothing was written. Run the command again."
+        case .snapshotMismatch:
+            return "the snapshot beside the log does not match it; it will be rebuilt"
+        case .io(let e):
+            return e.description
+        }
+    }
+}
+
+/// How far into the log a query looks: everything, up to a line, or up to a recording time.
+public enum ReadLimit: Equatable, Sendable {
+    case all
+    case seq(Int)
+    case recordedBy(Timestamp)
+
+    public func includes(_ r: LogRecord) -> Bool {
+        switch self {
+        case .all: return true
+        case .seq(let n): return r.seq <= n
+        case .recordedBy(let t): return r.recordedAt <= t
+        }
+    }
+
+    /// Whether everything up to a position lies within this limit, so a snapshot there can stand in for it.
+    public func covers(_ position: LogPosition) -> Bool {
+        switch self {
+        case .all: return true
+        case .seq(let n): return n >= position.seq
+        case .recordedBy(let t): return t >= position.recordedAt
+        }
+    }
+}
+
+/// What a full read of the log found: its head, every problem, and any torn final line.
+public struct LogScan: Equatable, Sendable {
+    public struct Head: Equatable, Sendable {
+        public var seq: Int
+        var hashDigest: Digest?
+        public var recordedAt: Timestamp
+
+        public var hash: String { hashDigest?.hex ?? "" }
+
+        init(seq: Int, hash: Digest?, recordedAt: Timestamp) {
+            self.seq = seq
+            self.hashDigest = hash
+            self.recordedAt = recordedAt
+        }
+
+        init(seq: Int, hash: String, recordedAt: Timestamp) {
+            self.init(seq: seq, hash: Digest(hex: hash), recordedAt: recordedAt)
+        }
+    }
+
+    /// A final line with no `\n`: a write that was never acknowledged.
+    public struct TornTail: Equatable, Sendable {
+        public var line: Int
+        public var offset: Int
+        public var bytes: [UInt8]
+    }
+
+    public var lines = 0
+    public var head: Head?
+    public var problems: [LineProblem] = []
+    public var torn: TornTail?
+    public var streamVersions = StreamVersions()
+    /// The hash of the line asked for with `hashOf` (to check a checkpoint), if the log has it.
+    public var requestedHash: String?
+    /// The file offset just past the last complete line: where a snapshot of this scan would end.
+    public var headOffset = 0
+    /// The seq of the position the scan resumed after, when it did not start from line 1.
+    public var resumedAfter: Int?
+}
+
+/// The result of an append: what was written and any torn tail moved aside first.
+public struct Appended: Sendable {
+    public var records: [LogRecord]
+    public var quarantined: String?
+
+    public init(records: [LogRecord], quarantined: String?) {
+        self.records = records
+        self.quarantined = quarantined
+    }
+
+    /// What an append of no events leaves: nothing written.
+    public static let nothing = Appended(records: [], quarantined: nil)
+}
+
+/// What the application needs from a partnership's log, whatever holds it. The JSON Lines file
+/// (`EventLog`) is the first implementation. Every line is checked as it is read; integrity
+/// problems are reported in the scan, never skipped.
+public protocol LogStore: Sendable {
+    /// Where the log is, as the user named it (for messages).
+    var location: String { get }
+    /// About how many bytes the log holds (0 if unknown): how a reader sizes its tables.
+    var byteCount: Int { get }
+
+    /// Creates the log with its first events; refuses if anything is already there.
+    func create(_ events: [Event], actor: String, now: Timestamp, sharedGroup: Bool) throws(StoreError) -> [LogRecord]
+
+    /// Reads the lines within `limit` under a shared lock, checking each, and hands every good one
+    /// to `visit` with its event (or why it cannot be decoded); `visit` returns a problem if it cannot
+    /// replay it. With `position`, reading starts after that line once it is confirmed unchanged
+    /// (else `.snapshotMismatch`, having visited nothing). `hashOf` asks for one line's hash (checkpoints).
+    func read(upTo limit: ReadLimit, after position: LogPosition?, hashOf wantedSeq: Int?,
+              visit: (LogRecord, DecodedEvent) -> String?) throws(StoreError) -> LogScan
+
+    /// Appends a decided batch, as one command, under an exclusive lock, only if the log is still
+    /// as it was at `position` (where the decision was made) and each stream of the new events is
+    /// at the version in `expected`: otherwise `.movedOn` or `.versionConflict`, and nothing is written.
+    func append(_ events: [Event], actor: String, now: Timestamp, after position: LogPosition,
+                expected: [String: Int]) throws(StoreError) -> Appended
+
+    /// A snapshot that can be read, or nil; `damage` is raised later if one of its rows cannot be.
+    func loadSnapshot(damage: SnapshotDamage) -> Snapshot?
+    func saveSnapshot(_ state: State, at position: LogPosition) throws
+    func discardSnapshot()
+}
+

@@ -1,0 +1,186 @@
+import Testing
+import CaseTrailCore
+@testable import CaseTrailStore
+
+/// A small row for exercising the table on its own.
+private struct Note: StateRow, BinaryCodable {
+    var id: String
+    var text: String
+    var done: Bool
+    var key: String { id }
+    var isSettled: Bool { done }
+
+    init(_ id: String, _ text: String, done: Bool) {
+        self.id = id
+        self.text = text
+        self.done = done
+    }
+
+    func write(to w: inout BinaryWriter) { w.write(id); w.write(text); w.write(done) }
+    init(from r: inout BinaryReader) throws(SnapshotError) { id = try r.read(); text = try r.read(); done = try r.read() }
+}
+
+/// The table written out and read back, as a snapshot would.
+private func roundTrip<Row: BinaryCodable>(_ table: RowTable<Row>, damage: SnapshotDamage = SnapshotDamage()) throws -> RowTable<Row> {
+    var w = BinaryWriter()
+    try table.write(to: &w)
+    var r = BinaryReader(w.bytes)
+    let back = try RowTable<Row>.read(from: &r, damage: damage)
+    #expect(r.atEnd)
+    return back
+}
+
+private func roundTrip(_ versions: StreamVersions) throws -> StreamVersions {
+    var w = BinaryWriter()
+    try versions.write(to: &w)
+    var r = BinaryReader(w.bytes)
+    let back = try StreamVersions(from: &r, damage: SnapshotDamage())
+    #expect(r.atEnd)
+    return back
+}
+
+@Suite struct SnapshotRowsTests {
+    /// Keys in an order that differs between bytes and String's normalising `<`: a decomposed
+    /// accent ("e" + U+0301) and a precomposed one ("é") are equal as Strings but not as bytes.
+    let keys = ["REF-10/R1/A1", "REF-2/R1/A1", "REF-é/R1/A1", "REF-e\u{301}x/R1/A1", "REF-Z/R1/A1", "REF-a/R1/A1"]
+
+    fileprivate func table() -> RowTable<Note> {
+        var t = RowTable<Note>()
+        for (i, k) in keys.enumerated() { t[k] = Note(k, "note \(i)", done: i % 2 == 0) }
+        return t
+    }
+
+    @Test func aTableReadBackFromItsBytesFindsEveryRowAndListsOnlyTheOpenOnes() throws {
+        let original = table()
+        let back = try roundTrip(original)
+        #expect(back == original)
+        for k in keys { #expect(back[k] == original[k], "\(k)") }
+        #expect(back["REF-missing/R1/A1"] == nil)
+        #expect(!back.contains("REF-missing/R1/A1"))
+        #expect(Set(back.unsettled.map(\.id)) == Set(original.values.filter { !$0.done }.map(\.id)))
+        #expect(Set(back.keys) == Set(keys))
+        #expect(back.count == keys.count)
+    }
+
+    @Test func aStoredRowChangedInPlaceIsSeenChangedAndWrittenOutWithTheRest() throws {
+        var back = try roundTrip(table())
+        back.update(keys[0]) { $0.done = false; $0.text = "reopened" }
+        back[keys[1]]?.text = "edited through the subscript"
+        back["REF-new/R1/A1"] = Note("REF-new/R1/A1", "added", done: true)
+        #expect(back[keys[0]]?.text == "reopened")
+        #expect(back.unsettled.contains { $0.id == keys[0] })
+        #expect(back[keys[1]]?.text == "edited through the subscript")
+        #expect(back.count == keys.count + 1)
+
+        var expected = table()
+        expected.update(keys[0]) { $0.done = false; $0.text = "reopened" }
+        expected[keys[1]]?.text = "edited through the subscript"
+        expected["REF-new/R1/A1"] = Note("REF-new/R1/A1", "added", done: true)
+        #expect(back == expected)
+        // Written again: stored rows copied across, changed ones encoded, the same bytes as from scratch.
+        var fromLoaded = BinaryWriter(), fromScratch = BinaryWriter()
+        try back.write(to: &fromLoaded)
+        try expected.write(to: &fromScratch)
+        #expect(fromLoaded.bytes == fromScratch.bytes)
+        #expect(try roundTrip(back) == expected)
+    }
+
+    @Test func updatingAMissingRowChangesNothing() throws {
+        var back = try roundTrip(table())
+        back.update("REF-missing/R1/A1") { _ in Issue.record("no row to change") }
+        #expect(back == table())
+    }
+
+    @Test func aRowThatCannotBeReadRaisesTheDamageInsteadOfStoppingTheProgram() throws {
+        var w = BinaryWriter()
+        try table().write(to: &w)
+        // The last row's text length made larger than what follows it.
+        var bytes = w.bytes
+        let text = Array("note 5".utf8)
+        let at = (0...(bytes.count - text.count)).last { Array(bytes[$0..<($0 + text.count)]) == text }!
+        bytes[at - 1] = 0x7F
+        var r = BinaryReader(bytes)
+        let damage = SnapshotDamage()
+        let back = try RowTable<Note>.read(from: &r, damage: damage)
+        #expect(!damage.isRaised)
+        #expect(back[keys[0]]?.text == "note 0")
+        #expect(back[keys[5]] == nil)
+        #expect(damage.isRaised)
+        #expect(back.values.count == keys.count - 1, "every row that reads is still there")
+    }
+
+    @Test func aTableWithAStoredKeyThatCannotBeReadIsNotWrittenAgain() throws {
+        var w = BinaryWriter()
+        try table().write(to: &w)
+        var bytes = w.bytes
+        let key = Array("REF-Z/R1/A1".utf8)
+        let at = (0...(bytes.count - key.count)).first { Array(bytes[$0..<($0 + key.count)]) == key }!
+        bytes[at + 4] = 0xFF   // no longer UTF-8
+        var r = BinaryReader(bytes)
+        let damage = SnapshotDamage()
+        let back = try RowTable<Note>.read(from: &r, damage: damage)
+        // Writing it would drop or garble the row: the next snapshot is not made from this one.
+        var again = BinaryWriter()
+        #expect(throws: SnapshotError.self) { try back.write(to: &again) }
+        #expect(damage.isRaised)
+    }
+}
+
+/// Two versions of one enumeration, as if a case were inserted in the middle in a later release.
+private enum KindBefore: String, BinaryEnum { case rapid = "rapid-review", lcspr, audit }
+private enum KindAfter: String, BinaryEnum { case rapid = "rapid-review", scr, lcspr, audit }
+private enum KindRenamed: String, BinaryEnum { case quickReview = "rapid-review", childPracticeReview = "lcspr", audit }
+
+@Suite struct StoredNamesTests {
+    @Test func anEnumerationWrittenBeforeACaseWasInsertedReadsBackAsTheSameCase() throws {
+        for (before, after) in [(KindBefore.rapid, KindAfter.rapid), (.lcspr, .lcspr), (.audit, .audit)] {
+            var w = BinaryWriter()
+            w.write(before)
+            var r = BinaryReader(w.bytes)
+            #expect(try r.read() as KindAfter == after)
+        }
+    }
+
+    @Test func renamingSwiftCasesChangesNoStoredByte() {
+        for (a, b) in [(KindBefore.rapid, KindRenamed.quickReview), (.lcspr, .childPracticeReview), (.audit, .audit)] {
+            var x = BinaryWriter(), y = BinaryWriter()
+            x.write(a)
+            y.write(b)
+            #expect(x.bytes == y.bytes)
+        }
+    }
+
+    @Test func aStoredNameThisProgramDoesNotKnowIsRefusedNotMisread() {
+        var w = BinaryWriter()
+        w.write(KindAfter.scr)
+        var r = BinaryReader(w.bytes)
+        #expect(throws: SnapshotError.self) { try r.read() as KindBefore }
+    }
+
+    @Test func everyStateEnumerationIsStoredByItsName() {
+        // The log's own names: a snapshot byte never depends on where a case stands in the source.
+        var w = BinaryWriter()
+        w.write(ReviewKind.section11); w.write(ActionStatus.inProgress); w.write(SignOffStage.board); w.write(Role.agencyLead)
+        var expected = BinaryWriter()
+        for name in ["section11", "in-progress", "board", "agency-lead"] { expected.writeString(name) }
+        #expect(w.bytes == expected.bytes)
+    }
+}
+
+@Suite struct StreamVersionsTests {
+    @Test func versionsCarryOnFromASnapshotWhereTheyLeftOff() throws {
+        var v = StreamVersions()
+        #expect(v.advance("review-A", to: 1) == 0)
+        #expect(v.advance("review-A", to: 2) == 1)
+        #expect(v.advance("action-A/R1/A1", to: 1) == 0)
+        var back = try roundTrip(v)
+        #expect(back == v)
+        #expect(back["review-A"] == 2)
+        #expect(back["review-B"] == nil)
+        #expect(back.advance("review-A", to: 3) == 2)
+        #expect(back.advance("review-B", to: 1) == 0)
+        #expect(back.entries.map(\.stream) == ["action-A/R1/A1", "review-A", "review-B"])
+        #expect(back.entries.map(\.version) == [1, 3, 1])
+        #expect(try roundTrip(back) == back)
+    }
+}
