@@ -57,8 +57,8 @@ public final class Ledger {
             return Ledger.replay(decoded, into: &state)
         }
         if !scan.problems.isEmpty { throw StoreError.integrity(path: store.location, problems: scan.problems) }
-        // Queries that walk every event (history, show) leave an existing snapshot alone.
-        if each == nil, limit == .all, policy.isWorthKeeping(head: scan.head?.seq ?? 0) { saveSnapshot(state, scan) }
+        // Queries that walk every event (history, show) leave an existing snapshot alone, and so does recording.
+        if refreshingSnapshot, each == nil, limit == .all, policy.isWorthKeeping(head: scan.head?.seq ?? 0) { saveSnapshot(state, scan) }
         return (state, scan)
     }
 

@@ -46,6 +46,25 @@ import CaseTrailCore
         #expect(answer(log, snapshots) == truth)
     }
 
+    @Test func aSnapshotRowThatCannotBeReadIsAnsweredFromTheLogInstead() throws {
+        let (dir, log) = try reviewedLog()
+        defer { withExtendedLifetime(dir) {} }
+        let truth = answer(log, noSnapshots)
+        _ = answer(log, snapshots)
+        // An action's status written as a name this program does not know, the checksum made to hold.
+        var bytes = readBytes(log + ".snapshot")
+        let open: [UInt8] = [8] + Array("open".utf8)
+        let at = try #require((0...(bytes.count - open.count)).first { Array(bytes[$0..<($0 + open.count)]) == open })
+        bytes[at + 4] = UInt8(ascii: "m")
+        let store = EventLog(path: log)
+        bytes.replaceSubrange((bytes.count - 8)..., with: store.checksum(bytes[..<(bytes.count - 8)]))
+        try writeBytes(log + ".snapshot", bytes)
+        #expect(store.loadSnapshot(damage: SnapshotDamage()) != nil)
+        #expect(answer(log, snapshots) == truth)
+        #expect(answer(log, snapshots) == truth, "and again, from the snapshot written anew")
+        #expect(readBytes(log + ".snapshot") != bytes)
+    }
+
     @Test func aSnapshotOfAnotherLogIsNeverTrusted() throws {
         let (dir, log) = try reviewedLog()
         defer { withExtendedLifetime(dir) {} }

@@ -25,18 +25,14 @@ final class POSIXFile {
     deinit { _ = close(fd) }
 
     static func open(_ path: String, flags: Int32, mode: mode_t = 0) throws(IOError) -> POSIXFile {
-        while true {
-            let fd = Glibc_open(path, flags | O_CLOEXEC, mode)
-            if fd >= 0 { return POSIXFile(fd: fd, path: path) }
-            if errno != EINTR { throw IOError(operation: "open", path: path, code: errno) }
-        }
+        let fd = retryingOnInterrupt { Glibc_open(path, flags | O_CLOEXEC, mode) }
+        guard fd >= 0 else { throw IOError(operation: "open", path: path, code: errno) }
+        return POSIXFile(fd: fd, path: path)
     }
 
     /// Takes an advisory lock on the whole file, waiting for it.
     func lock(exclusive: Bool) throws(IOError) {
-        while flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0 {
-            if errno != EINTR { throw IOError(operation: "lock", path: path, code: errno) }
-        }
+        guard retryingOnInterrupt({ flock(fd, exclusive ? LOCK_EX : LOCK_SH) }) == 0 else { throw IOError(operation: "lock", path: path, code: errno) }
     }
 
     func size() throws(IOError) -> Int {
@@ -56,11 +52,8 @@ final class POSIXFile {
         guard buffer.count > 0 else { return 0 }
         var done = 0
         while done < buffer.count {
-            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw IOError(operation: "read", path: path, code: errno)
-            }
+            let n = retryingOnInterrupt { pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done)) }
+            if n < 0 { throw IOError(operation: "read", path: path, code: errno) }
             if n == 0 { break }
             done += n
         }
@@ -72,11 +65,8 @@ final class POSIXFile {
         let failure: Int32 = bytes.withUnsafeBytes { raw in
             var done = 0
             while done < raw.count {
-                let n = Glibc_write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
+                let n = retryingOnInterrupt { Glibc_write(fd, raw.baseAddress! + done, raw.count - done) }
+                if n < 0 { return errno }
                 done += n
             }
             return 0
@@ -85,19 +75,25 @@ final class POSIXFile {
     }
 
     func sync() throws(IOError) {
-        while fsync(fd) != 0 {
-            if errno != EINTR { throw IOError(operation: "flush to disk", path: path, code: errno) }
-        }
+        guard retryingOnInterrupt({ fsync(fd) }) == 0 else { throw IOError(operation: "flush to disk", path: path, code: errno) }
     }
 
     func truncate(to length: Int) throws(IOError) {
-        while ftruncate(fd, off_t(length)) != 0 {
-            if errno != EINTR { throw IOError(operation: "truncate", path: path, code: errno) }
-        }
+        guard retryingOnInterrupt({ ftruncate(fd, off_t(length)) }) == 0 else { throw IOError(operation: "truncate", path: path, code: errno) }
     }
 
     func setMode(_ mode: mode_t) throws(IOError) {
         guard fchmod(fd, mode) == 0 else { throw IOError(operation: "set permissions on", path: path, code: errno) }
+    }
+}
+
+/// Calls `call` again for as long as it fails only because a signal interrupted it (EINTR); its result
+/// otherwise, with `errno` as the call left it.
+@inline(__always)
+func retryingOnInterrupt<Result: BinaryInteger>(_ call: () -> Result) -> Result {
+    while true {
+        let result = call()
+        if result != -1 || errno != EINTR { return result }
     }
 }
 
