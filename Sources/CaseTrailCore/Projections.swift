@@ -43,10 +43,15 @@ public enum Projections {
                                              yearOfOrigin: rec.on.financialYear))
             }
         }
+        // Each review and recommendation looked up once (after a snapshot, a lookup decodes it).
+        var recommendationOrder: [String: [String]] = [:], actionOrder: [String: [String]] = [:]
         func position(_ i: OutstandingItem) -> (Int, Int) {
-            let recIndex = state.reviews[i.review]?.recommendations.firstIndex(of: i.recommendation) ?? Int.max
-            let actionIndex = i.action.flatMap { state.recommendations["\(i.review)/\(i.recommendation)"]?.actions.firstIndex(of: $0) } ?? -1
-            return (recIndex, actionIndex)
+            let recs = recommendationOrder[i.review] ?? { let r = state.reviews[i.review]?.recommendations ?? []; recommendationOrder[i.review] = r; return r }()
+            let recIndex = recs.firstIndex(of: i.recommendation) ?? Int.max
+            guard let action = i.action else { return (recIndex, -1) }
+            let id = "\(i.review)/\(i.recommendation)"
+            let actions = actionOrder[id] ?? { let a = state.recommendations[id]?.actions ?? []; actionOrder[id] = a; return a }()
+            return (recIndex, actions.firstIndex(of: action) ?? -1)
         }
         let keyed = items.map { ($0, position($0)) }
         return keyed.sorted { x, y in

@@ -27,6 +27,7 @@ public protocol StoredRows<Row>: AnyObject, Sendable {
 /// stored elsewhere (after a snapshot) and are read when looked up. After a snapshot of a large
 /// log most actions are long signed off; a warm query about open work then reads only the open ones.
 /// A row that is changed is read and kept in memory from then on; stored rows never change.
+/// Reading a stored row decodes it each time it is read: look a row up once and keep the value.
 public struct RowTable<Row: StateRow>: Sendable {
     /// Rows in memory: every row of a replayed log, or those changed since the snapshot.
     private var fresh: [String: Row] = [:]
@@ -79,23 +80,24 @@ public struct RowTable<Row: StateRow>: Sendable {
         return Array(fresh.keys) + (0..<stored.count).compactMap { stored.key(at: $0) }.filter { fresh[$0] == nil }
     }
 
-    /// Every row, reading any still stored.
+    /// Every row, in no particular order, reading any still stored.
     public var values: [Row] {
         guard let stored else { return Array(fresh.values) }
         let wanted = fresh.isEmpty ? Array(0..<stored.count) : (0..<stored.count).filter { stored.key(at: $0).map { fresh[$0] == nil } ?? true }
-        return Array(fresh.values) + stored.rows(at: wanted)
+        var rows = stored.rows(at: wanted)   // built in place; the few rows in memory are added to it
+        rows.append(contentsOf: fresh.values)
+        return rows
     }
 
     public var count: Int { keys.count }
 
     /// The rows that are not settled, reading only those of the stored rows listed as unsettled.
     public var unsettled: [Row] {
-        // Tested in place through the index, so only the rows kept are copied (a copy retains every string in a row).
-        var rows: [Row] = []
+        // Stored rows superseded in memory are dropped in place; rows in memory are tested through the
+        // index, so only those kept are copied (a copy retains every string in a row).
+        var rows = stored.map { stored in stored.rows(at: stored.unsettled) } ?? []
+        if !fresh.isEmpty { rows.removeAll { fresh[$0.key] != nil } }
         for i in fresh.values.indices where !fresh.values[i].isSettled { rows.append(fresh.values[i]) }
-        if let stored {
-            for row in stored.rows(at: stored.unsettled) where fresh[row.key] == nil { rows.append(row) }
-        }
         return rows
     }
 }

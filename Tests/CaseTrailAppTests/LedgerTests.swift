@@ -116,8 +116,11 @@ func agencyLines(_ path: String) throws -> [String] {
 @Suite struct DamagedSnapshotTests {
     /// Replaces `old` by `new` (the same length) in the snapshot's bytes and makes its checksum hold again.
     func tamper(_ log: EventLog, _ old: String, _ new: String, readable: Bool = true) throws {
+        try tamper(log, Array(old.utf8), Array(new.utf8), readable: readable)
+    }
+
+    func tamper(_ log: EventLog, _ o: [UInt8], _ n: [UInt8], readable: Bool = true) throws {
         var bytes = readBytes(log.snapshotPath)
-        let (o, n) = (Array(old.utf8), Array(new.utf8))
         let at = try #require((0...(bytes.count - o.count)).first { Array(bytes[$0..<($0 + o.count)]) == o })
         bytes.replaceSubrange(at..<(at + o.count), with: n)
         bytes.replaceSubrange((bytes.count - 8)..., with: log.checksum(bytes[..<(bytes.count - 8)]))
@@ -125,12 +128,18 @@ func agencyLines(_ path: String) throws -> [String] {
         #expect((log.loadSnapshot(damage: SnapshotDamage()) != nil) == readable, "the checksum holds")
     }
 
+    /// The action's text made to claim more bytes than its row holds: the row no longer reads.
+    func damageTheAction(_ log: EventLog) throws {
+        let text = Array("Train staff".utf8)
+        try tamper(log, [UInt8(text.count * 2)] + text, [0x7F] + text)
+    }
+
     @Test func aQueryOnARowThatCannotBeReadIsNoticedAndTheSnapshotRemoved() throws {
         let dir = try TemporaryDirectory()
         let log = EventLog(path: dir.path("p.jsonl"))
         _ = try partnershipLog(dir, snapshotsFrom: 1).load()
         let truth = Projections.outstanding(try Ledger(store: log, policy: SnapshotPolicy(minimumEvents: nil)).load().0, today: today)
-        try tamper(log, "amber", "ambex")   // a RAG rating this program does not know
+        try damageTheAction(log)
         let ledger = Ledger(store: log, policy: SnapshotPolicy(minimumEvents: 1))
         let (state, _) = try ledger.load()
         let answer = Projections.outstanding(state, today: today)
@@ -146,7 +155,7 @@ func agencyLines(_ path: String) throws -> [String] {
         let dir = try TemporaryDirectory()
         let log = EventLog(path: dir.path("p.jsonl"))
         _ = try partnershipLog(dir, snapshotsFrom: 1).load()
-        try tamper(log, "amber", "ambex")
+        try damageTheAction(log)
         let ledger = Ledger(store: log, policy: SnapshotPolicy(minimumEvents: 1))
         // On the snapshot the action cannot be read ("no such action"); decided again from the log, it is recorded.
         let appended = try ledger.record(.action(.markImplemented(action: "MSCP-LLR-2023-01/R1/A1", on: today, evidence: "Register")),
@@ -154,6 +163,18 @@ func agencyLines(_ path: String) throws -> [String] {
         #expect(appended.records.map(\.type) == ["action_implemented"])
         #expect(!ledger.snapshotWasDamaged(), "the ledger dealt with it before writing")
         #expect(try ledger.verify(against: nil).ok)
+    }
+
+    @Test func aSnapshotWrittenWhenAnEnumerationsCasesStoodOtherwiseIsIgnored() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        _ = try partnershipLog(dir, snapshotsFrom: 1).load()
+        // As if the build that wrote it had another case where `llr` now stands.
+        try tamper(log, "llr", "xyz", readable: false)
+        let ledger = Ledger(store: log, policy: SnapshotPolicy(minimumEvents: 1))
+        #expect(try ledger.load().0.reviews["MSCP-LLR-2023-01"]?.kind == .llr)
+        #expect(!ledger.snapshotWasDamaged())
+        #expect(log.loadSnapshot(damage: SnapshotDamage()) != nil, "rebuilt")
     }
 
     @Test func aSnapshotOfAnotherFormatIsIgnored() throws {

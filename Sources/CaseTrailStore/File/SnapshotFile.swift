@@ -54,7 +54,8 @@ public struct Snapshot: Sendable {
 /// and never needed for correctness. Anything unreadable is ignored.
 extension EventLog {
     /// The snapshot file's format: its one version number, in its first line. Any change to the
-    /// layout (`SnapshotLayout`, `SnapshotRows`, the header below) must change it.
+    /// layout (`SnapshotLayout`, `SnapshotRows`, the header below) must change it; a change to an
+    /// enumeration's cases need not, as the header carries their names.
     static let snapshotFormat = 5
     static let snapshotMagic = Array("casetrail-snapshot \(snapshotFormat)\n".utf8)
 
@@ -66,6 +67,8 @@ extension EventLog {
         guard let (bytes, body) = snapshotFileBytes() else { return nil }
         var r = BinaryReader(bytes, in: body)
         do {
+            // Positions of enumeration cases mean what they meant to the build that wrote them.
+            guard try r.read() as [[String]] == SnapshotLayout.enumerationNames else { return nil }
             let seq = try r.readInt(), hash = try r.readString(), offset = try r.readInt()
             let recordedAt = Timestamp(millisecondsSinceEpoch: Int64(try r.readInt()))
             let versions = try StreamVersions(from: &r, damage: damage)
@@ -104,6 +107,7 @@ extension EventLog {
         let parts = inParallel(jobs)
         let table = try parts[0].get(), body = try parts[1].get()
         var w = BinaryWriter()
+        w.write(SnapshotLayout.enumerationNames)
         w.writeInt(position.seq)
         w.writeString(position.hash)
         w.writeInt(position.offset)
