@@ -32,34 +32,35 @@ public final class Ledger {
     }
 
     private func load(upTo limit: ReadLimit, each: ((LogRecord, Event) -> Void)?, refreshingSnapshot: Bool) throws -> (State, LogScan) {
-        if each == nil, var found = usableSnapshot(within: limit) {
+        if each == nil, let found = usableSnapshot(within: limit) {
             do {
-                // `found.state` is changed in place: copying it first would copy every table in it.
-                let scan = try store.read(upTo: limit, after: found.position, hashOf: nil) { _, decoded in
-                    Ledger.replay(decoded, into: &found.state)
-                }
+                // The state is changed in place: copying it would copy every table in it.
+                var replay = Replay(found.state)
+                let scan = try store.read(upTo: limit, after: found.position, hashOf: nil) { record, decoded in replay.take(record, decoded) }
+                replay.finish()
                 if !snapshotWasDamaged() {
                     if !scan.problems.isEmpty { throw StoreError.integrity(path: store.location, problems: scan.problems) }
                     if refreshingSnapshot, limit == .all, policy.isStale(snapshotAt: found.position.seq, head: scan.head?.seq ?? 0) {
-                        saveSnapshot(found.state, scan)
+                        saveSnapshot(replay.state, scan)
                     }
-                    return (found.state, scan)
+                    return (replay.state, scan)
                 }
             } catch StoreError.snapshotMismatch {
                 // The log no longer has the snapshot's line: replay everything, and write a fresh snapshot.
             }
         }
-        var state = Partnership.initialState
+        var replay = Replay(Partnership.initialState)
         // Lines average some 400 bytes; room made for what a log of this size holds.
-        state.reserveCapacity(forEvents: store.byteCount / 400)
+        replay.state.reserveCapacity(forEvents: store.byteCount / 400)
         let scan = try store.read(upTo: limit, after: nil, hashOf: nil) { record, decoded in
             if case .success(let event) = decoded { each?(record, event) }
-            return Ledger.replay(decoded, into: &state)
+            return replay.take(record, decoded)
         }
+        replay.finish()
         if !scan.problems.isEmpty { throw StoreError.integrity(path: store.location, problems: scan.problems) }
         // Queries that walk every event (history, show) leave an existing snapshot alone, and so does recording.
-        if refreshingSnapshot, each == nil, limit == .all, policy.isWorthKeeping(head: scan.head?.seq ?? 0) { saveSnapshot(state, scan) }
-        return (state, scan)
+        if refreshingSnapshot, each == nil, limit == .all, policy.isWorthKeeping(head: scan.head?.seq ?? 0) { saveSnapshot(replay.state, scan) }
+        return (replay.state, scan)
     }
 
     /// The snapshot, if policy allows one, it covers `limit`, and it can be read.
@@ -78,17 +79,6 @@ public final class Ledger {
         snapshotUnreadable = true
         store.discardSnapshot()
         return true
-    }
-
-    /// Applies one decoded record, or says why it cannot be replayed.
-    static func replay(_ decoded: DecodedEvent, into state: inout State) -> String? {
-        switch decoded {
-        case .success(let event):
-            Partnership.apply(event, to: &state)
-            return nil
-        case .failure(let error):
-            return error.description
-        }
     }
 
     /// Caches the state beside the log; a failure only costs the next query a full replay.

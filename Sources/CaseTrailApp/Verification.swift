@@ -11,15 +11,13 @@ public struct Verification: Sendable {
 
 extension Ledger {
     /// Checks every line of the log (never the snapshot): its hash and links, that its event decodes
-    /// into a typed fact, and with a checkpoint that the log still extends it. Applying a decoded
-    /// event cannot fail (`evolve` is total), so the state itself is not rebuilt; only the code is kept.
+    /// into a typed fact, that the command which wrote it could have been decided then, and with a
+    /// checkpoint that the log still extends it.
     public func verify(against checkpoint: Checkpoint?) throws(StoreError) -> Verification {
-        var code: String?
-        var scan = try store.read(upTo: .all, after: nil, hashOf: checkpoint?.seq) { _, decoded in
-            if code == nil, case .success(.partnershipInitialised(_, let c)) = decoded { code = c }
-            return decoded.problem
-        }
-        if let c = checkpoint { scan.problems += c.problems(against: scan, code: code) }
+        var replay = Replay(Partnership.initialState)
+        replay.state.reserveCapacity(forEvents: store.byteCount / 400)
+        var scan = try store.read(upTo: .all, after: nil, hashOf: checkpoint?.seq) { record, decoded in replay.take(record, decoded) }
+        if let c = checkpoint { scan.problems += c.problems(against: scan, code: replay.state.partnership?.code) }
         return Verification(scan: scan, checkpoint: checkpoint)
     }
 }

@@ -91,9 +91,8 @@ public enum LondonTime {
     }
 
     static func lastSunday(month: Int, year: Int) -> LocalDate {
-        var d = LocalDate(year: year, month: month, day: LocalDate.daysIn(month: month, year: year))!
-        while d.weekday != 7 { d = d.adding(days: -1) }
-        return d
+        let last = LocalDate(year: year, month: month, day: LocalDate.daysIn(month: month, year: year))!
+        return last.adding(days: -(last.weekday % 7))   // weekday 7 is Sunday
     }
 }
 

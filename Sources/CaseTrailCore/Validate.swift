@@ -1,6 +1,8 @@
 /// Input checks shared by the deciders, each refusing with what a valid value looks like.
 enum Validate {
     static func text(_ s: String, what: String) throws(DomainError) {
+        // Most text starts with a visible ASCII character; replay re-checks every note this way.
+        if let first = s.utf8.first, first > 0x20, first < 0x7F { return }
         if s.trimmingSpaces.isEmpty { throw DomainError("The \(what) is empty; give some text.") }
     }
 
@@ -64,6 +66,8 @@ extension Validate {
 /// Recognises text that identifies a child: a date (of birth), an NHS number, a UK postcode.
 enum PersonalData {
     static func find(in text: String) -> String? {
+        // Each of these needs a digit; most pseudonyms and summaries have none, and replay re-checks them all.
+        guard text.unicodeScalars.contains(where: { $0.properties.numericType != nil }) else { return nil }
         let chars = Array(text.uppercased())
         // NHS number: ten digits, optionally spaced 3-3-4.
         let digitsOnly = chars.filter { $0 != " " && $0 != "-" }

@@ -213,3 +213,83 @@ func agencyLines(_ path: String) throws -> [String] {
         ])
     }
 }
+
+/// Lines with correct hashes that no command could have written: `verify`, queries and writes
+/// must all refuse them, naming the line and why.
+@Suite struct ForgedHistoryTests {
+    /// Appends `events` as one command by `actor` straight through the store, as someone who can
+    /// write the file could, bypassing every rule.
+    func forge(_ dir: TemporaryDirectory, _ events: [Event], by actor: String) throws -> Int {
+        let store = EventLog(path: dir.path("p.jsonl"))
+        let scan = try store.read { _, _ in nil }
+        var expected: [String: Int] = [:]
+        for e in events { expected[e.stream] = scan.streamVersions[e.stream] ?? 0 }
+        return try store.append(events, actor: actor, now: t0, after: scan.position, expected: expected).records[0].line
+    }
+
+    func problems(_ ledger: Ledger) throws -> [LineProblem] { try ledger.verify(against: nil).scan.problems }
+
+    @Test func aStrangerAddingThemselvesAsAdminIsNamed() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try partnershipLog(dir)
+        let line = try forge(dir, [.memberAdded(user: "mallory", name: "Mallory", agency: "MSCP", roles: [.admin], partner: nil)], by: "mallory")
+        #expect(try problems(ledger) == [LineProblem(line: line, problem: "this line could not have been recorded by 'mallory': 'mallory' is not on MSCP's roster, so cannot record anything. Ask an admin to run 'casetrail member add mallory …', or pass --actor with your roster name.")])
+        // Queries and writes treat it as any other integrity problem; the forged admin cannot record.
+        #expect(throws: StoreError.self) { try ledger.load() }
+        let before = readBytes(dir.path("p.jsonl"))
+        #expect(throws: StoreError.self) {
+            try ledger.record(.setup(.addMember(user: "eve", name: "Eve", agency: "MSCP", roles: [.admin], partner: nil)), actor: "mallory", today: today, now: t0)
+        }
+        #expect(readBytes(dir.path("p.jsonl")) == before)
+    }
+
+    @Test func anAuditorsSignOffOfAnActionNeverImplementedIsNamed() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try partnershipLog(dir)
+        _ = try ledger.record(.setup(.addMember(user: "ida", name: "Inspector", agency: "Ofsted", roles: [.auditor], partner: nil)),
+                              actor: "ann", today: today, now: t0)
+        let line = try forge(dir, [.actionSignedOff(action: "MSCP-LLR-2023-01/R1/A1", on: today, stage: .executive, complete: true)], by: "ida")
+        #expect(try problems(ledger).map(\.line) == [line])
+        #expect(try problems(ledger)[0].problem.contains("'ida' (auditor) may not do this; it needs a member with role admin, business-unit or executive"))
+    }
+
+    @Test func aSignOffOutOfOrderBySomeoneAllowedToGiveItIsStillNamed() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try partnershipLog(dir)
+        // The admin may give sign-offs, but not of an action that was never implemented.
+        let line = try forge(dir, [.actionSignedOff(action: "MSCP-LLR-2023-01/R1/A1", on: today, stage: .learningLessons, complete: false)], by: "ann")
+        #expect(try problems(ledger) == [LineProblem(line: line, problem: "this line could not have been recorded by 'ann': Only an implemented action can be signed off; MSCP-LLR-2023-01/R1/A1 is in-progress. Record 'casetrail action implemented MSCP-LLR-2023-01/R1/A1' with evidence first.")])
+    }
+
+    @Test func factsNoCommandWritesTogetherAndFactsTheCommandWouldNotWriteAreNamed() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try partnershipLog(dir)
+        let pair = try forge(dir, [.agencyAdded(code: "A", name: "A", aliases: []), .agencyAdded(code: "B", name: "B", aliases: [])], by: "ann")
+        let altered = try forge(dir, [.actionAdded(action: "MSCP-LLR-2023-01/R1/A2", text: "Audit", owner: "Nowhere", lead: "X",
+                                                  due: today, dueText: nil, success: nil, on: today)], by: "ann")
+        let again = try forge(dir, [.agencyAdded(code: "KP", name: "Kent Police", aliases: [])], by: "ann")
+        let found = try problems(ledger)
+        #expect(found.map(\.line) == [pair + 1, altered, again])
+        #expect(found[0].problem == "the command on lines \(pair)-\(pair + 1) could not have been recorded by 'ann': no command records these facts together")
+        #expect(found[1].problem.hasSuffix("No agency 'Nowhere'. Use a code or name from 'casetrail agencies', or add it with 'casetrail agency add'."))
+        #expect(found[2].problem.hasSuffix("Agency KP already exists. Use 'casetrail agency alias KP NAME' to give it another name."))
+    }
+
+    @Test func historyRecordedByTheRulesVerifiesIncludingSeveralLineCommandsAndDatesFixedByTheRecorder() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try partnershipLog(dir)
+        let old = LocalDate("2022-12-21")!
+        let commands: [(Command, LocalDate)] = [
+            (.review(.recordIncident(ref: "MSCP-RR-2022-01", child: "Child Q", aware: LocalDate("2022-12-20")!, incident: nil,
+                                     notified: LocalDate("2022-12-21")!, summary: nil)), old),
+            (.review(.completeRapidReview(ref: "MSCP-RR-2022-01", on: LocalDate("2023-01-10")!, recommendation: .lcspr, rationale: "Learning")), LocalDate("2023-01-10")!),
+            (.review(.decideReview(ref: "MSCP-RR-2022-01", on: LocalDate("2023-01-12")!, outcome: .initiate, by: "Partners", rationale: "Met",
+                                   creates: "MSCP-LCSPR-2023-01", createsTitle: nil, reconvene: nil)), LocalDate("2023-01-12")!),
+            (.review(.delayReview(ref: "MSCP-LCSPR-2023-01", reason: "Police investigation", expected: LocalDate("2023-09-01")!)), LocalDate("2023-02-01")!),
+            (.action(.updateAction(action: "MSCP-LLR-2023-01/R1/A1", note: "Half trained", rag: .green, evidence: nil)), LocalDate("2030-01-01")!),
+        ]
+        for (c, day) in commands { _ = try ledger.record(c, actor: "ann", today: day, now: t0) }
+        #expect(try problems(ledger) == [])
+        #expect(try ledger.verify(against: nil).scan.head?.seq == 14)
+    }
+}

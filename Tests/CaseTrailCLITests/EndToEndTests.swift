@@ -132,6 +132,28 @@ import CaseTrailCore
 
 func lineCount(_ path: String) throws -> Int { readBytes(path).filter { $0 == 0x0A }.count }
 
+/// A well-hashed line that no command could have written: everything stops, naming the line.
+@Suite struct ForgedLineTests {
+    @Test func aStrangersSelfAppointmentIsCaughtByVerifyQueriesAndWrites() throws {
+        let (dir, log) = try foundedLog()
+        defer { withExtendedLifetime(dir) {} }
+        let store = EventLog(path: log)
+        let scan = try store.read { _, _ in nil }
+        _ = try store.append([.memberAdded(user: "mallory", name: "Mallory", agency: "MSCP", roles: [.admin], partner: nil)],
+                             actor: "mallory", now: t0, after: scan.position, expected: ["member-mallory": 0])
+        let before = readBytes(log)
+        let verify = try exec(["verify", "--log", log])
+        #expect(verify.status == 3)
+        #expect(verify.stdout.contains("line 7: this line could not have been recorded by 'mallory': 'mallory' is not on MSCP's roster"))
+        let query = try exec(["members", "--log", log])
+        #expect(query.status == 3)
+        #expect(query.stderr.hasPrefix("Error: The log \(log) failed its integrity check at line 7: this line could not have been recorded by 'mallory'"))
+        let write = try exec(["member", "add", "eve", "--name", "Eve", "--agency", "MSCP", "--role", "admin", "--log", log, "--actor", "mallory"])
+        #expect(write.status == 3)
+        #expect(readBytes(log) == before)
+    }
+}
+
 @Suite struct FutureSchemaTests {
     @Test func aLineFromANewerCasetrailStopsWritesAndQueriesNamingTheLine() throws {
         let (dir, log) = try foundedLog()

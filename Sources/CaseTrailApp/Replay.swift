@@ -1,0 +1,46 @@
+import CaseTrailCore
+import CaseTrailStore
+
+/// Folds a log's records into a state, deciding each command's facts again on the state just
+/// before them first (`Partnership.recheck`): a line that could not have been decided (a forger's
+/// well-hashed line) is an integrity problem on that line like any other. The facts are applied
+/// either way (evolve is total), so the lines after it are checked on the state they claim.
+struct Replay {
+    var state: State
+    /// The facts of a several-line command, held until its last line is read.
+    private var held: [Event] = []
+    private var heldFor = 0, heldFrom = 0
+
+    init(_ state: State) { self.state = state }
+
+    mutating func take(_ record: LogRecord, _ decoded: DecodedEvent) -> String? {
+        guard case .success(let event) = decoded else {
+            finish()
+            return decoded.problem
+        }
+        if heldFor == 0, let n = record.batch, n > 1 {
+            heldFor = n
+            heldFrom = record.line
+        }
+        guard heldFor > 0 else { return check([event], record, lines: "this line") }
+        held.append(event)
+        guard held.count == heldFor else { return nil }
+        let events = held
+        held = []
+        heldFor = 0
+        return check(events, record, lines: "the command on lines \(heldFrom)-\(record.line)")
+    }
+
+    private mutating func check(_ events: [Event], _ record: LogRecord, lines: String) -> String? {
+        let problem = Partnership.recheck(events, actor: record.actor, recordedOn: LondonTime.date(at: record.recordedAt), in: state)
+        for event in events { Partnership.apply(event, to: &state) }
+        return problem.map { "\(lines) could not have been recorded by '\(record.actor)': \($0)" }
+    }
+
+    /// Applies the facts of a command a read limit cut short (`--as-of seq:N` inside it).
+    mutating func finish() {
+        for event in held { Partnership.apply(event, to: &state) }
+        held = []
+        heldFor = 0
+    }
+}

@@ -1,0 +1,154 @@
+extension Partnership {
+    /// Whether the facts one command recorded could have been decided, on the state just before
+    /// them, for the actor who recorded them: the command that records such facts is decided again
+    /// with the same rules (roster, roles, lifecycle, sign-off order) and must give exactly these
+    /// facts. nil when it does; otherwise why not. A separate check over history: `evolve` applies
+    /// every fact regardless.
+    ///
+    /// "Today" cannot be known again (the recorder may have fixed it with `--today`), so the check
+    /// takes the fact's own date where the command stamps facts with today, and otherwise the later
+    /// of the day it was recorded and the latest date it carries: dates "in the future" are not
+    /// re-judged here, everything else is.
+    public static func recheck(_ events: [Event], actor: String, recordedOn: LocalDate, in state: State) -> String? {
+        guard let command = command(recording: events) else {
+            return "no command records these facts together"
+        }
+        let today = events.compactMap(\.stampedToday).max()
+            ?? max(recordedOn, events.compactMap(\.businessDate).max() ?? recordedOn)
+        do {
+            let decided = try decide(Request(actor: actor, today: today, command: command), state)
+            if decided == events { return nil }
+            return decided.isEmpty ? "there was nothing to record: it was already so" : "it is not what that command records"
+        } catch {
+            return error.message
+        }
+    }
+
+    /// The command that records `events` (one command's facts, in order), or nil if none does.
+    /// Three commands record two facts: `init`, `incident notify --notified`, `review decide --creates`.
+    static func command(recording events: [Event]) -> CaseTrailCore.Command? {
+        guard let first = events.first else { return nil }
+        if events.count == 1 { return command(recording: first) }
+        guard events.count == 2 else { return nil }
+        let second = events[1]
+        if case let .partnershipInitialised(name, code) = first, case let .memberAdded(_, adminName, _, _, _) = second {
+            return .initialise(name: name, code: code, adminName: adminName)
+        }
+        if case let .seriousIncidentRecorded(ref, child, aware, incident, summary) = first,
+           case let .milestoneRecorded(_, .notified, on, nil, nil) = second {
+            return .review(.recordIncident(ref: ref, child: child, aware: aware, incident: incident, notified: on, summary: summary))
+        }
+        if case let .reviewDecided(ref, on, outcome, by, rationale, creates, reconvene) = first, case let .reviewOpened(_, _, title, _, _, _) = second {
+            return .review(.decideReview(ref: ref, on: on, outcome: outcome, by: by, rationale: rationale, creates: creates,
+                                         createsTitle: title, reconvene: reconvene))
+        }
+        return nil
+    }
+
+    /// The command that records one fact on its own.
+    private static func command(recording event: Event) -> CaseTrailCore.Command? {
+        switch event {
+        case .partnershipInitialised:
+            return nil
+        case let .memberAdded(user, name, agency, roles, partner):
+            return .setup(.addMember(user: user, name: name, agency: agency, roles: roles, partner: partner))
+        case let .memberRetired(user, reason):
+            return .setup(.retireMember(user: user, reason: reason))
+        case let .agencyAdded(code, name, aliases):
+            return .setup(.addAgency(code: code, name: name, aliases: aliases))
+        case let .agencyAliasAdded(code, alias):
+            return .setup(.addAgencyAlias(agency: code, alias: alias))
+        case let .bankHolidayAdded(on, name):
+            return .setup(.addHoliday(on: on, name: name))
+        case let .policySet(name, value):
+            return .setup(.setPolicy(name: name, value: value))
+        case let .seriousIncidentRecorded(ref, child, aware, incident, summary):
+            return .review(.recordIncident(ref: ref, child: child, aware: aware, incident: incident, notified: nil, summary: summary))
+        case let .reviewOpened(ref, kind, title, on, from, _):
+            return .review(.openReview(ref: ref, kind: kind, title: title, from: from, on: on))
+        case let .milestoneRecorded(ref, what, on, note, url):
+            return .review(.recordMilestone(ref: ref, what: what, on: on, note: note, url: url))
+        case let .rapidReviewCompleted(ref, on, recommendation, rationale):
+            return .review(.completeRapidReview(ref: ref, on: on, recommendation: recommendation, rationale: rationale))
+        case let .panelResponded(ref, on, agrees, note):
+            return .review(.recordPanelResponse(ref: ref, on: on, agrees: agrees, note: note))
+        case let .reviewScreened(ref, on, recommendation, note):
+            return .review(.screenReview(ref: ref, on: on, recommendation: recommendation, note: note))
+        case let .reviewDecided(ref, on, outcome, by, rationale, creates, reconvene):
+            return .review(.decideReview(ref: ref, on: on, outcome: outcome, by: by, rationale: rationale, creates: creates,
+                                         createsTitle: nil, reconvene: reconvene))
+        case let .publicationWithheld(ref, on, reason):
+            return .review(.withholdPublication(ref: ref, on: on, reason: reason))
+        case let .reviewGraded(ref, on, by, grade):
+            return .review(.gradeReview(ref: ref, on: on, by: by, grade: grade))
+        case let .reviewDelayed(ref, _, reason, expected):
+            return .review(.delayReview(ref: ref, reason: reason, expected: expected))
+        case let .reviewClosed(ref, on):
+            return .review(.closeReview(ref: ref, on: on))
+        case let .reviewSignedOff(ref, what, on, partner, refused, reason):
+            return .review(.signOffReview(ref: ref, what: what, on: on, partner: partner, refusal: refused ? reason ?? "" : nil))
+        case let .recommendationAdded(ref, rec, text, on):
+            return .action(.addRecommendation(ref: ref, rec: rec, text: text, on: on))
+        case let .actionAdded(id, text, owner, lead, due, dueText, success, on):
+            guard let parts = parseActionID(id) else { return nil }
+            return .action(.addAction(recommendation: "\(parts.ref)/\(parts.rec)", code: parts.action, text: text, owner: owner, lead: lead,
+                                      due: due, dueText: dueText, success: success, on: on))
+        case let .actionUpdated(id, _, note, rag, evidence):
+            return .action(.updateAction(action: id, note: note, rag: rag, evidence: evidence))
+        case let .actionDueRevised(id, _, _, due, reason):
+            return .action(.reviseDue(action: id, due: due, reason: reason))
+        case let .actionImplemented(id, on, evidence):
+            return .action(.markImplemented(action: id, on: on, evidence: evidence))
+        case let .actionImpactRecorded(id, on, evidence, rating):
+            return .action(.recordImpact(action: id, on: on, evidence: evidence, rating: rating))
+        case let .actionSignedOff(id, _, stage, _):
+            return .action(.signOffAction(action: id, stage: stage, refusal: nil))
+        case let .actionSignOffRefused(id, _, stage, reason):
+            return .action(.signOffAction(action: id, stage: stage, refusal: reason))
+        case let .actionTransferred(id, _, to, reason):
+            return .action(.transferAction(action: id, to: to, reason: reason))
+        case let .actionWithdrawn(id, _, reason):
+            return .action(.withdrawAction(action: id, reason: reason))
+        case let .actionReopened(id, _, reason):
+            return .action(.reopenAction(action: id, reason: reason))
+        case let .actionCorrected(id, _, field, value, reason):
+            return .action(.correctAction(action: id, field: field, value: value, reason: reason))
+        }
+    }
+}
+
+extension Event {
+    /// The date a command stamps on this fact from "today" (the recording day), if it does.
+    var stampedToday: LocalDate? {
+        switch self {
+        case let .reviewDelayed(_, on, _, _), let .actionUpdated(_, on, _, _, _), let .actionDueRevised(_, on, _, _, _),
+             let .actionSignedOff(_, on, _, _), let .actionSignOffRefused(_, on, _, _), let .actionTransferred(_, on, _, _),
+             let .actionWithdrawn(_, on, _), let .actionReopened(_, on, _), let .actionCorrected(_, on, _, _, _):
+            return on
+        case .partnershipInitialised, .memberAdded, .memberRetired, .agencyAdded, .agencyAliasAdded, .bankHolidayAdded, .policySet,
+             .seriousIncidentRecorded, .reviewOpened, .milestoneRecorded, .rapidReviewCompleted, .panelResponded, .reviewScreened,
+             .reviewDecided, .publicationWithheld, .reviewGraded, .reviewClosed, .reviewSignedOff, .recommendationAdded, .actionAdded,
+             .actionImplemented, .actionImpactRecorded:
+            return nil
+        }
+    }
+
+    /// The business date the fact carries (when it happened), if it has one.
+    public var businessDate: LocalDate? {
+        switch self {
+        case .partnershipInitialised, .memberAdded, .memberRetired, .agencyAdded, .agencyAliasAdded, .policySet:
+            return nil
+        case let .seriousIncidentRecorded(_, _, aware, _, _):
+            return aware
+        case let .bankHolidayAdded(on, _), let .reviewOpened(_, _, _, on, _, _), let .milestoneRecorded(_, _, on, _, _),
+             let .rapidReviewCompleted(_, on, _, _), let .panelResponded(_, on, _, _), let .reviewScreened(_, on, _, _),
+             let .reviewDecided(_, on, _, _, _, _, _), let .publicationWithheld(_, on, _), let .reviewGraded(_, on, _, _),
+             let .reviewDelayed(_, on, _, _), let .reviewClosed(_, on), let .reviewSignedOff(_, _, on, _, _, _),
+             let .recommendationAdded(_, _, _, on), let .actionAdded(_, _, _, _, _, _, _, on), let .actionUpdated(_, on, _, _, _),
+             let .actionDueRevised(_, on, _, _, _), let .actionImplemented(_, on, _), let .actionImpactRecorded(_, on, _, _),
+             let .actionSignedOff(_, on, _, _), let .actionSignOffRefused(_, on, _, _), let .actionTransferred(_, on, _, _),
+             let .actionWithdrawn(_, on, _), let .actionReopened(_, on, _), let .actionCorrected(_, on, _, _, _):
+            return on
+        }
+    }
+}
