@@ -82,8 +82,8 @@ extension Commands {
             options: [OptionSpec(name: "--within", valueName: "days", help: "How many days ahead to look.", required: true)],
             formats: OutputFormat.tabular, asOf: true,
             run: { inv in
-                guard let days = Int(inv.required("--within")), days >= 0 else {
-                    throw inv.usage("'\(inv.required("--within"))' is not a number of days for '--within'; give one such as 30.")
+                guard let days = Int(inv.required("--within")), (0...36_500).contains(days) else {
+                    throw inv.usage("'\(inv.required("--within"))' is not a number of days for '--within'; give one from 0 to 36500, such as 30.")
                 }
                 let (state, _) = try load(inv)
                 return try itemList(inv, Projections.due(state, today: try inv.today(), within: days))

@@ -4,7 +4,7 @@ public struct ReportingYear: Equatable, Sendable, CustomStringConvertible {
 
     public init?(_ text: String) {
         let parts = text.split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let start = Int(parts[0]),
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let start = Int(parts[0]), (1...9998).contains(start),
               Int(parts[1]) == (start + 1) % 100 else { return nil }
         startYear = start
     }

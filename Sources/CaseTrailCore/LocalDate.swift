@@ -5,6 +5,9 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public init(dayNumber: Int) { self.dayNumber = dayNumber }
 
+    /// The day numbers of the dates this type reads and writes: years 1 to 9999.
+    public static let dayNumbers = -719_162...2_932_896
+
     /// Returns nil for impossible dates such as 2023-02-30.
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),

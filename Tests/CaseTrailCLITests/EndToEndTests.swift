@@ -201,3 +201,49 @@ func lineCount(_ path: String) throws -> Int { readBytes(path).filter { $0 == 0x
         #expect(cli(["show", "L-1", "--log", log, "--format", "json"]).stdout.contains(#""status":"initiated""#))
     }
 }
+
+/// Numbers at and past the limits, in the log and on the command line: an answer or an error, never a trap.
+@Suite struct HostileNumberTests {
+    /// A line appended with its seq (or another number) set to `value`, hashed correctly.
+    func lineWith(_ member: String, _ value: String, after log: String) throws -> [UInt8] {
+        let bytes = readBytes(log)
+        let lastStart = bytes.dropLast().lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        let last = String(decoding: bytes[lastStart...].dropLast(), as: UTF8.self)
+        let prev = String(last.suffix(66).prefix(64))
+        var line = #"{"seq":7,"stream":"agency-Z","version":1,"type":"agency_added","schema":1,"recorded_at":"2023-04-03T09:00:00.000Z","actor":"ann","data":{"code":"Z","name":"Z","aliases":[]},"prev":""# + prev + "\""
+        line = line.replacingOccurrences(of: "\"\(member)\":\(member == "seq" ? "7" : "1")", with: "\"\(member)\":\(value)")
+        let hash = SHA256.hex(Array((prev + line + "}").utf8))
+        return Array((line + ",\"hash\":\"\(hash)\"}\n").utf8)
+    }
+
+    @Test(arguments: [("seq", "9223372036854775807"), ("seq", "0"), ("version", "9223372036854775807"), ("schema", "-1"),
+                      ("seq", "9007199254740993")])
+    func anEnvelopeNumberOutOfRangeIsAProblemOnItsLine(_ member: String, _ value: String) throws {
+        let (dir, log) = try foundedLog()
+        defer { withExtendedLifetime(dir) {} }
+        try writeBytes(log, readBytes(log) + lineWith(member, value, after: log))
+        let verify = try exec(["verify", "--log", log])
+        #expect(verify.status == 3)
+        #expect(verify.stdout.contains("line 7: \(member) \(value) is out of range"), "\(verify.stdout)")
+        #expect(try exec(["agencies", "--log", log]).status == 3)
+    }
+
+    @Test func numbersTooLargeOnTheCommandLineAreUsageErrors() throws {
+        let (dir, log) = try foundedLog()
+        defer { withExtendedLifetime(dir) {} }
+        let due = try exec(["due", "--within", "9223372036854775807", "--log", log])
+        #expect(due.status == 64)
+        #expect(due.stderr.hasPrefix("Error: '9223372036854775807' is not a number of days for '--within'; give one from 0 to 36500, such as 30."))
+        for year in ["9999-00", "0000-01", "99999-00"] {
+            let report = try exec(["report", "annual", "--year", year, "--log", log])
+            #expect(report.status == 64, "\(year): \(report.stderr)")
+        }
+        #expect(try exec(["history", "--since", "seq:99999999999999999999", "--log", log]).status == 64)
+        #expect(try exec(["outstanding", "--as-of", "seq:9223372036854775807", "--log", log]).status == 0)
+    }
+
+    @Test func theRangeOfDatesASnapshotMayHoldIsTheRangeOfDates() {
+        #expect(LocalDate.dayNumbers.lowerBound == LocalDate(year: 1, month: 1, day: 1)!.dayNumber)
+        #expect(LocalDate.dayNumbers.upperBound == LocalDate(year: 9999, month: 12, day: 31)!.dayNumber)
+    }
+}

@@ -155,3 +155,32 @@ private func roundTrip(_ versions: StreamVersions) throws -> StreamVersions {
         #expect(try roundTrip(back) == back)
     }
 }
+
+@Suite struct SnapshotNumbersTests {
+    @Test func everyIntegerReadsBackAsItWasWritten() throws {
+        for value in [0, 1, -1, 63, -64, 1 << 40, Int.max, Int.min, Int.max - 1, Int.min + 1] {
+            var w = BinaryWriter()
+            w.writeInt(value)
+            var r = BinaryReader(w.bytes)
+            #expect(try r.readInt() == value)
+            #expect(r.atEnd)
+        }
+    }
+
+    @Test func lengthsAndDatesBeyondTheirRangeAreRefusedNotOverflowed() {
+        for value in [Int.max, Int.min, -1, 3_000_000] {
+            var w = BinaryWriter()
+            w.writeInt(value)
+            var r = BinaryReader(w.bytes)
+            #expect(throws: SnapshotError.self) { _ = try r.readString() }
+            var t = BinaryReader(w.bytes)
+            #expect(throws: SnapshotError.self) { _ = try t.read() as [String] }
+            var u = BinaryReader(w.bytes + [0])
+            #expect(throws: SnapshotError.self) { _ = try u.skip(value) }
+            if !LocalDate.dayNumbers.contains(value) {
+                var s = BinaryReader(w.bytes)
+                #expect(throws: SnapshotError.self) { _ = try s.read() as LocalDate }
+            }
+        }
+    }
+}

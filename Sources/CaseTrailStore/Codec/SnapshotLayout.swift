@@ -118,7 +118,7 @@ struct BinaryReader {
 
     /// Skips `n` bytes, returning where they start (to read them later in place).
     mutating func skip(_ n: Int) throws(SnapshotError) -> Int {
-        guard n >= 0, index + n <= end else { throw SnapshotError("truncated bytes") }
+        guard n >= 0, n <= end - index else { throw SnapshotError("truncated bytes") }
         defer { index += n }
         return index
     }
@@ -135,13 +135,13 @@ struct BinaryReader {
             if b < 0x80 { break }
             shift += 7
         }
-        let n = Int64(bitPattern: z)
-        return Int((n >> 1) ^ -(n & 1))
+        // Zigzag back, with unsigned shifts: a signed shift misreads numbers beyond 2^62.
+        return Int(Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1))))
     }
 
     mutating func readString() throws(SnapshotError) -> String {
         let n = try readInt()
-        guard n >= 0, index + n <= end else { throw SnapshotError("truncated text") }
+        guard n >= 0, n <= end - index else { throw SnapshotError("truncated text") }
         defer { index += n }
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[index..<(index + n)]), as: UTF8.self) }
     }
@@ -164,7 +164,11 @@ extension Bool: BinaryCodable {
 
 extension LocalDate: BinaryCodable {
     func write(to w: inout BinaryWriter) { w.writeInt(dayNumber) }
-    init(from r: inout BinaryReader) throws(SnapshotError) { self = LocalDate(dayNumber: try r.readInt()) }
+    init(from r: inout BinaryReader) throws(SnapshotError) {
+        let day = try r.readInt()
+        guard LocalDate.dayNumbers.contains(day) else { throw SnapshotError("a date out of range") }
+        self = LocalDate(dayNumber: day)
+    }
 }
 
 extension Optional: BinaryCodable where Wrapped: BinaryCodable {

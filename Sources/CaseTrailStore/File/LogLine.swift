@@ -48,6 +48,11 @@ public let genesisHash = String(repeating: "0", count: 64)
 /// The encoding of a line and its hash. The hash covers the previous hash and the exact bytes
 /// written without the hash member, which is always last: `…,"prev":"…"` + `}`.
 public enum LogLine {
+    /// The seq and stream versions a line may carry: far more than any log holds, and exact in JSON readers that use doubles.
+    static let counts = 1...(1 << 53)
+    /// The payload schemas a line may name.
+    static let schemas = 1...1_000
+
     /// `,"hash":"` + 64 hex digits + `"}`.
     static let hashSuffixLength = 75
     static let hashMarker: [UInt8] = {
@@ -108,6 +113,12 @@ public enum LogLine {
                 return (nil, "recorded_at '\(e.recordedAtText!)' is not a UTC timestamp", 0..<0)
             }
             return (nil, "the line lacks an envelope field (seq, stream, version, type, schema, recorded_at, actor, data, prev, hash)", 0..<0)
+        }
+        // Numbers a forger or a damaged byte could make anything: out of range, the line is not read
+        // at all (its neighbours' links are then not checked against it), rather than overflowing later.
+        for (name, value, range) in [("seq", seq, LogLine.counts), ("version", version, LogLine.counts), ("schema", schema, LogLine.schemas)]
+        where !range.contains(value) {
+            return (nil, "\(name) \(value) is out of range (\(range.lowerBound) to \(range.upperBound))", 0..<0)
         }
         let record = LogRecord(line: 0, seq: seq, stream: stream, version: version, type: type, schema: schema,
                                recordedAt: recorded, actor: actor, prevDigest: e.prev, hashDigest: e.hash,

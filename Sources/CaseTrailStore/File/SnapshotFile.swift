@@ -70,6 +70,7 @@ extension EventLog {
             // Positions of enumeration cases mean what they meant to the build that wrote them.
             guard try r.read() as [[String]] == SnapshotLayout.enumerationNames else { return nil }
             let seq = try r.readInt(), hash = try r.readString(), offset = try r.readInt()
+            guard LogLine.counts.contains(seq), offset > 0 else { return nil }
             let recordedAt = Timestamp(millisecondsSinceEpoch: Int64(try r.readInt()))
             let versions = try StreamVersions(from: &r, damage: damage)
             let length = try r.readInt()

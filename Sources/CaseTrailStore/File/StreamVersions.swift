@@ -55,7 +55,11 @@ public struct StreamVersions: Sendable, Equatable {
         var isSettled: Bool { true }
         func write(to w: inout BinaryWriter) { w.writeString(stream); w.writeInt(version) }
         init(stream: String, version: Int) { self.stream = stream; self.version = version }
-        init(from r: inout BinaryReader) throws(SnapshotError) { stream = try r.readString(); version = try r.readInt() }
+        init(from r: inout BinaryReader) throws(SnapshotError) {
+            stream = try r.readString()
+            version = try r.readInt()
+            guard LogLine.counts.contains(version) else { throw SnapshotError("a stream version out of range") }
+        }
     }
 }
 
