@@ -88,7 +88,18 @@ public enum CLI {
         return (outcome, invocation.ledger.snapshotWasDamaged())
     }
 
+    /// The outcome with stored text made safe for a terminal: every error and note, and the output
+    /// of the formats a person reads there (tables and Markdown; JSON escapes its own, CSV and HTML
+    /// go to programs that read them as data).
     private static func outcome(of invocation: Invocation, notes: Notes) -> Outcome {
+        var outcome = unescapedOutcome(of: invocation, notes: notes)
+        outcome.stderr = Escape.terminalKeepingLines(outcome.stderr)
+        let format = invocation.value("--format").flatMap(OutputFormat.init) ?? invocation.spec.formats.first ?? .table
+        if format == .table || format == .md { outcome.stdout = Escape.terminalKeepingLines(outcome.stdout) }
+        return outcome
+    }
+
+    private static func unescapedOutcome(of invocation: Invocation, notes: Notes) -> Outcome {
         let spec = invocation.spec
         do {
             try invocation.checkGlobals()

@@ -82,7 +82,7 @@ extension Commands {
 /// The annual report as Markdown, to paste into the partnership's report.
 enum ReportMarkdown {
     static func render(_ r: AnnualReport, partnership: PartnershipInfo, checkpoint: String) -> String {
-        var out = "# Learning and improvement \(r.year)\n\n\(partnership.name) (\(partnership.code)), 1 April \(r.year.startYear) to 31 March \(r.year.startYear + 1).\n\n"
+        var out = "# Learning and improvement \(r.year)\n\n\(Escape.markdown(partnership.name)) (\(partnership.code)), 1 April \(r.year.startYear) to 31 March \(r.year.startYear + 1).\n\n"
         out += "## Serious incidents and rapid reviews\n\n"
         out += Table(columns: ["Measure", "Number"], rows: [
             ["Serious incidents (local authority aware)", "\(r.incidents)"],

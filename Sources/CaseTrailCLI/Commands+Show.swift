@@ -10,14 +10,14 @@ struct Document {
 
     func render(_ format: OutputFormat) -> String {
         if format == .md {
-            var out = "## \(title)\n\n"
-            for (k, v) in facts { out += "- **\(k)**: \(v)\n" }
+            var out = "## \(Escape.markdown(title))\n\n"
+            for (k, v) in facts { out += "- **\(k)**: \(Escape.markdown(v))\n" }
             for (name, table) in sections where !table.rows.isEmpty { out += "\n### \(name)\n\n" + table.markdown() }
             return out
         }
         var out = title + "\n"
         let width = (facts.map(\.0.count).max() ?? 0) + 2
-        for (k, v) in facts { out += (k + ":").padding(to: width) + v + "\n" }
+        for (k, v) in facts { out += (k + ":").padding(to: width) + Escape.terminal(v) + "\n" }
         for (name, table) in sections where !table.rows.isEmpty { out += "\n" + name.uppercased() + "\n" + table.aligned() }
         return out
     }

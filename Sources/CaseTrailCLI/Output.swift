@@ -26,8 +26,12 @@ struct Table {
         }
     }
 
+    /// The cells as a terminal may show them: control characters written out, not obeyed.
+    private var shownRows: [[String]] { rows.map { $0.map(Escape.terminal) } }
+
     /// Columns padded to line up, shrinking the widest until the table fits in 100 columns.
     func aligned() -> String {
+        let rows = shownRows
         var widths = columns.indices.map { i in ([columns[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
         let gaps = 2 * (columns.count - 1)
         // The last column is free text: it gives way first, then the widest of the others.
@@ -53,18 +57,20 @@ struct Table {
         return out
     }
 
-    /// RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break.
+    /// RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line
+    /// break; a field a spreadsheet would take for a formula is neutralised first (`Escape.csv`).
     func csv() -> String {
-        func field(_ s: String) -> String {
+        func field(_ text: String) -> String {
+            let s = Escape.csv(text)
             // Bytes, not characters: "\r\n" is one Character, and exports run to many thousand cells.
-            s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
+            return s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
                 ? "\"" + s.replacingAll("\"", with: "\"\"") + "\"" : s
         }
         return ([columns] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
     func markdown() -> String {
-        func cell(_ s: String) -> String { s.replacingAll("|", with: "\\|").replacingAll("\n", with: " ") }
+        let cell = Escape.markdown
         var out = "| " + columns.map(cell).joined(separator: " | ") + " |\n"
         out += "|" + columns.map { _ in " --- |" }.joined() + "\n"
         for r in rows { out += "| " + r.map(cell).joined(separator: " | ") + " |\n" }
@@ -100,5 +106,59 @@ extension Substring {
     }
 }
 
-/// Pretty-enough JSON for people and exact JSON for scripts: compact, one value, newline-terminated.
-func jsonText(_ value: JSONValue) -> String { value.compactText + "\n" }
+/// Pretty-enough JSON for people and exact JSON for scripts: compact, one value, newline-terminated,
+/// with invisible and direction-changing characters escaped so the text is safe on a terminal too.
+func jsonText(_ value: JSONValue) -> String {
+    var out: [UInt8] = []
+    value.write(into: &out, escapingInvisibles: true)
+    return String(decoding: out, as: UTF8.self) + "\n"
+}
+
+/// Text made safe for where it is shown: a terminal, a spreadsheet, a Markdown page.
+enum Escape {
+    /// Whether a character would act on a terminal, or change the order text appears in, instead of being shown.
+    static func acts(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0..<0x20, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
+    }
+
+    /// Control characters (newline aside) and direction controls written out as `\u{1B}`, so stored
+    /// text cannot clear a screen, retitle a window or hide lines.
+    static func terminal(_ s: String) -> String { escaping(s, keepNewlines: false) }
+
+    /// As `terminal`, keeping line breaks: for whole outputs and error lines.
+    static func terminalKeepingLines(_ s: String) -> String { escaping(s, keepNewlines: true) }
+
+    private static func escaping(_ s: String, keepNewlines: Bool) -> String {
+        guard s.unicodeScalars.contains(where: { acts($0) && !(keepNewlines && $0 == "\n") }) else { return s }
+        var out = String.UnicodeScalarView()
+        for c in s.unicodeScalars {
+            if acts(c) && !(keepNewlines && c == "\n") {
+                out.append(contentsOf: "\\u{\(String(c.value, radix: 16, uppercase: true))}".unicodeScalars)
+            } else {
+                out.append(c)
+            }
+        }
+        return String(out)
+    }
+
+    /// A cell a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage
+    /// return) behind a leading apostrophe, as OWASP recommends; any other cell as it is.
+    static func csv(_ s: String) -> String {
+        guard let first = s.utf8.first, [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(first) else { return s }
+        return "'" + s
+    }
+
+    /// Text for a Markdown line or table cell: what would become HTML, emphasis, links, code or
+    /// table structure is backslash-escaped, line breaks become spaces, control characters are written out.
+    static func markdown(_ s: String) -> String {
+        var out = ""
+        for c in terminal(s.replacingAll("\r\n", with: " ").replacingAll("\n", with: " ").replacingAll("\r", with: " ")) {
+            if "\\`*_[]<>|&~#!".contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+}

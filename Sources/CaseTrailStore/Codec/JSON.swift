@@ -59,31 +59,50 @@ extension JSONValue {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends compact JSON bytes (UTF-8) to `out`.
-    public func write(into out: inout [UInt8]) {
+    /// Appends compact JSON bytes (UTF-8) to `out`, with only the escapes JSON requires (the log's form),
+    /// or, `escapingInvisibles`, also DEL, C1 controls and direction controls as `\u` escapes (for
+    /// output a person may read on a terminal; the same text to any JSON reader).
+    public func write(into out: inout [UInt8], escapingInvisibles: Bool = false) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d): out.append(contentsOf: (d.isFinite ? String(d) : "null").utf8)
-        case .string(let s): JSONValue.writeString(s, into: &out)
+        case .string(let s): escapingInvisibles ? JSONValue.writeStringEscapingInvisibles(s, into: &out) : JSONValue.writeString(s, into: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                item.write(into: &out)
+                item.write(into: &out, escapingInvisibles: escapingInvisibles)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
             for (i, m) in members.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.writeString(m.key, into: &out)
+                escapingInvisibles ? JSONValue.writeStringEscapingInvisibles(m.key, into: &out) : JSONValue.writeString(m.key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                m.value.write(into: &out)
+                m.value.write(into: &out, escapingInvisibles: escapingInvisibles)
             }
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// As `writeString`, with DEL, C1 controls and direction controls also written as `\u` escapes.
+    static func writeStringEscapingInvisibles(_ s: String, into out: inout [UInt8]) {
+        let invisible: (Unicode.Scalar) -> Bool = { c in
+            switch c.value {
+            case 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return true
+            default: return false
+            }
+        }
+        guard s.unicodeScalars.contains(where: invisible) else { return writeString(s, into: &out) }
+        var text = [UInt8]()
+        writeString(s, into: &text)   // the required escapes first; then the invisible ones, which are never among them
+        let literal = String(decoding: text, as: UTF8.self).unicodeScalars.map { c -> String in
+            invisible(c) ? "\\u" + String(c.value, radix: 16).leftPadded(to: 4) : String(c)
+        }.joined()
+        out.append(contentsOf: literal.utf8)
     }
 
     /// Writes a JSON string literal, escaping quotes, backslashes and control characters.
@@ -588,4 +607,9 @@ struct AnyKey: CodingKey {
     init(_ s: String) { stringValue = s }
     init?(stringValue: String) { self.stringValue = stringValue }
     init?(intValue: Int) { return nil }
+}
+
+extension String {
+    /// Zero-padded on the left to `width` characters.
+    fileprivate func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }
