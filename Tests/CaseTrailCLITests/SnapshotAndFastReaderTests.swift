@@ -280,7 +280,7 @@ import CaseTrailCore
             let spaced = " {  " + members.map { "\"\($0.key)\" :  \($0.value.compactText)" }.joined(separator: " ,\n ") + " } "
             let reordered = "{" + members.reversed().map { "\"\($0.key)\":\($0.value.compactText)" }.joined(separator: ",") + "}"
             let extra = "{\"note\":[1,{\"seq\":2}]," + members.map { "\"\($0.key)\":\($0.value.compactText)" }.joined(separator: ",")
-                + ",\"seq\":999999}"
+                + ",\"extra\":true}"
             for variant in [spaced, reordered, extra] {
                 let (read, readPayload, why) = LogLine.read(Array(variant.utf8))
                 #expect(read?.seq == original.seq && read?.stream == original.stream && read?.version == original.version)
@@ -290,6 +290,26 @@ import CaseTrailCore
                 #expect(why != nil)
             }
         }
+    }
+
+    @Test func aMemberRepeatedAnywhereInALineIsAProblemNamingIt() throws {
+        // casetrail used to read the first of two, jq and Python read the last: now no reader takes either.
+        let line = String(decoding: try Self.corpus()[10], as: UTF8.self)
+        let dataAt = line.range(of: "\"data\":{")!.upperBound
+        let variants = [
+            line.replacingOccurrences(of: "{\"seq\":", with: "{\"seq\":1,\"seq\":"),                      // in the envelope
+            String(line[..<dataAt]) + "\"code\":\"X\"," + String(line[dataAt...]),                           // in the payload
+            String(line[..<dataAt]) + "\"c\\u006fde\":\"X\"," + String(line[dataAt...]),                   // spelled with an escape
+            String(line[..<dataAt]) + "\"n\":{\"a\":1,\"a\":2}," + String(line[dataAt...]),                // in a nested object
+            line.replacingOccurrences(of: "{\"seq\":", with: "{\"note\":1,\"note\":2,\"seq\":"),          // an unknown member
+        ]
+        for variant in variants {
+            let (record, _, problem) = LogLine.read(Array(variant.utf8))
+            #expect(problem?.contains("appears twice in one object") == true, "\(variant.prefix(120)): \(problem ?? "no problem")")
+            #expect(record == nil || problem != nil)
+        }
+        #expect(throws: JSONError.self) { try JSONValue.parse(#"{"a":1,"b":{"c":2,"c":3}}"#) }
+        #expect(try JSONValue.parse(#"{"a":1,"b":{"a":2}}"#)["b"]?["a"] == 2, "the same name in another object is fine")
     }
 
     @Test func aFlippedByteIsAProblemForTheFastReaderEvenWhereJSONStillParses() throws {

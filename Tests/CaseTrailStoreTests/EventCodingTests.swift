@@ -93,7 +93,8 @@ private func d(_ s: String) -> LocalDate { LocalDate(s)! }
             ("review_closed", #"{"ref":"X","on":"2023-02-30"}"#, .badField(type: "review_closed", field: "on", expected: "a YYYY-MM-DD date")),
             ("review_closed", #"{"ref":"X","on":"2023-1-01"}"#, .badField(type: "review_closed", field: "on", expected: "a YYYY-MM-DD date")),
             ("review_closed", #"{"ref":"X","on":"2023\u002d01-01"}"#, nil),
-            ("review_closed", #"{"ref":"X","on":"2023-01-01","ref":"Y"}"#, nil),
+            // A repeated member: readers disagree on which value holds, so casetrail takes neither.
+            ("review_closed", #"{"ref":"X","on":"2023-01-01","ref":"Y"}"#, .badField(type: "review_closed", field: "ref", expected: "a string")),
             ("action_signed_off", #"{"action":"A/R1/A1","on":"2023-01-01","stage":"nonsense","complete":true}"#,
              .badField(type: "action_signed_off", field: "stage", expected: "a known stage")),
             ("action_signed_off", #"{"action":"A/R1/A1","on":"2023-01-01","stage":"executive","complete":"yes"}"#,
@@ -112,8 +113,6 @@ private func d(_ s: String) -> LocalDate { LocalDate(s)! }
                 #expect((try? fromBytes.get()) != nil, "\(text)")
             }
         }
-        // The first of a repeated member is the one read.
-        #expect(try Self.decodeBytes("review_closed", #"{"ref":"X","on":"2023-01-01","ref":"Y"}"#) == .reviewClosed(ref: "X", on: LocalDate("2023-01-01")!))
     }
 
     @Test func everyStoredTypeHasASample() {

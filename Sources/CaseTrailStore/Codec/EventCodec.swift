@@ -376,7 +376,7 @@ struct UpcastKey: Hashable, Sendable {
 
 /// Typed access to a payload's members, read from its JSON text by way of the index made when the
 /// text was checked, failing with the field's name. A payload that is not an object has no members.
-/// The first of a repeated member wins, as in `JSONValue`.
+/// A payload never repeats a member: the reader that indexed it refuses one that does.
 struct Fields {
     let type: String
     let json: UnsafeBufferPointer<UInt8>

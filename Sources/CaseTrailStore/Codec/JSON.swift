@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A JSON value with object members kept in their written order, so output is deterministic.
 public enum JSONValue: Hashable, Sendable {
     case null
@@ -273,11 +279,19 @@ struct JSONParser {
         members.reserveCapacity(8)
         repeat {
             try expectName()
+            let start = pos
             let key = try string()
+            if members.contains(where: { $0.key == key }) { throw JSONParser.repeated(key, at: start) }
             try expectColon()
             members.append(JSONMember(key, try value(depth: depth + 1)))
         } while try anotherItem(closing: UInt8(ascii: "}"))
         return .object(members)
+    }
+
+    /// A member name given twice in one object: JSON readers then disagree on which value holds
+    /// (casetrail read the first, jq and Python the last), so casetrail reads neither.
+    static func repeated(_ name: String, at offset: Int) -> JSONError {
+        JSONError(offset: offset, reason: "the member name '\(name)' appears twice in one object")
     }
 
     mutating func array(depth: Int) throws(JSONError) -> JSONValue {
@@ -361,9 +375,13 @@ struct JSONParser {
         switch bytes[pos] {
         case UInt8(ascii: "{"):
             if open(closing: UInt8(ascii: "}")) { return }
+            var names: [String] = []   // nested objects are rare: no payload casetrail writes has one
             repeat {
                 try expectName()
-                try skipString()
+                let start = pos
+                let name = try string()
+                if names.contains(name) { throw JSONParser.repeated(name, at: start) }
+                names.append(name)
                 try expectColon()
                 try skipValue(depth: depth + 1)
             } while try anotherItem(closing: UInt8(ascii: "}"))
@@ -391,10 +409,23 @@ struct JSONParser {
         let origin = pos
         guard pos < bytes.count, bytes[pos] == UInt8(ascii: "{") else { return try skipValue(depth: 1) }
         if open(closing: UInt8(ascii: "}")) { return }
+        var shapes: UInt64 = 0
         repeat {
             try expectName()
             let name: Range<Int>
-            if let plain = try plainString() { name = plain } else {
+            if let plain = try plainString() {
+                name = plain
+                // A repeated name, compared by its bytes (escaped names, below, by the text they spell);
+                // only names of a length and first letter already seen are compared at all.
+                let shape = UInt64(1) << ((UInt64(plain.count) &* 7 &+ UInt64(plain.isEmpty ? 0 : bytes[plain.lowerBound])) & 63)
+                if shapes & shape != 0 {
+                    for m in index.members where m.name.count == plain.count
+                        && memcmp(bytes.baseAddress! + origin + m.name.lowerBound, bytes.baseAddress! + plain.lowerBound, plain.count) == 0 {
+                        throw JSONParser.repeated(String(decoding: UnsafeBufferPointer(rebasing: bytes[plain]), as: UTF8.self), at: plain.lowerBound - 1)
+                    }
+                }
+                shapes |= shape
+            } else {
                 index.hasEscapedNames = true
                 let start = pos + 1
                 _ = try string()
@@ -408,6 +439,12 @@ struct JSONParser {
             index.members.append((name.lowerBound - origin..<name.upperBound - origin, value - origin,
                                   plain.map { $0.lowerBound - origin..<$0.upperBound - origin }))
         } while try anotherItem(closing: UInt8(ascii: "}"))
+        if index.hasEscapedNames {
+            // Names written with escapes may spell a name written plainly: read the object as a tree, which compares the text.
+            var again = JSONParser(bytes: bytes)
+            again.pos = origin
+            _ = try again.value(depth: 1)
+        }
     }
 
     /// Moves past a string literal, checking it as `string()` would; allocates only for escapes or non-ASCII text.
@@ -417,6 +454,7 @@ struct JSONParser {
 
     /// The bytes of a string literal with no escapes and only ASCII text, moving past it; nil, with
     /// the position unchanged, for any other string (read it with `string()`).
+    @inline(__always)
     mutating func plainString() throws(JSONError) -> Range<Int>? {
         let start = pos + 1
         let end = JSONParser.firstSpecialByte(in: bytes, from: start)

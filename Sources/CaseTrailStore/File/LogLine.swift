@@ -199,7 +199,7 @@ extension LogLine {
 
 /// The envelope read straight from a line's bytes: the members are picked out by name as they are
 /// met, without building a tree for the envelope itself; the payload is checked and indexed, not built.
-/// Fields of the wrong JSON type stay nil; the first of a repeated member wins.
+/// Fields of the wrong JSON type stay nil; a repeated member makes the line unreadable.
 struct Envelope {
     var seq: Int?, version: Int?, schema: Int?, batch: Int?
     var stream: String?, type: String?, actor: String?
@@ -254,6 +254,7 @@ struct Envelope {
         var p = JSONParser(bytes: line)
         var e = Envelope()
         var seen: UInt16 = 0
+        var others: [String] = []
         do {
             p.skipSpace()
             guard p.pos < line.count, line[p.pos] == UInt8(ascii: "{") else { return nil }
@@ -264,14 +265,19 @@ struct Envelope {
                     p.skipSpace()
                     guard p.pos < line.count, line[p.pos] == UInt8(ascii: "\"") else { return nil }
                     let key = Key(keyAt: &p)
-                    if key == .other { _ = try p.string() }
+                    // A repeated member (known or not) is refused; the general reader then says which.
+                    if key != .other && seen & key.bit != 0 { return nil }
+                    seen |= key.bit
+                    if key == .other {
+                        let name = try p.string()
+                        if others.contains(name) { return nil }
+                        others.append(name)
+                    }
                     p.skipSpace()
                     guard p.pos < line.count, line[p.pos] == UInt8(ascii: ":") else { return nil }
                     p.pos += 1
                     p.skipSpace()
-                    let first = key != .other && seen & key.bit == 0
-                    seen |= key.bit
-                    try e.read(first ? key : .other, from: &p, payloadIndex: payloadIndex)
+                    try e.read(key, from: &p, payloadIndex: payloadIndex)
                     p.skipSpace()
                     guard p.pos < line.count else { return nil }
                     if line[p.pos] == UInt8(ascii: ",") { p.pos += 1; continue }
