@@ -11,6 +11,7 @@ build:
 
 test:
 	$(SWIFT) build --build-tests
+	scripts/component-checks.sh
 	$(SWIFT) test --skip-build
 
 # Tours a scratch copy of the demo partnership's log; the committed log is never modified.
