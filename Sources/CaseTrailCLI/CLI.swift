@@ -114,7 +114,7 @@ public enum CLI {
         } catch let e as StoreError {
             let status: Int32
             switch e {
-            case .integrity, .worldWritable: status = ExitStatus.integrity
+            case .integrity, .worldWritable, .folderOpenToOthers: status = ExitStatus.integrity
             default: status = ExitStatus.refused
             }
             return Outcome(stdout: "", stderr: notes.text + "Error: \(capitalised(e.description))\n", status: status)

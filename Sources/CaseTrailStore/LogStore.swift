@@ -10,6 +10,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case missing(String)
     case exists(String)
     case worldWritable(String)
+    /// The log's folder can be written by users other than its owner and group.
+    case folderOpenToOthers(String)
+    /// The path names something other than a regular file (a link, a device, a pipe…).
+    case notAFile(path: String, what: String)
+    /// `init` found something that is not a casetrail log at the path.
+    case occupied(path: String, what: String)
     case integrity(path: String, problems: [LineProblem])
     /// A stream the new events belong to is not at the version the decision was made on.
     case versionConflict(stream: String, expected: Int, found: Int)
@@ -23,7 +29,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     public var isConflict: Bool {
         switch self {
         case .versionConflict, .movedOn, .snapshotMismatch: return true
-        case .missing, .exists, .worldWritable, .integrity, .io: return false
+        case .missing, .exists, .worldWritable, .folderOpenToOthers, .notAFile, .occupied, .integrity, .io: return false
         }
     }
 
@@ -35,6 +41,13 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "a log already exists at \(p); it was left untouched. Use another --log path to start a new one."
         case .worldWritable(let p):
             return "the log \(p) is writable by every user, so it cannot be trusted; run 'chmod o-w \(p)' and then 'casetrail verify'."
+        case .folderOpenToOthers(let d):
+            return "the folder \(d) can be written by users other than its owner and group, so anyone could replace the log in it; "
+                + "run 'chmod o-w \(d)', or keep the log in another folder."
+        case .notAFile(let p, let what):
+            return "\(p) is \(what), not a file; casetrail reads and writes only a regular file. Point --log at the log file itself."
+        case .occupied(let p, let what):
+            return "\(p) is already taken by \(what); it was left untouched. Use another --log path to start a new log."
         case .integrity(let p, let problems):
             let first = problems[0]
             let more = problems.count > 1 ? " (and \(problems.count - 1) more problem\(problems.count == 2 ? "" : "s"))" : ""

@@ -15,8 +15,14 @@ public struct EventLog: LogStore {
 
     /// The log's size in bytes, if it can be read: how a reader estimates what it will hold.
     public var byteCount: Int {
-        guard let file = try? POSIXFile.open(path, flags: O_RDONLY) else { return 0 }
+        guard let file = try? POSIXFile.open(path, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK) else { return 0 }
         return (try? file.size()) ?? 0
+    }
+
+    /// How files beside the log are created: readable by the log's group when the log is (`--shared-group`).
+    var besideMode: mode_t {
+        var st = stat()
+        return stat(path, &st) == 0 && st.st_mode & 0o040 != 0 ? 0o640 : 0o600
     }
 
     /// The most lines one command writes; a larger batch marker is not believed.
@@ -44,22 +50,13 @@ public struct EventLog: LogStore {
         if !fileExists(dir), mkdir(dir, sharedGroup ? 0o770 : 0o700) != 0, errno != EEXIST {
             throw .io(IOError(operation: "create the folder", path: dir, code: errno))
         }
+        try checkFolder()
         let file: POSIXFile
         do {
-            file = try POSIXFile.open(path, flags: O_RDWR | O_CREAT | O_EXCL | O_APPEND, mode: mode)
+            // O_EXCL with O_CREAT never opens what is already there, a link included.
+            file = try POSIXFile.open(path, flags: O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW, mode: mode)
         } catch where error.code == EEXIST {
-            // An empty file, or one holding only a torn write, is what an `init` cut short by a crash
-            // leaves behind: move any bytes aside and take it over. Anything else is left untouched.
-            guard let existing = try? POSIXFile.open(path, flags: O_RDWR | O_APPEND), (try? existing.lock(exclusive: true)) != nil,
-                  let scan = try? scan(existing, limit: .all, wantedSeq: nil, resume: nil, decode: { _, _ in () }, visit: { _, _ in nil }),
-                  scan.lines == 0 else { throw .exists(path) }
-            if let torn = scan.torn {
-                do {
-                    _ = try quarantine(torn, seq: 1)
-                    try existing.truncate(to: 0)
-                } catch { throw .io(error) }
-            }
-            file = existing
+            file = try takeOverCrashedInit()
         } catch {
             throw .io(error)
         }
@@ -82,8 +79,7 @@ public struct EventLog: LogStore {
     /// handed to `visit` with its event, decoded on all cores beside the parsing and hashing.
     public func read(upTo limit: ReadLimit = .all, after position: LogPosition? = nil, hashOf wantedSeq: Int? = nil,
                      visit: (LogRecord, DecodedEvent) -> String?) throws(StoreError) -> LogScan {
-        let file = try openChecked(flags: O_RDONLY)
-        do { try file.lock(exclusive: false) } catch { throw .io(error) }
+        let file = try openLocked(flags: O_RDONLY, exclusive: false)
         return try scan(file, limit: limit, wantedSeq: wantedSeq, resume: position, decode: Event.decoded, visit: visit)
     }
 
@@ -99,8 +95,7 @@ public struct EventLog: LogStore {
     func append(lines newEvents: [NewEvent], actor: String, now: Timestamp, after position: LogPosition,
                 expected: [String: Int]) throws(StoreError) -> Appended {
         guard !newEvents.isEmpty else { return .nothing }
-        let file = try openChecked(flags: O_RDWR | O_APPEND)
-        do { try file.lock(exclusive: true) } catch { throw .io(error) }
+        let file = try openLocked(flags: O_RDWR | O_APPEND, exclusive: true)
         let scan = try scan(file, limit: .all, wantedSeq: nil, resume: position.seq == 0 ? nil : position,
                             decode: Event.decoded, visit: { _, decoded in decoded.problem })
         guard scan.problems.isEmpty else { throw .integrity(path: path, problems: scan.problems) }
@@ -124,27 +119,83 @@ public struct EventLog: LogStore {
         }
     }
 
-    /// Opens the log, refusing a missing or world-writable file.
-    private func openChecked(flags: Int32) throws(StoreError) -> POSIXFile {
-        let file: POSIXFile
-        let mode: mode_t
+    /// An empty file of this user's, or one holding only the torn start of a first command, is what
+    /// an `init` cut short by a crash leaves behind: its bytes are moved aside and it is taken over.
+    /// Anything else is left untouched, and the refusal says what is there.
+    private func takeOverCrashedInit() throws(StoreError) -> POSIXFile {
+        var seen = stat()
+        if lstat(path, &seen) == 0, let kind = nonRegularKind(seen) { throw .occupied(path: path, what: kind) }
+        let existing: POSIXFile
         do {
-            file = try POSIXFile.open(path, flags: flags)
-            mode = try file.mode()
+            existing = try POSIXFile.open(path, flags: O_RDWR | O_APPEND | O_NOFOLLOW | O_NONBLOCK)
         } catch {
-            throw error.code == ENOENT ? .missing(path) : .io(error)
+            throw error.code == ELOOP ? .occupied(path: path, what: "a symbolic link") : .occupied(path: path, what: "something casetrail cannot open (\(error))")
         }
-        if mode & 0o002 != 0 { throw .worldWritable(path) }
-        return file
+        guard let st = try? existing.status() else { throw .occupied(path: path, what: "something casetrail cannot read") }
+        if let kind = nonRegularKind(st) { throw .occupied(path: path, what: kind) }
+        guard st.st_uid == geteuid(), st.st_mode & 0o022 == 0 else { throw .occupied(path: path, what: "a file another user owns or can write") }
+        guard (try? existing.lock(exclusive: true)) != nil,
+              let scan = try? scan(existing, limit: .all, wantedSeq: nil, resume: nil, decode: { _, _ in () }, visit: { _, _ in nil }) else {
+            throw .occupied(path: path, what: "a file casetrail cannot read")
+        }
+        guard scan.lines == 0 else { throw .exists(path) }
+        if let torn = scan.torn {
+            guard torn.bytes.starts(with: Array(#"{"seq":1,"#.utf8)) else { throw .occupied(path: path, what: "a file that is not a casetrail log") }
+            do {
+                _ = try quarantine(torn, seq: 1)
+                try existing.truncate(to: 0)
+            } catch { throw .io(error) }
+        }
+        return existing
     }
 
-    /// Moves a torn final line's bytes to `<log>.torn-<seq>` (durably) before it is cut off.
+    /// Refuses a log whose folder users other than its owner and group can write: anyone could replace the log.
+    private func checkFolder() throws(StoreError) {
+        let dir = parentDirectory(of: path)
+        var st = stat()
+        if stat(dir, &st) == 0, st.st_mode & 0o002 != 0 { throw .folderOpenToOthers(dir) }
+    }
+
+    /// Opens the log and takes its lock, refusing a missing, non-regular or world-writable file or an
+    /// open folder. A link is not followed; a named pipe does not block. Once locked, the file is
+    /// checked to be still the one at the path: a log replaced by a rename meanwhile is opened again,
+    /// so nothing is appended to a file no longer there.
+    private func openLocked(flags: Int32, exclusive: Bool) throws(StoreError) -> POSIXFile {
+        try checkFolder()
+        for _ in 0..<10 {
+            let file: POSIXFile
+            let st: stat
+            do {
+                file = try POSIXFile.open(path, flags: flags | O_NOFOLLOW | O_NONBLOCK)
+                st = try file.status()
+            } catch {
+                switch error.code {
+                case ENOENT: throw .missing(path)
+                case ELOOP: throw .notAFile(path: path, what: "a symbolic link")
+                case EISDIR: throw .notAFile(path: path, what: "a folder")
+                default: throw .io(error)
+                }
+            }
+            if let kind = nonRegularKind(st) { throw .notAFile(path: path, what: kind) }
+            if st.st_mode & 0o002 != 0 { throw .worldWritable(path) }
+            do { try file.lock(exclusive: exclusive) } catch { throw .io(error) }
+            if file.isStill(at: path) { return file }
+        }
+        throw .io(IOError(operation: "keep hold of", path: path, code: EAGAIN))
+    }
+
+    /// Moves a torn final line's bytes to `<log>.torn-<seq>` (durably, never over an earlier one) before it is cut off.
     private func quarantine(_ torn: LogScan.TornTail, seq: Int) throws(IOError) -> String {
-        var target = "\(path).torn-\(seq)"
-        var n = 2
-        while fileExists(target) { target = "\(path).torn-\(seq)-\(n)"; n += 1 }
-        try writeFileAtomically(target, torn.bytes, mode: 0o600)
-        return target
+        var n = 1
+        while true {
+            let target = n == 1 ? "\(path).torn-\(seq)" : "\(path).torn-\(seq)-\(n)"
+            do {
+                try writeFileNew(target, torn.bytes, mode: besideMode)
+                return target
+            } catch where error.code == EEXIST {
+                n += 1
+            }
+        }
     }
 
     /// Lays out new lines after the scanned head: seq, stream versions, time and the hash chain.
@@ -379,7 +430,7 @@ public final class BulkWriter {
         self.path = path
         let dir = parentDirectory(of: path)
         if !fileExists(dir) { mkdir(dir, 0o700) }
-        file = try POSIXFile.open(path, flags: O_RDWR | O_CREAT | O_EXCL | O_APPEND, mode: 0o600)
+        file = try POSIXFile.open(path, flags: O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW, mode: 0o600)
         try file.setMode(0o600)
         try file.lock(exclusive: true)
         buffer.reserveCapacity(1 << 20)

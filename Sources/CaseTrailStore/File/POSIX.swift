@@ -41,10 +41,18 @@ final class POSIXFile {
         return Int(st.st_size)
     }
 
-    func mode() throws(IOError) -> mode_t {
+    func mode() throws(IOError) -> mode_t { try status().st_mode }
+
+    func status() throws(IOError) -> stat {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw IOError(operation: "stat", path: path, code: errno) }
-        return st.st_mode
+        return st
+    }
+
+    /// Whether this open file is still the one at `path` (not replaced by a rename since it was opened).
+    func isStill(at path: String) -> Bool {
+        var here = stat(), there = stat()
+        return fstat(fd, &here) == 0 && lstat(path, &there) == 0 && here.st_dev == there.st_dev && here.st_ino == there.st_ino
     }
 
     /// Reads up to `count` bytes at `offset` into `buffer`; returns how many were read.
@@ -111,21 +119,88 @@ func parentDirectory(of path: String) -> String {
 
 func fileExists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
-/// Writes a whole file durably under a temporary name, then renames it into place.
+/// Writes a whole file durably under a temporary name no one can guess or plant (created with
+/// `O_EXCL|O_NOFOLLOW`, so a file or link already there is never opened), then renames it into place:
+/// `rename` replaces a link at `path` itself, never what it points to.
 func writeFileAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(IOError) {
-    let temp = path + ".tmp-\(getpid())"
-    do {
-        let f = try POSIXFile.open(temp, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
-        try f.setMode(mode)
-        try f.writeAll(bytes)
-        try f.sync()
-    }
+    let temp = try writeTemporary(beside: path, bytes, mode: mode)
     guard rename(temp, path) == 0 else {
         let code = errno
         unlink(temp)
         throw IOError(operation: "rename into place", path: path, code: code)
     }
     try syncDirectory(of: path)
+}
+
+/// As `writeFileAtomically`, but never replacing anything already at `path` (a hard link, then the
+/// temporary removed): for quarantined bytes, which must not overwrite an earlier quarantine.
+func writeFileNew(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(IOError) {
+    let temp = try writeTemporary(beside: path, bytes, mode: mode)
+    defer { unlink(temp) }
+    guard link(temp, path) == 0 else { throw IOError(operation: "create", path: path, code: errno) }
+    try syncDirectory(of: path)
+}
+
+/// The prefix of every temporary casetrail creates beside `path`, so stale ones can be found.
+func temporaryPrefix(for path: String) -> String { path + ".tmp-" }
+
+private func writeTemporary(beside path: String, _ bytes: [UInt8], mode: mode_t) throws(IOError) -> String {
+    var generator = SystemRandomNumberGenerator()
+    while true {
+        let temp = temporaryPrefix(for: path) + String(generator.next() as UInt64, radix: 16)
+        let f: POSIXFile
+        do {
+            f = try POSIXFile.open(temp, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode: mode)
+        } catch where error.code == EEXIST {
+            continue
+        }
+        do {
+            try f.setMode(mode)
+            try f.writeAll(bytes)
+            try f.sync()
+        } catch {
+            unlink(temp)
+            throw error
+        }
+        return temp
+    }
+}
+
+/// Removes temporaries beside `path` that a crashed write of this user left an hour or more ago.
+func removeStaleTemporaries(beside path: String, now: time_t = time(nil)) {
+    let dir = parentDirectory(of: path)
+    let prefix = String(temporaryPrefix(for: path).split(separator: "/").last ?? "")
+    guard let handle = opendir(dir) else { return }
+    defer { closedir(handle) }
+    while let entry = readdir(handle) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        guard name.hasPrefix(prefix) else { continue }
+        let full = dir + "/" + name
+        var st = stat()
+        guard lstat(full, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_uid == geteuid(), now - modificationTime(st) > 3600 else { continue }
+        unlink(full)
+    }
+}
+
+func modificationTime(_ st: stat) -> time_t {
+    #if canImport(Glibc)
+    return st.st_mtim.tv_sec
+    #else
+    return st.st_mtimespec.tv_sec
+    #endif
+}
+
+/// What is at a path that is not a regular file, in words, or nil for a regular file (or nothing).
+func nonRegularKind(_ st: stat) -> String? {
+    switch st.st_mode & S_IFMT {
+    case S_IFREG: return nil
+    case S_IFLNK: return "a symbolic link"
+    case S_IFDIR: return "a folder"
+    case S_IFIFO: return "a named pipe"
+    case S_IFCHR, S_IFBLK: return "a device"
+    case S_IFSOCK: return "a socket"
+    default: return "something other than a file"
+    }
 }
 
 // Module-qualified names so our methods called `open` and `write` do not shadow the C calls.

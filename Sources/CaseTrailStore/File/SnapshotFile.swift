@@ -84,10 +84,14 @@ extension EventLog {
         }
     }
 
-    /// The whole snapshot file and the part of it between the magic line and the checksum, when both hold.
+    /// The whole snapshot file and the part of it between the magic line and the checksum, when both
+    /// hold. A snapshot is ignored unless it is a regular file owned by the log's owner that no one
+    /// else can write: its checksum is no defence against someone who could write it.
     private func snapshotFileBytes() -> (bytes: [UInt8], body: Range<Int>)? {
-        guard let file = try? POSIXFile.open(snapshotPath, flags: O_RDONLY), let size = try? file.size(),
-              size > EventLog.snapshotMagic.count + 8 else { return nil }
+        var log = stat()
+        guard stat(path, &log) == 0, let file = try? POSIXFile.open(snapshotPath, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK),
+              let st = try? file.status(), nonRegularKind(st) == nil, st.st_uid == log.st_uid, st.st_mode & 0o022 == 0,
+              let size = try? file.size(), size > EventLog.snapshotMagic.count + 8 else { return nil }
         guard let bytes = try? [UInt8](unsafeUninitializedCapacity: size, initializingWith: { buffer, count in
                   adviseLargePages(UnsafeMutableRawBufferPointer(buffer))
                   count = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
@@ -119,7 +123,8 @@ extension EventLog {
         bytes.reserveCapacity(bytes.count + w.bytes.count + table.count + length.bytes.count + body.count + 8)
         for part in [w.bytes, table, length.bytes, body] { bytes.append(contentsOf: part) }
         bytes.append(contentsOf: checksum(bytes[...]))
-        try writeFileAtomically(snapshotPath, bytes, mode: 0o600)
+        removeStaleTemporaries(beside: snapshotPath)
+        try writeFileAtomically(snapshotPath, bytes, mode: besideMode)
     }
 
     /// Removes the snapshot (it is only a cache), e.g. when one of its rows could not be read.
