@@ -9,6 +9,9 @@ public final class Ledger {
     /// Whether replayed states are left for the process exit to reclaim instead of being freed
     /// object by object (a large log's state takes a while to free).
     public var keepsStatesUntilExit = false
+    /// This run's moment, from the machine's clock: lines recorded more than a day after it are not
+    /// believed (`verify` reports them; nothing is recorded after them). Nil: not checked.
+    public var now: Timestamp?
     /// Called between deciding a command and appending it: tests use it to move the log on in between.
     var beforeAppend: (() -> Void)?
     /// How many times a command is decided again when the log moved on before it could be appended.
@@ -94,6 +97,11 @@ public final class Ledger {
         for _ in 0..<Ledger.attempts {
             let (state, scan) = try load(upTo: .all, each: nil, refreshingSnapshot: false)
             if keepsStatesUntilExit { KeptUntilExit.keep(state) }
+            if let head = scan.head, let latest = latestBelievable, head.recordedAt > latest {
+                // Every later line would be stamped no earlier than this one.
+                throw StoreError.integrity(path: store.location, problems: [LineProblem(line: scan.lines, problem:
+                    "recorded_at \(head.recordedAt) is more than a day after this machine's clock (\(now)), so nothing more is recorded after it; check the clock, then run 'casetrail verify'")])
+            }
             let events: [Event]
             do {
                 events = try Partnership.decide(Request(actor: actor, today: today, command: command), state)
@@ -114,6 +122,9 @@ public final class Ledger {
         }
         throw LedgerError.busy(attempts: Ledger.attempts)
     }
+
+    /// A day after `now`: the latest time a line may believably have been recorded.
+    var latestBelievable: Timestamp? { now?.adding(milliseconds: 86_400_000) }
 
     /// Creates a new log holding the partnership's first events.
     public func create(name: String, code: String, adminName: String?, actor: String, today: LocalDate, now: Timestamp,

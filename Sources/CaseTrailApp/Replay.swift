@@ -7,6 +7,8 @@ import CaseTrailStore
 /// either way (evolve is total), so the lines after it are checked on the state they claim.
 struct Replay {
     var state: State
+    /// When set, a line recorded later than this is a problem (its clock was wrong, or it was forged).
+    var latestBelievable: Timestamp?
     /// The facts of a several-line command, held until its last line is read.
     private var held: [Event] = []
     private var heldFor = 0, heldFrom = 0
@@ -17,6 +19,10 @@ struct Replay {
         guard case .success(let event) = decoded else {
             finish()
             return decoded.problem
+        }
+        if let latest = latestBelievable, record.recordedAt > latest {
+            _ = check([event], record, lines: "this line")
+            return "recorded_at \(record.recordedAt) is more than a day after this machine's clock: the clock that wrote it was wrong, or the line was forged"
         }
         if heldFor == 0, let n = record.batch, n > 1 {
             heldFor = n

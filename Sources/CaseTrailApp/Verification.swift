@@ -15,6 +15,7 @@ extension Ledger {
     /// checkpoint that the log still extends it.
     public func verify(against checkpoint: Checkpoint?) throws(StoreError) -> Verification {
         var replay = Replay(Partnership.initialState)
+        replay.latestBelievable = latestBelievable
         replay.state.reserveCapacity(forEvents: store.byteCount / 400)
         var scan = try store.read(upTo: .all, after: nil, hashOf: checkpoint?.seq) { record, decoded in replay.take(record, decoded) }
         if let c = checkpoint { scan.problems += c.problems(against: scan, code: replay.state.partnership?.code) }

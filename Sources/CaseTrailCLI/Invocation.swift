@@ -40,6 +40,7 @@ struct Invocation {
         ledger = Ledger(store: EventLog(path: path),
                         policy: snapshots ? SnapshotPolicy(environment: context.environment["CASETRAIL_SNAPSHOT_MIN_EVENTS"]) : SnapshotPolicy(minimumEvents: nil))
         ledger.keepsStatesUntilExit = context.exitsAfterRun
+        ledger.now = context.now()
     }
 
     func value(_ name: String) -> String? { line.values[name]?.last }

@@ -65,7 +65,8 @@ struct Generator {
         let events = try Partnership.decide(Request(actor: actor, today: day, command: command), state)
         guard !events.isEmpty else { return }
         for e in events { Partnership.apply(e, to: &state) }
-        clock = clock.adding(milliseconds: Int64.random(in: 1_000...600_000, using: &rng))
+        // Up to 20 s between commands: even 10,000,000 events stay in the past (recorded_at may not be in the future).
+        clock = clock.adding(milliseconds: Int64.random(in: 1_000...20_000, using: &rng))
         try writer.append(events, actor: actor, at: clock)
     }
 

@@ -18,7 +18,7 @@ import CaseTrailCore
         let dir = try TemporaryDirectory()
         let copy = dir.path("demo.jsonl")
         try FileManager.default.copyItem(atPath: Self.demo, toPath: copy)
-        let out = cli(["verify", "--log", copy, "--format", "json"])
+        let out = cli(["verify", "--log", copy, "--format", "json"], now: realNow)
         #expect(out.status == 0)
         #expect(try JSONValue.parse(out.stdout)["ok"] == true)
     }

@@ -247,3 +247,25 @@ func lineCount(_ path: String) throws -> Int { readBytes(path).filter { $0 == 0x
         #expect(LocalDate.dayNumbers.upperBound == LocalDate(year: 9999, month: 12, day: 31)!.dayNumber)
     }
 }
+
+/// A line stamped with a time that has not come: its clock was wrong, or it was forged.
+@Suite struct FutureTimeTests {
+    @Test func aLineRecordedMoreThanADayAheadIsReportedAndNothingIsRecordedAfterIt() throws {
+        let (dir, log) = try foundedLog()
+        defer { withExtendedLifetime(dir) {} }
+        let later = t0.adding(milliseconds: 3 * 86_400_000)
+        #expect(cli(["agency", "add", "FUT", "--name", "Future", "--log", log], now: later).status == 0)   // a clock three days fast
+        let verify = cli(["verify", "--log", log], now: t0)
+        #expect(verify.status == 3)
+        #expect(verify.stdout.contains("line 7: recorded_at 2023-04-06T09:00:00.000Z is more than a day after this machine's clock"))
+        #expect(cli(["verify", "--log", log], now: later).status == 0, "believable on the clock that wrote it")
+        #expect(cli(["agencies", "--log", log], now: t0).status == 0, "a query still answers")
+        let before = readBytes(log)
+        let write = cli(["agency", "add", "NOW", "--name", "Now", "--log", log], now: t0)
+        #expect(write.status == 3)
+        #expect(write.stderr.contains("line 7: recorded_at 2023-04-06T09:00:00.000Z is more than a day after this machine's clock (2023-04-03T09:00:00.000Z), so nothing more is recorded after it"))
+        #expect(readBytes(log) == before)
+        #expect(cli(["agency", "add", "NOW", "--name", "Now", "--log", log], now: t0.adding(milliseconds: 2 * 86_400_000 + 1)).status == 0,
+                "within a day of the clock, it is recorded")
+    }
+}

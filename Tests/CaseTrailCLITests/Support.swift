@@ -6,6 +6,9 @@ import CaseTrailCore
 
 let t0 = Timestamp("2023-04-03T09:00:00.000Z")!
 
+/// The machine's clock now, for checks of logs written at real times (the demo log, the real binary's lines).
+var realNow: Timestamp { Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)) }
+
 /// Runs the CLI in-process with a fixed clock, login name and environment.
 func cli(_ args: [String], env: [String: String] = [:], now: Timestamp = t0) -> Outcome {
     CLI.run(args, context: Context(environment: env, now: { now }, loginName: "ann"))
