@@ -53,6 +53,17 @@ final class Notes: @unchecked Sendable {
 public enum CLI {
     public static let version = "0.1.0"
 
+    /// As `run(_:context:)` for arguments as the process received them: nil where one is not UTF-8,
+    /// which is refused naming the option it belongs to, rather than recorded with replacement characters.
+    public static func run(arguments: [String?], context: Context) -> Outcome {
+        if let bad = arguments.firstIndex(where: { $0 == nil }) {
+            let option = bad > 0 ? arguments[bad - 1].flatMap { $0.hasPrefix("--") ? "'\($0)'" : nil } : nil
+            let message = "The value of \(option ?? "argument \(bad + 1)") is not valid UTF-8 text; type it again, or save it as UTF-8, and try once more."
+            return Outcome(stdout: "", stderr: Help.usageError(UsageError(message: message, command: nil), commands: Commands.all), status: ExitStatus.usage)
+        }
+        return run(arguments.compactMap { $0 }, context: context)
+    }
+
     /// Runs one command line (without the program name) and returns what to print and the status.
     public static func run(_ args: [String], context: Context) -> Outcome {
         let parser = ArgumentParser(commands: Commands.all, globals: Globals.options)

@@ -48,11 +48,27 @@ struct Invocation {
     func flag(_ name: String) -> Bool { line.flags.contains(name) }
     func argument(_ index: Int) -> String? { index < line.positionals.count ? line.positionals[index] : nil }
 
-    /// Turns malformed global values into usage errors before anything is read or written.
+    /// Turns malformed global values, and text no record should hold, into usage errors before
+    /// anything is read or written.
     func checkGlobals() throws(UsageError) {
         _ = try today()
         _ = try format()
         _ = try limit()
+        try checkText()
+    }
+
+    /// Refuses control characters (other than line breaks, Windows' CR LF included, and tabs) in any
+    /// value: they would act on whoever later reads the record on a terminal. Named by the option.
+    func checkText() throws(UsageError) {
+        let named = line.values.sorted { $0.key < $1.key }.flatMap { name, values in values.map { (name, $0) } }
+            + line.positionals.enumerated().map { i, value in (i < spec.arguments.count ? "<\(spec.arguments[i].name)>" : "argument \(i + 1)", value) }
+        for (name, value) in named {
+            let scalars = value.replacingAll("\r\n", with: "\n").unicodeScalars
+            if let c = scalars.first(where: { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value) }) {
+                let what = name.hasPrefix("--") ? "'\(name)'" : name
+                throw usage("The value of \(what) holds a control character (U+\(String(c.value, radix: 16, uppercase: true).leftPadded(4))); type the text without it.")
+            }
+        }
     }
 
     /// A required option's value (the parser has already checked it is present).
@@ -167,4 +183,9 @@ enum When {
         case .date(let d): return r.recordedAt > LondonTime.endOfDay(d.adding(days: -1))
         }
     }
+}
+
+extension String {
+    /// Zero-padded on the left to `width` characters.
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }

@@ -62,6 +62,9 @@ public enum Partnership: Decider {
             if state.activeMember(user) != nil {
                 throw DomainError("'\(user)' is already on the roster. Retire them first to change their roles.")
             }
+            if let other = state.members.keys.first(where: { $0 != user && $0.lowercased() == user.lowercased() }) {
+                throw DomainError("'\(user)' differs only in case from '\(other)', already on the roster; user names must differ by more than that.")
+            }
             if roles.contains(.partner) && partner == nil {
                 throw DomainError("A member with role 'partner' must say which partner they represent: --partner la|police|health.")
             }
@@ -87,6 +90,9 @@ public enum Partnership: Decider {
             try Validate.text(name, what: "agency name")
             if state.agencies[code] != nil {
                 throw DomainError("Agency \(code) already exists. Use 'casetrail agency alias \(code) NAME' to give it another name.")
+            }
+            if let same = state.agency(named: code) {
+                throw DomainError("The code \(code) is already agency \(same.code)'s, ignoring case. Use 'casetrail agency alias \(same.code) NAME' to give it another name.")
             }
             for n in [name] + aliases {
                 if let owner = state.agencyNames[State.normalisedName(n)] {

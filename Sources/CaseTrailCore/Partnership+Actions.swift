@@ -9,6 +9,7 @@ extension Partnership {
                 throw DomainError("'\(rec)' is not a recommendation number; use R followed by a number, e.g. R1 or R2.4.")
             }
             if state.recommendations["\(ref)/\(rec)"] != nil { throw DomainError("\(ref)/\(rec) already exists.") }
+            try Validate.distinctNumber(rec, among: r.recommendations, in: ref)
             try Validate.text(text, what: "recommendation text")
             let made = on ?? today
             try Validate.notAfterToday(made, today, what: "date")
@@ -23,6 +24,7 @@ extension Partnership {
             }
             let id = "\(rec.fullID)/\(code)"
             if state.actions[id] != nil { throw DomainError("\(id) already exists.") }
+            try Validate.distinctNumber(code, among: rec.actions.compactMap { parseActionID($0)?.action }, in: rec.fullID)
             if let closed = state.reviews[rec.ref]?.closedOn {
                 throw DomainError("\(rec.ref) was closed on \(closed.readable); record new work on it as a new review.")
             }

@@ -3,7 +3,11 @@ enum Validate {
     static func text(_ s: String, what: String) throws(DomainError) {
         // Most text starts with a visible ASCII character; replay re-checks every note this way.
         if let first = s.utf8.first, first > 0x20, first < 0x7F { return }
-        if s.trimmingSpaces.isEmpty { throw DomainError("The \(what) is empty; give some text.") }
+        // Spaces and invisible characters (a zero-width space, a direction mark) are no text.
+        let invisible: (Unicode.Scalar) -> Bool = {
+            $0.properties.isWhitespace || $0.properties.isDefaultIgnorableCodePoint || $0.properties.generalCategory == .format
+        }
+        if s.unicodeScalars.allSatisfy(invisible) { throw DomainError("The \(what) is empty; give some text.") }
     }
 
     /// Codes such as MSCP or MEDWAY-CSC: letters, digits and hyphens, starting with a letter.
@@ -15,11 +19,15 @@ enum Validate {
         }
     }
 
-    /// User names and references: no spaces or control characters.
+    /// User names: ASCII letters, digits, dots, hyphens and underscores, starting with a letter or digit,
+    /// so no two can look alike (no lookalike letters from other scripts, no invisible characters).
     static func identifier(_ s: String, what: String) throws(DomainError) {
-        let ok = !s.isEmpty && s.utf8.count <= 64
-            && !s.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0 == "/" }
-        if !ok { throw DomainError("The \(what) '\(s)' is not valid: use no spaces or slashes (e.g. jsmith).") }
+        let u = Array(s.utf8)
+        func plain(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) }
+        let ok = !u.isEmpty && u.count <= 64 && plain(u[0]) && u.allSatisfy { plain($0) || $0 == 0x2E || $0 == 0x2D || $0 == 0x5F }
+        if !ok {
+            throw DomainError("The \(what) '\(s)' is not valid: use letters, digits, dots, hyphens and underscores, starting with a letter or digit (e.g. jsmith).")
+        }
     }
 }
 
@@ -33,12 +41,20 @@ extension String {
 }
 
 extension Validate {
-    /// Review references such as MSCP-RR-2023-01: letters, digits, hyphens and dots, no slashes.
+    /// Review references such as MSCP-RR-2023-01: capital letters, digits, hyphens and dots, no slashes.
+    /// Capitals only, so two references never differ by case alone.
     static func reference(_ s: String) throws(DomainError) {
-        let ok = !s.isEmpty && s.utf8.count <= 48 && s.first!.isLetter
-            && s.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-" || $0 == "." }
+        let ok = !s.isEmpty && s.utf8.count <= 48 && ("A"..."Z").contains(s.unicodeScalars.first!)
+            && s.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "." }
         if !ok {
-            throw DomainError("The reference '\(s)' is not valid: use letters, digits, dots and hyphens, starting with a letter (e.g. MSCP-RR-2023-01).")
+            throw DomainError("The reference '\(s)' is not valid: use capital letters, digits, dots and hyphens, starting with a letter (e.g. MSCP-RR-2023-01).")
+        }
+    }
+
+    /// Refuses a recommendation or action number that is the same number as one already there (`R09` beside `R9`).
+    static func distinctNumber(_ code: String, among existing: [String], in place: String) throws(DomainError) {
+        if let same = existing.first(where: { !naturalLess($0, code) && !naturalLess(code, $0) && $0 != code }) {
+            throw DomainError("\(place) already has \(same), which is the same number as \(code); use \(same) or another number.")
         }
     }
 

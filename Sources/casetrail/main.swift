@@ -27,7 +27,9 @@ while let pointer = entry.pointee {
     entry += 1
 }
 
-let outcome = CLI.run(Array(CommandLine.arguments.dropFirst()),
+// Read as bytes: `CommandLine.arguments` would silently replace what is not UTF-8.
+let arguments = (1..<Int(CommandLine.argc)).map { i in CommandLine.unsafeArgv[i].flatMap { String(validatingCString: $0) } }
+let outcome = CLI.run(arguments: arguments,
                       context: Context(environment: environment, now: systemNow, loginName: loginName(), exitsAfterRun: true))
 /// Writes all of `text` to a file descriptor, looping over short writes.
 func emit(_ text: String, to fd: Int32) {

@@ -2,26 +2,46 @@ import Foundation
 import Testing
 import CaseTrailCLI
 import CaseTrailCore
+import CaseTrailStore
 
 /// Text stored in the log reaches terminals, spreadsheets and Markdown pages: there it must be
 /// shown, never obeyed.
 @Suite struct SafeOutputTests {
-    /// A log whose agency, review and actions carry text that would act on their readers.
+    /// A log whose agency, review and actions carry text that would act on their readers. The CLI
+    /// refuses such text now, so it is written straight into the log, as an older casetrail or a
+    /// program writing the file could have (the lines are still ones the rules allow the admin).
     func hostileLog(_ texts: [String]) throws -> (TemporaryDirectory, String) {
         let (dir, log) = try foundedLog()
-        let steps: [[String]] = [
-            ["agency", "add", "EVIL", "--name", "Evil\u{1B}]0;owned\u{07} <img src=x onerror=alert(1)> | agency"],
-            ["review", "open", "MSCP-LLR-2023-01", "--kind", "llr", "--title", "Title \u{1B}[2J\u{202E}gnp.exe", "--on", "2023-03-01", "--today", "2023-03-01"],
-            ["rec", "add", "MSCP-LLR-2023-01", "R1", "--text", "Share", "--on", "2023-03-01", "--today", "2023-03-01"],
-        ] + texts.enumerated().map { i, text in
-            ["action", "add", "MSCP-LLR-2023-01/R1", "A\(i + 1)", "--text", text, "--owner", "EVIL", "--lead", "L", "--due", "2023-09-30",
-             "--on", "2023-03-01", "--today", "2023-03-01"]
+        let ref = "MSCP-LLR-2023-01", on = LocalDate("2023-03-01")!
+        var commands: [[Event]] = [
+            [.agencyAdded(code: "EVIL", name: "Evil\u{1B}]0;owned\u{07} <img src=x onerror=alert(1)> | agency", aliases: [])],
+            [.reviewOpened(ref: ref, kind: .llr, title: "Title \u{1B}[2J\u{202E}gnp.exe", on: on, from: nil, initiatedOn: nil)],
+            [.recommendationAdded(ref: ref, rec: "R1", text: "Share", on: on)],
+        ]
+        commands += texts.enumerated().map { i, text in
+            [.actionAdded(action: "\(ref)/R1/A\(i + 1)", text: text, owner: "EVIL", lead: "L", due: LocalDate("2023-09-30")!, dueText: nil,
+                          success: nil, on: on)]
         }
-        for s in steps {
-            let out = cli(s + ["--log", log])
-            guard out.status == 0 else { throw Refused(text: out.stderr) }
+        let store = EventLog(path: log)
+        for events in commands {
+            let scan = try store.read { _, _ in nil }
+            var expected: [String: Int] = [:]
+            for e in events { expected[e.stream] = scan.streamVersions[e.stream] ?? 0 }
+            _ = try store.append(events, actor: "ann", now: t0, after: scan.position, expected: expected)
         }
+        #expect(cli(["verify", "--log", log]).status == 0, "history the rules allow")
         return (dir, log)
+    }
+
+    @Test func controlCharactersAreRefusedAtTheCommandLineNamingTheOption() throws {
+        let (dir, log) = try foundedLog()
+        defer { withExtendedLifetime(dir) {} }
+        let out = cli(["agency", "add", "X", "--name", "Evil\u{1B}[2J", "--log", log])
+        #expect(out.status == 64)
+        #expect(out.stderr.hasPrefix("Error: The value of '--name' holds a control character (U+001B); type the text without it.\n"))
+        #expect(cli(["agency", "add", "X\u{7}", "--name", "X", "--log", log]).stderr.hasPrefix("Error: The value of <code> holds a control character (U+0007)"))
+        #expect(cli(["agency", "add", "X", "--name", "Bare\rreturn", "--log", log]).status == 64)
+        #expect(cli(["agency", "add", "X", "--name", "Tab\tand CR LF\r\nare text", "--log", log]).status == 0)
     }
 
     let triggers = ["=HYPERLINK(\"http://example.org\",\"click\")", "+1+2", "-2+3", "@SUM(A1:A2)", "\tTabbed", "\rReturned", "Plain text"]
@@ -54,9 +74,10 @@ import CaseTrailCore
         #expect(cli(["agencies", "--log", log]).stdout.contains("Evil\\u{1B}]0;owned\\u{7} <img"))
         #expect(cli(["reviews", "--log", log]).stdout.contains("Title \\u{1B}[2J\\u{202E}gnp.exe"))
         #expect(cli(["outstanding", "--log", log]).stdout.contains("Line one\\u{A}line two"))
-        let refused = cli(["show", "NOPE\u{1B}[2J", "--log", log])
+        // An error that quotes stored text shows it escaped too.
+        let refused = cli(["review", "open", "MSCP-LLR-2023-01", "--kind", "audit", "--title", "Again", "--log", log])
         #expect(refused.status == 1)
-        #expect(refused.stderr == "Error: No review or action 'NOPE\\u{1B}[2J'. See 'casetrail reviews' or 'casetrail outstanding'.\n")
+        #expect(refused.stderr == "Error: The reference MSCP-LLR-2023-01 is already used by learning lessons review 'Title \\u{1B}[2J\\u{202E}gnp.exe'. Choose another.\n")
         let usage = cli(["outstanding", "--group-by", "x\u{1B}[2J", "--log", log])
         #expect(usage.status == 64 && !usage.stderr.contains("\u{1B}"))
     }
@@ -93,5 +114,34 @@ import CaseTrailCore
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
         let items = object?["items"] as? [[String: Any]]
         #expect(items?.first?["text"] as? String == "Right\u{202E}to left\u{7F}\u{85}")
+    }
+}
+
+@Suite struct InvalidTextTests {
+    @Test func bytesThatAreNotUTF8AreRefusedNamingTheOptionNotRepaired() throws {
+        let (dir, log) = try foundedLog()
+        defer { withExtendedLifetime(dir) {} }
+        let before = readBytes(log)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = ["-c", "\"$0\" agency add X --name $'caf\\xe9 latin-1' --log \"$1\"", binary, log]
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 64)
+        #expect(text.hasPrefix("Error: The value of '--name' is not valid UTF-8 text; type it again, or save it as UTF-8, and try once more."))
+        #expect(readBytes(log) == before)
+    }
+
+    @Test func textMadeOnlyOfInvisibleCharactersIsNoText() {
+        let (dir, log) = try! foundedLog()
+        defer { withExtendedLifetime(dir) {} }
+        for invisible in ["\u{200B}", " \u{200B}\u{FEFF} ", "\u{200E}", "\u{2060}"] {
+            let out = cli(["agency", "add", "X", "--name", invisible, "--log", log])
+            #expect(out.stderr == "Error: The agency name is empty; give some text.\n", "\(invisible.unicodeScalars.map(\.value))")
+        }
+        #expect(cli(["agency", "add", "X", "--name", "\u{200B}Visible", "--log", log]).status == 0)
     }
 }

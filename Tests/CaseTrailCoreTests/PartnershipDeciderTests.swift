@@ -98,3 +98,47 @@ let founded: [Event] = [
         #expect(state.partnership?.code == "MSCP")
     }
 }
+
+/// Identifiers that look alike to a reader but not to the program (or the other way round) are refused.
+@Suite struct LookalikeIdentifierTests {
+    @Test func userNamesTakeASafeAlphabetAndMustDifferByMoreThanCase() throws {
+        var s = Scenario(staffed)
+        for name in ["jsmith\u{200B}", "jsm\u{0456}th", "j smith", "jsmith/x", "-jsmith", "", String(repeating: "a", count: 65)] {
+            let refusal = s.refusal(.setup(.addMember(user: name, name: "J Smith", agency: "MSCP", roles: [.auditor], partner: nil)))
+            #expect(refusal?.hasPrefix("The user name '\(name)' is not valid: use letters, digits, dots, hyphens and underscores") == true, "\(name)")
+        }
+        #expect(s.refusal(.setup(.addMember(user: "BU", name: "X", agency: "MSCP", roles: [.auditor], partner: nil)))
+                == "'BU' differs only in case from 'bu', already on the roster; user names must differ by more than that.")
+        try s.run(.setup(.addMember(user: "j.smith_2-a", name: "J Smith", agency: "MSCP", roles: [.auditor], partner: nil)))
+    }
+
+    @Test func agencyCodesMayNotMatchAnotherAgencyIgnoringCase() {
+        let s = Scenario(staffed)
+        #expect(s.refusal(.setup(.addAgency(code: "kp", name: "Kent Police again", aliases: [])))
+                == "The code kp is already agency KP's, ignoring case. Use 'casetrail agency alias KP NAME' to give it another name.")
+        #expect(s.refusal(.setup(.addAgency(code: "\u{041A}P", name: "Cyrillic Ka", aliases: [])))?.hasPrefix("The agency code") == true)
+    }
+
+    @Test func referencesAreCapitalsSoTheyCannotDifferByCaseAlone() throws {
+        var s = Scenario(staffed)
+        try s.run(.review(.openReview(ref: "MSCP-LLR-2023-01", kind: .llr, title: "Learning", from: nil, on: nil)))
+        for ref in ["mscp-llr-2023-01", "Mscp-LLR-2023-01", "MSCP-LLR-2023-01\u{200B}", "MSCP-\u{0410}UDIT-1"] {
+            #expect(s.refusal(.review(.openReview(ref: ref, kind: .llr, title: "Learning", from: nil, on: nil)))?
+                .hasPrefix("The reference '\(ref)' is not valid: use capital letters") == true, "\(ref)")
+        }
+    }
+
+    @Test func aNumberEqualToOneAlreadyThereIsRefused() throws {
+        var s = Scenario(staffed)
+        try s.run(.review(.openReview(ref: "MSCP-LLR-2023-01", kind: .llr, title: "Learning", from: nil, on: nil)))
+        try s.run(.action(.addRecommendation(ref: "MSCP-LLR-2023-01", rec: "R9", text: "Share", on: nil)))
+        #expect(s.refusal(.action(.addRecommendation(ref: "MSCP-LLR-2023-01", rec: "R09", text: "Share again", on: nil)))
+                == "MSCP-LLR-2023-01 already has R9, which is the same number as R09; use R9 or another number.")
+        try s.run(.action(.addAction(recommendation: "MSCP-LLR-2023-01/R9", code: "A1", text: "Train", owner: "KP", lead: "L",
+                                     due: d("2024-01-01"), dueText: nil, success: nil, on: nil)))
+        #expect(s.refusal(.action(.addAction(recommendation: "MSCP-LLR-2023-01/R9", code: "A01", text: "Train", owner: "KP", lead: "L",
+                                             due: d("2024-01-01"), dueText: nil, success: nil, on: nil)))
+                == "MSCP-LLR-2023-01/R9 already has A1, which is the same number as A01; use A1 or another number.")
+        try s.run(.action(.addRecommendation(ref: "MSCP-LLR-2023-01", rec: "R10", text: "Other", on: nil)))
+    }
+}
