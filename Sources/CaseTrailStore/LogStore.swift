@@ -16,6 +16,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case notAFile(path: String, what: String)
     /// `init` found something that is not a casetrail log at the path.
     case occupied(path: String, what: String)
+    /// The command would write a line longer than a line may be.
+    case lineTooLong(bytes: Int)
     case integrity(path: String, problems: [LineProblem])
     /// A stream the new events belong to is not at the version the decision was made on.
     case versionConflict(stream: String, expected: Int, found: Int)
@@ -29,7 +31,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     public var isConflict: Bool {
         switch self {
         case .versionConflict, .movedOn, .snapshotMismatch: return true
-        case .missing, .exists, .worldWritable, .folderOpenToOthers, .notAFile, .occupied, .integrity, .io: return false
+        case .missing, .exists, .worldWritable, .folderOpenToOthers, .notAFile, .occupied, .lineTooLong, .integrity, .io: return false
         }
     }
 
@@ -46,6 +48,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "run 'chmod o-w \(d)', or keep the log in another folder."
         case .notAFile(let p, let what):
             return "\(p) is \(what), not a file; casetrail reads and writes only a regular file. Point --log at the log file itself."
+        case .lineTooLong(let n):
+            return "the command would write a line of \(n) bytes, more than the \(LogLine.maxBytes) bytes a line of the log may hold; nothing was written. Shorten its text (attach long documents elsewhere and give their reference)."
         case .occupied(let p, let what):
             return "\(p) is already taken by \(what); it was left untouched. Use another --log path to start a new log."
         case .integrity(let p, let problems):

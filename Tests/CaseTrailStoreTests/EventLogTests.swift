@@ -380,11 +380,47 @@ func codes(_ log: EventLog) throws -> [String?] {
 
     @Test func linesLongerThanAReadChunkAreReadWhole() throws {
         let dir = try TemporaryDirectory()
-        let log = EventLog(path: dir.path("p.jsonl"))
-        let big = NewEvent(stream: "s", type: "note", schema: 1, data: .object(["text": .string(String(repeating: "x", count: EventLog.chunkSize + 10))]))
+        var log = EventLog(path: dir.path("p.jsonl"))
+        let big = NewEvent(stream: "s", type: "note", schema: 1, data: .object(["text": .string(String(repeating: "x", count: 50_000))]))
         try log.create(lines: [event(1), big, event(3)], actor: "ann", now: t0)
+        log.readChunkSize = 1000   // the long line spans fifty chunks
         let (recs, scan) = try records(log)
         #expect(recs.map(\.seq) == [1, 2, 3])
         #expect(scan.problems.isEmpty)
+    }
+
+    @Test func aCommandThatWouldWriteALineLongerThanALineMayBeIsRefusedWritingNothing() throws {
+        let dir = try TemporaryDirectory()
+        let log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(lines: [event(1)], actor: "ann", now: t0)
+        let before = readBytes(log.path)
+        let huge = NewEvent(stream: "s", type: "note", schema: 1, data: .object(["text": .string(String(repeating: "x", count: LogLine.maxBytes))]))
+        #expect(throws: StoreError.self) { try append(log, [event(2), huge]) }
+        #expect(readBytes(log.path) == before)
+        do {
+            try EventLog(path: dir.path("q.jsonl")).create(lines: [huge], actor: "ann", now: t0)
+            Issue.record("a line over the limit was written")
+        } catch {
+            guard case .lineTooLong(let n) = error else { Issue.record("\(error)"); return }
+            #expect(n > LogLine.maxBytes)
+            #expect(error.description.hasPrefix("the command would write a line of \(n) bytes, more than the 1048576 bytes a line of the log may hold; nothing was written."))
+        }
+        #expect(readBytes(dir.path("q.jsonl")).isEmpty)
+    }
+
+    @Test func aLineLongerThanALineMayBeIsAProblemOnItsLineAndTheRestIsStillRead() throws {
+        let dir = try TemporaryDirectory()
+        var log = EventLog(path: dir.path("p.jsonl"))
+        try log.create(lines: [event(1)], actor: "ann", now: t0)
+        let good = readBytes(log.path)
+        let long = Array(#"{"seq":2,"data":""#.utf8) + Array(repeating: UInt8(ascii: "x"), count: 3 * LogLine.maxBytes) + Array("\"}\n".utf8)
+        try writeBytes(log.path, good + long)
+        log.readChunkSize = 1 << 16
+        let scan = try log.read { _, _ in nil }
+        #expect(scan.problems.first == LineProblem(line: 2, problem: "the line is \(long.count - 1) bytes long, more than the \(LogLine.maxBytes) bytes a line may be"))
+        // Unfinished, the same bytes are a torn tail, kept whole to be moved aside.
+        try writeBytes(log.path, good + long.dropLast())
+        let torn = try log.read { _, _ in nil }
+        #expect(torn.problems.isEmpty && torn.torn?.bytes.count == long.count - 1)
     }
 }

@@ -90,6 +90,27 @@ struct ChunkReader {
         while offset < size {
             let want = min(chunkSize, size - offset)
             let kept = carry.count
+            if kept >= chunkSize {
+                // A line longer than a chunk: the carried bytes grow in place, doubling as they go,
+                // so reading one very long line stays linear in its length.
+                carry.append(contentsOf: repeatElement(0, count: want))
+                var failure: IOError?
+                let got = carry.withUnsafeMutableBytes { raw in
+                    Result { () throws(IOError) in try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[kept...]), at: offset) }
+                }
+                switch got {
+                case .success(let n): carry.removeLast(want - n); offset += n; if n == 0 { failure = nil; return nil }
+                case .failure(let e): failure = e
+                }
+                if let failure { throw failure }
+                guard let lastBreak = carry[kept...].lastIndex(of: 0x0A) else { continue }
+                var bytes = carry
+                carry = Array(bytes[(lastBreak + 1)...])
+                bytes.removeLast(bytes.count - lastBreak - 1)
+                let base = carryOffset
+                carryOffset += lastBreak + 1
+                return ChunkJob(bytes: bytes, base: base, transform: transform)
+            }
             var failure: IOError?
             var bytes = [UInt8](unsafeUninitializedCapacity: kept + want) { buffer, count in
                 _ = buffer.initialize(from: carry)

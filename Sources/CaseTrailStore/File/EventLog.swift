@@ -60,10 +60,10 @@ public struct EventLog: LogStore {
         } catch {
             throw .io(error)
         }
+        let (bytes, records) = try encode(events, after: LogScan(), actor: actor, now: now)
         do {
             try file.setMode(mode)
             try file.lock(exclusive: true)
-            let (bytes, records) = encode(events, after: LogScan(), actor: actor, now: now)
             try file.writeAll(bytes)
             try file.sync()
             try syncDirectory(of: path)
@@ -104,13 +104,13 @@ public struct EventLog: LogStore {
         }
         let head = scan.head?.seq ?? 0
         guard head == position.seq else { throw .movedOn(decidedAt: position.seq, head: head) }
+        let (bytes, records) = try encode(newEvents, after: scan, actor: actor, now: now)
         do {
             var quarantined: String?
             if let torn = scan.torn {
                 quarantined = try quarantine(torn, seq: head + 1)
                 try file.truncate(to: torn.offset)
             }
-            let (bytes, records) = encode(newEvents, after: scan, actor: actor, now: now)
             try file.writeAll(bytes)
             try file.sync()
             return Appended(records: records, quarantined: quarantined)
@@ -199,7 +199,7 @@ public struct EventLog: LogStore {
     }
 
     /// Lays out new lines after the scanned head: seq, stream versions, time and the hash chain.
-    private func encode(_ events: [NewEvent], after scan: LogScan, actor: String, now: Timestamp) -> ([UInt8], [LogRecord]) {
+    private func encode(_ events: [NewEvent], after scan: LogScan, actor: String, now: Timestamp) throws(StoreError) -> ([UInt8], [LogRecord]) {
         var seq = scan.head?.seq ?? 0
         var prev = scan.head?.hash ?? genesisHash
         var versions = scan.streamVersions
@@ -216,6 +216,7 @@ public struct EventLog: LogStore {
             let batch = records.isEmpty && events.count > 1 ? events.count : nil
             let (line, hash) = LogLine.encode(seq: seq, version: version, event: event, recordedAt: recordedAt,
                                               actor: actor, prev: prev, batch: batch)
+            guard line.count - 1 <= LogLine.maxBytes else { throw .lineTooLong(bytes: line.count - 1) }
             bytes.append(contentsOf: line)
             records.append(LogRecord(line: scan.lines + records.count + 1, seq: seq, stream: event.stream,
                                      version: version, type: event.type, schema: event.schema, recordedAt: recordedAt,

@@ -52,6 +52,9 @@ public enum LogLine {
     static let counts = 1...(1 << 53)
     /// The payload schemas a line may name.
     static let schemas = 1...1_000
+    /// The longest line the log may hold: a command that would write a longer one is refused, and a
+    /// longer line read is a problem on its line, never parsed.
+    public static let maxBytes = 1 << 20
 
     /// `,"hash":"` + 64 hex digits + `"}`.
     static let hashSuffixLength = 75
@@ -105,6 +108,9 @@ public enum LogLine {
     /// (checked) text lies in `line`, for a caller that reads the payload from the bytes itself.
     static func decode(_ line: UnsafeBufferPointer<UInt8>,
                        payloadIndex: UnsafeMutablePointer<JSONObjectIndex>) -> (record: LogRecord?, problem: String?, payload: Range<Int>) {
+        guard line.count <= maxBytes else {
+            return (nil, "the line is \(line.count) bytes long, more than the \(maxBytes) bytes a line may be", 0..<0)
+        }
         guard var e = Envelope.parse(line, payloadIndex: payloadIndex) else { return (nil, slowProblem(line), 0..<0) }
         // The strings are moved out of the envelope, not copied: a copy costs a retain and a release each.
         guard let seq = e.seq, let stream = e.stream.take(), let version = e.version, let type = e.type.take(), let schema = e.schema,
