@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Generates a realistic log (once) and measures the release binary on it, writing bench/RESULTS.md.
 set -euo pipefail
+export CASETRAIL_WITNESS=off   # generated logs are rewritten with the same first line
 cd "$(dirname "$0")/.."
 events="${EVENTS:-1000000}"
 log="scratch/bench-${events}.jsonl"

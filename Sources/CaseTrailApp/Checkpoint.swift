@@ -31,7 +31,7 @@ public struct Checkpoint: Equatable, Sendable {
         self.init(code: parts[1], seq: n, hash: hex)
     }
 
-    /// What stops a log (scanned with `hashOf: seq`) from proving it extends this checkpoint.
+    /// What stops a log (scanned with `hashesOf: [seq]`) from proving it extends this checkpoint.
     public func problems(against scan: LogScan, code logCode: String?) -> [LineProblem] {
         var out: [LineProblem] = []
         if let c = logCode, c != code {
@@ -40,7 +40,7 @@ public struct Checkpoint: Equatable, Sendable {
         let last = scan.head?.seq ?? 0
         if last < seq {
             out.append(LineProblem(line: last + 1, problem: "the log ends at seq \(last), before the checkpoint's seq \(seq): it has been truncated"))
-        } else if scan.requestedHash != hash {
+        } else if scan.requestedHashes[seq] != hash {
             out.append(LineProblem(line: seq, problem: "line \(seq) does not have the checkpoint's hash: the log up to the checkpoint has been rewritten"))
         }
         return out

@@ -12,6 +12,8 @@ public final class Ledger {
     /// This run's moment, from the machine's clock: lines recorded more than a day after it are not
     /// believed (`verify` reports them; nothing is recorded after them). Nil: not checked.
     public var now: Timestamp?
+    /// This user's record of how far each log had reached (nil: not kept), to catch a log rolled back or rewritten.
+    public var witness: WitnessFile?
     /// Called between deciding a command and appending it: tests use it to move the log on in between.
     var beforeAppend: (() -> Void)?
     /// How many times a command is decided again when the log moved on before it could be appended.
@@ -39,10 +41,14 @@ public final class Ledger {
             do {
                 // The state is changed in place: copying it would copy every table in it.
                 var replay = Replay(found.state)
-                let scan = try store.read(upTo: limit, after: found.position, hashOf: nil) { record, decoded in replay.take(record, decoded) }
+                // Lines up to the snapshot's were checked against the witness when it was taken.
+                let asked = witnessed.filter { $0 > found.position.seq }
+                var scan = try store.read(upTo: limit, after: found.position, hashesOf: asked) { record, decoded in replay.take(record, decoded) }
                 replay.finish()
                 if !snapshotWasDamaged() {
+                    if witnessedBefore.map({ $0.seq > found.position.seq }) ?? false { scan.problems += witnessProblems(scan) }
                     if !scan.problems.isEmpty { throw StoreError.integrity(path: store.location, problems: scan.problems) }
+                    remember(scan)
                     if refreshingSnapshot, limit == .all, policy.isStale(snapshotAt: found.position.seq, head: scan.head?.seq ?? 0) {
                         saveSnapshot(replay.state, scan)
                     }
@@ -55,12 +61,14 @@ public final class Ledger {
         var replay = Replay(Partnership.initialState)
         // Lines average some 400 bytes; room made for what a log of this size holds.
         replay.state.reserveCapacity(forEvents: store.byteCount / 400)
-        let scan = try store.read(upTo: limit, after: nil, hashOf: nil) { record, decoded in
+        var scan = try store.read(upTo: limit, after: nil, hashesOf: witnessed) { record, decoded in
             if case .success(let event) = decoded { each?(record, event) }
             return replay.take(record, decoded)
         }
         replay.finish()
+        scan.problems += witnessProblems(scan)
         if !scan.problems.isEmpty { throw StoreError.integrity(path: store.location, problems: scan.problems) }
+        remember(scan)
         // Queries that walk every event (history, show) leave an existing snapshot alone, and so does recording.
         if refreshingSnapshot, each == nil, limit == .all, policy.isWorthKeeping(head: scan.head?.seq ?? 0) { saveSnapshot(replay.state, scan) }
         return (replay.state, scan)
@@ -118,7 +126,9 @@ public final class Ledger {
                 try store.append(events, actor: actor, now: now, after: scan.position, expected: expected)
             }
             if case .failure(let error) = result, error.isConflict { continue }
-            return try result.get()
+            let appended = try result.get()
+            if let last = appended.records.last { remember(seq: last.seq, hash: last.hash, now: now) }
+            return appended
         }
         throw LedgerError.busy(attempts: Ledger.attempts)
     }
@@ -131,7 +141,73 @@ public final class Ledger {
                        sharedGroup: Bool) throws -> [LogRecord] {
         let events = try Partnership.decide(Request(actor: actor, today: today, command: .initialise(name: name, code: code, adminName: adminName)),
                                             Partnership.initialState)
-        return try store.create(events, actor: actor, now: now, sharedGroup: sharedGroup)
+        let records = try store.create(events, actor: actor, now: now, sharedGroup: sharedGroup)
+        if let first = records.first, let last = records.last {
+            identity = LogIdentity(code: code, genesis: first.hash)
+            remember(seq: last.seq, hash: last.hash, now: now)
+        }
+        return records
+    }
+
+    // MARK: - The witness
+
+    /// Where the log is, as the witness names places (an absolute path); the store's location if not set.
+    public var witnessLocation: String?
+    private var place: String { witnessLocation ?? store.location }
+    /// The log's name for the witness, read once a run.
+    private lazy var identity: LogIdentity? = witness == nil ? nil : store.identity()
+    /// What this user's casetrail had seen of the log when this run began (or since, in this run).
+    public private(set) lazy var witnessedBefore: Witnessed? = identity.flatMap { witness?.entry(for: $0) }
+    /// The log this user's casetrail saw at this place before, when it is not this one (or this one has no first line).
+    private lazy var replacedHere: (LogIdentity, Witnessed)? = {
+        guard let found = witness?.entry(at: place), found.0 != identity else { return nil }
+        return found
+    }()
+    /// The lines whose hashes the witness wants to compare.
+    var witnessed: [Int] { witnessedBefore.map { [$0.seq] } ?? [] }
+
+    /// How the log as scanned stands against what this user saw of it before.
+    func witnessProblems(_ scan: LogScan) -> [LineProblem] {
+        let restoredOnPurpose = "If you restored an older copy on purpose, run 'casetrail witness forget'."
+        if let (other, seen) = replacedHere, witnessedBefore == nil {
+            let now = identity == nil ? "has no first line now" : "now begins with another first line"
+            return [LineProblem(line: 1, problem: "this is not the log this user's casetrail saw here on \(seen.seenAt) (\(other.code)'s, at seq \(seen.seq)): it \(now), so it was emptied or replaced. If you replaced it on purpose, run 'casetrail witness forget'.")]
+        }
+        guard let seen = witnessedBefore else { return [] }
+        let head = scan.head?.seq ?? 0
+        if let torn = scan.torn, torn.line <= seen.seq {
+            return [LineProblem(line: torn.line, problem: "line \(torn.line) was complete when this user's casetrail saw the log reach seq \(seen.seq) on \(seen.seenAt), but now lacks its final newline: the log was cut after it was written. Restore it from a good copy.")]
+        }
+        if head < seen.seq {
+            return [LineProblem(line: head + 1, problem: "the log ends at seq \(head), but this user's casetrail saw it reach seq \(seen.seq) on \(seen.seenAt): lines were removed, or the log was replaced by an older copy. \(restoredOnPurpose)")]
+        }
+        if let hash = scan.requestedHashes[seen.seq], hash != seen.hash {
+            return [LineProblem(line: seen.seq, problem: "line \(seen.seq) is not the line this user's casetrail saw there on \(seen.seenAt) (its hash differs): the log up to it has been rewritten. \(restoredOnPurpose)")]
+        }
+        return []
+    }
+
+    func remember(_ scan: LogScan) {
+        guard let head = scan.head else { return }
+        remember(seq: head.seq, hash: head.hash, now: now)
+    }
+
+    /// Notes how far the log has been seen to reach (best effort: the log itself is never at risk).
+    private func remember(seq: Int, hash: String, now: Timestamp?) {
+        guard let witness, let identity, let now, seq > (witnessedBefore?.seq ?? 0) || witnessedBefore?.location != place else { return }
+        let seen = Witnessed(seq: seq, hash: hash, seenAt: now, location: place)
+        try? witness.record(seen, for: identity)
+        witnessedBefore = seen
+    }
+
+    /// Forgets what this user saw of the log, after restoring an older copy of it on purpose.
+    public func forgetWitness() throws -> Witnessed? {
+        guard let witness else { return nil }
+        let before = witnessedBefore ?? replacedHere?.1
+        try witness.forget(identity, at: place)
+        witnessedBefore = nil
+        replacedHere = nil
+        return before
     }
 }
 

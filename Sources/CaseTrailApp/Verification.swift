@@ -6,6 +6,8 @@ public struct Verification: Sendable {
     /// The full scan, its problems including any against the checkpoint.
     public var scan: LogScan
     public var checkpoint: Checkpoint?
+    /// What this user's casetrail had seen of the log before this check, if it had.
+    public var witnessed: Witnessed?
     public var ok: Bool { scan.problems.isEmpty }
 }
 
@@ -17,8 +19,11 @@ extension Ledger {
         var replay = Replay(Partnership.initialState)
         replay.latestBelievable = latestBelievable
         replay.state.reserveCapacity(forEvents: store.byteCount / 400)
-        var scan = try store.read(upTo: .all, after: nil, hashOf: checkpoint?.seq) { record, decoded in replay.take(record, decoded) }
+        let seen = witnessedBefore
+        var scan = try store.read(upTo: .all, after: nil, hashesOf: (checkpoint.map { [$0.seq] } ?? []) + witnessed) { record, decoded in replay.take(record, decoded) }
         if let c = checkpoint { scan.problems += c.problems(against: scan, code: replay.state.partnership?.code) }
-        return Verification(scan: scan, checkpoint: checkpoint)
+        scan.problems += witnessProblems(scan)
+        if scan.problems.isEmpty { remember(scan) }
+        return Verification(scan: scan, checkpoint: checkpoint, witnessed: seen)
     }
 }

@@ -27,6 +27,14 @@ extension Commands {
                 return checkpoint.text + "\n"
             }),
         CommandSpec(
+            words: ["witness", "forget"], abstract: "Forget how far your casetrail saw this log reach, after restoring an older copy on purpose.",
+            discussion: "Each user's casetrail remembers, outside the log's folder, the furthest line and hash it has seen of each\nlog (its witness file: $CASETRAIL_WITNESS, else $XDG_STATE_HOME/casetrail/witness or\n~/.local/state/casetrail/witness). A log that is later shorter, or different at that line, is refused as\nrolled back or rewritten. After restoring an older copy deliberately, forget it here; 'casetrail verify'\nshows what the witness holds.",
+            run: { inv in
+                guard inv.ledger.witness != nil else { throw Refusal(message: "No witness file is kept here (CASETRAIL_WITNESS is off, or there is no home folder).") }
+                guard let seen = try inv.ledger.forgetWitness() else { return "Your casetrail had not seen \(inv.logLocation) before; nothing to forget.\n" }
+                return "Forgot that your casetrail saw \(inv.logLocation) reach seq \(seen.seq) on \(seen.seenAt); it now takes the log as it is.\n"
+            }),
+        CommandSpec(
             words: ["history"], abstract: "List every event with its seq, time, actor, type and a one-line summary.",
             discussion: "Without an argument, the whole log. With a review reference, that review's events and those of its\nrecommendations and actions; with an action, that action's.",
             arguments: [ArgumentSpec(name: "ref-or-action", help: "A review reference or an action (REF/R<n>/A<n>).", optional: true)],
@@ -58,11 +66,19 @@ extension Commands {
                 members.append(JSONMember("torn_tail", .object(["line": .int(t.line), "bytes": .int(t.bytes.count)])))
             }
             if let c = checkpoint { members.append(JSONMember("checkpoint", .string(c.text))) }
+            members.append(JSONMember("witness", verification.witnessed.map { w in
+                .object(["seq": .int(w.seq), "hash": .string(w.hash), "seen_at": .string(w.seenAt.description)])
+            } ?? .null))
             report = jsonText(.object(members))
         } else {
             var out = "Log:     \(inv.logLocation)\nEvents:  \(scan.head?.seq ?? 0)\nHead:    \(scan.head?.hash ?? genesisHash)\n"
             if let t = scan.torn {
                 out += "Note:    line \(t.line) is a torn write (\(t.bytes.count) bytes, never acknowledged); the next recorded command moves it aside.\n"
+            }
+            if let w = verification.witnessed {
+                out += "Witness: this user's casetrail saw it reach seq \(w.seq) on \(w.seenAt) (hash \(w.hash.prefix(16))…)\n"
+            } else if inv.ledger.witness != nil {
+                out += "Witness: this user's casetrail had not read this log before\n"
             }
             for p in scan.problems { out += "line \(p.line): \(p.problem)\n" }
             if ok {

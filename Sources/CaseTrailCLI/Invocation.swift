@@ -41,6 +41,8 @@ struct Invocation {
                         policy: snapshots ? SnapshotPolicy(environment: context.environment["CASETRAIL_SNAPSHOT_MIN_EVENTS"]) : SnapshotPolicy(minimumEvents: nil))
         ledger.keepsStatesUntilExit = context.exitsAfterRun
         ledger.now = context.now()
+        ledger.witness = Invocation.witnessPath(context.environment).map(WitnessFile.init)
+        ledger.witnessLocation = path.hasPrefix("/") ? path : (context.environment["PWD"].map { $0 + "/" } ?? "./") + path
     }
 
     func value(_ name: String) -> String? { line.values[name]?.last }
@@ -77,6 +79,15 @@ struct Invocation {
     func note(_ text: String) { notes.lines.append(text) }
 
     func usage(_ message: String) -> UsageError { UsageError(message: message, command: spec.words) }
+
+    /// This user's witness file: `CASETRAIL_WITNESS` (a path, or `off`), else the XDG state directory
+    /// (`$XDG_STATE_HOME`, else `~/.local/state`), `casetrail/witness`; nil without any of them.
+    static func witnessPath(_ environment: [String: String]) -> String? {
+        if let set = environment["CASETRAIL_WITNESS"], !set.isEmpty { return set == "off" ? nil : set }
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return state + "/casetrail/witness" }
+        if let home = environment["HOME"], home.hasPrefix("/") { return home + "/.local/state/casetrail/witness" }
+        return nil
+    }
 
     /// Where the log is, for messages.
     var logLocation: String { ledger.store.location }

@@ -125,12 +125,20 @@ public struct LogScan: Equatable, Sendable {
     public var problems: [LineProblem] = []
     public var torn: TornTail?
     public var streamVersions = StreamVersions()
-    /// The hash of the line asked for with `hashOf` (to check a checkpoint), if the log has it.
-    public var requestedHash: String?
+    /// The hashes of the lines asked for with `hashesOf` (a checkpoint's, a witness's), where the log has them.
+    public var requestedHashes: [Int: String] = [:]
+
     /// The file offset just past the last complete line: where a snapshot of this scan would end.
     public var headOffset = 0
     /// The seq of the position the scan resumed after, when it did not start from line 1.
     public var resumedAfter: Int?
+}
+
+/// What names a log wherever a copy of it is kept: its partnership's code and its first line's hash.
+public struct LogIdentity: Equatable, Sendable {
+    public var code: String
+    public var genesis: String
+    public init(code: String, genesis: String) { self.code = code; self.genesis = genesis }
 }
 
 /// The result of an append: what was written and any torn tail moved aside first.
@@ -162,8 +170,8 @@ public protocol LogStore: Sendable {
     /// Reads the lines within `limit` under a shared lock, checking each, and hands every good one
     /// to `visit` with its event (or why it cannot be decoded); `visit` returns a problem if it cannot
     /// replay it. With `position`, reading starts after that line once it is confirmed unchanged
-    /// (else `.snapshotMismatch`, having visited nothing). `hashOf` asks for one line's hash (checkpoints).
-    func read(upTo limit: ReadLimit, after position: LogPosition?, hashOf wantedSeq: Int?,
+    /// (else `.snapshotMismatch`, having visited nothing). `hashesOf` asks for lines' hashes (checkpoints, the witness).
+    func read(upTo limit: ReadLimit, after position: LogPosition?, hashesOf wanted: [Int],
               visit: (LogRecord, DecodedEvent) -> String?) throws(StoreError) -> LogScan
 
     /// Appends a decided batch, as one command, under an exclusive lock, only if the log is still
@@ -171,6 +179,10 @@ public protocol LogStore: Sendable {
     /// at the version in `expected`: otherwise `.movedOn` or `.versionConflict`, and nothing is written.
     func append(_ events: [Event], actor: String, now: Timestamp, after position: LogPosition,
                 expected: [String: Int]) throws(StoreError) -> Appended
+
+    /// The log's first line's hash and the partnership code it records, read on their own (nil for an
+    /// empty or unreadable log): what names one partnership's log wherever a copy of it is kept.
+    func identity() -> LogIdentity?
 
     /// A snapshot that can be read, or nil; `damage` is raised later if one of its rows cannot be.
     func loadSnapshot(damage: SnapshotDamage) -> Snapshot?

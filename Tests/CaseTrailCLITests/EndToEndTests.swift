@@ -9,7 +9,7 @@ import CaseTrailCore
     @Test func theBinaryInitsRecordsAndVerifies() throws {
         let dir = try TemporaryDirectory()
         let log = dir.path("events/casetrail.jsonl")
-        let env = ["CASETRAIL_LOG": log, "CASETRAIL_ACTOR": "ann"]
+        let env = ["CASETRAIL_LOG": log, "CASETRAIL_ACTOR": "ann", "CASETRAIL_WITNESS": dir.path("witness")]
         #expect(try exec(["init", "--partnership", "Medway", "--code", "MSCP"], env: env).status == 0)
         #expect(try exec(["agency", "add", "KP", "--name", "Kent Police"], env: env).stdout == "Recorded agency_added (seq 3).\n")
         let verify = try exec(["verify", "--format", "json"], env: env)
@@ -23,7 +23,7 @@ import CaseTrailCore
     @Test func aFlippedByteStopsWritesAndQueriesAndIsNamedByLine() throws {
         let dir = try TemporaryDirectory()
         let log = dir.path("p.jsonl")
-        let env = ["CASETRAIL_LOG": log, "CASETRAIL_ACTOR": "ann"]
+        let env = ["CASETRAIL_LOG": log, "CASETRAIL_ACTOR": "ann", "CASETRAIL_WITNESS": dir.path("witness")]
         _ = try exec(["init", "--partnership", "Medway", "--code", "MSCP"], env: env)
         _ = try exec(["agency", "add", "KP", "--name", "Kent Police"], env: env)
         _ = try exec(["agency", "add", "KCC", "--name", "Kent County Council"], env: env)
@@ -50,7 +50,7 @@ import CaseTrailCore
     @Test func aTornTailIsQuarantinedByTheNextCommandAndReported() throws {
         let dir = try TemporaryDirectory()
         let log = dir.path("p.jsonl")
-        let env = ["CASETRAIL_LOG": log, "CASETRAIL_ACTOR": "ann"]
+        let env = ["CASETRAIL_LOG": log, "CASETRAIL_ACTOR": "ann", "CASETRAIL_WITNESS": dir.path("witness")]
         _ = try exec(["init", "--partnership", "Medway", "--code", "MSCP"], env: env)
         let good = readBytes(log)
         try writeBytes(log, good + Array(#"{"seq":3,"str"#.utf8))
@@ -68,7 +68,7 @@ import CaseTrailCore
     @Test func fourProcessesAppendingAtOnceLoseNothing() throws {
         let dir = try TemporaryDirectory()
         let log = dir.path("p.jsonl")
-        let env = ["CASETRAIL_LOG": log, "CASETRAIL_ACTOR": "ann"]
+        let env = ["CASETRAIL_LOG": log, "CASETRAIL_ACTOR": "ann", "CASETRAIL_WITNESS": dir.path("witness")]
         _ = try exec(["init", "--partnership", "Medway", "--code", "MSCP"], env: env)
         let before = try lineCount(log)
         let writers = (1...4).map { w -> Process in
@@ -93,7 +93,7 @@ import CaseTrailCore
     @Test func processesKilledMidAppendNeverLoseAnAcknowledgedEvent() throws {
         let dir = try TemporaryDirectory()
         let log = dir.path("p.jsonl")
-        let env = ["CASETRAIL_LOG": log, "CASETRAIL_ACTOR": "ann"]
+        let env = ["CASETRAIL_LOG": log, "CASETRAIL_ACTOR": "ann", "CASETRAIL_WITNESS": dir.path("witness")]
         _ = try exec(["init", "--partnership", "Medway", "--code", "MSCP"], env: env)
         // Kill at random moments across the span an uncontested append takes, so some finish and some do not.
         let start = Date()

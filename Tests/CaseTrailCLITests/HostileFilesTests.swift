@@ -130,6 +130,7 @@ import CaseTrailCore
         writer.executableURL = URL(fileURLWithPath: binary)
         writer.arguments = ["agency", "add", "LATE", "--name", "Late agency", "--log", log, "--actor", "ann"]
         writer.standardOutput = FileHandle.nullDevice
+        writer.environment = ProcessInfo.processInfo.environment.merging(["CASETRAIL_WITNESS": "off"]) { $1 }
         try writer.run()
         usleep(600_000)
         // ...while the log is replaced by a rename, as a restore from a backup would, before the reader lets go.

@@ -75,12 +75,34 @@ public struct EventLog: LogStore {
 
     public var location: String { path }
 
+    public func identity() -> LogIdentity? {
+        guard let file = try? POSIXFile.open(path, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK), let size = try? file.size(), size > 0 else { return nil }
+        var window = min(size, 4096)
+        while true {
+            var bytes = [UInt8](repeating: 0, count: window)
+            guard let got = try? bytes.withUnsafeMutableBytes({ raw in try file.read(into: raw, at: 0) }) else { return nil }
+            if let end = bytes[..<got].firstIndex(of: 0x0A) {
+                var index = JSONObjectIndex()
+                let line = Array(bytes[..<end])
+                return line.withUnsafeBufferPointer { b -> LogIdentity? in
+                    let (record, problem, payload) = withUnsafeMutablePointer(to: &index) { LogLine.decode(b, payloadIndex: $0) }
+                    guard let r = record, problem == nil, r.seq == 1,
+                          case .success(.partnershipInitialised(_, let code)) = Event.decoded(r, IndexedJSON(bytes: UnsafeBufferPointer(rebasing: b[payload]), index: index))
+                    else { return nil }
+                    return LogIdentity(code: code, genesis: r.hash)
+                }
+            }
+            guard window < size, window <= LogLine.maxBytes else { return nil }
+            window = min(size, window * 4)
+        }
+    }
+
     /// Reads the log under a shared lock, checking every line; each good record within `limit` is
     /// handed to `visit` with its event, decoded on all cores beside the parsing and hashing.
-    public func read(upTo limit: ReadLimit = .all, after position: LogPosition? = nil, hashOf wantedSeq: Int? = nil,
+    public func read(upTo limit: ReadLimit = .all, after position: LogPosition? = nil, hashesOf wanted: [Int] = [],
                      visit: (LogRecord, DecodedEvent) -> String?) throws(StoreError) -> LogScan {
         let file = try openLocked(flags: O_RDONLY, exclusive: false)
-        return try scan(file, limit: limit, wantedSeq: wantedSeq, resume: position, decode: Event.decoded, visit: visit)
+        return try scan(file, limit: limit, wanted: wanted, resume: position, decode: Event.decoded, visit: visit)
     }
 
     /// Appends the events as one command if nothing was appended since `position` and each of their
@@ -96,7 +118,7 @@ public struct EventLog: LogStore {
                 expected: [String: Int]) throws(StoreError) -> Appended {
         guard !newEvents.isEmpty else { return .nothing }
         let file = try openLocked(flags: O_RDWR | O_APPEND, exclusive: true)
-        let scan = try scan(file, limit: .all, wantedSeq: nil, resume: position.seq == 0 ? nil : position,
+        let scan = try scan(file, limit: .all, wanted: [], resume: position.seq == 0 ? nil : position,
                             decode: Event.decoded, visit: { _, decoded in decoded.problem })
         guard scan.problems.isEmpty else { throw .integrity(path: path, problems: scan.problems) }
         for stream in Set(newEvents.map(\.stream)).sorted() where (scan.streamVersions[stream] ?? 0) != (expected[stream] ?? 0) {
@@ -135,7 +157,7 @@ public struct EventLog: LogStore {
         if let kind = nonRegularKind(st) { throw .occupied(path: path, what: kind) }
         guard st.st_uid == geteuid(), st.st_mode & 0o022 == 0 else { throw .occupied(path: path, what: "a file another user owns or can write") }
         guard (try? existing.lock(exclusive: true)) != nil,
-              let scan = try? scan(existing, limit: .all, wantedSeq: nil, resume: nil, decode: { _, _ in () }, visit: { _, _ in nil }) else {
+              let scan = try? scan(existing, limit: .all, wanted: [], resume: nil, decode: { _, _ in () }, visit: { _, _ in nil }) else {
             throw .occupied(path: path, what: "a file casetrail cannot read")
         }
         guard scan.lines == 0 else { throw .exists(path) }
@@ -228,9 +250,9 @@ public struct EventLog: LogStore {
     }
 
     /// Reads every line in chunks, checking each and the links between them.
-    private func scan<T>(_ file: POSIXFile, limit: ReadLimit, wantedSeq: Int?, resume: LogPosition?, decode: @Sendable (LogRecord, IndexedJSON) -> T,
+    private func scan<T>(_ file: POSIXFile, limit: ReadLimit, wanted: [Int], resume: LogPosition?, decode: @Sendable (LogRecord, IndexedJSON) -> T,
                          visit: (LogRecord, T) -> String?) throws(StoreError) -> LogScan {
-        var replay = InOrder<T>(limit: limit, wantedSeq: wantedSeq)
+        var replay = InOrder<T>(limit: limit, wanted: wanted)
         let size: Int
         do { size = try file.size() } catch { throw .io(error) }
         var fileOffset = 0          // where reading starts
@@ -239,7 +261,7 @@ public struct EventLog: LogStore {
         replay.result.streamVersions.reserveCapacity(min(size / 2048, 1 << 22))
         // A snapshot is used only when the line it ends on is still there with the hash it was taken at.
         if let stamp = resume {
-            guard wantedSeq == nil, (try? lineEnding(at: stamp.offset, in: file, size: size)) == stamp else { throw .snapshotMismatch }
+            guard wanted.allSatisfy({ $0 > stamp.seq }), (try? lineEnding(at: stamp.offset, in: file, size: size)) == stamp else { throw .snapshotMismatch }
             replay.result.lines = stamp.seq
             replay.result.head = LogScan.Head(seq: stamp.seq, hash: stamp.hash, recordedAt: stamp.recordedAt)
             replay.result.streamVersions = stamp.streamVersions
@@ -292,21 +314,21 @@ private struct InOrder<T> {
     var result = LogScan()
     var chain = ChainCheck()
     let limit: ReadLimit
-    let wantedSeq: Int?
+    let wanted: [Int]
     /// False once a line beyond `limit` is met: later lines are still checked, not visited.
     var visiting = true
     var pending: [Decoded<T>] = []
     var pendingNeeded = 0, pendingOffset = 0
 
-    init(limit: ReadLimit, wantedSeq: Int?) {
+    init(limit: ReadLimit, wanted: [Int]) {
         self.limit = limit
-        self.wantedSeq = wantedSeq
+        self.wanted = wanted
     }
 
     /// Checks one line against the one before and hands it to `visit`.
     mutating func take(_ line: inout Decoded<T>, visit: (LogRecord, T) -> String?) {
         result.lines += 1
-        chain.check(line.record, line.problem, line: result.lines, into: &result, wantedSeq: wantedSeq)
+        chain.check(line.record, line.problem, line: result.lines, into: &result, wanted: wanted)
         // Moved out, not copied: a copy retains and later releases every string in the record and the event.
         guard visiting, line.problem == nil, var record = line.record.take(), let value = line.value.take() else { return }
         guard limit.includes(record) else { visiting = false; return }
@@ -387,7 +409,7 @@ private struct ChainCheck {
     var lastKnown = true
     var lastRecordedAt: Timestamp?
 
-    mutating func check(_ record: LogRecord?, _ problem: String?, line: Int, into result: inout LogScan, wantedSeq: Int?) {
+    mutating func check(_ record: LogRecord?, _ problem: String?, line: Int, into result: inout LogScan, wanted: [Int]) {
         var problems: [String] = problem.map { [$0] } ?? []
         guard let r = record else {
             result.problems.append(LineProblem(line: line, problem: problems[0]))
@@ -410,7 +432,7 @@ private struct ChainCheck {
         }
         for p in problems { result.problems.append(LineProblem(line: line, problem: p)) }
         result.head = LogScan.Head(seq: r.seq, hash: r.hashDigest, recordedAt: r.recordedAt)
-        if r.seq == wantedSeq { result.requestedHash = r.hash }
+        if !wanted.isEmpty, wanted.contains(r.seq) { result.requestedHashes[r.seq] = r.hash }
         expectedSeq = r.seq + 1
         lastHash = r.hashDigest
         lastKnown = true
