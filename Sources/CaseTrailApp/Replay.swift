@@ -9,6 +9,9 @@ struct Replay {
     var state: State
     /// When set, a line recorded later than this is a problem (its clock was wrong, or it was forged).
     var latestBelievable: Timestamp?
+    /// When set, the state just after this seq is kept in `captured` (to compare a snapshot with).
+    var captureAt: Int?
+    private(set) var captured: State?
     /// The facts of a several-line command, held until its last line is read.
     private var held: [Event] = []
     private var heldFor = 0, heldFrom = 0
@@ -40,6 +43,7 @@ struct Replay {
     private mutating func check(_ events: [Event], _ record: LogRecord, lines: String) -> String? {
         let problem = Partnership.recheck(events, actor: record.actor, recordedOn: LondonTime.date(at: record.recordedAt), in: state)
         for event in events { Partnership.apply(event, to: &state) }
+        if record.seq == captureAt { captured = state }
         return problem.map { "\(lines) could not have been recorded by '\(record.actor)': \($0)" }
     }
 

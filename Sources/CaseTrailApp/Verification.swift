@@ -8,6 +8,8 @@ public struct Verification: Sendable {
     public var checkpoint: Checkpoint?
     /// What this user's casetrail had seen of the log before this check, if it had.
     public var witnessed: Witnessed?
+    /// The seq of the snapshot beside the log, if there is one this casetrail would use, and whether it matched.
+    public var snapshot: (seq: Int, matches: Bool)?
     public var ok: Bool { scan.problems.isEmpty }
 }
 
@@ -20,10 +22,22 @@ extension Ledger {
         replay.latestBelievable = latestBelievable
         replay.state.reserveCapacity(forEvents: store.byteCount / 400)
         let seen = witnessedBefore
-        var scan = try store.read(upTo: .all, after: nil, hashesOf: (checkpoint.map { [$0.seq] } ?? []) + witnessed) { record, decoded in replay.take(record, decoded) }
+        // A snapshot is checked too: the state the log gives at its line must be the state it holds.
+        let snapshot = store.loadSnapshot(damage: SnapshotDamage())
+        replay.captureAt = snapshot?.position.seq
+        var scan = try store.read(upTo: .all, after: nil, hashesOf: (checkpoint.map { [$0.seq] } ?? []) + witnessed + (snapshot.map { [$0.position.seq] } ?? [])) { record, decoded in replay.take(record, decoded) }
+        var snapshotCheck: (seq: Int, matches: Bool)?
+        if let snapshot {
+            let s = snapshot.position
+            let matches = scan.requestedHashes[s.seq] == s.hash && replay.captured == snapshot.state
+            snapshotCheck = (s.seq, matches)
+            if !matches {
+                scan.problems.append(LineProblem(line: s.seq, problem: "the snapshot beside the log, taken at this line, does not hold the state the log gives here: it was changed or damaged. Delete \(store.location).snapshot (it is rebuilt from the log); if others can write this folder, find out who changed it."))
+            }
+        }
         if let c = checkpoint { scan.problems += c.problems(against: scan, code: replay.state.partnership?.code) }
         scan.problems += witnessProblems(scan)
         if scan.problems.isEmpty { remember(scan) }
-        return Verification(scan: scan, checkpoint: checkpoint, witnessed: seen)
+        return Verification(scan: scan, checkpoint: checkpoint, witnessed: seen, snapshot: snapshotCheck)
     }
 }

@@ -66,6 +66,7 @@ extension Commands {
                 members.append(JSONMember("torn_tail", .object(["line": .int(t.line), "bytes": .int(t.bytes.count)])))
             }
             if let c = checkpoint { members.append(JSONMember("checkpoint", .string(c.text))) }
+            members.append(JSONMember("snapshot", verification.snapshot.map { .object(["seq": .int($0.seq), "matches": .bool($0.matches)]) } ?? .null))
             members.append(JSONMember("witness", verification.witnessed.map { w in
                 .object(["seq": .int(w.seq), "hash": .string(w.hash), "seen_at": .string(w.seenAt.description)])
             } ?? .null))
@@ -80,6 +81,7 @@ extension Commands {
             } else if inv.ledger.witness != nil {
                 out += "Witness: this user's casetrail had not read this log before\n"
             }
+            if let s = verification.snapshot, s.matches { out += "Snapshot: at seq \(s.seq), matches the log\n" }
             for p in scan.problems { out += "line \(p.line): \(p.problem)\n" }
             if ok {
                 out += checkpoint == nil ? "OK: the hash chain is intact and every event replays.\n"

@@ -67,6 +67,27 @@ import CaseTrailCore
         #expect(readBytes(log + ".snapshot") != bytes)
     }
 
+    @Test func aSnapshotThatDisagreesWithTheLogIsReportedByVerify() throws {
+        let (dir, log) = try reviewedLog()
+        defer { withExtendedLifetime(dir) {} }
+        _ = answer(log, snapshots)
+        let good = cli(["verify", "--log", log])
+        #expect(good.status == 0 && good.stdout.contains("Snapshot: at seq 17, matches the log"))
+        // A forged snapshot: an action's text changed, its checksum made to hold, so queries would show it.
+        var bytes = readBytes(log + ".snapshot")
+        let text = Array("Train health staff".utf8)
+        let at = try #require((0...(bytes.count - text.count)).first { (i: Int) -> Bool in Array(bytes[i..<(i + text.count)]) == text })
+        bytes.replaceSubrange(at..<(at + text.count), with: Array("Train nobody at all".utf8.prefix(text.count)))
+        let store = EventLog(path: log)
+        bytes.replaceSubrange((bytes.count - 8)..., with: store.checksum(bytes[..<(bytes.count - 8)]))
+        try writeBytes(log + ".snapshot", bytes)
+        #expect(answer(log, snapshots).stdout.contains("Train nobody at al"), "a query trusts a snapshot whose checksum holds")
+        let verify = cli(["verify", "--log", log])
+        #expect(verify.status == 3)
+        #expect(verify.stdout.contains("line 17: the snapshot beside the log, taken at this line, does not hold the state the log gives here"))
+        #expect(try JSONValue.parse(cli(["verify", "--log", log, "--format", "json"]).stdout)["snapshot"]?["matches"] == false)
+    }
+
     @Test func aSnapshotOfAnotherLogIsNeverTrusted() throws {
         let (dir, log) = try reviewedLog()
         defer { withExtendedLifetime(dir) {} }
