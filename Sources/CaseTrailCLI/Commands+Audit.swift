@@ -112,22 +112,23 @@ extension Commands {
             seen = true
             return true
         }
-        var entries: [(LogRecord, Event)] = []
+        // Each line's summary names its recorder as the roster named them then: a user name given
+        // later to someone else must not take over a retired member's past entries.
+        var entries: [(LogRecord, String)] = []
         var names: [String: String] = [:]
         _ = try load(inv) { record, event in
             if case let .memberAdded(user, name, _, _, _) = event { names[user] = name }
-            if about(event), since?.isReached(by: record) ?? true { entries.append((record, event)) }
+            if about(event), since?.isReached(by: record) ?? true { entries.append((record, event.summary(by: names[record.actor] ?? record.actor))) }
         }
         if let t = target, entries.isEmpty, !seen {
             throw Refusal(message: "Nothing in the log is about '\(t)'. See 'casetrail reviews' for the references.")
         }
-        func summary(_ r: LogRecord, _ e: Event) -> String { e.summary(by: names[r.actor] ?? r.actor) }
-        let json: JSONValue = .object(["events": .array(entries.map { r, e in
+        let json: JSONValue = .object(["events": .array(entries.map { r, summary in
             .object(["seq": .int(r.seq), "recorded_at": .string(r.recordedAt.description), "actor": .string(r.actor),
-                     "type": .string(r.type), "stream": .string(r.stream), "summary": .string(summary(r, e))])
+                     "type": .string(r.type), "stream": .string(r.stream), "summary": .string(summary)])
         })])
-        let table = Table(columns: ["SEQ", "RECORDED", "ACTOR", "TYPE", "SUMMARY"], rows: entries.map { r, e in
-            [String(r.seq), String(r.recordedAt.description.prefix(16)).replacingAll("T", with: " "), r.actor, r.type, summary(r, e)]
+        let table = Table(columns: ["SEQ", "RECORDED", "ACTOR", "TYPE", "SUMMARY"], rows: entries.map { r, summary in
+            [String(r.seq), String(r.recordedAt.description.prefix(16)).replacingAll("T", with: " "), r.actor, r.type, summary]
         })
         return try render(inv, table: table, json: json)
     }

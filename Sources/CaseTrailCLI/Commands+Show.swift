@@ -32,17 +32,18 @@ extension Commands {
         let target = inv.argument(0)!
         let format = try inv.format()
         let today = try inv.today()
-        var timeline: [(LogRecord, Event)] = []
+        // Each entry names its recorder as the roster named them when it was written.
+        var timeline: [(LogRecord, String)] = []
         var names: [String: String] = [:]
         let (state, _) = try load(inv) { record, event in
             if case let .memberAdded(user, name, _, _, _) = event { names[user] = name }
-            if event.subject == target { timeline.append((record, event)) }
+            if event.subject == target { timeline.append((record, event.summary(by: names[record.actor] ?? record.actor))) }
         }
         if let r = state.reviews[target] {
             return showReview(r, state, today: today, format: format)
         }
         if let a = state.actions[target] {
-            return showAction(a, state, timeline: timeline, names: names, today: today, format: format)
+            return showAction(a, state, timeline: timeline, today: today, format: format)
         }
         if state.recommendations[target] != nil, let ref = target.split(separator: "/").first {
             throw Refusal(message: "'\(target)' is a recommendation; show its review with 'casetrail show \(ref)'.")
@@ -127,9 +128,8 @@ extension Commands {
         return doc.render(format)
     }
 
-    static func showAction(_ a: ActionItem, _ state: State, timeline: [(LogRecord, Event)], names: [String: String],
+    static func showAction(_ a: ActionItem, _ state: State, timeline entries: [(LogRecord, String)],
                            today: LocalDate, format: OutputFormat) -> String {
-        let entries = timeline.map { r, e in (r, e.summary(by: names[r.actor] ?? r.actor)) }
         if format == .json {
             return jsonText(.object([
                 "action": .string(a.id), "review": .string(a.ref), "recommendation": .string(a.rec), "text": .string(a.text),

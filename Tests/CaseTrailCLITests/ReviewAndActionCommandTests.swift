@@ -187,3 +187,24 @@ enum CommandCatalogue {
                                       ["no-impact-evidence"], ["history"], ["agencies"], ["members"], ["verify"], ["checkpoint"],
                                       ["calendar", "show"], ["policy", "show"]]
 }
+
+@Suite struct RecorderNamesTests {
+    @Test func aUserNameGivenLaterToSomeoneElseDoesNotTakeOverTheirPredecessorsEntries() throws {
+        let (dir, log) = try reviewedLog()
+        defer { withExtendedLifetime(dir) {} }
+        let steps: [[String]] = [
+            ["member", "add", "clerk", "--name", "Alice Clerk", "--agency", "MSCP", "--role", "business-unit"],
+            ["action", "update", "MSCP-LCSPR-2023-01/R1/A1", "--note", "Booked", "--actor", "clerk", "--today", "2023-04-02"],
+            ["member", "retire", "clerk", "--reason", "Left"],
+            ["member", "add", "clerk", "--name", "Bob Clerk", "--agency", "MSCP", "--role", "business-unit"],
+            ["action", "update", "MSCP-LCSPR-2023-01/R1/A1", "--note", "Half done", "--actor", "clerk", "--today", "2023-04-03"],
+        ]
+        for s in steps { #expect(cli(s + ["--log", log]).status == 0, "\(s)") }
+        for args in [["history", "MSCP-LCSPR-2023-01/R1/A1"], ["show", "MSCP-LCSPR-2023-01/R1/A1"]] {
+            let out = cli(args + ["--log", log]).stdout
+            #expect(out.contains("Alice Clerk updated MSCP-LCSPR-2023-01/R1/A1: Booked"), "\(args)")
+            #expect(out.contains("Bob Clerk updated MSCP-LCSPR-2023-01/R1/A1: Half done"), "\(args)")
+            #expect(!out.contains("Bob Clerk updated MSCP-LCSPR-2023-01/R1/A1: Booked"), "\(args)")
+        }
+    }
+}
