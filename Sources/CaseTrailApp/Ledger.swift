@@ -101,7 +101,7 @@ public final class Ledger {
     /// Decides `command` on the log as it is and appends the result, if the log has not moved on
     /// since the decision: the versions the decision was made on are the ones the append expects.
     /// When another command got in first, this one is decided again on the log as it now is.
-    public func record(_ command: Command, actor: String, today: LocalDate, now: Timestamp) throws -> Appended {
+    public func record(_ command: Command, actor: String, login: String? = nil, today: LocalDate, now: Timestamp) throws -> Appended {
         for _ in 0..<Ledger.attempts {
             let (state, scan) = try load(upTo: .all, each: nil, refreshingSnapshot: false)
             if keepsStatesUntilExit { KeptUntilExit.keep(state) }
@@ -112,7 +112,7 @@ public final class Ledger {
             }
             let events: [Event]
             do {
-                events = try Partnership.decide(Request(actor: actor, today: today, command: command), state)
+                events = try Partnership.decide(Request(actor: actor, login: login, today: today, command: command), state)
             } catch {
                 if snapshotWasDamaged() { continue }
                 throw error
@@ -123,7 +123,7 @@ public final class Ledger {
             for e in events where expected[e.stream] == nil { expected[e.stream] = scan.streamVersions[e.stream] ?? 0 }
             beforeAppend?()
             let result = Result { () throws(StoreError) in
-                try store.append(events, actor: actor, now: now, after: scan.position, expected: expected)
+                try store.append(events, actor: actor, login: login, now: now, after: scan.position, expected: expected)
             }
             if case .failure(let error) = result, error.isConflict { continue }
             let appended = try result.get()
@@ -137,11 +137,11 @@ public final class Ledger {
     var latestBelievable: Timestamp? { now?.adding(milliseconds: 86_400_000) }
 
     /// Creates a new log holding the partnership's first events.
-    public func create(name: String, code: String, adminName: String?, actor: String, today: LocalDate, now: Timestamp,
+    public func create(name: String, code: String, adminName: String?, actor: String, login: String? = nil, today: LocalDate, now: Timestamp,
                        sharedGroup: Bool) throws -> [LogRecord] {
         let events = try Partnership.decide(Request(actor: actor, today: today, command: .initialise(name: name, code: code, adminName: adminName)),
                                             Partnership.initialState)
-        let records = try store.create(events, actor: actor, now: now, sharedGroup: sharedGroup)
+        let records = try store.create(events, actor: actor, login: login, now: now, sharedGroup: sharedGroup)
         if let first = records.first, let last = records.last {
             identity = LogIdentity(code: code, genesis: first.hash)
             remember(seq: last.seq, hash: last.hash, now: now)

@@ -41,7 +41,7 @@ struct Replay {
     }
 
     private mutating func check(_ events: [Event], _ record: LogRecord, lines: String) -> String? {
-        let problem = Partnership.recheck(events, actor: record.actor, recordedOn: LondonTime.date(at: record.recordedAt), in: state)
+        let problem = Partnership.recheck(events, actor: record.actor, login: record.login, recordedOn: LondonTime.date(at: record.recordedAt), in: state)
         for event in events { Partnership.apply(event, to: &state) }
         if record.seq == captureAt { captured = state }
         return problem.map { "\(lines) could not have been recorded by '\(record.actor)': \($0)" }

@@ -125,10 +125,10 @@ extension Commands {
         }
         let json: JSONValue = .object(["events": .array(entries.map { r, summary in
             .object(["seq": .int(r.seq), "recorded_at": .string(r.recordedAt.description), "actor": .string(r.actor),
-                     "type": .string(r.type), "stream": .string(r.stream), "summary": .string(summary)])
+                     "login": .optional(r.login), "type": .string(r.type), "stream": .string(r.stream), "summary": .string(summary)])
         })])
         let table = Table(columns: ["SEQ", "RECORDED", "ACTOR", "TYPE", "SUMMARY"], rows: entries.map { r, summary in
-            [String(r.seq), String(r.recordedAt.description.prefix(16)).replacingAll("T", with: " "), r.actor, r.type, summary]
+            [String(r.seq), String(r.recordedAt.description.prefix(16)).replacingAll("T", with: " "), r.recordedBy, r.type, summary]
         })
         return try render(inv, table: table, json: json)
     }

@@ -143,7 +143,7 @@ extension Commands {
                 "exit": a.exit.map { .object(["on": .string($0.on.description), "reason": .string($0.reason), "to": .optional($0.to)]) } ?? .null,
                 "timeline": .array(entries.map { r, s in
                     .object(["seq": .int(r.seq), "recorded_at": .string(r.recordedAt.description), "actor": .string(r.actor),
-                             "type": .string(r.type), "summary": .string(s)])
+                             "login": .optional(r.login), "type": .string(r.type), "summary": .string(s)])
                 }),
             ]))
         }
@@ -164,7 +164,7 @@ extension Commands {
         if !a.stagesSigned.isEmpty { doc.facts.append(("Signed by", a.stagesSigned.map(\.rawValue).joined(separator: ", "))) }
         if let x = a.exit { doc.facts.append((a.status == .transferred ? "Transferred" : "Withdrawn", "\(x.on.readable)" + (x.to.map { " to \($0)" } ?? "") + ": \(x.reason)")) }
         doc.sections.append(("Timeline", Table(columns: ["SEQ", "RECORDED", "ACTOR", "WHAT"], rows: entries.map { r, s in
-            ["\(r.seq)", String(r.recordedAt.description.prefix(10)), r.actor, s]
+            ["\(r.seq)", String(r.recordedAt.description.prefix(10)), r.recordedBy, s]
         })))
         return doc.render(format)
     }

@@ -18,7 +18,7 @@ enum Commands {
             ],
             run: { inv in
                 let records = try inv.ledger.create(name: inv.required("--partnership"), code: inv.required("--code"), adminName: inv.value("--name"),
-                                                    actor: inv.actor, today: try inv.today(), now: inv.now,
+                                                    actor: inv.actor, login: inv.context.loginName, today: try inv.today(), now: inv.now,
                                                     sharedGroup: inv.flag("--shared-group"))
                 return "Created \(inv.logLocation) for \(inv.required("--partnership")) (\(inv.required("--code"))); "
                     + "\(inv.actor) is its first admin. \(records.count) events recorded.\n"
@@ -32,6 +32,7 @@ enum Commands {
                 OptionSpec(name: "--agency", valueName: "agency", help: "The agency they work for.", required: true),
                 OptionSpec(name: "--role", valueName: "roles", help: "One or more roles, comma-separated.", required: true),
                 OptionSpec(name: "--partner", valueName: "partner", help: "For role partner: la, police or health."),
+                OptionSpec(name: "--login", valueName: "account", help: "The operating-system account they record from; once bound, only it may record as them."),
             ],
             run: { inv in
                 var roles: [Role] = []
@@ -48,8 +49,14 @@ enum Commands {
                 }
                 let user = inv.argument(0)!
                 return try recorded(inv, .setup(.addMember(user: user, name: inv.required("--name"), agency: inv.required("--agency"),
-                                                    roles: roles, partner: partner)))
+                                                    roles: roles, partner: partner, login: inv.value("--login"))))
             }),
+        CommandSpec(
+            words: ["member", "bind"], abstract: "Bind a member to the operating-system account they record from.",
+            discussion: "Once bound, lines recorded as the member must come from that account, and the account may record only\nas them (unless they are business unit or admin, who record for others; the line then names both).\nOn a file log anyone who can write the file can still claim any name; see README \"Security model\".",
+            arguments: [ArgumentSpec(name: "user", help: "The roster name to bind.")],
+            options: [OptionSpec(name: "--login", valueName: "account", help: "Their operating-system account, e.g. asmith.", required: true)],
+            run: { inv in try recorded(inv, .setup(.bindLogin(user: inv.argument(0)!, login: inv.required("--login")))) }),
         CommandSpec(
             words: ["member", "retire"], abstract: "Take a person off the roster; their past entries stay.",
             arguments: [ArgumentSpec(name: "user", help: "The roster name to retire.")],
@@ -63,7 +70,7 @@ enum Commands {
                 let json: JSONValue = .object(["members": .array(members.map { m in
                     .object(["user": .string(m.user), "name": .string(m.name), "agency": .string(m.agency),
                              "roles": .array(m.roles.map { .string($0.rawValue) }), "partner": .optional(m.partner?.rawValue),
-                             "active": .bool(!m.retired)])
+                             "active": .bool(!m.retired), "login": .optional(m.login)])
                 })])
                 let table = Table(columns: ["USER", "NAME", "AGENCY", "ROLES", "STATUS"], rows: members.map { m in
                     [m.user, m.name, m.agency, m.roles.map(\.rawValue).joined(separator: ",") + (m.partner.map { " (\($0.rawValue))" } ?? ""),
@@ -102,7 +109,7 @@ enum Commands {
 
     /// Records a command and says what was written (and any torn tail moved aside first).
     static func recorded(_ inv: Invocation, _ command: Command) throws -> String {
-        let result = try inv.ledger.record(command, actor: inv.actor, today: try inv.today(), now: inv.now)
+        let result = try inv.ledger.record(command, actor: inv.actor, login: inv.context.loginName, today: try inv.today(), now: inv.now)
         if let q = result.quarantined {
             inv.note("Note: the log ended in a torn, never-acknowledged write; its bytes were moved to \(q).")
         }

@@ -162,3 +162,8 @@ enum Escape {
         return out
     }
 }
+
+extension LogRecord {
+    /// Who recorded a line, as history and show name them: the actor, and the account it came from when that differs.
+    var recordedBy: String { login.map { $0 == actor ? actor : "\(actor) (login \($0))" } ?? actor }
+}

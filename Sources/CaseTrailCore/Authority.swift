@@ -4,11 +4,12 @@ enum Authority {
     /// Business unit and admin may record anything except roster changes, which are the admin's.
     static let recorders: [Role] = [.admin, .businessUnit]
 
-    static func check(_ command: Command, by actor: String, in state: State, partnership: PartnershipInfo) throws(DomainError) {
+    static func check(_ command: Command, by actor: String, login: String?, in state: State, partnership: PartnershipInfo) throws(DomainError) {
         guard let member = state.activeMember(actor) else {
             throw DomainError("'\(actor)' is not on \(partnership.code)'s roster, so cannot record anything. "
                 + "Ask an admin to run 'casetrail member add \(actor) …', or pass --actor with your roster name.")
         }
+        try checkIdentity(of: member, login: login)
         let allowed: [Role]
         switch command {
         case .initialise: return
@@ -33,9 +34,27 @@ enum Authority {
         }
     }
 
+    /// Who is at the keyboard may limit whom they record as: a member bound to a login is recorded
+    /// only from that login, and a login that is itself a member records as someone else only if
+    /// that member may record for others (admin, business unit). A line that names no login (one
+    /// written before casetrail recorded them) satisfies only the second rule.
+    static func checkIdentity(of member: Member, login: String?) throws(DomainError) {
+        guard let bound = member.login, bound != login else { return }
+        guard let login else {
+            throw DomainError("'\(member.user)' records only from the login '\(bound)', and this line does not say which account wrote it.")
+        }
+        throw DomainError("'\(member.user)' records only from the login '\(bound)', and this is '\(login)'. Record under your own roster name.")
+    }
+
+    static func checkLoggedIn(_ login: String?, as actor: String, in state: State) throws(DomainError) {
+        guard let login, let me = state.member(loggedInAs: login), me.user != actor, !me.recordsForOthers else { return }
+        throw DomainError("The login '\(login)' is \(me.user) on the roster, who may not record as '\(actor)'; "
+            + "record under your own name, or ask the business unit to record it for them.")
+    }
+
     static func roles(for command: SetupCommand) -> [Role] {
         switch command {
-        case .addMember, .retireMember, .setPolicy: return [.admin]
+        case .addMember, .retireMember, .setPolicy, .bindLogin: return [.admin]
         case .addAgency, .addAgencyAlias, .addHoliday: return recorders
         }
     }

@@ -11,7 +11,10 @@ public enum Command: Equatable, Sendable {
 
 /// The roster, agencies, calendar and policy.
 public enum SetupCommand: Equatable, Sendable {
-    case addMember(user: String, name: String, agency: String, roles: [Role], partner: Partner?)
+    /// `login`: the operating-system account the member records from, once bound only that one.
+    case addMember(user: String, name: String, agency: String, roles: [Role], partner: Partner?, login: String? = nil)
+    /// Binds an existing member to the operating-system account they record from.
+    case bindLogin(user: String, login: String)
     case retireMember(user: String, reason: String?)
     case addAgency(code: String, name: String, aliases: [String])
     case addAgencyAlias(agency: String, alias: String)
@@ -54,13 +57,17 @@ public enum ActionCommand: Equatable, Sendable {
 }
 
 /// A command with who asked and what day it is there: the only outside facts a decider sees.
+/// `actor` is the roster name it is recorded under; `login`, when known, the operating-system
+/// account that asked (which the line records beside the actor).
 public struct Request: Equatable, Sendable {
     public var actor: String
+    public var login: String?
     public var today: LocalDate
     public var command: Command
 
-    public init(actor: String, today: LocalDate, command: Command) {
+    public init(actor: String, login: String? = nil, today: LocalDate, command: Command) {
         self.actor = actor
+        self.login = login
         self.today = today
         self.command = command
     }

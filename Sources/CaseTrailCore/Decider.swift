@@ -26,7 +26,8 @@ public enum Partnership: Decider {
         guard let partnership = state.partnership else {
             throw DomainError("This log has no partnership yet. Create it with 'casetrail init --partnership NAME --code CODE'.")
         }
-        try Authority.check(request.command, by: request.actor, in: state, partnership: partnership)
+        try Authority.checkLoggedIn(request.login, as: request.actor, in: state)
+        try Authority.check(request.command, by: request.actor, login: request.login, in: state, partnership: partnership)
         switch request.command {
         case .initialise(let name, let code, let adminName):
             return try initialise(name: name, code: code, adminName: adminName, actor: request.actor, state)
@@ -52,9 +53,17 @@ public enum Partnership: Decider {
         ]
     }
 
+    /// A login is an account name of the safe alphabet, bound to one active member at most.
+    static func checkLogin(_ login: String, for user: String, _ state: State) throws(DomainError) {
+        try Validate.identifier(login, what: "login")
+        if let other = state.boundLogins[login], other != user, state.activeMember(other) != nil {
+            throw DomainError("The login '\(login)' is already bound to '\(other)'; one account records as one member.")
+        }
+    }
+
     static func decideSetup(_ command: SetupCommand, _ state: State) throws(DomainError) -> [Event] {
         switch command {
-        case let .addMember(user, name, agency, roles, partner):
+        case let .addMember(user, name, agency, roles, partner, login):
             try Validate.identifier(user, what: "user name")
             try Validate.text(name, what: "name")
             try Validate.text(agency, what: "agency")
@@ -75,7 +84,20 @@ public enum Partnership: Decider {
                 throw DomainError("An agency lead's --agency must be a known agency, and '\(agency)' is not. Add it first with 'casetrail agency add'.")
             }
             let agencyCode = state.agency(named: agency)?.code ?? agency
-            return [.memberAdded(user: user, name: name, agency: agencyCode, roles: roles, partner: partner)]
+            let added: Event = .memberAdded(user: user, name: name, agency: agencyCode, roles: roles, partner: partner)
+            guard let login else { return [added] }
+            try checkLogin(login, for: user, state)
+            return [added, .memberLoginBound(user: user, login: login)]
+        case let .bindLogin(user, login):
+            guard let member = state.activeMember(user) else {
+                throw DomainError("'\(user)' is not an active member. See 'casetrail members'.")
+            }
+            if member.login == login { return [] }
+            if let bound = member.login {
+                throw DomainError("'\(user)' is already bound to the login '\(bound)'. Retire and add them again to record from another account.")
+            }
+            try checkLogin(login, for: user, state)
+            return [.memberLoginBound(user: user, login: login)]
         case let .retireMember(user, reason):
             guard state.activeMember(user) != nil else {
                 throw DomainError("'\(user)' is not an active member. See 'casetrail members'.")

@@ -5,6 +5,7 @@ public enum Event: Equatable, Sendable {
     case partnershipInitialised(name: String, code: String)
     case memberAdded(user: String, name: String, agency: String, roles: [Role], partner: Partner?)
     case memberRetired(user: String, reason: String?)
+    case memberLoginBound(user: String, login: String)
     case agencyAdded(code: String, name: String, aliases: [String])
     case agencyAliasAdded(code: String, alias: String)
     case bankHolidayAdded(on: LocalDate, name: String)
@@ -66,7 +67,7 @@ extension Event {
         case .partnershipInitialised: return "partnership"
         case .policySet: return "policy"
         case .bankHolidayAdded: return "calendar"
-        case .memberAdded(let user, _, _, _, _), .memberRetired(let user, _): return "member-\(user)"
+        case .memberAdded(let user, _, _, _, _), .memberRetired(let user, _), .memberLoginBound(let user, _): return "member-\(user)"
         case .agencyAdded(let code, _, _), .agencyAliasAdded(let code, _): return "agency-\(code)"
         case .seriousIncidentRecorded(let ref, _, _, _, _), .reviewOpened(let ref, _, _, _, _, _),
              .milestoneRecorded(let ref, _, _, _, _), .rapidReviewCompleted(let ref, _, _, _),

@@ -15,6 +15,10 @@ extension Partnership {
             s.members[user] = Member(user: user, name: name, agency: agency, roles: roles, partner: partner)
         case let .memberRetired(user, _):
             s.members[user]?.retired = true
+            if let login = s.members[user]?.login, s.boundLogins[login] == user { s.boundLogins[login] = nil }
+        case let .memberLoginBound(user, login):
+            s.members[user]?.login = login
+            if s.members[user] != nil { s.boundLogins[login] = user }
         case let .agencyAdded(code, name, aliases):
             s.agencies[code] = Agency(code: code, name: name, aliases: aliases)
             for n in [code, name] + aliases where s.agencyNames[State.normalisedName(n)] == nil {

@@ -9,14 +9,14 @@ extension Partnership {
     /// takes the fact's own date where the command stamps facts with today, and otherwise the later
     /// of the day it was recorded and the latest date it carries: dates "in the future" are not
     /// re-judged here, everything else is.
-    public static func recheck(_ events: [Event], actor: String, recordedOn: LocalDate, in state: State) -> String? {
+    public static func recheck(_ events: [Event], actor: String, login: String? = nil, recordedOn: LocalDate, in state: State) -> String? {
         guard let command = command(recording: events) else {
             return "no command records these facts together"
         }
         let today = events.compactMap(\.stampedToday).max()
             ?? max(recordedOn, events.compactMap(\.businessDate).max() ?? recordedOn)
         do {
-            let decided = try decide(Request(actor: actor, today: today, command: command), state)
+            let decided = try decide(Request(actor: actor, login: login, today: today, command: command), state)
             if decided == events { return nil }
             return decided.isEmpty ? "there was nothing to record: it was already so" : "it is not what that command records"
         } catch {
@@ -33,6 +33,9 @@ extension Partnership {
         let second = events[1]
         if case let .partnershipInitialised(name, code) = first, case let .memberAdded(_, adminName, _, _, _) = second {
             return .initialise(name: name, code: code, adminName: adminName)
+        }
+        if case let .memberAdded(user, name, agency, roles, partner) = first, case let .memberLoginBound(bound, login) = second, bound == user {
+            return .setup(.addMember(user: user, name: name, agency: agency, roles: roles, partner: partner, login: login))
         }
         if case let .seriousIncidentRecorded(ref, child, aware, incident, summary) = first,
            case let .milestoneRecorded(_, .notified, on, nil, nil) = second {
@@ -54,6 +57,8 @@ extension Partnership {
             return .setup(.addMember(user: user, name: name, agency: agency, roles: roles, partner: partner))
         case let .memberRetired(user, reason):
             return .setup(.retireMember(user: user, reason: reason))
+        case let .memberLoginBound(user, login):
+            return .setup(.bindLogin(user: user, login: login))
         case let .agencyAdded(code, name, aliases):
             return .setup(.addAgency(code: code, name: name, aliases: aliases))
         case let .agencyAliasAdded(code, alias):
@@ -125,8 +130,8 @@ extension Event {
              let .actionSignedOff(_, on, _, _), let .actionSignOffRefused(_, on, _, _), let .actionTransferred(_, on, _, _),
              let .actionWithdrawn(_, on, _), let .actionReopened(_, on, _), let .actionCorrected(_, on, _, _, _):
             return on
-        case .partnershipInitialised, .memberAdded, .memberRetired, .agencyAdded, .agencyAliasAdded, .bankHolidayAdded, .policySet,
-             .seriousIncidentRecorded, .reviewOpened, .milestoneRecorded, .rapidReviewCompleted, .panelResponded, .reviewScreened,
+        case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .agencyAdded, .agencyAliasAdded, .bankHolidayAdded,
+             .policySet, .seriousIncidentRecorded, .reviewOpened, .milestoneRecorded, .rapidReviewCompleted, .panelResponded, .reviewScreened,
              .reviewDecided, .publicationWithheld, .reviewGraded, .reviewClosed, .reviewSignedOff, .recommendationAdded, .actionAdded,
              .actionImplemented, .actionImpactRecorded:
             return nil
@@ -136,7 +141,7 @@ extension Event {
     /// The business date the fact carries (when it happened), if it has one.
     public var businessDate: LocalDate? {
         switch self {
-        case .partnershipInitialised, .memberAdded, .memberRetired, .agencyAdded, .agencyAliasAdded, .policySet:
+        case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .agencyAdded, .agencyAliasAdded, .policySet:
             return nil
         case let .seriousIncidentRecorded(_, _, aware, _, _):
             return aware

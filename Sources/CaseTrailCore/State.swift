@@ -6,6 +6,8 @@ public struct State: Equatable, Sendable {
     public var agencies: [String: Agency] = [:]
     /// Normalised agency name or alias → agency code, so old reports' names find their owner.
     public var agencyNames: [String: String] = [:]
+    /// Operating-system login → the active member bound to it (replay asks on every line that has one).
+    public var boundLogins: [String: String] = [:]
     /// Reviews by reference; closed ones may stay undecoded in a snapshot until asked for.
     public var reviews = RowTable<Review>()
     /// Recommendations by full id (`REF/R1`); those with actions may stay undecoded in a snapshot.
@@ -54,16 +56,22 @@ public struct Member: Equatable, Sendable {
     public var roles: [Role]
     public var partner: Partner?
     public var retired: Bool = false
+    /// The operating-system account this member records from, once bound.
+    public var login: String?
 
     public func has(_ role: Role) -> Bool { roles.contains(role) }
 
-    package init(user: String, name: String, agency: String, roles: [Role], partner: Partner? = nil, retired: Bool = false) {
+    /// Whether this member may record under another roster name (on behalf of a group or a person).
+    public var recordsForOthers: Bool { has(.admin) || has(.businessUnit) }
+
+    package init(user: String, name: String, agency: String, roles: [Role], partner: Partner? = nil, retired: Bool = false, login: String? = nil) {
         self.user = user
         self.name = name
         self.agency = agency
         self.roles = roles
         self.partner = partner
         self.retired = retired
+        self.login = login
     }
 }
 
@@ -92,6 +100,13 @@ extension State {
     public func activeMember(_ user: String) -> Member? {
         guard let m = members[user], !m.retired else { return nil }
         return m
+    }
+
+    /// The active member an operating-system account is: the one bound to it, else (while no one
+    /// is) the one whose roster name it is.
+    public func member(loggedInAs login: String) -> Member? {
+        if let user = boundLogins[login] { return activeMember(user) }
+        return activeMember(login).flatMap { $0.login == nil ? $0 : nil }
     }
 
     static func normalisedName(_ s: String) -> String {

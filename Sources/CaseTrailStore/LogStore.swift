@@ -164,8 +164,9 @@ public protocol LogStore: Sendable {
     /// About how many bytes the log holds (0 if unknown): how a reader sizes its tables.
     var byteCount: Int { get }
 
-    /// Creates the log with its first events; refuses if anything is already there.
-    func create(_ events: [Event], actor: String, now: Timestamp, sharedGroup: Bool) throws(StoreError) -> [LogRecord]
+    /// Creates the log with its first events; refuses if anything is already there. `login`, the
+    /// account that asked, is recorded on each line beside the actor, as it is by `append`.
+    func create(_ events: [Event], actor: String, login: String?, now: Timestamp, sharedGroup: Bool) throws(StoreError) -> [LogRecord]
 
     /// Reads the lines within `limit` under a shared lock, checking each, and hands every good one
     /// to `visit` with its event (or why it cannot be decoded); `visit` returns a problem if it cannot
@@ -177,7 +178,7 @@ public protocol LogStore: Sendable {
     /// Appends a decided batch, as one command, under an exclusive lock, only if the log is still
     /// as it was at `position` (where the decision was made) and each stream of the new events is
     /// at the version in `expected`: otherwise `.movedOn` or `.versionConflict`, and nothing is written.
-    func append(_ events: [Event], actor: String, now: Timestamp, after position: LogPosition,
+    func append(_ events: [Event], actor: String, login: String?, now: Timestamp, after position: LogPosition,
                 expected: [String: Int]) throws(StoreError) -> Appended
 
     /// The log's first line's hash and the partnership code it records, read on their own (nil for an

@@ -201,10 +201,29 @@ enum CommandCatalogue {
         ]
         for s in steps { #expect(cli(s + ["--log", log]).status == 0, "\(s)") }
         for args in [["history", "MSCP-LCSPR-2023-01/R1/A1"], ["show", "MSCP-LCSPR-2023-01/R1/A1"]] {
-            let out = cli(args + ["--log", log]).stdout
+            let out = cli(args + ["--format", "json", "--log", log]).stdout
             #expect(out.contains("Alice Clerk updated MSCP-LCSPR-2023-01/R1/A1: Booked"), "\(args)")
             #expect(out.contains("Bob Clerk updated MSCP-LCSPR-2023-01/R1/A1: Half done"), "\(args)")
             #expect(!out.contains("Bob Clerk updated MSCP-LCSPR-2023-01/R1/A1: Booked"), "\(args)")
         }
+    }
+}
+
+@Suite struct LoginCommandTests {
+    @Test func aBoundMemberIsRecordedOnlyFromTheirAccountAndHistoryNamesBoth() throws {
+        let (dir, log) = try reviewedLog()
+        defer { withExtendedLifetime(dir) {} }
+        // The in-process runs below are logged in as 'ann' (the admin).
+        #expect(cli(["member", "bind", "hl", "--login", "hlead", "--log", log]).status == 0)
+        let refused = cli(["action", "update", "MSCP-LCSPR-2023-01/R1/A1", "--note", "x", "--actor", "hl", "--log", log, "--today", "2023-04-02"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "Error: 'hl' records only from the login 'hlead', and this is 'ann'. Record under your own roster name.\n")
+        #expect(cli(["action", "update", "MSCP-LCSPR-2023-01/R1/A1", "--note", "Booked", "--actor", "bu", "--log", log, "--today", "2023-04-02"]).status == 0)
+        let history = cli(["history", "MSCP-LCSPR-2023-01/R1/A1", "--log", log]).stdout
+        #expect(history.contains("bu (login ann)"))
+        let members = try JSONValue.parse(cli(["members", "--format", "json", "--log", log]).stdout)
+        #expect(members["members"]?.arrayValue?.first { $0["user"] == "hl" }?["login"] == "hlead")
+        #expect(cli(["verify", "--log", log]).status == 0)
+        #expect(cli(["help", "member", "bind"]).stdout.contains("--login <account>"))
     }
 }

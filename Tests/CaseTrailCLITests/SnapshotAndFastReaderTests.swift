@@ -195,7 +195,7 @@ import CaseTrailCore
         let (dir, log) = try reviewedLog()
         defer { withExtendedLifetime(dir) {} }
         let digest = SHA256.hex(try bytes(replayed(log)))
-        #expect(EventLog.snapshotFormat == 5 && digest == "a3cdf547c2d9d91af327c972d238755572a347bc1f87e73d3b98af73c4dfd305",
+        #expect(EventLog.snapshotFormat == 6 && digest == "91315d1cf447720f2a3937c61433a076ff395cd1f400dd0e1510fc161fb1c46b",
                 "the snapshot's bytes changed (\(digest)): if the layout changed, bump EventLog.snapshotFormat, then record the new digest here")
     }
 

@@ -9,16 +9,16 @@ struct Scenario {
 
     /// Decides a command and applies its events, as the log would.
     @discardableResult
-    mutating func run(_ command: Command, by actor: String = "ann", on day: String? = nil) throws(DomainError) -> [Event] {
-        let events = try Partnership.decide(Request(actor: actor, today: day.map { LocalDate($0)! } ?? today, command: command), state)
+    mutating func run(_ command: Command, by actor: String = "ann", login: String? = nil, on day: String? = nil) throws(DomainError) -> [Event] {
+        let events = try Partnership.decide(Request(actor: actor, login: login, today: day.map { LocalDate($0)! } ?? today, command: command), state)
         for e in events { Partnership.apply(e, to: &state) }
         return events
     }
 
     /// The refusal message, or nil when the command was accepted (nothing is applied either way on refusal).
-    func refusal(_ command: Command, by actor: String = "ann", on day: String? = nil) -> String? {
+    func refusal(_ command: Command, by actor: String = "ann", login: String? = nil, on day: String? = nil) -> String? {
         do {
-            _ = try Partnership.decide(Request(actor: actor, today: day.map { LocalDate($0)! } ?? today, command: command), state)
+            _ = try Partnership.decide(Request(actor: actor, login: login, today: day.map { LocalDate($0)! } ?? today, command: command), state)
             return nil
         } catch { return error.message }
     }

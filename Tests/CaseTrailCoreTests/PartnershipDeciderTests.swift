@@ -142,3 +142,58 @@ let founded: [Event] = [
         try s.run(.action(.addRecommendation(ref: "MSCP-LLR-2023-01", rec: "R10", text: "Other", on: nil)))
     }
 }
+
+/// Who is at the keyboard: a member bound to an operating-system login is recorded only from it, and
+/// a login that is a member records as someone else only if that member records for others.
+@Suite struct LoginIdentityTests {
+    let note = Command.action(.addRecommendation(ref: "MSCP-LLR-2023-01", rec: "R1", text: "Share", on: nil))
+
+    func scenario() throws -> Scenario {
+        var s = Scenario(staffed)
+        try s.run(.review(.openReview(ref: "MSCP-LLR-2023-01", kind: .llr, title: "Learning", from: nil, on: nil)))
+        return s
+    }
+
+    @Test func addingAMemberWithALoginBindsThemInTheSameCommand() throws {
+        var s = try scenario()
+        let events = try s.run(.setup(.addMember(user: "asmith", name: "A Smith", agency: "MSCP", roles: [.businessUnit], partner: nil, login: "alice")))
+        #expect(events == [.memberAdded(user: "asmith", name: "A Smith", agency: "MSCP", roles: [.businessUnit], partner: nil),
+                           .memberLoginBound(user: "asmith", login: "alice")])
+        #expect(s.state.members["asmith"]?.login == "alice")
+        #expect(s.refusal(.setup(.addMember(user: "bsmith", name: "B", agency: "MSCP", roles: [.auditor], partner: nil, login: "alice")))
+                == "The login 'alice' is already bound to 'asmith'; one account records as one member.")
+        #expect(s.refusal(.setup(.addMember(user: "csmith", name: "C", agency: "MSCP", roles: [.auditor], partner: nil, login: "al ice")))?
+            .hasPrefix("The login 'al ice' is not valid") == true)
+    }
+
+    @Test func aBoundMemberIsRecordedOnlyFromTheirLogin() throws {
+        var s = try scenario()
+        try s.run(.setup(.bindLogin(user: "bu", login: "bmanager")))
+        #expect(s.refusal(note, by: "bu", login: "mallory")
+                == "'bu' records only from the login 'bmanager', and this is 'mallory'. Record under your own roster name.")
+        try s.run(note, by: "bu", login: "bmanager")
+        #expect(s.refusal(.setup(.bindLogin(user: "bu", login: "other")))
+                == "'bu' is already bound to the login 'bmanager'. Retire and add them again to record from another account.")
+        #expect(try s.run(.setup(.bindLogin(user: "bu", login: "bmanager"))).isEmpty, "already so")
+    }
+
+    @Test func aLoginThatIsAMemberRecordsForOthersOnlyIfThatMemberMay() throws {
+        let s = try scenario()
+        // The auditor's own account cannot record as the business manager...
+        #expect(s.refusal(note, by: "bu", login: "aud")
+                == "The login 'aud' is aud on the roster, who may not record as 'bu'; record under your own name, or ask the business unit to record it for them.")
+        // ...while the business manager may record for a group's member, and the line says both.
+        #expect(s.refusal(.action(.addRecommendation(ref: "MSCP-LLR-2023-01", rec: "R2", text: "x", on: nil)), by: "ann", login: "bu") == nil)
+        // An account that is no member, on an unbound member's name: a file log cannot tell (README).
+        #expect(s.refusal(note, by: "bu", login: "root") == nil)
+        #expect(s.refusal(note, by: "bu", login: nil) == nil, "a line written before logins were recorded")
+    }
+
+    @Test func historyRecordedFromTheWrongAccountDoesNotVerify() throws {
+        var s = try scenario()
+        try s.run(.setup(.bindLogin(user: "bu", login: "bmanager")))
+        let forged: [Event] = [.recommendationAdded(ref: "MSCP-LLR-2023-01", rec: "R1", text: "Share", on: s.today)]
+        #expect(Partnership.recheck(forged, actor: "bu", login: "mallory", recordedOn: s.today, in: s.state)?.contains("records only from the login 'bmanager'") == true)
+        #expect(Partnership.recheck(forged, actor: "bu", login: "bmanager", recordedOn: s.today, in: s.state) == nil)
+    }
+}

@@ -42,6 +42,7 @@ private func d(_ s: String) -> LocalDate { LocalDate(s)! }
         .actionWithdrawn(action: "L-1/R1/A1", on: d("2024-03-05"), reason: "Superseded"),
         .actionReopened(action: "L-1/R1/A1", on: d("2024-03-06"), reason: "Audit found gaps"),
         .actionCorrected(action: "L-1/R1/A1", on: d("2024-03-07"), field: "lead", value: "Head of safeguarding", reason: "Typo"),
+        .memberLoginBound(user: "jsmith", login: "jsmith"),   // last: the tests below count samples by position
     ]
 
     @Test func everyEventReadsBackAsItWasWritten() throws {

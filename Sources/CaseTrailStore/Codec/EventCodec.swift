@@ -23,6 +23,7 @@ enum EventType: String, CaseIterable {
     case partnershipInitialised = "partnership_initialised"
     case memberAdded = "member_added"
     case memberRetired = "member_retired"
+    case memberLoginBound = "member_login_bound"
     case agencyAdded = "agency_added"
     case agencyAliasAdded = "agency_alias_added"
     case bankHolidayAdded = "bank_holiday_added"
@@ -87,6 +88,7 @@ extension Event {
         case .partnershipInitialised: return .partnershipInitialised
         case .memberAdded: return .memberAdded
         case .memberRetired: return .memberRetired
+        case .memberLoginBound: return .memberLoginBound
         case .agencyAdded: return .agencyAdded
         case .agencyAliasAdded: return .agencyAliasAdded
         case .bankHolidayAdded: return .bankHolidayAdded
@@ -140,6 +142,8 @@ extension Event {
                             "roles": .array(roles.map { .string($0.rawValue) }), "partner": .raw(partner)])
         case let .memberRetired(user, reason):
             return .object(["user": .string(user), "reason": .text(reason)])
+        case let .memberLoginBound(user, login):
+            return .object(["user": .string(user), "login": .string(login)])
         case let .agencyAdded(code, name, aliases):
             return .object(["code": .string(code), "name": .string(name), "aliases": .array(aliases.map { .string($0) })])
         case let .agencyAliasAdded(code, alias):
@@ -259,6 +263,8 @@ extension Event {
                                 roles: try f.strings("roles").compactMap(Role.init(rawValue:)), partner: try f.optionalRaw("partner"))
         case .memberRetired:
             return .memberRetired(user: try f.string("user"), reason: try f.optionalString("reason"))
+        case .memberLoginBound:
+            return .memberLoginBound(user: try f.string("user"), login: try f.string("login"))
         case .agencyAdded:
             return .agencyAdded(code: try f.string("code"), name: try f.string("name"), aliases: try f.strings("aliases"))
         case .agencyAliasAdded:

@@ -31,6 +31,7 @@ enum SnapshotLayout {
         w.write(s.members.values.sorted { $0.user < $1.user })
         w.write(s.agencies.values.sorted { $0.code < $1.code })
         w.write(s.agencyNames.sorted { $0.key < $1.key }.map { Pair($0.key, $0.value) })
+        w.write(s.boundLogins.sorted { $0.key < $1.key }.map { Pair($0.key, $0.value) })
         // The three tables are most of the snapshot: encoded side by side, then laid out in order.
         let (reviews, recommendations, actions) = (s.reviews, s.recommendations, s.actions)
         let jobs: [@Sendable () -> Result<[UInt8], SnapshotError>] = [
@@ -51,6 +52,7 @@ enum SnapshotLayout {
         for m in try r.read() as [Member] { s.members[m.user] = m }
         for a in try r.read() as [Agency] { s.agencies[a.code] = a }
         for p in try r.read() as [Pair<String, String>] { s.agencyNames[p.a] = p.b }
+        for p in try r.read() as [Pair<String, String>] { s.boundLogins[p.a] = p.b }
         s.reviews = try r.readSection { r throws(SnapshotError) in try .read(from: &r, damage: damage) }
         s.recommendations = try r.readSection { r throws(SnapshotError) in try .read(from: &r, damage: damage) }
         s.actions = try r.readSection { r throws(SnapshotError) in try .read(from: &r, damage: damage) }
@@ -275,9 +277,10 @@ extension BinaryReader {
 }
 
 extension Member: BinaryCodable {
-    func write(to w: inout BinaryWriter) { w.write(user); w.write(name); w.write(agency); w.write(roles); w.write(partner); w.write(retired) }
+    func write(to w: inout BinaryWriter) { w.write(user); w.write(name); w.write(agency); w.write(roles); w.write(partner); w.write(retired); w.write(login) }
     init(from r: inout BinaryReader) throws(SnapshotError) {
-        self.init(user: try r.read(), name: try r.read(), agency: try r.read(), roles: try r.read(), partner: try r.read(), retired: try r.read())
+        self.init(user: try r.read(), name: try r.read(), agency: try r.read(), roles: try r.read(), partner: try r.read(), retired: try r.read(),
+                  login: try r.read())
     }
 }
 

@@ -38,13 +38,13 @@ public struct EventLog: LogStore {
 
     /// Creates the log with its first events. Fails if anything is already at the path.
     @discardableResult
-    public func create(_ events: [Event], actor: String, now: Timestamp, sharedGroup: Bool = false) throws(StoreError) -> [LogRecord] {
-        try create(lines: events.map(\.newEvent), actor: actor, now: now, sharedGroup: sharedGroup)
+    public func create(_ events: [Event], actor: String, login: String? = nil, now: Timestamp, sharedGroup: Bool = false) throws(StoreError) -> [LogRecord] {
+        try create(lines: events.map(\.newEvent), actor: actor, login: login, now: now, sharedGroup: sharedGroup)
     }
 
     /// As `create`, at the level of lines (tests write lines of any type).
     @discardableResult
-    func create(lines events: [NewEvent], actor: String, now: Timestamp, sharedGroup: Bool = false) throws(StoreError) -> [LogRecord] {
+    func create(lines events: [NewEvent], actor: String, login: String? = nil, now: Timestamp, sharedGroup: Bool = false) throws(StoreError) -> [LogRecord] {
         let mode: mode_t = sharedGroup ? 0o660 : 0o600
         let dir = parentDirectory(of: path)
         if !fileExists(dir), mkdir(dir, sharedGroup ? 0o770 : 0o700) != 0, errno != EEXIST {
@@ -60,7 +60,7 @@ public struct EventLog: LogStore {
         } catch {
             throw .io(error)
         }
-        let (bytes, records) = try encode(events, after: LogScan(), actor: actor, now: now)
+        let (bytes, records) = try encode(events, after: LogScan(), actor: actor, login: login, now: now)
         do {
             try file.setMode(mode)
             try file.lock(exclusive: true)
@@ -108,13 +108,13 @@ public struct EventLog: LogStore {
     /// Appends the events as one command if nothing was appended since `position` and each of their
     /// streams is at its `expected` version. The lines since `position` (none, usually) are checked
     /// under the exclusive lock first; nothing is written if the log has any problem.
-    public func append(_ events: [Event], actor: String, now: Timestamp, after position: LogPosition,
+    public func append(_ events: [Event], actor: String, login: String? = nil, now: Timestamp, after position: LogPosition,
                        expected: [String: Int]) throws(StoreError) -> Appended {
-        try append(lines: events.map(\.newEvent), actor: actor, now: now, after: position, expected: expected)
+        try append(lines: events.map(\.newEvent), actor: actor, login: login, now: now, after: position, expected: expected)
     }
 
     /// As `append`, at the level of lines.
-    func append(lines newEvents: [NewEvent], actor: String, now: Timestamp, after position: LogPosition,
+    func append(lines newEvents: [NewEvent], actor: String, login: String? = nil, now: Timestamp, after position: LogPosition,
                 expected: [String: Int]) throws(StoreError) -> Appended {
         guard !newEvents.isEmpty else { return .nothing }
         let file = try openLocked(flags: O_RDWR | O_APPEND, exclusive: true)
@@ -126,7 +126,7 @@ public struct EventLog: LogStore {
         }
         let head = scan.head?.seq ?? 0
         guard head == position.seq else { throw .movedOn(decidedAt: position.seq, head: head) }
-        let (bytes, records) = try encode(newEvents, after: scan, actor: actor, now: now)
+        let (bytes, records) = try encode(newEvents, after: scan, actor: actor, login: login, now: now)
         do {
             var quarantined: String?
             if let torn = scan.torn {
@@ -221,7 +221,7 @@ public struct EventLog: LogStore {
     }
 
     /// Lays out new lines after the scanned head: seq, stream versions, time and the hash chain.
-    private func encode(_ events: [NewEvent], after scan: LogScan, actor: String, now: Timestamp) throws(StoreError) -> ([UInt8], [LogRecord]) {
+    private func encode(_ events: [NewEvent], after scan: LogScan, actor: String, login: String?, now: Timestamp) throws(StoreError) -> ([UInt8], [LogRecord]) {
         var seq = scan.head?.seq ?? 0
         var prev = scan.head?.hash ?? genesisHash
         var versions = scan.streamVersions
@@ -237,12 +237,12 @@ public struct EventLog: LogStore {
             // write cut short part-way through is recognised as torn as a whole.
             let batch = records.isEmpty && events.count > 1 ? events.count : nil
             let (line, hash) = LogLine.encode(seq: seq, version: version, event: event, recordedAt: recordedAt,
-                                              actor: actor, prev: prev, batch: batch)
+                                              actor: actor, login: login, prev: prev, batch: batch)
             guard line.count - 1 <= LogLine.maxBytes else { throw .lineTooLong(bytes: line.count - 1) }
             bytes.append(contentsOf: line)
             records.append(LogRecord(line: scan.lines + records.count + 1, seq: seq, stream: event.stream,
                                      version: version, type: event.type, schema: event.schema, recordedAt: recordedAt,
-                                     actor: actor, prevDigest: Digest(hex: prev), hashDigest: Digest(hex: hash),
+                                     actor: actor, login: login, prevDigest: Digest(hex: prev), hashDigest: Digest(hex: hash),
                                      batch: batch))
             prev = hash
         }

@@ -16,6 +16,8 @@ public struct LogRecord: Equatable, Sendable {
     public var schema: Int
     public var recordedAt: Timestamp
     public var actor: String
+    /// The operating-system account that wrote the line, when it was recorded (older lines do not say).
+    public var login: String?
     /// The chain links as digests (nil where the line's text is not 64 lower-case hex digits, which
     /// then matches nothing): compared on every line, so never made into strings there.
     var prevDigest: Digest?
@@ -64,7 +66,7 @@ public enum LogLine {
     }()
 
     /// Builds the bytes of one line, `\n` included, and returns its hash.
-    static func encode(seq: Int, version: Int, event: NewEvent, recordedAt: Timestamp, actor: String,
+    static func encode(seq: Int, version: Int, event: NewEvent, recordedAt: Timestamp, actor: String, login: String? = nil,
                        prev: String, batch: Int? = nil) -> (bytes: [UInt8], hash: String) {
         var out: [UInt8] = []
         out.reserveCapacity(256)
@@ -79,6 +81,7 @@ public enum LogLine {
         name(.schema); out.append(contentsOf: String(event.schema).utf8)
         name(.recordedAt); out.append(contentsOf: "\"\(recordedAt)\"".utf8)
         name(.actor); JSONValue.writeString(actor, into: &out)
+        if let login { name(.login); JSONValue.writeString(login, into: &out) }
         name(.data); event.data.write(into: &out)
         if let n = batch { name(.batch); out.append(contentsOf: String(n).utf8) }
         name(.prev); out.append(contentsOf: "\"\(prev)\"".utf8)
@@ -114,7 +117,7 @@ public enum LogLine {
         guard var e = Envelope.parse(line, payloadIndex: payloadIndex) else { return (nil, slowProblem(line), 0..<0) }
         // The strings are moved out of the envelope, not copied: a copy costs a retain and a release each.
         guard let seq = e.seq, let stream = e.stream.take(), let version = e.version, let type = e.type.take(), let schema = e.schema,
-              let recorded = e.recordedAt, let actor = e.actor.take(), e.hasData, e.hasPrev, e.hasHash else {
+              let recorded = e.recordedAt, let actor = e.actor.take(), e.hasData, e.hasPrev, e.hasHash, e.loginIsText else {
             if e.recordedAtText != nil && e.recordedAt == nil {
                 return (nil, "recorded_at '\(e.recordedAtText!)' is not a UTC timestamp", 0..<0)
             }
@@ -127,7 +130,7 @@ public enum LogLine {
             return (nil, "\(name) \(value) is out of range (\(range.lowerBound) to \(range.upperBound))", 0..<0)
         }
         let record = LogRecord(line: 0, seq: seq, stream: stream, version: version, type: type, schema: schema,
-                               recordedAt: recorded, actor: actor, prevDigest: e.prev, hashDigest: e.hash,
+                               recordedAt: recorded, actor: actor, login: e.login.take(), prevDigest: e.prev, hashDigest: e.hash,
                                batch: e.batch.flatMap { $0 > 1 ? $0 : nil })
         let n = line.count
         guard n > hashSuffixLength, line[n - 1] == UInt8(ascii: "}"), line[n - 2] == UInt8(ascii: "\""),
@@ -208,7 +211,9 @@ extension LogLine {
 /// Fields of the wrong JSON type stay nil; a repeated member makes the line unreadable.
 struct Envelope {
     var seq: Int?, version: Int?, schema: Int?, batch: Int?
-    var stream: String?, type: String?, actor: String?
+    var stream: String?, type: String?, actor: String?, login: String?
+    /// False when a `login` member is there but is not text (then the line lacks a field it needs).
+    var loginIsText = true
     /// The chain links: present or not, and their digests when they are 64 lower-case hex digits.
     var hasPrev = false, hasHash = false
     var prev: Digest?, hash: Digest?
@@ -240,6 +245,7 @@ struct Envelope {
         }
         do {
             for key in Key.writtenOrder {
+                if key == .data, expect(Key.login.asWritten) { try e.read(.login, from: &p, payloadIndex: payloadIndex) }
                 guard expect(key.asWritten) else { return nil }
                 try e.read(key, from: &p, payloadIndex: payloadIndex)
             }
@@ -310,6 +316,9 @@ struct Envelope {
         case .stream: stream = try p.stringValue()
         case .type: type = try p.stringValue()
         case .actor: actor = try p.stringValue()
+        case .login:
+            login = try p.stringValue()
+            loginIsText = login != nil
         case .prev: (hasPrev, prev, prevText) = try Envelope.hexString(&p)
         case .hash: (hasHash, hash, _) = try Envelope.hexString(&p)
         case .data:
@@ -349,7 +358,7 @@ struct Envelope {
     /// The envelope's member names, recognised from their bytes.
     enum Key: UInt16 {
         case seq = 1, stream = 2, version = 4, type = 8, schema = 16, recordedAt = 32, actor = 64, data = 128, prev = 256, hash = 512
-        case batch = 1024, other = 0
+        case batch = 1024, login = 2048, other = 0
 
         var bit: UInt16 { rawValue }
 
@@ -368,6 +377,7 @@ struct Envelope {
             case .actor: return ",\"actor\":"
             case .data: return ",\"data\":"
             case .batch: return ",\"batch\":"
+            case .login: return ",\"login\":"
             case .prev: return ",\"prev\":"
             case .hash: return ",\"hash\":"
             case .other: return ""
@@ -391,6 +401,7 @@ struct Envelope {
             case (UInt8(ascii: "t"), 4): candidate = .type
             case (UInt8(ascii: "r"), 11): candidate = .recordedAt
             case (UInt8(ascii: "a"), 5): candidate = .actor
+            case (UInt8(ascii: "l"), 5): candidate = .login
             case (UInt8(ascii: "d"), 4): candidate = .data
             case (UInt8(ascii: "p"), 4): candidate = .prev
             case (UInt8(ascii: "h"), 4): candidate = .hash
