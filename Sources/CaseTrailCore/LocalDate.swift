@@ -50,10 +50,13 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public func adding(days: Int) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }
 
-    /// Adds calendar months, clamping to the month's last day (31 Aug + 6 months = 28/29 Feb).
+    /// Adds calendar months, clamping to the month's last day (31 Aug + 6 months = 28/29 Feb), and
+    /// to the first and last days of the calendar (1 Jan 1, 31 Dec 9999).
     public func adding(months: Int) -> LocalDate {
         let c = components
         let total = c.year * 12 + (c.month - 1) + months
+        if total >= 10_000 * 12 { return LocalDate(year: 9999, month: 12, day: 31)! }
+        if total < 12 { return LocalDate(year: 1, month: 1, day: 1)! }
         let y = total / 12, m = total % 12 + 1
         return LocalDate(year: y, month: m, day: min(c.day, LocalDate.daysIn(month: m, year: y)))!
     }

@@ -85,6 +85,7 @@ public enum LondonTime {
     /// Milliseconds London is ahead of UTC at an instant: 0 or 3,600,000.
     static func offset(at instant: Timestamp) -> Int64 {
         let year = instant.utcDate.year
+        guard (1...9999).contains(year) else { return 0 }   // beyond the calendar: no summer time to find
         let start = Timestamp(utcMidnightOf: lastSunday(month: 3, year: year)).adding(milliseconds: 3_600_000)
         let end = Timestamp(utcMidnightOf: lastSunday(month: 10, year: year)).adding(milliseconds: 3_600_000)
         return instant >= start && instant < end ? 3_600_000 : 0

@@ -66,3 +66,14 @@ import Testing
         #expect(LondonTime.date(at: Timestamp("2023-03-25T23:30Z")!).description == "2023-03-25")
     }
 }
+
+@Suite struct CalendarEdgeTests {
+    @Test func datesAtTheEndsOfTheCalendarGiveAnswersNotTraps() {
+        let last = LocalDate("9999-12-31")!
+        #expect(last.adding(months: 6) == last)
+        #expect(LocalDate("9999-08-31")!.adding(months: 6) == last)
+        #expect(LocalDate("0001-03-01")!.adding(months: -6) == LocalDate("0001-01-01")!)
+        #expect(LondonTime.date(at: Timestamp(utcMidnightOf: last.adding(days: 2))) == last.adding(days: 2))
+        #expect(LondonTime.endOfDay(last) > Timestamp(utcMidnightOf: last))
+    }
+}
