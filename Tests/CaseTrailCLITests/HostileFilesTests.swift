@@ -34,6 +34,19 @@ import CaseTrailCore
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("")).filter { $0.contains(".torn-") }.isEmpty)
     }
 
+    @Test func initRefusesADeviceAndLeavesItAsItWas() throws {
+        guard geteuid() == 0 else { return }   // only root can make a device node
+        let dir = try TemporaryDirectory()
+        let device = dir.path("null.jsonl")   // a /dev/null of the test's own, so no mistake can harm the real one
+        #expect(mknod(device, S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0)   // major 1, minor 3: null
+        chmod(device, 0o666)
+        let out = cli(initArgs + ["--log", device])
+        #expect(out.stderr == "Error: \(device) is already taken by a device; it was left untouched. Use another --log path to start a new log.\n")
+        var st = stat()
+        #expect(stat(device, &st) == 0 && st.st_mode & S_IFMT == S_IFCHR && st.st_mode & 0o777 == 0o666)
+        #expect(cli(["members", "--log", device]).stderr.contains("is a device, not a file"))
+    }
+
     @Test func initRefusesAnotherUsersEmptyFile() throws {
         guard geteuid() == 0 else { return }   // only root can give a file away
         let dir = try TemporaryDirectory()
