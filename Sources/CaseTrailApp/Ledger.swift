@@ -41,6 +41,7 @@ public final class Ledger {
             do {
                 // The state is changed in place: copying it would copy every table in it.
                 var replay = Replay(found.state)
+                replay.decidedThrough = witnessedBefore?.seq ?? 0
                 // Lines up to the snapshot's were checked against the witness when it was taken.
                 let asked = witnessed.filter { $0 > found.position.seq }
                 var scan = try store.read(upTo: limit, after: found.position, hashesOf: asked) { record, decoded in replay.take(record, decoded) }
@@ -59,6 +60,9 @@ public final class Ledger {
             }
         }
         var replay = Replay(Partnership.initialState)
+        // What this user's casetrail saw before is not decided again: if the line it saw last is not
+        // the same now, the witness check below fails this command anyway.
+        replay.decidedThrough = witnessedBefore?.seq ?? 0
         // Lines average some 400 bytes; room made for what a log of this size holds.
         replay.state.reserveCapacity(forEvents: store.byteCount / 400)
         var scan = try store.read(upTo: limit, after: nil, hashesOf: witnessed) { record, decoded in

@@ -90,4 +90,31 @@ import CaseTrailCore
         #expect(out.status == 3)
         #expect(out.stderr.contains("but this user's casetrail saw it reach seq"))
     }
+
+    @Test func linesSeenBeforeAreNotDecidedAgainYetNoForgeryBeforeOrAfterThemPasses() throws {
+        let (dir, log, env) = try watchedLog()   // seen to seq 7
+        defer { withExtendedLifetime(dir) {} }
+        func forge(_ events: [Event], by actor: String, into path: String) throws {
+            let s = EventLog(path: path)
+            let scan = try s.read { _, _ in nil }
+            var expected: [String: Int] = [:]
+            for e in events { expected[e.stream] = scan.streamVersions[e.stream] ?? 0 }
+            _ = try s.append(events, actor: actor, now: t0, after: scan.position, expected: expected)
+        }
+        // After what was seen: decided again, and refused.
+        let seen = readBytes(log)
+        try forge([.memberAdded(user: "mallory", name: "M", agency: "MSCP", roles: [.admin], partner: nil)], by: "mallory", into: log)
+        let after = cli(["members", "--log", log], env: env)
+        #expect(after.status == 3 && after.stderr.contains("line 8: this line could not have been recorded by 'mallory'"))
+        // Before it: the forger rewrites line 6 onwards with correct hashes; line 7 is then not the line seen.
+        let lines = seen.split(separator: 0x0A).map(Array.init)
+        try writeBytes(dir.path("rewrite.jsonl"), Array(lines.prefix(5).joined(separator: [0x0A])) + [0x0A])
+        try forge([.memberAdded(user: "mallory", name: "M", agency: "MSCP", roles: [.admin], partner: nil)], by: "mallory", into: dir.path("rewrite.jsonl"))
+        try forge([.agencyAdded(code: "X1", name: "One", aliases: [])], by: "mallory", into: dir.path("rewrite.jsonl"))
+        try writeBytes(log, readBytes(dir.path("rewrite.jsonl")))
+        let before = cli(["members", "--log", log], env: env)
+        #expect(before.status == 3)
+        // Lines 1-7 are not decided again, so it is the witness that catches it: line 7 is not the line seen.
+        #expect(before.stderr.contains("line 7: line 7 is not the line this user's casetrail saw there"))
+    }
 }
