@@ -29,7 +29,7 @@ extension Ledger {
         var snapshotCheck: (seq: Int, matches: Bool)?
         if let snapshot {
             let s = snapshot.position
-            let matches = scan.requestedHashes[s.seq] == s.hash && replay.captured == snapshot.state
+            let matches = scan.requestedHashes[s.seq] == s.hash && replay.captured.map(snapshot.holds) == true
             snapshotCheck = (s.seq, matches)
             if !matches {
                 scan.problems.append(LineProblem(line: s.seq, problem: "the snapshot beside the log, taken at this line, does not hold the state the log gives here: it was changed or damaged. Delete \(store.location).snapshot (it is rebuilt from the log); if others can write this folder, find out who changed it."))

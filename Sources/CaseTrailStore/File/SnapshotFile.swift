@@ -48,6 +48,17 @@ extension LogScan {
 public struct Snapshot: Sendable {
     public var position: LogPosition
     public var state: State
+    /// The state's bytes as the file holds them (the state's stored rows point into the same buffer).
+    let bytes: [UInt8]
+    let payload: Range<Int>
+
+    /// Whether this snapshot holds exactly `state` (the layout is the same bytes for the same state).
+    public func holds(_ state: State) -> Bool {
+        guard let encoded = try? SnapshotLayout.encode(state), encoded.count == payload.count else { return false }
+        return bytes.withUnsafeBufferPointer { all in
+            encoded.withUnsafeBufferPointer { memcmp(all.baseAddress! + payload.lowerBound, $0.baseAddress!, payload.count) == 0 }
+        }
+    }
 }
 
 /// Snapshots cached beside the log (`<log>.snapshot`): derived data, checksummed, written atomically,
@@ -78,7 +89,7 @@ extension EventLog {
             guard r.atEnd else { return nil }
             let state = try SnapshotLayout.decode(bytes, in: start..<(start + length), damage: damage)
             return Snapshot(position: LogPosition(seq: seq, hash: hash, offset: offset, recordedAt: recordedAt, streamVersions: versions),
-                            state: state)
+                            state: state, bytes: bytes, payload: start..<(start + length))
         } catch {
             return nil
         }
