@@ -86,7 +86,8 @@ public struct WitnessFile: Sendable {
         var out: [Key: Witnessed] = [:]
         for line in lines.dropFirst() {
             let f = line.split(separator: " ", maxSplits: 5).map(String.init)
-            guard f.count == 6, let seq = Int(f[2]), seq > 0, let ms = Int64(f[4]), f[1].utf8.count == 64, f[3].utf8.count == 64 else { continue }
+            guard f.count == 6, let seq = Int(f[2]), LogLine.counts.contains(seq), let ms = Int64(f[4]), (0...(1 << 50)).contains(ms),
+                  f[1].utf8.count == 64, f[3].utf8.count == 64 else { continue }
             out[Key(code: f[0], genesis: f[1])] = Witnessed(seq: seq, hash: f[3], seenAt: Timestamp(millisecondsSinceEpoch: ms), location: f[5])
         }
         return out
