@@ -8,8 +8,8 @@ log="scratch/bench-${events}.jsonl"
 mkdir -p scratch
 [ -f "$log" ] || .build/release/casetrail-bench generate --events "$events" --out "$log" --seed 42
 out=$(.build/release/casetrail-bench run --log "$log" --runs "${RUNS:-5}")
-# Keep any scale sections (bench/scale.sh) from the previous results.
-scale=$( [ -f bench/RESULTS.md ] && sed -n '/^## Scale/,$p' bench/RESULTS.md || true )
+# Keep every section below the run itself (scale runs, comparisons) from the previous results.
+scale=$( [ -f bench/RESULTS.md ] && sed -n '/^## /,$p' bench/RESULTS.md || true )
 {
   echo "# casetrail benchmark"
   echo

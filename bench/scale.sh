@@ -3,6 +3,7 @@
 # (no snapshot), warm, and `verify`, with peak memory; writes the figures into bench/RESULTS.md,
 # replacing any earlier section for the same number of events.
 set -euo pipefail
+export CASETRAIL_WITNESS=off   # every generated log begins with the same first line, whatever its size
 cd "$(dirname "$0")/.."
 events="${EVENTS:-10000000}"
 log="scratch/bench-${events}.jsonl"
