@@ -24,6 +24,8 @@ public final class Ledger {
     private var damageHandled = false
     /// Set once the snapshot proved unreadable: the rest of the run reads the log from the start.
     private var snapshotUnreadable = false
+    /// The snapshot the last load resumed from, if it did.
+    private var resumedFrom: Snapshot?
 
     public init(store: any LogStore, policy: SnapshotPolicy = SnapshotPolicy()) {
         self.store = store
@@ -37,6 +39,7 @@ public final class Ledger {
     }
 
     private func load(upTo limit: ReadLimit, each: ((LogRecord, Event) -> Void)?, refreshingSnapshot: Bool) throws -> (State, LogScan) {
+        resumedFrom = nil
         if each == nil, let found = usableSnapshot(within: limit) {
             do {
                 // The state is changed in place: copying it would copy every table in it.
@@ -50,6 +53,7 @@ public final class Ledger {
                     if witnessedBefore.map({ $0.seq > found.position.seq }) ?? false { scan.problems += witnessProblems(scan) }
                     if !scan.problems.isEmpty { throw StoreError.integrity(path: store.location, problems: scan.problems) }
                     remember(scan)
+                    resumedFrom = found
                     if refreshingSnapshot, limit == .all, policy.isStale(snapshotAt: found.position.seq, head: scan.head?.seq ?? 0) {
                         saveSnapshot(replay.state, scan)
                     }
@@ -109,6 +113,14 @@ public final class Ledger {
         for _ in 0..<Ledger.attempts {
             let (state, scan) = try load(upTo: .all, each: nil, refreshingSnapshot: false)
             if keepsStatesUntilExit { KeptUntilExit.keep(state) }
+            // Lines before a snapshot are not read again; on a log others can write, a write first makes
+            // sure none of them changed since (any change to them, else, only `verify` would see). If one
+            // did, the whole log is read, and its check names the line.
+            if let snapshot = resumedFrom, store.othersCanWrite,
+               snapshot.prefixDigest == nil || store.prefixDigest(length: snapshot.position.offset) != snapshot.prefixDigest {
+                snapshotUnreadable = true
+                continue
+            }
             if let head = scan.head, let latest = latestBelievable, head.recordedAt > latest {
                 // Every later line would be stamped no earlier than this one.
                 throw StoreError.integrity(path: store.location, problems: [LineProblem(line: scan.lines, problem:

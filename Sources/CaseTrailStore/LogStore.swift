@@ -188,6 +188,10 @@ public protocol LogStore: Sendable {
     /// A snapshot that can be read, or nil; `damage` is raised later if one of its rows cannot be.
     func loadSnapshot(damage: SnapshotDamage) -> Snapshot?
     func saveSnapshot(_ state: State, at position: LogPosition) throws
+    /// Whether users other than this one can write the log (then a snapshot carries its prefix's digest).
+    var othersCanWrite: Bool { get }
+    /// The digest of the log's bytes before `length`, read afresh, to compare with a snapshot's.
+    func prefixDigest(length: Int) -> String?
     func discardSnapshot()
 }
 

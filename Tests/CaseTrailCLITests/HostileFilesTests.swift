@@ -122,6 +122,26 @@ import CaseTrailCore
         #expect(mode(log + ".torn-3") == 0o640)
     }
 
+    @Test func onALogOthersCanWriteAChangedLineBeforeTheSnapshotStopsWrites() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("shared/p.jsonl")
+        let env = ["CASETRAIL_SNAPSHOT_MIN_EVENTS": "1"]
+        #expect(cli(initArgs + ["--shared-group", "--log", log]).status == 0)
+        for n in 1...4 { #expect(cli(["agency", "add", "A\(n)", "--name", "Agency \(n)", "--log", log], env: env).status == 0) }
+        _ = cli(["agencies", "--log", log], env: env)   // a snapshot at the head, with the digest of what is before it
+        #expect(cli(["agency", "add", "B1", "--name", "Before", "--log", log], env: env).status == 0, "an untouched shared log is written to")
+        // Another member of the group changes a byte of line 3, long before the snapshot's line.
+        var bytes = readBytes(log)
+        let third = bytes.indices.filter { bytes[$0] == 0x0A }[1] + 1
+        let at = third + Array(bytes[third...]).firstIndex(of: UInt8(ascii: "1"))!
+        bytes[at] = UInt8(ascii: "7")
+        try writeBytes(log, bytes)
+        let write = cli(["agency", "add", "B2", "--name", "After", "--log", log], env: env)
+        #expect(write.status == 3)
+        #expect(write.stderr.contains("integrity check at line 3: hash mismatch"), "\(write.stderr)")
+        #expect(readBytes(log) == bytes, "nothing appended")
+    }
+
     @Test func aFolderOthersCanWriteIsRefused() throws {
         let (dir, log) = try foundedLog()
         defer { withExtendedLifetime(dir) {} }

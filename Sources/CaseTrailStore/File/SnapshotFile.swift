@@ -48,6 +48,9 @@ extension LogScan {
 public struct Snapshot: Sendable {
     public var position: LogPosition
     public var state: State
+    /// SHA-256 of the log's bytes before the snapshot's position, when others could write the log as
+    /// it was taken: a write can then tell that no earlier line changed without reading them line by line.
+    public var prefixDigest: String?
     /// The state's bytes as the file holds them (the state's stored rows point into the same buffer).
     let bytes: [UInt8]
     let payload: Range<Int>
@@ -67,7 +70,7 @@ extension EventLog {
     /// The snapshot file's format: its one version number, in its first line. Any change to the
     /// layout (`SnapshotLayout`, `SnapshotRows`, the header below) must change it; a change to an
     /// enumeration's cases need not, as the header carries their names.
-    static let snapshotFormat = 6
+    static let snapshotFormat = 7
     static let snapshotMagic = Array("casetrail-snapshot \(snapshotFormat)\n".utf8)
 
     public var snapshotPath: String { path + ".snapshot" }
@@ -82,6 +85,7 @@ extension EventLog {
             guard try r.read() as [[String]] == SnapshotLayout.enumerationNames else { return nil }
             let seq = try r.readInt(), hash = try r.readString(), offset = try r.readInt()
             guard LogLine.counts.contains(seq), offset > 0 else { return nil }
+            let prefix = try r.readString()
             let recordedAt = Timestamp(millisecondsSinceEpoch: Int64(try r.readInt()))
             let versions = try StreamVersions(from: &r, damage: damage)
             let length = try r.readInt()
@@ -89,7 +93,7 @@ extension EventLog {
             guard r.atEnd else { return nil }
             let state = try SnapshotLayout.decode(bytes, in: start..<(start + length), damage: damage)
             return Snapshot(position: LogPosition(seq: seq, hash: hash, offset: offset, recordedAt: recordedAt, streamVersions: versions),
-                            state: state, bytes: bytes, payload: start..<(start + length))
+                            state: state, prefixDigest: prefix.isEmpty ? nil : prefix, bytes: bytes, payload: start..<(start + length))
         } catch {
             return nil
         }
@@ -127,6 +131,7 @@ extension EventLog {
         w.writeInt(position.seq)
         w.writeString(position.hash)
         w.writeInt(position.offset)
+        w.writeString(othersCanWrite ? prefixDigest(length: position.offset) ?? "" : "")
         w.writeInt(Int(position.recordedAt.millisecondsSinceEpoch))
         var length = BinaryWriter()
         length.writeInt(body.count)
@@ -136,6 +141,28 @@ extension EventLog {
         bytes.append(contentsOf: checksum(bytes[...]))
         removeStaleTemporaries(beside: snapshotPath)
         try writeFileAtomically(snapshotPath, bytes, mode: besideMode)
+    }
+
+    /// Whether users other than this one can write the log: its group may, or it is another's.
+    public var othersCanWrite: Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_uid != geteuid() || st.st_mode & 0o022 != 0)
+    }
+
+    /// The SHA-256 of the log's first `length` bytes, read afresh (1 MB at a time), as hex.
+    public func prefixDigest(length: Int) -> String? {
+        guard let file = try? POSIXFile.open(path, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK), let size = try? file.size(), size >= length else { return nil }
+        var sha = SHA256()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var done = 0
+        while done < length {
+            let want = min(buffer.count, length - done)
+            guard let got = try? buffer.withUnsafeMutableBytes({ try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[..<want]), at: done) }),
+                  got == want else { return nil }
+            buffer.withUnsafeBytes { sha.update(UnsafeRawBufferPointer(rebasing: $0[..<want])) }
+            done += want
+        }
+        return hexString(sha.finalize())
     }
 
     /// Removes the snapshot (it is only a cache), e.g. when one of its rows could not be read.
