@@ -14,11 +14,12 @@ test:
 	scripts/component-checks.sh
 	$(SWIFT) test --skip-build
 
-# Tours a scratch copy of the demo partnership's log; the committed log is never modified.
+# Tours a scratch copy of the demo partnership's log; the committed log is never modified. The
+# tour's witness file lives in the scratch folder too, so each fresh copy is not taken for a rollback.
 demo: build
 	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
 	@cp events/demo.jsonl $(DEMO_DIR)/demo.jsonl
-	@events/tour.sh $(DEMO_DIR)/demo.jsonl
+	@CASETRAIL_WITNESS=$(CURDIR)/$(DEMO_DIR)/witness events/tour.sh $(DEMO_DIR)/demo.jsonl
 
 # Rewrites events/demo.jsonl from the script of commands beside it.
 demo-log: build

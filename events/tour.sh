@@ -27,4 +27,4 @@ step checkpoint
 echo; echo "An auditor cannot write (exit status 1, nothing appended):"
 printf '%s$ casetrail action withdraw MSCP-EXT-2023-01/R1/A1 --reason test%s\n' "$bold" "$plain"
 "$CT" action withdraw MSCP-EXT-2023-01/R1/A1 --reason test || echo "(exit status $?)"
-echo; echo "Try: $CT help   (with CASETRAIL_LOG=$CASETRAIL_LOG)"
+echo; echo "Try: $CT help   (with CASETRAIL_LOG=$CASETRAIL_LOG${CASETRAIL_WITNESS:+ CASETRAIL_WITNESS=$CASETRAIL_WITNESS})"
