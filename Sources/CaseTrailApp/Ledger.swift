@@ -52,7 +52,7 @@ public final class Ledger {
                 if !snapshotWasDamaged() {
                     if witnessedBefore.map({ $0.seq > found.position.seq }) ?? false { scan.problems += witnessProblems(scan) }
                     if !scan.problems.isEmpty { throw StoreError.integrity(path: store.location, problems: scan.problems) }
-                    remember(scan)
+                    if limit == .all { remember(scan) }
                     resumedFrom = found
                     if refreshingSnapshot, limit == .all, policy.isStale(snapshotAt: found.position.seq, head: scan.head?.seq ?? 0) {
                         saveSnapshot(replay.state, scan)
@@ -76,7 +76,7 @@ public final class Ledger {
         replay.finish()
         scan.problems += witnessProblems(scan)
         if !scan.problems.isEmpty { throw StoreError.integrity(path: store.location, problems: scan.problems) }
-        remember(scan)
+        if limit == .all { remember(scan) }
         // Queries that walk every event (history, show) leave an existing snapshot alone, and so does recording.
         if refreshingSnapshot, each == nil, limit == .all, policy.isWorthKeeping(head: scan.head?.seq ?? 0) { saveSnapshot(replay.state, scan) }
         return (replay.state, scan)
@@ -203,6 +203,8 @@ public final class Ledger {
         return []
     }
 
+    /// Only after a read of the whole log: lines past an `--as-of` limit are chained but not decided
+    /// again, so the witness must not vouch for them.
     func remember(_ scan: LogScan) {
         guard let head = scan.head else { return }
         remember(seq: head.seq, hash: head.hash, now: now)

@@ -113,4 +113,20 @@ import CaseTrailCore
         // Lines 1-7 are not decided again, so it is the witness that catches it: line 7 is not the line seen.
         #expect(before.stderr.contains("line 7: line 7 is not the line this user's casetrail saw there"))
     }
+
+    @Test(arguments: [false, true])
+    func aQueryAsOfAnEarlierLineDoesNotVouchForTheLinesAfterIt(fromSnapshot: Bool) throws {
+        let (dir, log, witnessOnly) = try watchedLog()   // seen to seq 7
+        defer { withExtendedLifetime(dir) {} }
+        var env = witnessOnly
+        if fromSnapshot {
+            env["CASETRAIL_SNAPSHOT_MIN_EVENTS"] = "1"
+            #expect(cli(["outstanding", "--log", log], env: env).status == 0)   // a snapshot at seq 7
+        }
+        try EventLog(path: log).appendBypassingRules([.memberAdded(user: "mallory", name: "M", agency: "MSCP", roles: [.admin], partner: nil)], actor: "mallory", now: t0)
+        // Line 8 lies past the limit: it is chained, not decided, so this answer is right and says nothing of it.
+        #expect(cli(["members", "--as-of", "seq:7", "--log", log], env: env).status == 0)
+        let now = cli(["members", "--log", log], env: env)
+        #expect(now.status == 3 && now.stderr.contains("line 8: this line could not have been recorded by 'mallory'"))
+    }
 }
