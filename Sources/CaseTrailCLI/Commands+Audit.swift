@@ -27,6 +27,23 @@ extension Commands {
                 return checkpoint.text + "\n"
             }),
         CommandSpec(
+            words: ["copy-log"], abstract: "Copy the log line for line to a new file or database (file to database, database to file).",
+            discussion: "Every line of the log is checked first, then copied byte for byte to --to, which must hold no log yet\n(a new file path, or an empty PostgreSQL database whose owner runs this). The copy is read back and\nchecked: it ends on the same line with the same hash, so checkpoints taken before the copy verify\nagainst it. Lines keep the actors they were recorded by. The log itself is left as it was.",
+            options: [OptionSpec(name: "--to", valueName: "path|uri", help: "Where the copy goes: a file path, or postgresql://… (an empty database).", required: true)],
+            formats: [.table, .json],
+            run: { inv in
+                let to = inv.required("--to")
+                let destination = Invocation.store(at: to, inv.context.environment)
+                guard destination.location != inv.logLocation else { throw inv.usage("'--to' names the log itself; give a new file path or an empty database.") }
+                let head = try inv.ledger.copy(to: destination)
+                if try inv.format() == .json {
+                    return jsonText(.object(["from": .string(inv.logLocation), "to": .string(destination.location), "lines": .int(head.seq),
+                                             "head": .string(head.hash)]))
+                }
+                return "Copied \(head.seq) lines from \(inv.logLocation) to \(destination.location); both end at seq \(head.seq) with hash \(head.hash).\n"
+                    + "Checkpoints taken before the copy verify against it. Point --log (or CASETRAIL_LOG) at \(destination.location) to use it.\n"
+            }),
+        CommandSpec(
             words: ["witness", "forget"], abstract: "Forget how far your casetrail saw this log reach, after restoring an older copy on purpose.",
             discussion: "Each user's casetrail remembers, outside the log's folder, the furthest line and hash it has seen of each\nlog (its witness file: $CASETRAIL_WITNESS, else $XDG_STATE_HOME/casetrail/witness or\n~/.local/state/casetrail/witness). A log that is later shorter, or different at that line, is refused as\nrolled back or rewritten. After restoring an older copy deliberately, forget it here; 'casetrail verify'\nshows what the witness holds.",
             run: { inv in

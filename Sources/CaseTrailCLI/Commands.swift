@@ -17,11 +17,12 @@ enum Commands {
                 OptionSpec(name: "--shared-group", valueName: nil, help: "Let the file's group read and write the log (mode 0660)."),
             ],
             run: { inv in
+                let (actor, login) = try inv.recorder()
                 let records = try inv.ledger.create(name: inv.required("--partnership"), code: inv.required("--code"), adminName: inv.value("--name"),
-                                                    actor: inv.actor, login: inv.context.loginName, today: try inv.today(), now: inv.now,
+                                                    actor: actor, login: login, today: try inv.today(), now: inv.now,
                                                     sharedGroup: inv.flag("--shared-group"))
                 return "Created \(inv.logLocation) for \(inv.required("--partnership")) (\(inv.required("--code"))); "
-                    + "\(inv.actor) is its first admin. \(records.count) events recorded.\n"
+                    + "\(actor) is its first admin. \(records.count) events recorded.\n"
             }),
         CommandSpec(
             words: ["member", "add"], abstract: "Add a person to the roster with their roles.",
@@ -48,8 +49,15 @@ enum Commands {
                     partner = p
                 }
                 let user = inv.argument(0)!
-                return try recorded(inv, .setup(.addMember(user: user, name: inv.required("--name"), agency: inv.required("--agency"),
+                let database = inv.ledger.store as? PostgresLog
+                if let database, try !database.roleExists(user) {
+                    throw Refusal(message: "On a database log a member's user name is their database role, and the server has no role '\(user)'; nothing was recorded. "
+                        + "Ask the database administrator to create it (CREATE ROLE \(user) LOGIN), then add the member again.")
+                }
+                let said = try recorded(inv, .setup(.addMember(user: user, name: inv.required("--name"), agency: inv.required("--agency"),
                                                     roles: roles, partner: partner, login: inv.value("--login"))))
+                try database?.grantAccess(to: user, admin: roles.contains(.admin))
+                return said + (database == nil ? "" : "The role \(user) may now read the log and record in it.\n")
             }),
         CommandSpec(
             words: ["member", "bind"], abstract: "Bind a member to the operating-system account they record from.",
@@ -61,7 +69,12 @@ enum Commands {
             words: ["member", "retire"], abstract: "Take a person off the roster; their past entries stay.",
             arguments: [ArgumentSpec(name: "user", help: "The roster name to retire.")],
             options: [OptionSpec(name: "--reason", valueName: "text", help: "Why, for the history.")],
-            run: { inv in try recorded(inv, .setup(.retireMember(user: inv.argument(0)!, reason: inv.value("--reason")))) }),
+            run: { inv in
+                let said = try recorded(inv, .setup(.retireMember(user: inv.argument(0)!, reason: inv.value("--reason"))))
+                guard let database = inv.ledger.store as? PostgresLog else { return said }
+                try database.revokeAccess(from: inv.argument(0)!)
+                return said + "The role \(inv.argument(0)!) may no longer read the log or record in it.\n"
+            }),
         CommandSpec(
             words: ["members"], abstract: "List the roster.", formats: OutputFormat.tabular, asOf: true,
             run: { inv in
@@ -109,7 +122,8 @@ enum Commands {
 
     /// Records a command and says what was written (and any torn tail moved aside first).
     static func recorded(_ inv: Invocation, _ command: Command) throws -> String {
-        let result = try inv.ledger.record(command, actor: inv.actor, login: inv.context.loginName, today: try inv.today(), now: inv.now)
+        let (actor, login) = try inv.recorder()
+        let result = try inv.ledger.record(command, actor: actor, login: login, today: try inv.today(), now: inv.now)
         if let q = result.quarantined {
             inv.note("Note: the log ended in a torn, never-acknowledged write; its bytes were moved to \(q).")
         }

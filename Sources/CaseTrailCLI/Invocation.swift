@@ -37,12 +37,27 @@ struct Invocation {
         self.context = context
         self.notes = notes
         let path = line.values["--log"]?.last ?? context.environment["CASETRAIL_LOG"] ?? Globals.defaultLog
-        ledger = Ledger(store: EventLog(path: path),
+        ledger = Ledger(store: Invocation.store(at: path, context.environment),
                         policy: snapshots ? SnapshotPolicy(environment: context.environment["CASETRAIL_SNAPSHOT_MIN_EVENTS"]) : SnapshotPolicy(minimumEvents: nil))
         ledger.keepsStatesUntilExit = context.exitsAfterRun
         ledger.now = context.now()
         ledger.witness = Invocation.witnessPath(context.environment).map(WitnessFile.init)
-        ledger.witnessLocation = path.hasPrefix("/") ? path : (context.environment["PWD"].map { $0 + "/" } ?? "./") + path
+        ledger.witnessLocation = PostgresLog.isURI(path) ? ledger.store.location
+            : path.hasPrefix("/") ? path : (context.environment["PWD"].map { $0 + "/" } ?? "./") + path
+    }
+
+    /// The store a `--log` value names: a PostgreSQL database for a `postgresql://` URI, else a file.
+    static func store(at log: String, _ environment: [String: String]) -> any LogStore {
+        guard PostgresLog.isURI(log) else { return EventLog(path: log) }
+        return PostgresLog(conninfo: log, snapshotFolder: cachePath(environment))
+    }
+
+    /// This user's cache folder for casetrail (`$XDG_CACHE_HOME/casetrail`, else `~/.cache/casetrail`),
+    /// where a database log's snapshot is kept; nil without either.
+    static func cachePath(_ environment: [String: String]) -> String? {
+        if let cache = environment["XDG_CACHE_HOME"], cache.hasPrefix("/") { return cache + "/casetrail" }
+        if let home = environment["HOME"], home.hasPrefix("/") { return home + "/.cache/casetrail" }
+        return nil
     }
 
     func value(_ name: String) -> String? { line.values[name]?.last }
@@ -95,6 +110,19 @@ struct Invocation {
     var actor: String {
         if let a = value("--actor") ?? context.environment["CASETRAIL_ACTOR"], !a.isEmpty { return a }
         return context.loginName
+    }
+
+    /// Who records, and from which account. On a database log both are the role the server signed
+    /// in: a `--actor` naming anyone else is refused, never recorded.
+    func recorder() throws -> (actor: String, login: String) {
+        guard let database = ledger.store as? PostgresLog else { return (actor, context.loginName) }
+        let role = try database.signedInRole()
+        if let claimed = value("--actor") ?? context.environment["CASETRAIL_ACTOR"], !claimed.isEmpty, claimed != role {
+            let source = value("--actor") != nil ? "--actor" : "CASETRAIL_ACTOR"
+            throw Refusal(message: "On a database log you record as the role the server signed you in as, '\(role)', so \(source) '\(claimed)' cannot be used; "
+                + "nothing was recorded. Sign in as \(claimed) (their own database account, e.g. 'user=\(claimed)' in the connection), or leave out \(source).")
+        }
+        return (role, role)
     }
 
     var now: Timestamp { context.now() }

@@ -26,12 +26,14 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The position offered to read on from (a snapshot's, or a decision's) no longer matches the log; read from the start instead.
     case snapshotMismatch
     case io(IOError)
+    /// The database server or its client library refused or failed; the text says what it said.
+    case database(String)
 
     /// The log moved on after the decision was made (another command got in first): decide again.
     public var isConflict: Bool {
         switch self {
         case .versionConflict, .movedOn, .snapshotMismatch: return true
-        case .missing, .exists, .worldWritable, .folderOpenToOthers, .notAFile, .occupied, .lineTooLong, .integrity, .io: return false
+        case .missing, .exists, .worldWritable, .folderOpenToOthers, .notAFile, .occupied, .lineTooLong, .integrity, .io, .database: return false
         }
     }
 
@@ -65,6 +67,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the snapshot beside the log does not match it; it will be rebuilt"
         case .io(let e):
             return e.description
+        case .database(let text):
+            return text
         }
     }
 }
@@ -193,5 +197,26 @@ public protocol LogStore: Sendable {
     /// The digest of the log's bytes before `length`, read afresh, to compare with a snapshot's.
     func prefixDigest(length: Int) -> String?
     func discardSnapshot()
+
+    /// Hands over the log's first `count` lines exactly as stored, each with its `\n`, in chunks of
+    /// whole lines: what `copy-log` copies. Fewer lines than that is `.movedOn`.
+    func exportLines(count: Int, _ sink: ([UInt8]) throws(StoreError) -> Void) throws(StoreError)
+
+    /// Creates the log from lines copied exactly from another (chunks of whole lines, from `source`),
+    /// all or nothing; refuses if a log is already there. The lines keep their actors: the copy is
+    /// vouched for by whoever runs it, and `verify` checks every line of it as of any other log.
+    func importLines(_ source: (([UInt8]) throws(StoreError) -> Void) throws(StoreError) -> Void) throws(StoreError)
+}
+
+/// Splits a buffer of log bytes after its `limit`-th line break (or its last, if fewer): how many
+/// line breaks were taken, and where the cut falls (just past the last one taken; 0 if none).
+func cutAfterLines(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> (lines: Int, end: Int) {
+    guard let base = bytes.baseAddress else { return (0, 0) }
+    var lines = 0, end = 0
+    while lines < limit, end < bytes.count, let nl = memchr(base + end, 0x0A, bytes.count - end) {
+        end = base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) + 1
+        lines += 1
+    }
+    return (lines, end)
 }
 

@@ -69,7 +69,9 @@ final class ChunkPipeline<T>: @unchecked Sendable {
 
 /// Reads the log in chunks that end on a line break, carrying a part line over to the next chunk.
 struct ChunkReader {
-    let file: POSIXFile
+    /// Fills a buffer with the bytes at an offset, returning how many (0 at the end): a file's
+    /// `pread`, or the next rows of a database's `COPY` (which comes in order, so ignores the offset).
+    let source: (UnsafeMutableRawBufferPointer, Int) throws(IOError) -> Int
     var offset: Int          // next byte to read
     let size: Int
     var carry: [UInt8] = []  // bytes after the last line break read so far
@@ -77,7 +79,11 @@ struct ChunkReader {
     let chunkSize: Int       // bytes asked for per read
 
     init(file: POSIXFile, offset: Int, size: Int, chunkSize: Int) {
-        self.file = file
+        self.init(source: { buffer, at throws(IOError) in try file.read(into: buffer, at: at) }, offset: offset, size: size, chunkSize: chunkSize)
+    }
+
+    init(source: @escaping (UnsafeMutableRawBufferPointer, Int) throws(IOError) -> Int, offset: Int, size: Int, chunkSize: Int) {
+        self.source = source
         self.offset = offset
         self.size = size
         self.chunkSize = chunkSize
@@ -96,7 +102,7 @@ struct ChunkReader {
                 carry.append(contentsOf: repeatElement(0, count: want))
                 var failure: IOError?
                 let got = carry.withUnsafeMutableBytes { raw in
-                    Result { () throws(IOError) in try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[kept...]), at: offset) }
+                    Result { () throws(IOError) in try source(UnsafeMutableRawBufferPointer(rebasing: raw[kept...]), offset) }
                 }
                 switch got {
                 case .success(let n): carry.removeLast(want - n); offset += n; if n == 0 { failure = nil; return nil }
@@ -115,7 +121,7 @@ struct ChunkReader {
             var bytes = [UInt8](unsafeUninitializedCapacity: kept + want) { buffer, count in
                 _ = buffer.initialize(from: carry)
                 do throws(IOError) {
-                    count = try kept + file.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[kept...])), at: offset)
+                    count = try kept + source(UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[kept...])), offset)
                 } catch {
                     failure = error
                     count = kept

@@ -60,7 +60,8 @@ public struct EventLog: LogStore {
         } catch {
             throw .io(error)
         }
-        let (bytes, records) = try encode(events, after: LogScan(), actor: actor, login: login, now: now)
+        let (lines, records) = try EventLog.encode(events, after: LogScan(), actor: actor, login: login, now: now)
+        let bytes = Array(lines.joined())
         do {
             try file.setMode(mode)
             try file.lock(exclusive: true)
@@ -81,17 +82,7 @@ public struct EventLog: LogStore {
         while true {
             var bytes = [UInt8](repeating: 0, count: window)
             guard let got = try? bytes.withUnsafeMutableBytes({ raw in try file.read(into: raw, at: 0) }) else { return nil }
-            if let end = bytes[..<got].firstIndex(of: 0x0A) {
-                var index = JSONObjectIndex()
-                let line = Array(bytes[..<end])
-                return line.withUnsafeBufferPointer { b -> LogIdentity? in
-                    let (record, problem, payload) = withUnsafeMutablePointer(to: &index) { LogLine.decode(b, payloadIndex: $0) }
-                    guard let r = record, problem == nil, r.seq == 1,
-                          case .success(.partnershipInitialised(_, let code)) = Event.decoded(r, IndexedJSON(bytes: UnsafeBufferPointer(rebasing: b[payload]), index: index))
-                    else { return nil }
-                    return LogIdentity(code: code, genesis: r.hash)
-                }
-            }
+            if let end = bytes[..<got].firstIndex(of: 0x0A) { return LogIdentity(firstLine: Array(bytes[..<end])) }
             guard window < size, window <= LogLine.maxBytes else { return nil }
             window = min(size, window * 4)
         }
@@ -126,7 +117,8 @@ public struct EventLog: LogStore {
         }
         let head = scan.head?.seq ?? 0
         guard head == position.seq else { throw .movedOn(decidedAt: position.seq, head: head) }
-        let (bytes, records) = try encode(newEvents, after: scan, actor: actor, login: login, now: now)
+        let (lines, records) = try EventLog.encode(newEvents, after: scan, actor: actor, login: login, now: now)
+        let bytes = Array(lines.joined())
         do {
             var quarantined: String?
             if let torn = scan.torn {
@@ -139,6 +131,57 @@ public struct EventLog: LogStore {
         } catch {
             throw .io(error)
         }
+    }
+
+    public func exportLines(count: Int, _ sink: ([UInt8]) throws(StoreError) -> Void) throws(StoreError) {
+        let file = try openLocked(flags: O_RDONLY, exclusive: false)
+        var buffer = [UInt8](repeating: 0, count: EventLog.chunkSize)
+        var offset = 0, lines = 0
+        var carry: [UInt8] = []
+        while lines < count {
+            let got: Int
+            let read = buffer.withUnsafeMutableBytes { raw in Result { () throws(IOError) in try file.read(into: raw, at: offset) } }
+            switch read {
+            case .success(let n): got = n
+            case .failure(let e): throw .io(e)
+            }
+            if got == 0 { break }
+            offset += got
+            var chunk = carry
+            chunk.append(contentsOf: buffer[..<got])
+            let (taken, end) = chunk.withUnsafeBufferPointer { cutAfterLines($0, limit: count - lines) }
+            lines += taken
+            if end > 0 { try sink(Array(chunk[..<end])) }
+            carry = Array(chunk[end...])
+        }
+        guard lines == count else { throw .movedOn(decidedAt: count, head: lines) }
+    }
+
+    public func importLines(_ source: (([UInt8]) throws(StoreError) -> Void) throws(StoreError) -> Void) throws(StoreError) {
+        let dir = parentDirectory(of: path)
+        if !fileExists(dir), mkdir(dir, 0o700) != 0, errno != EEXIST { throw .io(IOError(operation: "create the folder", path: dir, code: errno)) }
+        try checkFolder()
+        guard !fileExists(path) else { throw .exists(path) }
+        var failure: StoreError?
+        let temp: String
+        do throws(IOError) {
+            temp = try writeTemporary(beside: path, mode: 0o600) { file throws(IOError) in
+                do throws(StoreError) {
+                    try source { chunk throws(StoreError) in
+                        do throws(IOError) { try file.writeAll(chunk) } catch { throw .io(error) }
+                    }
+                } catch {
+                    failure = error
+                    throw IOError(operation: "copy the log into", path: path, code: EIO)
+                }
+            }
+        } catch {
+            throw failure ?? .io(error)
+        }
+        defer { unlink(temp) }
+        // A hard link never replaces what another process put at the path meanwhile.
+        guard link(temp, path) == 0 else { throw errno == EEXIST ? .exists(path) : .io(IOError(operation: "create", path: path, code: errno)) }
+        do { try syncDirectory(of: path) } catch { throw .io(error) }
     }
 
     /// Appends events as one command after whatever the log holds, with correct hashes but no rule
@@ -231,13 +274,14 @@ public struct EventLog: LogStore {
     }
 
     /// Lays out new lines after the scanned head: seq, stream versions, time and the hash chain.
-    private func encode(_ events: [NewEvent], after scan: LogScan, actor: String, login: String?, now: Timestamp) throws(StoreError) -> ([UInt8], [LogRecord]) {
+    /// Each line's bytes end with its `\n`; every store writes exactly these.
+    static func encode(_ events: [NewEvent], after scan: LogScan, actor: String, login: String?, now: Timestamp) throws(StoreError) -> ([[UInt8]], [LogRecord]) {
         var seq = scan.head?.seq ?? 0
         var prev = scan.head?.hash ?? genesisHash
         var versions = scan.streamVersions
         // Never earlier than the line before, so "recorded up to T" is always a prefix of the log.
         let recordedAt = max(now, scan.head?.recordedAt ?? now)
-        var bytes: [UInt8] = []
+        var bytes: [[UInt8]] = []
         var records: [LogRecord] = []
         for event in events {
             seq += 1
@@ -249,7 +293,7 @@ public struct EventLog: LogStore {
             let (line, hash) = LogLine.encode(seq: seq, version: version, event: event, recordedAt: recordedAt,
                                               actor: actor, login: login, prev: prev, batch: batch)
             guard line.count - 1 <= LogLine.maxBytes else { throw .lineTooLong(bytes: line.count - 1) }
-            bytes.append(contentsOf: line)
+            bytes.append(line)
             records.append(LogRecord(line: scan.lines + records.count + 1, seq: seq, stream: event.stream,
                                      version: version, type: event.type, schema: event.schema, recordedAt: recordedAt,
                                      actor: actor, login: login, prevDigest: Digest(hex: prev), hashDigest: Digest(hex: hash),
@@ -281,22 +325,9 @@ public struct EventLog: LogStore {
             fileOffset = stamp.offset
         }
 
-        // Chunks of complete lines are read, parsed and hashed ahead on a background thread while
-        // the lines of earlier chunks are checked and replayed in order here; whenever this thread
-        // would wait for a chunk, it helps decode it instead.
         let reader: ChunkReader
         do throws(IOError) {
-            reader = try withoutActuallyEscaping(decode) { decode throws(IOError) in
-                let pipeline = ChunkPipeline(reader: ChunkReader(file: file, offset: fileOffset, size: size, chunkSize: readChunkSize), transform: decode)
-                while let job = try pipeline.next() {
-                    for i in job.ranges.indices {
-                        var line = job.takeLine(i)
-                        replay.consume(&line, at: job.base + job.ranges[i].lowerBound, end: job.base + job.ranges[i].upperBound + 1, visit: visit)
-                    }
-                    pipeline.done(with: job)
-                }
-                return pipeline.reader
-            }
+            reader = try replay.consumeAll(ChunkReader(file: file, offset: fileOffset, size: size, chunkSize: readChunkSize), decode: decode, visit: visit)
         } catch {
             throw .io(error)
         }
@@ -316,11 +347,26 @@ public struct EventLog: LogStore {
     }
 }
 
+extension LogIdentity {
+    /// The identity a log's first line gives (without its `\n`), if it is a valid first line.
+    init?(firstLine line: [UInt8]) {
+        var index = JSONObjectIndex()
+        guard let found = line.withUnsafeBufferPointer({ b -> LogIdentity? in
+            let (record, problem, payload) = withUnsafeMutablePointer(to: &index) { LogLine.decode(b, payloadIndex: $0) }
+            guard let r = record, problem == nil, r.seq == 1,
+                  case .success(.partnershipInitialised(_, let code)) = Event.decoded(r, IndexedJSON(bytes: UnsafeBufferPointer(rebasing: b[payload]), index: index))
+            else { return nil }
+            return LogIdentity(code: code, genesis: r.hash)
+        }) else { return nil }
+        self = found
+    }
+}
+
 /// The in-order half of a scan: each decoded line checked against the one before and handed to
 /// `visit`, the lines of a several-line command held back until the last of them is read.
 /// A struct with mutating methods, not closures over local variables: those cost an exclusivity
 /// check on every use, several per line.
-private struct InOrder<T> {
+struct InOrder<T> {
     var result = LogScan()
     var chain = ChainCheck()
     let limit: ReadLimit
@@ -345,6 +391,24 @@ private struct InOrder<T> {
         record.line = result.lines
         if let replayProblem = visit(record, value) {
             result.problems.append(LineProblem(line: result.lines, problem: replayProblem))
+        }
+    }
+
+    /// Reads every chunk `reader` yields, parsed and hashed ahead on a background thread while the
+    /// lines of earlier chunks are checked and replayed in order here; whenever this thread would
+    /// wait for a chunk, it helps decode it instead. Returns the reader as it ended (its carry is a torn tail).
+    mutating func consumeAll(_ reader: ChunkReader, decode: @Sendable (LogRecord, IndexedJSON) -> T,
+                             visit: (LogRecord, T) -> String?) throws(IOError) -> ChunkReader {
+        try withoutActuallyEscaping(decode) { decode throws(IOError) in
+            let pipeline = ChunkPipeline(reader: reader, transform: decode)
+            while let job = try pipeline.next() {
+                for i in job.ranges.indices {
+                    var line = job.takeLine(i)
+                    consume(&line, at: job.base + job.ranges[i].lowerBound, end: job.base + job.ranges[i].upperBound + 1, visit: visit)
+                }
+                pipeline.done(with: job)
+            }
+            return pipeline.reader
         }
     }
 
@@ -411,7 +475,7 @@ extension EventLog {
 }
 
 /// The checks that link each line to the one before: seq, prev, stream version, time order.
-private struct ChainCheck {
+struct ChainCheck {
     var expectedSeq = 1
     /// The hash of the line before (nil if it was not 64 hex digits, so nothing links to it).
     var lastHash: Digest? = Digest(hex: genesisHash)

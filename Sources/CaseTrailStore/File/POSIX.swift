@@ -145,6 +145,11 @@ func writeFileNew(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(IOError
 func temporaryPrefix(for path: String) -> String { path + ".tmp-" }
 
 private func writeTemporary(beside path: String, _ bytes: [UInt8], mode: mode_t) throws(IOError) -> String {
+    try writeTemporary(beside: path, mode: mode) { f throws(IOError) in try f.writeAll(bytes) }
+}
+
+/// A new temporary beside `path` (`O_EXCL|O_NOFOLLOW`), filled by `write` and made durable; removed if `write` fails.
+func writeTemporary(beside path: String, mode: mode_t, write: (POSIXFile) throws(IOError) -> Void) throws(IOError) -> String {
     var generator = SystemRandomNumberGenerator()
     while true {
         let temp = temporaryPrefix(for: path) + String(generator.next() as UInt64, radix: 16)
@@ -156,7 +161,7 @@ private func writeTemporary(beside path: String, _ bytes: [UInt8], mode: mode_t)
         }
         do {
             try f.setMode(mode)
-            try f.writeAll(bytes)
+            try write(f)
             try f.sync()
         } catch {
             unlink(temp)

@@ -75,72 +75,21 @@ extension EventLog {
 
     public var snapshotPath: String { path + ".snapshot" }
 
+    /// The snapshot file, trusted only if the log's owner owns it.
+    private var snapshotFile: SnapshotFile? {
+        var log = stat()
+        guard stat(path, &log) == 0 else { return nil }
+        return SnapshotFile(path: snapshotPath, ownerUID: log.st_uid, mode: besideMode)
+    }
+
     /// The snapshot, if one exists in this format and its checksum holds. Its rows stay in the file's
     /// bytes, read when asked for; a row that cannot be read raises `damage`.
-    public func loadSnapshot(damage: SnapshotDamage) -> Snapshot? {
-        guard let (bytes, body) = snapshotFileBytes() else { return nil }
-        var r = BinaryReader(bytes, in: body)
-        do {
-            // Positions of enumeration cases mean what they meant to the build that wrote them.
-            guard try r.read() as [[String]] == SnapshotLayout.enumerationNames else { return nil }
-            let seq = try r.readInt(), hash = try r.readString(), offset = try r.readInt()
-            guard LogLine.counts.contains(seq), offset > 0 else { return nil }
-            let prefix = try r.readString()
-            let recordedAt = Timestamp(millisecondsSinceEpoch: Int64(try r.readInt()))
-            let versions = try StreamVersions(from: &r, damage: damage)
-            let length = try r.readInt()
-            let start = try r.skip(length)
-            guard r.atEnd else { return nil }
-            let state = try SnapshotLayout.decode(bytes, in: start..<(start + length), damage: damage)
-            return Snapshot(position: LogPosition(seq: seq, hash: hash, offset: offset, recordedAt: recordedAt, streamVersions: versions),
-                            state: state, prefixDigest: prefix.isEmpty ? nil : prefix, bytes: bytes, payload: start..<(start + length))
-        } catch {
-            return nil
-        }
-    }
+    public func loadSnapshot(damage: SnapshotDamage) -> Snapshot? { snapshotFile?.load(damage: damage) }
 
-    /// The whole snapshot file and the part of it between the magic line and the checksum, when both
-    /// hold. A snapshot is ignored unless it is a regular file owned by the log's owner that no one
-    /// else can write: its checksum is no defence against someone who could write it.
-    private func snapshotFileBytes() -> (bytes: [UInt8], body: Range<Int>)? {
-        var log = stat()
-        guard stat(path, &log) == 0, let file = try? POSIXFile.open(snapshotPath, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK),
-              let st = try? file.status(), nonRegularKind(st) == nil, st.st_uid == log.st_uid, st.st_mode & 0o022 == 0,
-              let size = try? file.size(), size > EventLog.snapshotMagic.count + 8 else { return nil }
-        guard let bytes = try? [UInt8](unsafeUninitializedCapacity: size, initializingWith: { buffer, count in
-                  adviseLargePages(UnsafeMutableRawBufferPointer(buffer))
-                  count = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
-              }), bytes.count == size,
-              Array(bytes.prefix(EventLog.snapshotMagic.count)) == EventLog.snapshotMagic,
-              checksum(bytes[..<(size - 8)]) == Array(bytes[(size - 8)...]) else { return nil }
-        return (bytes, EventLog.snapshotMagic.count..<(size - 8))
-    }
-
-    /// Writes a snapshot of `state` at `position` atomically (temporary file, fsync, rename). Failure
-    /// leaves any old one in place. The stream-version table is encoded beside the state's bytes.
+    /// Writes a snapshot of `state` at `position` atomically; on a log others can write it carries the digest of the bytes before it.
     public func saveSnapshot(_ state: State, at position: LogPosition) throws {
-        let versions = position.streamVersions
-        let jobs: [@Sendable () -> Result<[UInt8], SnapshotError>] = [
-            { var w = BinaryWriter(); return Result { () throws(SnapshotError) in try versions.write(to: &w); return w.bytes } },
-            { Result { () throws(SnapshotError) in try SnapshotLayout.encode(state) } },
-        ]
-        let parts = inParallel(jobs)
-        let table = try parts[0].get(), body = try parts[1].get()
-        var w = BinaryWriter()
-        w.write(SnapshotLayout.enumerationNames)
-        w.writeInt(position.seq)
-        w.writeString(position.hash)
-        w.writeInt(position.offset)
-        w.writeString(othersCanWrite ? prefixDigest(length: position.offset) ?? "" : "")
-        w.writeInt(Int(position.recordedAt.millisecondsSinceEpoch))
-        var length = BinaryWriter()
-        length.writeInt(body.count)
-        var bytes = EventLog.snapshotMagic
-        bytes.reserveCapacity(bytes.count + w.bytes.count + table.count + length.bytes.count + body.count + 8)
-        for part in [w.bytes, table, length.bytes, body] { bytes.append(contentsOf: part) }
-        bytes.append(contentsOf: checksum(bytes[...]))
-        removeStaleTemporaries(beside: snapshotPath)
-        try writeFileAtomically(snapshotPath, bytes, mode: besideMode)
+        guard let file = snapshotFile else { return }
+        try file.save(state, at: position, prefixDigest: othersCanWrite ? prefixDigest(length: position.offset) : nil)
     }
 
     /// Whether users other than this one can write the log: its group may, or it is another's.
@@ -168,10 +117,86 @@ extension EventLog {
     /// Removes the snapshot (it is only a cache), e.g. when one of its rows could not be read.
     public func discardSnapshot() { unlink(snapshotPath) }
 
+    func checksum(_ bytes: ArraySlice<UInt8>) -> [UInt8] { SnapshotFile.checksum(bytes) }
+}
+
+/// One snapshot file, wherever a store keeps it: beside a file log, or in this user's cache folder
+/// for a database's. It is believed only if `ownerUID` owns it and no one else can write it.
+struct SnapshotFile {
+    let path: String
+    let ownerUID: uid_t
+    let mode: mode_t
+
+    func load(damage: SnapshotDamage) -> Snapshot? {
+        guard let (bytes, body) = fileBytes() else { return nil }
+        var r = BinaryReader(bytes, in: body)
+        do {
+            // Positions of enumeration cases mean what they meant to the build that wrote them.
+            guard try r.read() as [[String]] == SnapshotLayout.enumerationNames else { return nil }
+            let seq = try r.readInt(), hash = try r.readString(), offset = try r.readInt()
+            guard LogLine.counts.contains(seq), offset > 0 else { return nil }
+            let prefix = try r.readString()
+            let recordedAt = Timestamp(millisecondsSinceEpoch: Int64(try r.readInt()))
+            let versions = try StreamVersions(from: &r, damage: damage)
+            let length = try r.readInt()
+            let start = try r.skip(length)
+            guard r.atEnd else { return nil }
+            let state = try SnapshotLayout.decode(bytes, in: start..<(start + length), damage: damage)
+            return Snapshot(position: LogPosition(seq: seq, hash: hash, offset: offset, recordedAt: recordedAt, streamVersions: versions),
+                            state: state, prefixDigest: prefix.isEmpty ? nil : prefix, bytes: bytes, payload: start..<(start + length))
+        } catch {
+            return nil
+        }
+    }
+
+    /// The whole file and the part of it between the magic line and the checksum, when both hold.
+    /// Its checksum is no defence against someone who could write it, hence the owner check.
+    private func fileBytes() -> (bytes: [UInt8], body: Range<Int>)? {
+        guard let file = try? POSIXFile.open(path, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK),
+              let st = try? file.status(), nonRegularKind(st) == nil, st.st_uid == ownerUID, st.st_mode & 0o022 == 0,
+              let size = try? file.size(), size > EventLog.snapshotMagic.count + 8 else { return nil }
+        guard let bytes = try? [UInt8](unsafeUninitializedCapacity: size, initializingWith: { buffer, count in
+                  adviseLargePages(UnsafeMutableRawBufferPointer(buffer))
+                  count = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
+              }), bytes.count == size,
+              Array(bytes.prefix(EventLog.snapshotMagic.count)) == EventLog.snapshotMagic,
+              SnapshotFile.checksum(bytes[..<(size - 8)]) == Array(bytes[(size - 8)...]) else { return nil }
+        return (bytes, EventLog.snapshotMagic.count..<(size - 8))
+    }
+
+    /// Writes a snapshot of `state` at `position` atomically (temporary file, fsync, rename). Failure
+    /// leaves any old one in place. The stream-version table is encoded beside the state's bytes.
+    func save(_ state: State, at position: LogPosition, prefixDigest: String?) throws {
+        let versions = position.streamVersions
+        let jobs: [@Sendable () -> Result<[UInt8], SnapshotError>] = [
+            { var w = BinaryWriter(); return Result { () throws(SnapshotError) in try versions.write(to: &w); return w.bytes } },
+            { Result { () throws(SnapshotError) in try SnapshotLayout.encode(state) } },
+        ]
+        let parts = inParallel(jobs)
+        let table = try parts[0].get(), body = try parts[1].get()
+        var w = BinaryWriter()
+        w.write(SnapshotLayout.enumerationNames)
+        w.writeInt(position.seq)
+        w.writeString(position.hash)
+        w.writeInt(position.offset)
+        w.writeString(prefixDigest ?? "")
+        w.writeInt(Int(position.recordedAt.millisecondsSinceEpoch))
+        var length = BinaryWriter()
+        length.writeInt(body.count)
+        var bytes = EventLog.snapshotMagic
+        bytes.reserveCapacity(bytes.count + w.bytes.count + table.count + length.bytes.count + body.count + 8)
+        for part in [w.bytes, table, length.bytes, body] { bytes.append(contentsOf: part) }
+        bytes.append(contentsOf: SnapshotFile.checksum(bytes[...]))
+        removeStaleTemporaries(beside: path)
+        try writeFileAtomically(path, bytes, mode: mode)
+    }
+
+    func discard() { unlink(path) }
+
     /// A fast 64-bit checksum (four independent multiply-rotate lanes over 8-byte words, so the
     /// processor overlaps them) that catches a damaged snapshot file. Not a defence against
     /// tampering: the snapshot is a cache, and `verify` never reads it.
-    func checksum(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+    static func checksum(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
         var lanes: (UInt64, UInt64, UInt64, UInt64) = (0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count), 1, 2, 3)
         @inline(__always) func mix(_ h: UInt64, _ w: UInt64) -> UInt64 {
             let x = (h ^ w) &* 0x1000_0000_01B3

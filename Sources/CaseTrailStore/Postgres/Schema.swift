@@ -1,0 +1,122 @@
+/// What `init` creates in a partnership's database. The rules that keep the log honest live in the
+/// database itself, so they hold for raw SQL as much as for casetrail: every line's actor is the
+/// role the server signed in; lines are only ever added, next in seq, linked to the line before and
+/// next in their stream; committed lines cannot be updated, deleted or truncated.
+enum PostgresSchema {
+    /// The transaction-level advisory lock every append takes, so commit order is seq order.
+    static let appendLock = "7233466309021770752"
+
+    static let create = """
+    CREATE SCHEMA casetrail;
+    COMMENT ON SCHEMA casetrail IS 'A casetrail partnership log: append-only, hash-chained. Read it with casetrail.';
+
+    -- Who created the log (its owner, first admin); one row.
+    CREATE TABLE casetrail.log (
+      owner name NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      one_row boolean PRIMARY KEY DEFAULT true CHECK (one_row)
+    );
+    INSERT INTO casetrail.log (owner) VALUES (session_user);
+
+    -- Each line exactly as casetrail wrote it (its hash covers these bytes), with the columns the
+    -- rules below check against it. committed_by is the role the server signed in.
+    CREATE TABLE casetrail.events (
+      seq bigint PRIMARY KEY CHECK (seq > 0),
+      stream text NOT NULL,
+      version bigint NOT NULL CHECK (version > 0),
+      actor text NOT NULL,
+      line text NOT NULL,
+      committed_by name NOT NULL DEFAULT session_user,
+      committed_at timestamptz NOT NULL DEFAULT now(),
+      UNIQUE (stream, version)
+    );
+
+    CREATE FUNCTION casetrail.check_new_line() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp AS $$
+    DECLARE
+      body jsonb;
+      head bigint;
+      previous text;
+      last_version bigint;
+      copying boolean := current_setting('casetrail.copying', true) = 'on'
+                         AND session_user = (SELECT owner FROM casetrail.log);
+    BEGIN
+      PERFORM pg_advisory_xact_lock(\(appendLock));
+      NEW.committed_by := session_user;
+      NEW.committed_at := now();
+      IF NOT copying AND NEW.actor IS DISTINCT FROM session_user::text THEN
+        RAISE EXCEPTION 'casetrail: this session signed in as %, so it may add lines only as %, not as %', session_user, session_user, NEW.actor
+          USING ERRCODE = '42501';
+      END IF;
+      BEGIN
+        body := NEW.line::jsonb;
+      EXCEPTION WHEN others THEN
+        RAISE EXCEPTION 'casetrail: line % is not a JSON object', NEW.seq USING ERRCODE = '23514';
+      END;
+      IF jsonb_typeof(body) <> 'object'
+         OR body->>'actor' IS DISTINCT FROM NEW.actor
+         OR body->>'stream' IS DISTINCT FROM NEW.stream
+         OR body->'seq' IS DISTINCT FROM to_jsonb(NEW.seq)
+         OR body->'version' IS DISTINCT FROM to_jsonb(NEW.version)
+         OR (NOT copying AND body ? 'login' AND body->>'login' IS DISTINCT FROM session_user::text) THEN
+        RAISE EXCEPTION 'casetrail: line % says other than its row (seq, stream, version, actor or login)', NEW.seq USING ERRCODE = '23514';
+      END IF;
+      SELECT max(seq) INTO head FROM casetrail.events;
+      IF NEW.seq IS DISTINCT FROM coalesce(head, 0) + 1 THEN
+        RAISE EXCEPTION 'casetrail: line % is not the next line: the log ends at %', NEW.seq, coalesce(head, 0) USING ERRCODE = '40001';
+      END IF;
+      SELECT line::jsonb->>'hash' INTO previous FROM casetrail.events WHERE seq = NEW.seq - 1;
+      IF body->>'prev' IS DISTINCT FROM coalesce(previous, repeat('0', 64)) THEN
+        RAISE EXCEPTION 'casetrail: line % does not link to the line before it', NEW.seq USING ERRCODE = '23514';
+      END IF;
+      SELECT max(version) INTO last_version FROM casetrail.events WHERE stream = NEW.stream;
+      IF NEW.version IS DISTINCT FROM coalesce(last_version, 0) + 1 THEN
+        RAISE EXCEPTION 'casetrail: stream % is at version %, so line % cannot be its version %', NEW.stream, coalesce(last_version, 0), NEW.seq, NEW.version
+          USING ERRCODE = '40001';
+      END IF;
+      RETURN NEW;
+    END $$;
+
+    CREATE FUNCTION casetrail.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      RAISE EXCEPTION 'casetrail: committed lines are never changed or removed; record a correction instead' USING ERRCODE = '42501';
+    END $$;
+
+    CREATE TRIGGER check_new_line BEFORE INSERT ON casetrail.events FOR EACH ROW EXECUTE FUNCTION casetrail.check_new_line();
+    CREATE TRIGGER refuse_change BEFORE UPDATE OR DELETE ON casetrail.events FOR EACH ROW EXECUTE FUNCTION casetrail.refuse_change();
+    CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON casetrail.events FOR EACH STATEMENT EXECUTE FUNCTION casetrail.refuse_change();
+    CREATE TRIGGER refuse_change BEFORE UPDATE OR DELETE ON casetrail.log FOR EACH ROW EXECUTE FUNCTION casetrail.refuse_change();
+    CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON casetrail.log FOR EACH STATEMENT EXECUTE FUNCTION casetrail.refuse_change();
+
+    -- Members get exactly what they need: read the log, add lines. Run by the owner's rights, and
+    -- only for admins (casetrail grants them EXECUTE), so an admin need not own the tables.
+    CREATE FUNCTION casetrail.grant_member(member name, admin boolean) RETURNS void LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = member) THEN
+        RAISE EXCEPTION 'casetrail: there is no database role %', member USING ERRCODE = '42704';
+      END IF;
+      EXECUTE format('GRANT USAGE ON SCHEMA casetrail TO %I', member);
+      EXECUTE format('GRANT SELECT, INSERT ON casetrail.events TO %I', member);
+      EXECUTE format('GRANT SELECT ON casetrail.log TO %I', member);
+      IF admin THEN
+        EXECUTE format('GRANT EXECUTE ON FUNCTION casetrail.grant_member(name, boolean), casetrail.revoke_member(name) TO %I', member);
+      END IF;
+    END $$;
+
+    CREATE FUNCTION casetrail.revoke_member(member name) RETURNS void LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    BEGIN
+      IF member = (SELECT owner FROM casetrail.log) THEN RETURN; END IF;
+      EXECUTE format('REVOKE EXECUTE ON FUNCTION casetrail.grant_member(name, boolean), casetrail.revoke_member(name) FROM %I', member);
+      EXECUTE format('REVOKE ALL ON casetrail.events, casetrail.log FROM %I', member);
+      EXECUTE format('REVOKE ALL ON SCHEMA casetrail FROM %I', member);
+    END $$;
+
+    REVOKE ALL ON FUNCTION casetrail.grant_member(name, boolean), casetrail.revoke_member(name) FROM PUBLIC;
+    REVOKE ALL ON SCHEMA casetrail FROM PUBLIC;
+    REVOKE ALL ON casetrail.events, casetrail.log FROM PUBLIC;
+    -- Not even the owner changes a committed line through its privileges.
+    REVOKE UPDATE, DELETE, TRUNCATE ON casetrail.events, casetrail.log FROM CURRENT_USER;
+    """
+}
