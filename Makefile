@@ -9,10 +9,11 @@ DEMO_DIR := scratch/demo
 build:
 	$(SWIFT) build -c release --product casetrail
 
+# The database tests run against a throwaway PostgreSQL cluster when its programs are installed.
 test:
 	$(SWIFT) build --build-tests
 	scripts/component-checks.sh
-	$(SWIFT) test --skip-build
+	scripts/with-postgres.sh $(SWIFT) test --skip-build
 
 # Tours a scratch copy of the demo partnership's log; the committed log is never modified. The
 # tour's witness file lives in the scratch folder too, so each fresh copy is not taken for a rollback.

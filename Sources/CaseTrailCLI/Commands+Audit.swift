@@ -36,6 +36,17 @@ extension Commands {
                 let destination = Invocation.store(at: to, inv.context.environment)
                 guard destination.location != inv.logLocation else { throw inv.usage("'--to' names the log itself; give a new file path or an empty database.") }
                 let head = try inv.ledger.copy(to: destination)
+                if let database = destination as? PostgresLog {
+                    // The roster comes with the log: each active member whose database role exists may use it at once.
+                    let (state, _) = try Ledger(store: database, policy: SnapshotPolicy(minimumEvents: nil)).load()
+                    var missing: [String] = []
+                    for m in state.members.values.sorted(by: { $0.user < $1.user }) where !m.retired {
+                        if try database.roleExists(m.user) { try database.grantAccess(to: m.user, admin: m.roles.contains(.admin)) } else { missing.append(m.user) }
+                    }
+                    if !missing.isEmpty {
+                        inv.note("Note: the server has no database role for \(missing.joined(separator: ", ")); create each (CREATE ROLE name LOGIN), then grant it the log with SELECT casetrail.grant_member('name', false).")
+                    }
+                }
                 if try inv.format() == .json {
                     return jsonText(.object(["from": .string(inv.logLocation), "to": .string(destination.location), "lines": .int(head.seq),
                                              "head": .string(head.hash)]))

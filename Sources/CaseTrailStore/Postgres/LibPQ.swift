@@ -37,6 +37,8 @@ final class LibPQ: @unchecked Sendable {
     static let commandOK: Int32 = 1, tuplesOK: Int32 = 2, copyOut: Int32 = 3, copyIn: Int32 = 4
     /// `PG_DIAG_SQLSTATE`: the five-character error code.
     static let sqlState = Int32(UInt8(ascii: "C"))
+    /// `PG_DIAG_MESSAGE_PRIMARY`: the message's one line, without the statement or context.
+    static let primaryMessage = Int32(UInt8(ascii: "M"))
 
     /// The system's libpq, loaded once; nil (with why) when it is not installed.
     static let shared: Swift.Result<LibPQ, StoreError> = load()
@@ -111,7 +113,7 @@ final class PGConnection: @unchecked Sendable {
         guard pq.status(conn) == LibPQ.connectionOK else {
             let said = pq.errorMessage(conn).map { String(cString: $0) } ?? ""
             pq.finish(conn)
-            throw .database("could not connect to the PostgreSQL log: \(said.trimmingTrailingNewlines)")
+            throw .database("could not connect to the PostgreSQL log: \(said.oneLine). Check the connection URI, and that the server is running and lets you in.")
         }
         self.pq = pq
         self.conn = conn
@@ -145,12 +147,12 @@ final class PGConnection: @unchecked Sendable {
     }
 
     private func error(of result: LibPQ.Result?) -> SQLError {
-        let message = (pq.resultErrorMessage(result).map { String(cString: $0) } ?? "").trimmingTrailingNewlines
+        let message = (pq.resultErrorField(result, LibPQ.primaryMessage) ?? pq.resultErrorMessage(result)).map { String(cString: $0) }?.oneLine ?? ""
         let state = pq.resultErrorField(result, LibPQ.sqlState).map { String(cString: $0) } ?? ""
         return SQLError(message: message.isEmpty ? connectionMessage : message, state: state)
     }
 
-    var connectionMessage: String { (pq.errorMessage(conn).map { String(cString: $0) } ?? "").trimmingTrailingNewlines }
+    var connectionMessage: String { (pq.errorMessage(conn).map { String(cString: $0) } ?? "").oneLine }
 
     /// Starts `COPY (…) TO STDOUT`; its rows are then taken with `nextCopyRow` until it answers false.
     func startCopyOut(_ sql: String) throws(SQLError) {
@@ -209,9 +211,16 @@ final class PGConnection: @unchecked Sendable {
 }
 
 extension String {
-    var trimmingTrailingNewlines: String {
-        var s = Substring(self)
-        while let last = s.last, last == "\n" || last == " " { s = s.dropLast() }
-        return String(s)
+    /// libpq's multi-line messages as one line: line breaks and tabs become spaces, runs of spaces one.
+    var oneLine: String {
+        var out = ""
+        var space = false
+        for c in self {
+            if c == "\n" || c == "\t" || c == " " || c == "\r\n" || c == "\r" { space = true; continue }
+            if space, !out.isEmpty { out.append(" ") }
+            space = false
+            out.append(c)
+        }
+        return out
     }
 }

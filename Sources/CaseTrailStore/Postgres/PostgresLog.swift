@@ -87,7 +87,7 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
         case "42501":
             return .database("the database refused: \(said). Ask the partnership's admin to add you as a member ('casetrail member add'), or sign in as yourself.")
         case "3F000", "42P01":
-            return .database("\(location) holds no casetrail log (\(said)). Create one with 'casetrail init', or check the database name.")
+            return .database("there is no casetrail log in the database \(location) (\(said)). Create one with 'casetrail init --log URI', or check the database name.")
         default:
             return .database("the database refused: \(said)")
         }

@@ -1,0 +1,255 @@
+import Foundation
+import Testing
+import CaseTrailCLI
+import CaseTrailTestSupport
+
+/// The throwaway cluster `scripts/with-postgres.sh` starts for `make test` (nil when PostgreSQL is not installed).
+enum TestCluster {
+    static let host = ProcessInfo.processInfo.environment["CASETRAIL_TEST_PGHOST"]
+    static let superuser = ProcessInfo.processInfo.environment["CASETRAIL_TEST_PGUSER"] ?? "postgres"
+    static var available: Bool { host != nil }
+    /// The demo partnership's members who take part in these tests, each with a database role of their name.
+    static let roles = ["bm", "police-lead", "csc-lead", "scrutineer", "ll"]
+    static let rolesMade: Bool = {
+        for role in roles {
+            _ = psql("DO $$ BEGIN CREATE ROLE \"\(role)\" LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$", database: "postgres")
+        }
+        return true
+    }()
+}
+
+/// Runs SQL through the real `psql`, as `role` (the cluster trusts its socket, so any role signs in).
+@discardableResult
+func psql(_ sql: String, database: String, as role: String = TestCluster.superuser) -> Outcome {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", TestCluster.host ?? "", "-U", role, "-d", database, "-c", sql]
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    do { try p.run() } catch { return Outcome(stdout: "", stderr: "\(error)", status: -1) }
+    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return Outcome(stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self), status: p.terminationStatus)
+}
+
+/// A new database on the test cluster holding a copy of the demo log, owned by its admin `bm`, dropped afterwards.
+final class DemoDatabase {
+    let name = "casetrail_t_" + UUID().uuidString.prefix(8).lowercased()
+    let dir: TemporaryDirectory
+    let file: String
+
+    init() throws {
+        _ = TestCluster.rolesMade
+        dir = try TemporaryDirectory()
+        file = dir.path("demo.jsonl")
+        try FileManager.default.copyItem(atPath: demoLogPath, toPath: file)
+        let made = psql("CREATE DATABASE \(name) OWNER bm ENCODING 'UTF8' TEMPLATE template0", database: "postgres")
+        guard made.status == 0 else { throw Refused(text: made.stderr) }
+        let copied = try exec(["copy-log", "--log", file, "--to", uri("bm")])
+        guard copied.status == 0 else { throw Refused(text: copied.stderr) }
+    }
+
+    deinit { psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", database: "postgres") }
+
+    func uri(_ role: String) -> String { "postgresql:///\(name)?host=\(TestCluster.host ?? "")&user=\(role)" }
+    func sql(_ text: String, as role: String = TestCluster.superuser) -> Outcome { psql(text, database: name, as: role) }
+    var lines: Int { Int(sql("SELECT count(*) FROM casetrail.events").stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 }
+    var gapless: Bool { sql("SELECT count(*) = max(seq) AND min(seq) = 1 FROM casetrail.events").stdout.hasPrefix("t") }
+}
+
+let demoLogPath: String = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    return root.appendingPathComponent("events/demo.jsonl").path
+}()
+
+@Suite(.enabled(if: TestCluster.available, "needs PostgreSQL (make test starts a throwaway cluster when it is installed)"))
+struct PostgresLogTests {
+    @Test func everyQueryPrintsTheSameBytesFromTheDatabaseAsFromTheFile() throws {
+        let db = try DemoDatabase()
+        let today = ["--today", "2023-06-01"]
+        let queries: [[String]] = [
+            ["reviews"], ["reviews", "--format", "json"], ["members"], ["agencies"], ["policy", "show"],
+            ["outstanding"] + today, ["outstanding", "--group-by", "agency"] + today, ["outstanding", "--format", "csv"] + today,
+            ["overdue"] + today, ["due", "--within", "90"] + today, ["awaiting-signoff"] + today, ["no-impact-evidence"] + today,
+            ["show", "MSCP-RR-2021-02"] + today, ["show", "MSCP-AUD-2022-02/R2/A1"] + today, ["show", "MSCP-RR-2021-02", "--format", "json"] + today,
+            ["history", "MSCB-OFSTED-2015/R4/A2.10"], ["history", "MSCP-RR-2021-02", "--format", "json"],
+            ["timeliness"] + today, ["timeliness", "--year", "2021-22"], ["report", "annual", "--year", "2021-22"] + today,
+            ["report", "annual", "--year", "2022-23", "--format", "json"] + today, ["export", "--format", "csv"], ["export", "--format", "json"],
+            ["checkpoint"], ["checkpoint", "--as-of", "seq:100"], ["outstanding", "--as-of", "2016-04-15"] + today,
+        ]
+        for args in queries {
+            let fromFile = try exec(args + ["--log", db.file]), fromDatabase = try exec(args + ["--log", db.uri("scrutineer")])
+            #expect(fromFile.status == 0, "\(args): \(fromFile.stderr)")
+            #expect(fromDatabase == fromFile, "\(args.joined(separator: " ")) differs on the database")
+        }
+    }
+
+    @Test func fourProcessesAppendingFifteenEventsEachLeaveExactlySixtyGaplessLinesAndAValidChain() throws {
+        let db = try DemoDatabase()
+        let before = db.lines
+        let writers = (1...4).map { n -> Process in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", "for i in $(seq 1 15); do \"$0\" agency add \"W\(n)-$i\" --name \"Writer \(n) agency $i\" --log \"$1\" >/dev/null || exit 1; done", binary, db.uri("bm")]
+            p.environment = ["CASETRAIL_WITNESS": "off", "PATH": "/usr/bin:/bin"]
+            return p
+        }
+        for w in writers { try w.run() }
+        for w in writers { w.waitUntilExit(); #expect(w.terminationStatus == 0) }
+        #expect(db.lines == before + 60)
+        #expect(db.gapless)
+        let verified = try exec(["verify", "--log", db.uri("bm")])
+        #expect(verified.status == 0, "\(verified.stdout)")
+        #expect(try exec(["agencies", "--log", db.uri("bm"), "--format", "csv"]).stdout.components(separatedBy: "Writer ").count == 61)
+    }
+
+    @Test func aClientKilledMidAppendLeavesNothingAndTheNextAppendGoesOn() throws {
+        let db = try DemoDatabase()
+        let before = db.lines
+        // Another session holds the append lock, so the client is caught inside its transaction, waiting.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["psql", "-X", "-q", "-h", TestCluster.host!, "-U", "bm", "-d", db.name]
+        let input = Pipe()
+        holder.standardInput = input
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        input.fileHandleForWriting.write(Data("BEGIN; SELECT pg_advisory_xact_lock(7233466309021770752);\n".utf8))
+        try waitUntil { db.sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted").stdout.hasPrefix("1") }
+        let client = Process()
+        client.executableURL = URL(fileURLWithPath: binary)
+        client.arguments = ["agency", "add", "KILLED", "--name", "Never recorded", "--log", db.uri("bm")]
+        client.environment = ["CASETRAIL_WITNESS": "off"]
+        try client.run()
+        try waitUntil { db.sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").stdout.hasPrefix("1") }
+        kill(client.processIdentifier, SIGKILL)
+        client.waitUntilExit()
+        input.fileHandleForWriting.write(Data("ROLLBACK;\n\\q\n".utf8))
+        holder.waitUntilExit()
+        #expect(db.lines == before)
+        #expect(try exec(["verify", "--log", db.uri("bm")]).status == 0)
+        let next = try exec(["agency", "add", "NEXT", "--name", "Recorded next", "--log", db.uri("bm")])
+        #expect(next.stdout == "Recorded agency_added (seq \(before + 1)).\n")
+    }
+
+    @Test func theDatabaseRefusesRawSQLThatAddsALineAsAnotherMemberOrChangesOne() throws {
+        let db = try DemoDatabase()
+        let before = db.lines
+        let head = db.sql("SELECT line FROM casetrail.events WHERE seq = \(before)").stdout
+        let hash = head.components(separatedBy: "\"hash\":\"")[1].prefix(64)
+        // A well-formed next line, in bm's name, sent by the police lead.
+        let forged = "{\"seq\":\(before + 1),\"stream\":\"agency-X\",\"version\":1,\"type\":\"agency_added\",\"schema\":1,\"recorded_at\":\"2026-01-01T00:00:00.000Z\",\"actor\":\"bm\",\"data\":{},\"prev\":\"\(hash)\",\"hash\":\"\(String(repeating: "0", count: 64))\"}"
+        let asOther = db.sql("INSERT INTO casetrail.events (seq, stream, version, actor, line) VALUES (\(before + 1), 'agency-X', 1, 'bm', '\(forged)')", as: "police-lead")
+        #expect(asOther.status != 0 && asOther.stderr.contains("signed in as police-lead, so it may add lines only as police-lead, not as bm"))
+        for (sql, role) in [("UPDATE casetrail.events SET actor = 'x' WHERE seq = 5", "police-lead"), ("DELETE FROM casetrail.events WHERE seq = 5", "police-lead"),
+                            ("UPDATE casetrail.events SET actor = 'x' WHERE seq = 5", "bm"), ("DELETE FROM casetrail.events", "bm"), ("TRUNCATE casetrail.events", "bm")] {
+            let out = db.sql(sql, as: role)
+            #expect(out.status != 0 && out.stderr.contains("permission denied"), "\(role): \(sql)")
+        }
+        // Even a superuser's plain UPDATE meets the trigger.
+        let superuser = db.sql("UPDATE casetrail.events SET actor = 'x' WHERE seq = 5")
+        #expect(superuser.status != 0 && superuser.stderr.contains("committed lines are never changed or removed"))
+        #expect(db.lines == before)
+        #expect(try exec(["verify", "--log", db.uri("bm")]).status == 0)
+    }
+
+    @Test func aSuperusersUpdateBehindTheTriggersIsCaughtByVerifyAndStopsWrites() throws {
+        let db = try DemoDatabase()
+        let changed = db.sql("SET session_replication_role = replica; UPDATE casetrail.events SET line = replace(line, 'Medway', 'Medwey') WHERE seq = 1")
+        #expect(changed.status == 0)
+        let verified = try exec(["verify", "--log", db.uri("bm")])
+        #expect(verified.status == 3 && verified.stdout.contains("line 1: hash mismatch"))
+        let write = try exec(["agency", "add", "AFTER", "--name", "After tampering", "--log", db.uri("bm")])
+        #expect(write.status == 3 && write.stderr.contains("failed its integrity check at line 1"))
+    }
+
+    @Test func copyLogBothWaysKeepsEveryByteAndAnEarlierCheckpointStillVerifies() throws {
+        let db = try DemoDatabase()
+        let checkpoint = try exec(["checkpoint", "--log", db.file]).stdout.trimmingCharacters(in: .newlines)
+        let onDatabase = try exec(["verify", "--log", db.uri("bm"), "--checkpoint", checkpoint])
+        #expect(onDatabase.status == 0 && onDatabase.stdout.contains("extends the checkpoint"))
+        #expect(try exec(["agency", "add", "LATER", "--name", "Added on the server", "--log", db.uri("bm")]).status == 0)
+        let back = db.dir.path("back.jsonl")
+        let copied = try exec(["copy-log", "--log", db.uri("bm"), "--to", back])
+        #expect(copied.status == 0 && copied.stdout.hasPrefix("Copied \(db.lines) lines"))
+        #expect(readBytes(back).starts(with: readBytes(db.file)) && readBytes(back).count > readBytes(db.file).count)
+        #expect(try exec(["verify", "--log", back, "--checkpoint", checkpoint]).status == 0)
+        // A destination that already holds a log is refused, and left as it was.
+        let again = try exec(["copy-log", "--log", back, "--to", db.uri("bm")])
+        #expect(again.status == 1 && again.stderr.contains("already exists"))
+        let onto = try exec(["copy-log", "--log", db.uri("bm"), "--to", db.file])
+        #expect(onto.status == 1 && readBytes(db.file) == readBytes(demoLogPath))
+    }
+
+    @Test func anAgencyLeadOnTheirOwnMachineUpdatesOnlyTheirOwnAgencysActions() throws {
+        let db = try DemoDatabase()
+        let before = db.lines
+        let other = try exec(["action", "update", "MSCP-AUD-2022-02/R2/A1", "--note", "Not ours", "--log", db.uri("police-lead")])
+        #expect(other.status == 1 && other.stderr.contains("MEDWAY-CSC"))
+        #expect(db.lines == before)
+        let own = try exec(["action", "update", "MSCP-AUD-2022-02/R2/A1", "--note", "Guidance drafted", "--rag", "amber", "--log", db.uri("csc-lead")])
+        #expect(own.status == 0)
+        #expect(db.sql("SELECT actor || ' ' || committed_by FROM casetrail.events WHERE seq = \(before + 1)").stdout == "csc-lead csc-lead\n")
+    }
+
+    @Test func actorNamingSomeoneOtherThanTheSignedInRoleIsRefusedAndNothingIsWritten() throws {
+        let db = try DemoDatabase()
+        let before = db.lines
+        let out = try exec(["agency", "add", "CLAIM", "--name", "Claimed", "--log", db.uri("police-lead"), "--actor", "bm"])
+        #expect(out.status == 1 && out.stderr.contains("the role the server signed you in as, 'police-lead', so --actor 'bm' cannot be used"))
+        let env = try exec(["agency", "add", "CLAIM", "--name", "Claimed", "--log", db.uri("ll")], env: ["CASETRAIL_ACTOR": "bm"])
+        #expect(env.status == 1 && env.stderr.contains("CASETRAIL_ACTOR 'bm'"))
+        #expect(db.lines == before)
+    }
+
+    @Test func memberAddGrantsAnExistingRoleAndMemberRetireRevokesIt() throws {
+        let db = try DemoDatabase()
+        let role = "newcomer_" + db.name.suffix(8)
+        let missing = try exec(["member", "add", role, "--name", "New", "--agency", "MSCP", "--role", "auditor", "--log", db.uri("bm")])
+        #expect(missing.status == 1 && missing.stderr.contains("the server has no role '\(role)'"))
+        #expect(psql("CREATE ROLE \(role) LOGIN", database: "postgres").status == 0)
+        defer { psql("DROP OWNED BY \(role); DROP ROLE IF EXISTS \(role)", database: db.name) }
+        #expect(try exec(["reviews", "--log", db.uri(role)]).stderr.contains("permission denied"))
+        let added = try exec(["member", "add", role, "--name", "New", "--agency", "MSCP", "--role", "auditor", "--log", db.uri("bm")])
+        #expect(added.status == 0 && added.stdout.contains("may now read the log"))
+        #expect(try exec(["reviews", "--log", db.uri(role)]).status == 0)
+        #expect(try exec(["member", "retire", role, "--log", db.uri("bm")]).status == 0)
+        let after = try exec(["reviews", "--log", db.uri(role)])
+        #expect(after.status == 1 && after.stderr.contains("permission denied"))
+    }
+
+    @Test func initOnAnEmptyDatabaseMakesTheSignedInRoleItsFirstAdminAndRefusesASecondInit() throws {
+        _ = TestCluster.rolesMade
+        let name = "casetrail_t_" + UUID().uuidString.prefix(8).lowercased()
+        #expect(psql("CREATE DATABASE \(name) OWNER ll ENCODING 'UTF8' TEMPLATE template0", database: "postgres").status == 0)
+        defer { psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", database: "postgres") }
+        let uri = "postgresql:///\(name)?host=\(TestCluster.host!)&user=ll"
+        let made = try exec(["init", "--partnership", "Test SCP", "--code", "TSCP", "--log", uri])
+        #expect(made.stdout == "Created \(uri) for Test SCP (TSCP); ll is its first admin. 2 events recorded.\n")
+        #expect(try exec(["init", "--partnership", "Test SCP", "--code", "TSCP", "--log", uri]).status == 1)
+        #expect(try exec(["members", "--log", uri, "--format", "csv"]).stdout.contains("ll,ll,TSCP,admin"))
+    }
+}
+
+@Suite struct PostgresAvailabilityTests {
+    /// CI installs PostgreSQL and sets CASETRAIL_REQUIRE_COMPONENTS=1: there, a skipped database test is a failure.
+    @Test func theDatabaseTestsRunWhereverComponentsAreRequired() {
+        let required = ProcessInfo.processInfo.environment["CASETRAIL_REQUIRE_COMPONENTS"] == "1"
+        #expect(!required || TestCluster.available, "CASETRAIL_REQUIRE_COMPONENTS=1 but no test PostgreSQL cluster was started")
+    }
+
+    @Test func aPasswordInTheURIIsNeverPrinted() throws {
+        let out = try exec(["reviews", "--log", "postgresql://ann:s3cret@127.0.0.1:1/none?password=other&sslmode=disable"])
+        #expect(out.status == 1 && !out.stderr.contains("s3cret") && !out.stderr.contains("other"))
+    }
+}
+
+/// Polls `condition` for up to 10 seconds.
+func waitUntil(_ condition: () -> Bool) throws {
+    for _ in 0..<200 {
+        if condition() { return }
+        usleep(50_000)
+    }
+    throw Refused(text: "timed out waiting")
+}
