@@ -17,6 +17,9 @@ enum Commands {
                 OptionSpec(name: "--shared-group", valueName: nil, help: "Let the file's group read and write the log (mode 0660)."),
             ],
             run: { inv in
+                if inv.flag("--shared-group"), inv.ledger.store is PostgresLog {
+                    throw inv.usage("'--shared-group' sets a log file's mode; on a database, who may use the log is granted by 'casetrail member add'.")
+                }
                 let (actor, login) = try inv.recorder()
                 let records = try inv.ledger.create(name: inv.required("--partnership"), code: inv.required("--code"), adminName: inv.value("--name"),
                                                     actor: actor, login: login, today: try inv.today(), now: inv.now,
@@ -50,6 +53,9 @@ enum Commands {
                 }
                 let user = inv.argument(0)!
                 let database = inv.ledger.store as? PostgresLog
+                if database != nil, let login = inv.value("--login"), login != user {
+                    throw Refusal(message: "On a database log a member records as their own database role, '\(user)', so '--login \(login)' would stop them recording at all; leave it out. Nothing was recorded.")
+                }
                 if let database, try !database.roleExists(user) {
                     throw Refusal(message: "On a database log a member's user name is their database role, and the server has no role '\(user)'; nothing was recorded. "
                         + "Ask the database administrator to create it (CREATE ROLE \(user) LOGIN), then add the member again.")
@@ -64,7 +70,12 @@ enum Commands {
             discussion: "Once bound, lines recorded as the member must come from that account, and the account may record only\nas them (unless they are business unit or admin, who record for others; the line then names both).\nOn a file log anyone who can write the file can still claim any name; see README \"Security model\".",
             arguments: [ArgumentSpec(name: "user", help: "The roster name to bind.")],
             options: [OptionSpec(name: "--login", valueName: "account", help: "Their operating-system account, e.g. asmith.", required: true)],
-            run: { inv in try recorded(inv, .setup(.bindLogin(user: inv.argument(0)!, login: inv.required("--login")))) }),
+            run: { inv in
+                if inv.ledger.store is PostgresLog {
+                    throw Refusal(message: "On a database log each member already records only as their own database role, which the server signs in; 'member bind' is for file logs. Nothing was recorded.")
+                }
+                return try recorded(inv, .setup(.bindLogin(user: inv.argument(0)!, login: inv.required("--login"))))
+            }),
         CommandSpec(
             words: ["member", "retire"], abstract: "Take a person off the roster; their past entries stay.",
             arguments: [ArgumentSpec(name: "user", help: "The roster name to retire.")],

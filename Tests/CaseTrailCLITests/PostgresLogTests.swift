@@ -239,6 +239,15 @@ struct PostgresLogTests {
         #expect(!required || TestCluster.available, "CASETRAIL_REQUIRE_COMPONENTS=1 but no test PostgreSQL cluster was started")
     }
 
+    @Test func withoutLibpqADatabaseURIGivesOneErrorNamingThePackageToInstall() throws {
+        let out = try exec(["reviews", "--log", "postgresql:///mscp"], env: ["CASETRAIL_LIBPQ": "/nonexistent/libpq.so.5"])
+        #expect(out.status == 1 && out.stdout.isEmpty)
+        #expect(out.stderr.hasPrefix("Error: ") && out.stderr.contains("libpq") && out.stderr.contains("apt-get install libpq5")
+                && out.stderr.filter { $0 == "\n" }.count == 1)
+        // A file log needs no libpq at all.
+        #expect(try exec(["reviews", "--log", demoLogPath], env: ["CASETRAIL_LIBPQ": "/nonexistent/libpq.so.5"]).status == 0)
+    }
+
     @Test func aPasswordInTheURIIsNeverPrinted() throws {
         let out = try exec(["reviews", "--log", "postgresql://ann:s3cret@127.0.0.1:1/none?password=other&sslmode=disable"])
         #expect(out.status == 1 && !out.stderr.contains("s3cret") && !out.stderr.contains("other"))

@@ -47,9 +47,11 @@ final class LibPQ: @unchecked Sendable {
     static let candidates = ["libpq.so.5", "libpq.so", "libpq.5.dylib", "/opt/homebrew/opt/libpq/lib/libpq.5.dylib",
                              "/usr/local/opt/libpq/lib/libpq.5.dylib", "/Applications/Postgres.app/Contents/Versions/latest/lib/libpq.5.dylib"]
 
+    /// `CASETRAIL_LIBPQ` names the one library to try instead (a path), e.g. a libpq built elsewhere.
     private static func load() -> Swift.Result<LibPQ, StoreError> {
-        for name in candidates {
-            guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else { continue }
+        let names = getenv("CASETRAIL_LIBPQ").map { [String(cString: $0)] } ?? candidates
+        for name in names {
+            guard let handle = dlopen(name, RTLD_LAZY | RTLD_LOCAL) else { continue }
             if let pq = LibPQ(handle) { return .success(pq) }
             dlclose(handle)
         }

@@ -331,9 +331,11 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
     // MARK: - Snapshots, kept in this user's cache folder
 
     private var snapshotFile: SnapshotFile? {
-        guard let snapshotFolder, let id = identity() else { return nil }
-        // The database is named by what it holds: its partnership and first line.
-        return SnapshotFile(path: snapshotFolder + "/\(id.code)-\(id.genesis.prefix(32)).snapshot", ownerUID: geteuid(), mode: 0o600)
+        guard let snapshotFolder, let id = identity(), let c = try? connection(),
+              let database = (try? c.query("SELECT current_database()::text"))?.first?[0] ?? nil else { return nil }
+        // Named by the database and by what it holds (its partnership and first line); only letters, digits, - and _ in the name.
+        let safe = String(database.unicodeScalars.map { $0.properties.isASCIIHexDigit || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || $0 == "_" || $0 == "-" ? Character($0) : "_" })
+        return SnapshotFile(path: snapshotFolder + "/\(id.code)-\(safe)-\(id.genesis.prefix(32)).snapshot", ownerUID: geteuid(), mode: 0o600)
     }
 
     public func loadSnapshot(damage: SnapshotDamage) -> Snapshot? { snapshotFile?.load(damage: damage) }
