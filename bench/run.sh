@@ -8,6 +8,8 @@ log="scratch/bench-${events}.jsonl"
 mkdir -p scratch
 [ -f "$log" ] || .build/release/casetrail-bench generate --events "$events" --out "$log" --seed 42
 out=$(.build/release/casetrail-bench run --log "$log" --runs "${RUNS:-5}")
+# The database store, on the same log, when PostgreSQL is installed.
+database=$(bench/database.sh "$log")
 # Keep every section below the run itself (scale runs, comparisons) from the previous results.
 scale=$( [ -f bench/RESULTS.md ] && sed -n '/^## /,$p' bench/RESULTS.md || true )
 {
@@ -19,6 +21,12 @@ scale=$( [ -f bench/RESULTS.md ] && sed -n '/^## /,$p' bench/RESULTS.md || true 
   echo
   echo '```'
   echo "$out"
+  echo '```'
+  echo
+  echo "The database store (PostgreSQL $(command psql --version 2>/dev/null | awk '{print $3}'), a local cluster on a Unix socket):"
+  echo
+  echo '```'
+  echo "$database"
   echo '```'
   [ -z "$scale" ] || { echo; echo "$scale"; }
 } > bench/RESULTS.md

@@ -7,13 +7,17 @@
 # skip themselves), unless CASETRAIL_REQUIRE_COMPONENTS=1, when that is a failure.
 set -euo pipefail
 
+# CASETRAIL_POSTGRES_BIN names the folder of the server's programs instead (a missing one: as if not installed).
 bin=""
-if command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then
+if [ -n "${CASETRAIL_POSTGRES_BIN+set}" ]; then
+  [ -x "$CASETRAIL_POSTGRES_BIN/initdb" ] && bin=$CASETRAIL_POSTGRES_BIN
+elif command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then
   bin=$(dirname "$(command -v initdb)")
 else
   for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && bin=$d; done
 fi
 if [ -z "$bin" ] || ! command -v psql >/dev/null; then
+  unset CASETRAIL_TEST_PGHOST CASETRAIL_TEST_PGUSER
   if [ "${CASETRAIL_REQUIRE_COMPONENTS:-0}" = 1 ]; then
     echo "PostgreSQL is required here but not installed (apt-get install -y postgresql)" >&2
     exit 1

@@ -136,6 +136,45 @@ case "run":
         print("verify: \(Double(Int(verify / sha * 100)) / 100) times sha256sum (target: at most 2)")
     }
     print("casetrail hashes with: \(SHA256.usesProcessorInstructions ? "the processor's SHA instructions" : "portable Swift code")")
+case "run-database":
+    // The database store against the file it was copied from, measured in the same run, interleaved.
+    guard let uri = option("--uri", in: args), let file = option("--file", in: args) else { fail("--uri URI and --file PATH are required") }
+    let binary = option("--binary", in: args) ?? ".build/release/casetrail"
+    let runs = option("--runs", in: args).flatMap(Int.init) ?? 5
+    let cache = option("--cache", in: args) ?? "scratch/pg-cache"
+    func timed(_ name: String, _ argv: (Int) -> [String]) -> Double {
+        var times: [Double] = []
+        var rss = 0
+        for i in 0..<runs {
+            let r = measure(argv(i))
+            if r.status != 0 { fail("\(argv(i).joined(separator: " ")) exited \(r.status)") }
+            times.append(r.seconds)
+            rss = max(rss, r.maxRSSKiB)
+        }
+        print("\(name): median \(fmt(median(times))) of \(runs) (\(fmt(times.min()!))-\(fmt(times.max()!))), peak \(rss / 1024) MiB")
+        return median(times)
+    }
+    let query = ["outstanding", "--today", "2030-01-01", "--format", "json"]
+    let cold = ["env", "CASETRAIL_SNAPSHOT_MIN_EVENTS=off", "XDG_CACHE_HOME=\(cache)", binary]
+    // Interleaved: file, database, file, database…
+    var fileTimes: [Double] = [], databaseTimes: [Double] = []
+    for _ in 0..<runs {
+        fileTimes.append(measure(cold + query + ["--log", file]).seconds)
+        databaseTimes.append(measure(cold + query + ["--log", uri]).seconds)
+    }
+    let fileCold = median(fileTimes), databaseCold = median(databaseTimes)
+    print("cold replay, outstanding, file: median \(fmt(fileCold)) of \(runs) (\(fmt(fileTimes.min()!))-\(fmt(fileTimes.max()!)))")
+    print("cold replay, outstanding, database: median \(fmt(databaseCold)) of \(runs) (\(fmt(databaseTimes.min()!))-\(fmt(databaseTimes.max()!)))")
+    print("database replay speed: \(Double(Int(fileCold / databaseCold * 100)) / 100) of the file's (target: at least 0.5)")
+    let warm = ["env", "XDG_CACHE_HOME=\(cache)", binary]
+    _ = measure(warm + query + ["--log", uri])   // leaves the snapshot in the cache folder
+    _ = timed("warm outstanding, database (snapshot in the cache folder)") { _ in warm + query + ["--log", uri] }
+    _ = timed("warm outstanding, file (snapshot beside it)") { _ in warm + query + ["--log", file] }
+    let stamp = time(nil)
+    let append = timed("append, database (one transaction, synchronous commit)") { i in warm + ["agency", "alias", "AG1", "DB bench alias \(stamp)-\(i)", "--log", uri] }
+    print("database append: \(fmt(append)) (target: under 20 ms)")
+    _ = timed("verify, database") { _ in [binary, "verify", "--log", uri] }
+    _ = timed("psql -c 'SELECT 1' (floor: a process that loads libpq and connects)") { _ in ["psql", "-X", "-At", "-d", uri, "-c", "SELECT 1"] }
 default:
-    fail("give a subcommand: generate or run")
+    fail("give a subcommand: generate, run or run-database")
 }

@@ -138,10 +138,17 @@ struct PostgresLogTests {
         let before = db.lines
         let head = db.sql("SELECT line FROM casetrail.events WHERE seq = \(before)").stdout
         let hash = head.components(separatedBy: "\"hash\":\"")[1].prefix(64)
-        // A well-formed next line, in bm's name, sent by the police lead.
-        let forged = "{\"seq\":\(before + 1),\"stream\":\"agency-X\",\"version\":1,\"type\":\"agency_added\",\"schema\":1,\"recorded_at\":\"2026-01-01T00:00:00.000Z\",\"actor\":\"bm\",\"data\":{},\"prev\":\"\(hash)\",\"hash\":\"\(String(repeating: "0", count: 64))\"}"
-        let asOther = db.sql("INSERT INTO casetrail.events (seq, stream, version, actor, line) VALUES (\(before + 1), 'agency-X', 1, 'bm', '\(forged)')", as: "police-lead")
+        // A well-formed next line, in bm's name, sent by the police lead; then in their own name but not linked to the head.
+        func line(actor: String, prev: Substring) -> String {
+            "{\"seq\":\(before + 1),\"stream\":\"agency-X\",\"version\":1,\"type\":\"agency_added\",\"schema\":1,\"recorded_at\":\"2026-01-01T00:00:00.000Z\",\"actor\":\"\(actor)\",\"data\":{},\"prev\":\"\(prev)\",\"hash\":\"\(String(repeating: "0", count: 64))\"}"
+        }
+        func insert(actor: String, prev: Substring) -> Outcome {
+            db.sql("INSERT INTO casetrail.events (seq, stream, version, actor, hash, line) VALUES (\(before + 1), 'agency-X', 1, '\(actor)', '\(String(repeating: "0", count: 64))', '\(line(actor: actor, prev: prev))')", as: "police-lead")
+        }
+        let asOther = insert(actor: "bm", prev: hash)
         #expect(asOther.status != 0 && asOther.stderr.contains("signed in as police-lead, so it may add lines only as police-lead, not as bm"))
+        let unlinked = insert(actor: "police-lead", prev: Substring(String(repeating: "1", count: 64)))
+        #expect(unlinked.status != 0 && unlinked.stderr.contains("does not link to the line before it"))
         for (sql, role) in [("UPDATE casetrail.events SET actor = 'x' WHERE seq = 5", "police-lead"), ("DELETE FROM casetrail.events WHERE seq = 5", "police-lead"),
                             ("UPDATE casetrail.events SET actor = 'x' WHERE seq = 5", "bm"), ("DELETE FROM casetrail.events", "bm"), ("TRUNCATE casetrail.events", "bm")] {
             let out = db.sql(sql, as: role)
@@ -217,6 +224,24 @@ struct PostgresLogTests {
         #expect(try exec(["member", "retire", role, "--log", db.uri("bm")]).status == 0)
         let after = try exec(["reviews", "--log", db.uri(role)])
         #expect(after.status == 1 && after.stderr.contains("permission denied"))
+    }
+
+    @Test func aSnapshotKeptInTheUsersCacheFolderAnswersAsTheDatabaseDoesAndIsCheckedAgainstIt() throws {
+        let db = try DemoDatabase()
+        let cache = db.dir.path("cache")
+        let env = ["XDG_CACHE_HOME": cache, "CASETRAIL_SNAPSHOT_MIN_EVENTS": "10"]
+        let query = ["outstanding", "--today", "2023-06-01", "--log", db.uri("bm")]
+        let cold = try exec(query, env: ["CASETRAIL_SNAPSHOT_MIN_EVENTS": "off"])
+        #expect(try exec(query, env: env) == cold)
+        let kept = try FileManager.default.contentsOfDirectory(atPath: cache + "/casetrail")
+        #expect(kept.count == 1 && kept[0].hasPrefix("MSCP-\(db.name)-") && kept[0].hasSuffix(".snapshot"))
+        #expect(try exec(query, env: env) == cold)
+        let verified = try exec(["verify", "--log", db.uri("bm")], env: env)
+        #expect(verified.status == 0 && verified.stdout.contains("Snapshot: at seq \(db.lines), matches the log"))
+        // The snapshot's own line changed behind the triggers: the snapshot is not used, and the change is named.
+        #expect(db.sql("SET session_replication_role = replica; UPDATE casetrail.events SET line = replace(line, '\"actor\":\"bm\"', '\"actor\":\"bn\"') WHERE seq = \(db.lines)").status == 0)
+        let after = try exec(query, env: env)
+        #expect(after.status == 3 && after.stderr.contains("at line \(db.lines)"))
     }
 
     @Test func initOnAnEmptyDatabaseMakesTheSignedInRoleItsFirstAdminAndRefusesASecondInit() throws {

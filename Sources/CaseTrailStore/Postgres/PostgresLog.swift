@@ -131,8 +131,8 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
     private func insert(_ lines: [[UInt8]], _ records: [LogRecord], on c: PGConnection) throws(SQLError) {
         for (line, r) in zip(lines, records) {
             let text = String(decoding: line.dropLast(), as: UTF8.self)
-            try c.query("INSERT INTO casetrail.events (seq, stream, version, actor, line) VALUES ($1, $2, $3, $4, $5)",
-                        [String(r.seq), r.stream, String(r.version), r.actor, text])
+            try c.query("INSERT INTO casetrail.events (seq, stream, version, actor, hash, line) VALUES ($1, $2, $3, $4, $5, $6)",
+                        [String(r.seq), r.stream, String(r.version), r.actor, r.hash, text])
         }
     }
 
@@ -150,6 +150,7 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
             try c.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.appendLock))")
             let headLine: String? = try c.query("SELECT line FROM casetrail.events ORDER BY seq DESC LIMIT 1").first?[0] ?? nil
             let head = headLine.flatMap { stamp($0) }
+            if headLine != nil, head == nil { throw SQLError(message: "", state: "casetrail-head") }
             let headSeq = head?.seq ?? 0
             guard headSeq == position.seq, (head?.hash ?? genesisHash) == position.hash else {
                 throw SQLError(message: "moved on", state: "casetrail-moved:\(headSeq)")
@@ -176,6 +177,9 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
                 throw .versionConflict(stream: error.message, expected: expected[error.message] ?? 0, found: Int(error.state.dropFirst(18)) ?? 0)
             }
             if error.state == "casetrail-encode" { throw .database(error.message) }
+            if error.state == "casetrail-head" {
+                throw .integrity(path: location, problems: [LineProblem(line: position.seq + 1, problem: "the last line in the database does not match its own hash: it was changed after it was written")])
+            }
             // Another writer's line got in first (the rules in the database caught it): decide again.
             if error.state == "40001" || error.state == "23505" { throw .movedOn(decidedAt: position.seq, head: position.seq + 1) }
             throw describe(error)
@@ -292,17 +296,17 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
         do throws(SQLError) {
             try c.query(PostgresSchema.create)
             try c.query("SET LOCAL casetrail.copying = 'on'")
-            try c.startCopyIn("COPY casetrail.events (seq, stream, version, actor, line) FROM STDIN")
+            try c.startCopyIn("COPY casetrail.events (seq, stream, version, actor, hash, line) FROM STDIN")
             do throws(StoreError) {
                 try source { chunk throws(StoreError) in
                     var rows: [UInt8] = []
                     rows.reserveCapacity(chunk.count + chunk.count / 4)
                     var start = 0
-                    for end in chunk.indices where chunk[end] == 0x0A {
+                    while let end = chunk[start...].firstIndex(of: 0x0A) {
                         let line = chunk[start..<end]
                         let record = line.withUnsafeBufferPointer { LogLine.decode($0).record }
                         guard let r = record else { throw .integrity(path: location, problems: [LineProblem(line: 0, problem: "a copied line could not be read")]) }
-                        CopyRows.escapeRow([String(r.seq), r.stream, String(r.version), r.actor], line: line, into: &rows)
+                        CopyRows.escapeRow([String(r.seq), r.stream, String(r.version), r.actor, r.hash], line: line, into: &rows)
                         start = end + 1
                     }
                     do throws(SQLError) { try c.putCopy(rows) } catch { throw describe(error) }

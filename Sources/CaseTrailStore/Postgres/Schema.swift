@@ -19,12 +19,14 @@ enum PostgresSchema {
     INSERT INTO casetrail.log (owner) VALUES (session_user);
 
     -- Each line exactly as casetrail wrote it (its hash covers these bytes), with the columns the
-    -- rules below check against it. committed_by is the role the server signed in.
+    -- rules below check against it (the hash, so the next line's link is checked without parsing
+    -- this one again). committed_by is the role the server signed in.
     CREATE TABLE casetrail.events (
       seq bigint PRIMARY KEY CHECK (seq > 0),
       stream text NOT NULL,
       version bigint NOT NULL CHECK (version > 0),
       actor text NOT NULL,
+      hash text NOT NULL,
       line text NOT NULL,
       committed_by name NOT NULL DEFAULT session_user,
       committed_at timestamptz NOT NULL DEFAULT now(),
@@ -36,7 +38,7 @@ enum PostgresSchema {
     DECLARE
       body jsonb;
       head bigint;
-      previous text;
+      previous text := repeat('0', 64);
       last_version bigint;
       copying boolean := current_setting('casetrail.copying', true) = 'on'
                          AND session_user = (SELECT owner FROM casetrail.log);
@@ -58,14 +60,14 @@ enum PostgresSchema {
          OR body->>'stream' IS DISTINCT FROM NEW.stream
          OR body->'seq' IS DISTINCT FROM to_jsonb(NEW.seq)
          OR body->'version' IS DISTINCT FROM to_jsonb(NEW.version)
+         OR body->>'hash' IS DISTINCT FROM NEW.hash
          OR (NOT copying AND body ? 'login' AND body->>'login' IS DISTINCT FROM session_user::text) THEN
         RAISE EXCEPTION 'casetrail: line % says other than its row (seq, stream, version, actor or login)', NEW.seq USING ERRCODE = '23514';
       END IF;
-      SELECT max(seq) INTO head FROM casetrail.events;
+      SELECT e.seq, e.hash INTO head, previous FROM casetrail.events e ORDER BY e.seq DESC LIMIT 1;
       IF NEW.seq IS DISTINCT FROM coalesce(head, 0) + 1 THEN
         RAISE EXCEPTION 'casetrail: line % is not the next line: the log ends at %', NEW.seq, coalesce(head, 0) USING ERRCODE = '40001';
       END IF;
-      SELECT line::jsonb->>'hash' INTO previous FROM casetrail.events WHERE seq = NEW.seq - 1;
       IF body->>'prev' IS DISTINCT FROM coalesce(previous, repeat('0', 64)) THEN
         RAISE EXCEPTION 'casetrail: line % does not link to the line before it', NEW.seq USING ERRCODE = '23514';
       END IF;
