@@ -8,7 +8,7 @@ enum Globals {
 
     static let options: [OptionSpec] = [
         OptionSpec(name: "--log", valueName: "path",
-                   help: "The partnership's log (default: $CASETRAIL_LOG, else \(defaultLog))."),
+                   help: "The partnership's log: a file, or a postgresql:// URI (default: $CASETRAIL_LOG, else \(defaultLog))."),
         OptionSpec(name: "--actor", valueName: "name",
                    help: "Who is recording (default: $CASETRAIL_ACTOR, else your login name)."),
         OptionSpec(name: "--today", valueName: "date",

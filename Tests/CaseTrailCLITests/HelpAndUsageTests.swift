@@ -20,7 +20,7 @@ import CaseTrailCLI
           -h, --help              Show help information.
 
         GLOBAL OPTIONS:
-          --log <path>            The partnership's log (default: $CASETRAIL_LOG, else events/casetrail.jsonl).
+          --log <path>            The partnership's log: a file, or a postgresql:// URI (default: $CASETRAIL_LOG, else events/casetrail.jsonl).
           --actor <name>          Who is recording (default: $CASETRAIL_ACTOR, else your login name).
           --today <date>          Take this YYYY-MM-DD as today (default: $CASETRAIL_TODAY, else today in London).
 
