@@ -147,6 +147,9 @@ struct PostgresLogTests {
         }
         let asOther = insert(actor: "bm", prev: hash)
         #expect(asOther.status != 0 && asOther.stderr.contains("signed in as police-lead, so it may add lines only as police-lead, not as bm"))
+        // Nor may the owner later claim to be copying a log in, to write in another's name.
+        let owner = db.sql("SET casetrail.copying = 'on'; INSERT INTO casetrail.events (seq, stream, version, actor, hash, line) VALUES (\(before + 1), 'agency-X', 1, 'police-lead', '\(String(repeating: "0", count: 64))', '\(line(actor: "police-lead", prev: hash))')", as: "bm")
+        #expect(owner.status != 0 && owner.stderr.contains("signed in as bm, so it may add lines only as bm, not as police-lead"))
         let unlinked = insert(actor: "police-lead", prev: Substring(String(repeating: "1", count: 64)))
         #expect(unlinked.status != 0 && unlinked.stderr.contains("does not link to the line before it"))
         for (sql, role) in [("UPDATE casetrail.events SET actor = 'x' WHERE seq = 5", "police-lead"), ("DELETE FROM casetrail.events WHERE seq = 5", "police-lead"),

@@ -40,8 +40,10 @@ enum PostgresSchema {
       head bigint;
       previous text := repeat('0', 64);
       last_version bigint;
+      -- Lines keep the actors of the log they are copied from only in the transaction that
+      -- created the log (now() is that transaction's start), and only for its owner.
       copying boolean := current_setting('casetrail.copying', true) = 'on'
-                         AND session_user = (SELECT owner FROM casetrail.log);
+                         AND (SELECT owner = session_user AND created_at = now() FROM casetrail.log);
     BEGIN
       PERFORM pg_advisory_xact_lock(\(appendLock));
       NEW.committed_by := session_user;
