@@ -47,8 +47,7 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
         let c = try PGConnection(conninfo)
         do {
             // Acknowledged only once durable, whatever the server's default.
-            try c.query("SET synchronous_commit = on")
-            try c.query("SET client_encoding = 'UTF8'")
+            try c.query("SET synchronous_commit = on; SET client_encoding = 'UTF8'")
         } catch { throw describe(error) }
         opened = c
         return c
@@ -194,11 +193,19 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
         return LogPosition(seq: r.seq, hash: r.hash, offset: r.seq, recordedAt: r.recordedAt, streamVersions: StreamVersions())
     }
 
-    public func identity() -> LogIdentity? {
-        guard let c = try? connection(), let rows = try? c.query("SELECT line FROM casetrail.events WHERE seq = 1"),
-              let line = rows.first?[0] ?? nil else { return nil }
-        return LogIdentity(firstLine: Array(line.utf8))
+    public func identity() -> LogIdentity? { named?.identity }
+
+    /// The log's identity and the database's name, read once a run (a first line is never replaced
+    /// through the rules; one changed behind them fails every read's check anyway).
+    private var named: (identity: LogIdentity, database: String)? {
+        if let found = namedOnce { return found }
+        guard let c = try? connection(),
+              let row = (try? c.query("SELECT line, current_database()::text FROM casetrail.events WHERE seq = 1"))?.first,
+              let line = row[0], let database = row[1], let id = LogIdentity(firstLine: Array(line.utf8)) else { return nil }
+        namedOnce = (id, database)
+        return namedOnce
     }
+    private var namedOnce: (identity: LogIdentity, database: String)?
 
     // MARK: - Reading
 
@@ -335,8 +342,7 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
     // MARK: - Snapshots, kept in this user's cache folder
 
     private var snapshotFile: SnapshotFile? {
-        guard let snapshotFolder, let id = identity(), let c = try? connection(),
-              let database = (try? c.query("SELECT current_database()::text"))?.first?[0] ?? nil else { return nil }
+        guard let snapshotFolder, let (id, database) = named else { return nil }
         // Named by the database and by what it holds (its partnership and first line); only letters, digits, - and _ in the name.
         let safe = String(database.unicodeScalars.map { $0.properties.isASCIIHexDigit || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || $0 == "_" || $0 == "-" ? Character($0) : "_" })
         return SnapshotFile(path: snapshotFolder + "/\(id.code)-\(safe)-\(id.genesis.prefix(32)).snapshot", ownerUID: geteuid(), mode: 0o600)
