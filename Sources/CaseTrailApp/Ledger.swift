@@ -110,6 +110,12 @@ public final class Ledger {
     /// since the decision: the versions the decision was made on are the ones the append expects.
     /// When another command got in first, this one is decided again on the log as it now is.
     public func record(_ command: Command, actor: String, login: String? = nil, today: LocalDate, now: Timestamp) throws -> Appended {
+        try record([command], actor: actor, login: login, today: today, now: now)
+    }
+
+    /// As `record`, for several commands that stand or fall together (an import): each decided on the
+    /// state the ones before it leave, all their events appended as one batch, or none.
+    public func record(_ commands: [Command], actor: String, login: String? = nil, today: LocalDate, now: Timestamp) throws -> Appended {
         for _ in 0..<Ledger.attempts {
             let (state, scan) = try load(upTo: .all, each: nil, refreshingSnapshot: false)
             if keepsStatesUntilExit { KeptUntilExit.keep(state) }
@@ -126,9 +132,14 @@ public final class Ledger {
                 throw StoreError.integrity(path: store.location, problems: [LineProblem(line: scan.lines, problem:
                     "recorded_at \(head.recordedAt) is more than a day after this machine's clock (\(now)), so nothing more is recorded after it; check the clock, then run 'casetrail verify'")])
             }
-            let events: [Event]
+            var events: [Event] = []
             do {
-                events = try Partnership.decide(Request(actor: actor, login: login, today: today, command: command), state)
+                var decidedOn = state
+                for (i, command) in commands.enumerated() {
+                    let decided = try Partnership.decide(Request(actor: actor, login: login, today: today, command: command), decidedOn)
+                    events += decided
+                    if i < commands.count - 1 { for e in decided { decidedOn = Partnership.evolve(decidedOn, e) } }
+                }
             } catch {
                 if snapshotWasDamaged() { continue }
                 throw error

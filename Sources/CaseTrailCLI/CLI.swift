@@ -45,6 +45,13 @@ struct Refusal: Error {
     var message: String
 }
 
+/// A command refused after working out a report worth reading (an import's problems, row by row):
+/// the report goes to stdout, the one-line error to stderr, and the status is 1.
+struct RefusalWithReport: Error {
+    var stdout: String
+    var message: String
+}
+
 /// Notes for stderr collected while a command runs.
 final class Notes: @unchecked Sendable {
     var lines: [String] = []
@@ -120,6 +127,8 @@ public enum CLI {
             return Outcome(stdout: "", stderr: notes.text + Help.usageError(e, commands: Commands.all), status: ExitStatus.usage)
         } catch let e as DomainError {
             return Outcome(stdout: "", stderr: notes.text + "Error: \(e.message)\n", status: ExitStatus.refused)
+        } catch let e as RefusalWithReport {
+            return Outcome(stdout: e.stdout, stderr: notes.text + "Error: \(e.message)\n", status: ExitStatus.refused)
         } catch let e as Refusal {
             return Outcome(stdout: "", stderr: notes.text + "Error: \(e.message)\n", status: ExitStatus.refused)
         } catch let e as StoreError {

@@ -10,6 +10,15 @@ extension Partnership {
     /// of the day it was recorded and the latest date it carries: dates "in the future" are not
     /// re-judged here, everything else is.
     public static func recheck(_ events: [Event], actor: String, login: String? = nil, recordedOn: LocalDate, in state: State) -> String? {
+        if events.count > 1, command(recording: events) == nil, events.allSatisfy(isImported) {
+            // An import: each fact is what its own command records, decided on the state the ones before it leave.
+            var s = state
+            for e in events {
+                if let problem = recheck([e], actor: actor, login: login, recordedOn: recordedOn, in: s) { return problem }
+                s = evolve(s, e)
+            }
+            return nil
+        }
         guard let command = command(recording: events) else {
             return "no command records these facts together"
         }
@@ -46,6 +55,16 @@ extension Partnership {
                                          createsTitle: title, reconvene: reconvene))
         }
         return nil
+    }
+
+    /// The facts `import` records together from a tracker's rows, each also what one command records.
+    static func isImported(_ e: Event) -> Bool {
+        if case .recommendationAdded = e { return true }
+        if case .actionAdded = e { return true }
+        if case .actionUpdated = e { return true }
+        if case .actionDueRevised = e { return true }
+        if case .actionImplemented = e { return true }
+        return false
     }
 
     /// The command that records one fact on its own.

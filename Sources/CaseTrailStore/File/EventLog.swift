@@ -25,8 +25,8 @@ public struct EventLog: LogStore {
         return stat(path, &st) == 0 && st.st_mode & 0o040 != 0 ? 0o640 : 0o600
     }
 
-    /// The most lines one command writes; a larger batch marker is not believed.
-    static let largestBatch = 16
+    /// The most lines one command writes (an import of a large tracker); a larger batch marker is not believed.
+    static let largestBatch = 50_000
 
     /// Bytes read per `pread` while scanning; lines never need the whole file in memory. A chunk and
     /// its decoded lines stay in the processor caches better at 1 MB than at 4 MB (cold replay of 1M

@@ -1,0 +1,302 @@
+import CaseTrailCore
+import CaseTrailStore
+
+/// The columns `import` reads from a tracker, each recognised by its header.
+public enum TrackerField: String, CaseIterable, Sendable {
+    case recommendation, action, number, lead, success, due, revisedDue = "revised-due", rag, progress
+
+    /// The headers that name this column, case and spacing ignored. "Action" alone names the
+    /// recommendation (objective) when the sheet also has a column of specific actions, else the action.
+    public var headers: [String] {
+        switch self {
+        case .recommendation: return ["recommendation", "recommendations", "objective", "priority", "area", "action"]
+        case .action: return ["specific action", "specific actions", "action agreed", "actions agreed", "actions", "action"]
+        case .number: return ["ref", "ref.", "no.", "no", "number", "rec no.", "rec no", "recommendation number"]
+        case .lead: return ["lead", "responsible lead", "owner", "lead agency", "agency", "lead officer", "responsible"]
+        case .success: return ["success indicators", "success criteria", "outcome measure", "outcome measures", "desired outcome", "desired outcomes"]
+        case .due: return ["timescales", "timescale", "target date", "by when", "due", "due date", "deadline"]
+        case .revisedDue: return ["revised date", "revised deadline", "revised target date", "revised timescale"]
+        case .rag: return ["rag", "risk rag rating", "rag rating", "rag status", "status", "risk rag"]
+        case .progress: return ["progress", "update", "impact and evidence", "evidence", "comments", "progress update"]
+        }
+    }
+
+    public var help: String {
+        switch self {
+        case .recommendation: return "the recommendation or objective the action answers"
+        case .action: return "what will be done"
+        case .number: return "the plan's numbering of the recommendation (1, 2.4, R3)"
+        case .lead: return "the owning agency (code, name or alias) and who leads"
+        case .success: return "success indicators"
+        case .due: return "the target date, in the plan's own words"
+        case .revisedDue: return "a revised target date"
+        case .rag: return "red, amber or green; complete"
+        case .progress: return "the latest progress, with its evidence"
+        }
+    }
+
+    static func normalised(_ header: String) -> String {
+        header.lowercased().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r\n" }).joined(separator: " ")
+    }
+}
+
+/// What an import of a tracker would record, row by row, and every problem found; worked out on a
+/// copy of the state, each row decided by the same rules a command is.
+public struct TrackerPlan: Sendable {
+    public struct Row: Sendable {
+        public var number: Int
+        /// What the row records, in words ("R1 added; R1/A1 added, due 2016-03-31 (March 2016); …").
+        public var summary: [String]
+    }
+
+    public var rows: [Row] = []
+    public var problems: [(row: Int, problem: String)] = []
+    public var blankRows = 0
+    public var headingRows = 0
+    public var headerRow = 0
+    public var columns: [(field: TrackerField, header: String)] = []
+    public var commands: [Command] = []
+}
+
+public enum TrackerImport {
+    /// Plans the import of `csv` into the review `ref`. `overrides` name the header of any column
+    /// (`--column FIELD=HEADER`). Nothing here writes.
+    public static func plan(_ csv: SpreadsheetCSV, into ref: String, overrides: [TrackerField: String], state initial: State,
+                            actor: String, login: String?, today: LocalDate, source: String) -> TrackerPlan {
+        var plan = TrackerPlan()
+        guard initial.reviews[ref] != nil else {
+            plan.problems.append((0, "there is no review \(ref); open it first ('casetrail review open'), or check the reference with 'casetrail reviews'."))
+            return plan
+        }
+        guard let (headerIndex, columns) = findHeader(csv, overrides: overrides, problems: &plan.problems) else { return plan }
+        plan.headerRow = csv.rows[headerIndex].number
+        plan.columns = TrackerField.allCases.compactMap { f in columns[f].map { (f, csv.rows[headerIndex].cells[$0]) } }
+        let headerCells = csv.rows[headerIndex].cells.map(TrackerField.normalised)
+        var state = initial
+        var recByKey: [String: String] = [:]      // the plan's numbering or text → R-code
+        var actionsIn: [String: Int] = [:]       // R-code → actions added from this file
+        var usedCodes = Set(initial.reviews[ref]?.recommendations ?? [])
+        var previousRecommendation: (key: String, text: String, number: String)?
+
+        func cell(_ row: SpreadsheetCSV.Row, _ f: TrackerField) -> String {
+            guard let i = columns[f], i < row.cells.count else { return "" }
+            return row.cells[i].trimmedSpaces
+        }
+        for row in csv.rows[(headerIndex + 1)...] {
+            if row.cells.allSatisfy({ $0.trimmedSpaces.isEmpty }) { plan.blankRows += 1; continue }
+            if row.cells.map(TrackerField.normalised) == headerCells { plan.headingRows += 1; continue }
+            var problems: [String] = []
+            var summary: [String] = []
+            if let bad = row.cells.flatMap(\.unicodeScalars).first(where: { ($0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r") || (0x7F...0x9F).contains($0.value) }) {
+                plan.problems.append((row.number, "a cell holds a control character (U+\(String(bad.value, radix: 16, uppercase: true))); retype the cell without it."))
+                continue
+            }
+            var commands: [Command] = []
+            var recText = cell(row, .recommendation), number = cell(row, .number)
+            let actionText = cell(row, .action)
+            // A merged cell is saved once, above the rows it spans: a blank recommendation is the one above.
+            if recText.isEmpty, number.isEmpty, let previous = previousRecommendation { recText = previous.text; number = previous.number }
+            guard !recText.isEmpty || !number.isEmpty else {
+                plan.problems.append((row.number, "the row has no recommendation or objective text (column '\(header(columns, .recommendation, csv, headerIndex))'); fill it in, or delete the row."))
+                continue
+            }
+            let key = number.isEmpty ? "text:" + TrackerField.normalised(recText) : "number:" + TrackerField.normalised(number)
+            var recCode = recByKey[key]
+            if recCode == nil, let existing = existingRecommendation(ref, number: number, text: recText, state: state) {
+                // Already in the log (an earlier import of this tracker, or typed in): the same, or not.
+                switch existing {
+                case .same(let code):
+                    recByKey[key] = code
+                    recCode = code
+                case .differs(let code, let text):
+                    plan.problems.append((row.number, "\(ref)/\(code) is already in the log with other text ('\(text)'); correct one of them ('casetrail rec correct' comes with corrections), or number this row differently."))
+                    continue
+                }
+            }
+            if recCode == nil {
+                guard !recText.isEmpty else {
+                    plan.problems.append((row.number, "recommendation \(number) has no text; fill in its column '\(header(columns, .recommendation, csv, headerIndex))'."))
+                    continue
+                }
+                let code = recommendationCode(number, used: usedCodes)
+                usedCodes.insert(code)
+                recByKey[key] = code
+                recCode = code
+                commands.append(.action(.addRecommendation(ref: ref, rec: code, text: recText, on: nil)))
+                summary.append("\(code) added: \(recText)")
+            }
+            previousRecommendation = (key, recText, number)
+            let rec = recCode!
+            if !actionText.isEmpty, let already = state.recommendations["\(ref)/\(rec)"]?.actions.first(where: {
+                state.actions[$0].map { TrackerField.normalised($0.text) == TrackerField.normalised(actionText) } ?? false }) {
+                summary.append("\(already) is already in the log; left as it is")
+            } else if !actionText.isEmpty {
+                let n = (actionsIn[rec] ?? existingActions(ref, rec, state)) + 1
+                actionsIn[rec] = n
+                let id = "\(ref)/\(rec)/A\(n)"
+                let leadText = cell(row, .lead)
+                let owner = agency(in: leadText, state: state)
+                if leadText.isEmpty {
+                    problems.append("no lead: fill in the column '\(header(columns, .lead, csv, headerIndex))' with the owning agency and who leads.")
+                } else if owner == nil {
+                    let known = state.agencies.values.map { $0.code }.sorted().joined(separator: ", ")
+                    problems.append("no agency casetrail knows is named in '\(leadText)' (known: \(known.isEmpty ? "none yet" : known)); "
+                        + "add it with 'casetrail agency add CODE --name \"\(leadText)\"', or give an existing one another name with 'casetrail agency alias CODE \"\(leadText)\"'.")
+                }
+                let dueText = cell(row, .due)
+                let due = dueText.isEmpty ? nil : LooseDate(dueText, today: today)
+                if dueText.isEmpty { problems.append("no target date in the column '\(header(columns, .due, csv, headerIndex))'.") }
+                else if due == nil { problems.append("the target date '\(dueText)' cannot be read; write it as 31/03/2016, March 2016, Summer 2015, Q3 2015-16 or ongoing.") }
+                let ragText = TrackerField.normalised(cell(row, .rag)), progress = cell(row, .progress)
+                var rag: RAG?
+                var complete = false
+                switch ragText {
+                case "": break
+                case "red", "r": rag = .red
+                case "amber", "a": rag = .amber
+                case "green", "g": rag = .green
+                case "complete", "completed", "implemented", "done", "blue", "achieved": complete = true
+                default: problems.append("the RAG rating '\(cell(row, .rag))' is not red, amber, green or complete.")
+                }
+                if let owner, let due, problems.isEmpty {
+                    let success = cell(row, .success)
+                    commands.append(.action(.addAction(recommendation: "\(ref)/\(rec)", code: "A\(n)", text: actionText, owner: owner.code, lead: leadText,
+                                                       due: due.due, dueText: due.exact ? nil : dueText, success: success.isEmpty ? nil : success, on: nil)))
+                    summary.append("\(id) added for \(owner.code), due \(due.due)\(due.exact ? "" : " (\(dueText))")")
+                    let revisedText = cell(row, .revisedDue)
+                    if !revisedText.isEmpty {
+                        if let revised = LooseDate(revisedText, today: today) {
+                            if revised.due != due.due {
+                                commands.append(.action(.reviseDue(action: id, due: revised.due, reason: "Revised date in \(source) row \(row.number): \(revisedText)")))
+                                summary.append("due revised to \(revised.due)")
+                            }
+                        } else {
+                            problems.append("the revised date '\(revisedText)' cannot be read; write it as 31/03/2016, March 2016, Summer 2015 or Q3 2015-16.")
+                        }
+                    }
+                    if complete {
+                        commands.append(.action(.markImplemented(action: id, on: today, evidence: progress.isEmpty ? "Shown as \(ragText) in \(source) row \(row.number)" : progress)))
+                        summary.append("implemented (as shown at this import)")
+                    } else if rag != nil || !progress.isEmpty {
+                        commands.append(.action(.updateAction(action: id, note: progress.isEmpty ? "RAG rating in \(source) row \(row.number)" : progress, rag: rag, evidence: nil)))
+                        summary.append("update\(rag.map { " (\($0.rawValue))" } ?? "")")
+                    }
+                }
+            }
+            // Each row decided on the state the rows before it leave, by the rules a command meets.
+            if problems.isEmpty {
+                var next = state
+                do {
+                    for command in commands {
+                        for event in try Partnership.decide(Request(actor: actor, login: login, today: today, command: command), next) {
+                            next = Partnership.evolve(next, event)
+                        }
+                    }
+                    state = next
+                    plan.commands += commands
+                } catch {
+                    problems.append(error.message)
+                }
+            }
+            for p in problems { plan.problems.append((row.number, p)) }
+            plan.rows.append(TrackerPlan.Row(number: row.number, summary: problems.isEmpty ? summary : []))
+        }
+        return plan
+    }
+
+    /// The header row: the first row in which two or more cells name known columns (or the overrides).
+    static func findHeader(_ csv: SpreadsheetCSV, overrides: [TrackerField: String],
+                           problems: inout [(row: Int, problem: String)]) -> (Int, [TrackerField: Int])? {
+        for (index, row) in csv.rows.enumerated() {
+            let cells = row.cells.map(TrackerField.normalised)
+            var found: [TrackerField: Int] = [:]
+            for (field, header) in overrides { if let i = cells.firstIndex(of: TrackerField.normalised(header)) { found[field] = i } }
+            for field in TrackerField.allCases where found[field] == nil {
+                for name in field.headers {
+                    if let i = cells.firstIndex(of: name), !found.values.contains(i) { found[field] = i; break }
+                }
+            }
+            // "Action" is the recommendation only beside a column of specific actions.
+            if let i = found[.recommendation], cells[i] == "action", found[.action] == nil { found[.recommendation] = nil; found[.action] = i }
+            guard found.count >= 2 else { continue }
+            for (field, header) in overrides.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where found[field] == nil {
+                problems.append((row.number, "there is no column headed '\(header)' for \(field.rawValue); the headers are: \(row.cells.filter { !$0.isEmpty }.joined(separator: " | "))."))
+            }
+            if found[.recommendation] == nil && found[.number] == nil {
+                problems.append((row.number, "no column holds the recommendation or objective (headed e.g. Recommendation, Objective or Action); name it with --column recommendation=HEADER."))
+            }
+            return problems.isEmpty ? (index, found) : nil
+        }
+        problems.append((0, "no row names the columns (e.g. Recommendation | Specific action | Lead | Timescales); name them with --column FIELD=HEADER ('casetrail import --help' lists the fields)."))
+        return nil
+    }
+
+    static func header(_ columns: [TrackerField: Int], _ field: TrackerField, _ csv: SpreadsheetCSV, _ headerIndex: Int) -> String {
+        columns[field].map { csv.rows[headerIndex].cells[$0] } ?? field.rawValue
+    }
+
+    /// R and the plan's number when it is one (1, 2.4, R3), else the next free R<n>.
+    static func recommendationCode(_ number: String, used: Set<String>) -> String {
+        if let code = numberedCode(number), !used.contains(code) { return code }
+        var n = 1
+        while used.contains("R\(n)") { n += 1 }
+        return "R\(n)"
+    }
+
+    /// R and the plan's number, when it is one: 1, 2.4, R3 (nil for P2, 1a, or no number).
+    static func numberedCode(_ number: String) -> String? {
+        var digits = number.uppercased()
+        if digits.hasPrefix("R") { digits.removeFirst() }
+        if digits.hasSuffix(".") { digits.removeLast() }
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0.count <= 6 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
+        return "R" + digits
+    }
+
+    enum Existing { case same(String), differs(String, String) }
+
+    /// The recommendation a row names that the review already has: by the plan's number when it
+    /// gives one, else by the same text (case and spacing ignored).
+    static func existingRecommendation(_ ref: String, number: String, text: String, state: State) -> Existing? {
+        let codes = state.reviews[ref]?.recommendations ?? []
+        let wanted = TrackerField.normalised(text)
+        if let code = numberedCode(number) {
+            guard codes.contains(code), let item = state.recommendations["\(ref)/\(code)"] else { return nil }
+            return text.isEmpty || TrackerField.normalised(item.text) == wanted ? .same(code) : .differs(code, item.text)
+        }
+        for code in codes where state.recommendations["\(ref)/\(code)"].map({ TrackerField.normalised($0.text) == wanted }) ?? false { return .same(code) }
+        return nil
+    }
+
+    static func existingActions(_ ref: String, _ rec: String, _ state: State) -> Int {
+        state.recommendations["\(ref)/\(rec)"]?.actions.count ?? 0
+    }
+
+    /// The agency a lead cell names: the cell itself, or the longest code or name of a known agency within it.
+    static func agency(in text: String, state: State) -> Agency? {
+        guard !text.isEmpty else { return nil }
+        if let exact = state.agency(named: text) { return exact }
+        let cell = " " + TrackerField.normalised(text).map { $0.isLetter || $0.isNumber ? $0 : " " }.reduce(into: "") { $0.append($1) } + " "
+        var best: (Agency, Int)?
+        for a in state.agencies.values {
+            for name in [a.code, a.name] + a.aliases {
+                let words = " " + TrackerField.normalised(name).map { $0.isLetter || $0.isNumber ? $0 : " " }.reduce(into: "") { $0.append($1) } + " "
+                let squeezed = words.split(separator: " ").joined(separator: " ")
+                guard !squeezed.isEmpty, cell.split(separator: " ").joined(separator: " ").contains(squeezed) else { continue }
+                let padded = " " + cell.split(separator: " ").joined(separator: " ") + " "
+                guard padded.contains(" " + squeezed + " "), squeezed.count > (best?.1 ?? 0) else { continue }
+                best = (a, squeezed.count)
+            }
+        }
+        return best?.0
+    }
+}
+
+extension String {
+    var trimmedSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\n" || f == "\r\n" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r\n" { s = s.dropLast() }
+        return String(s)
+    }
+}

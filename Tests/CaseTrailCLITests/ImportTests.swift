@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+import CaseTrailCLI
+import CaseTrailTestSupport
+
+/// `import` through the real binary: what it records from a tracker, what it refuses, and that
+/// nothing is written unless every row can be.
+@Suite struct ImportTests {
+    /// A founded log with an open review to import into, and the folder to keep trackers in.
+    func reviewLog() throws -> (TemporaryDirectory, String) {
+        let (dir, log) = try foundedLog()
+        let opened = try exec(["review", "open", "MSCP-LLR-2023-01", "--kind", "llr", "--title", "Learning review", "--on", "2023-01-10", "--log", log, "--actor", "bu", "--today", "2023-06-01"])
+        guard opened.status == 0 else { throw Refused(text: opened.stderr) }
+        return (dir, log)
+    }
+
+    /// Medway's columns, a title row above them, a merged recommendation cell, CRLF, semicolons.
+    let medway = "Business Plan 2014-17;;;;;;\r\n;;;;;;\r\n"
+        + "Action;Specific action;Lead;Success indicators;Timescales;Risk RAG rating;Impact and evidence\r\n"
+        + "\"Priority 1: Early help\";\"Publish the threshold\r\ndocument, \"\"v2\"\"\";NHS Medway – Designated Nurse;Threshold in use;31/03/2016;Amber;Draft agreed\r\n"
+        + ";Audit early help cases;Kent Police;Audit done;Summer 2015;Green;\r\n"
+        + "Action;Specific action;Lead;Success indicators;Timescales;Risk RAG rating;Impact and evidence\r\n"
+        + "\"Priority 2: Neglect\";Neglect strategy;KP;Strategy signed;Q3 2015-16;Complete;Strategy published\r\n;;;;;;\r\n"
+
+    func run(_ args: [String], _ log: String) throws -> Outcome {
+        try exec(args + ["--log", log, "--actor", "bu", "--today", "2023-06-01"])
+    }
+
+    @Test func aDryRunShowsEveryRowWithItsNumberAndWritesNothing() throws {
+        let (dir, log) = try reviewLog()
+        let file = dir.path("plan.csv")
+        try writeBytes(file, Array(medway.utf8))
+        let before = readBytes(log)
+        let out = try run(["import", file, "--into", "MSCP-LLR-2023-01", "--dry-run"], log)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("(UTF-8, semicolon-separated; headers on row 3)"))
+        #expect(out.stdout.contains("row 4: R1 added: Priority 1: Early help; MSCP-LLR-2023-01/R1/A1 added for KM-ICB, due 2016-03-31; update (amber)"))
+        #expect(out.stdout.contains("row 5: MSCP-LLR-2023-01/R1/A2 added for KP, due 2015-08-31 (Summer 2015); update (green)"))
+        #expect(out.stdout.contains("row 7: R2 added: Priority 2: Neglect; MSCP-LLR-2023-01/R2/A1 added for KP, due 2015-12-31 (Q3 2015-16); implemented"))
+        #expect(out.stdout.contains("Skipped: 1 blank row, 1 repeated heading.") && out.stdout.contains("Dry run: nothing was recorded"))
+        #expect(readBytes(log) == before)
+    }
+
+    @Test func anImportRecordsEveryRowAsOneCommandThatVerifyAcceptsAndAgainRecordsNothing() throws {
+        let (dir, log) = try reviewLog()
+        let file = dir.path("plan.csv")
+        try writeBytes(file, Array(medway.utf8))
+        let out = try run(["import", file, "--into", "MSCP-LLR-2023-01"], log)
+        #expect(out.status == 0 && out.stdout.contains("Recorded 8 events as one command"), "\(out.stdout)\(out.stderr)")
+        let action = try run(["show", "MSCP-LLR-2023-01/R1/A1", "--format", "json"], log).stdout
+        #expect(action.contains("Publish the threshold\\ndocument, \\\"v2\\\"") && action.contains("\"lead\":\"NHS Medway – Designated Nurse\""))
+        #expect(try run(["show", "MSCP-LLR-2023-01/R1/A2"], log).stdout.contains("31 Aug 2015 \"Summer 2015\""))
+        #expect(try exec(["verify", "--log", log]).status == 0)
+        let after = readBytes(log)
+        let again = try run(["import", file, "--into", "MSCP-LLR-2023-01"], log)
+        #expect(again.status == 0 && again.stdout.contains("row 4: MSCP-LLR-2023-01/R1/A1 is already in the log; left as it is") && again.stdout.hasSuffix("Nothing to record.\n"))
+        #expect(readBytes(log) == after)
+    }
+
+    @Test func aFileWithAnyProblemRecordsNothingAndReportsEachRowAndTheFix() throws {
+        let (dir, log) = try reviewLog()
+        let file = dir.path("plan.csv")
+        try writeBytes(file, Array((medway + "\"Priority 3\";Training;Unknown Trust;Trained;whenever;;\r\n\"Priority 4\";Audit;KP;;soon;Purple;\r\n").utf8))
+        let before = readBytes(log)
+        let out = try run(["import", file, "--into", "MSCP-LLR-2023-01"], log)
+        #expect(out.status == 1 && out.stderr.hasPrefix("Error: plan.csv was not imported: 4 problems"))
+        #expect(out.stdout.contains("row 9: problem: no agency casetrail knows is named in 'Unknown Trust' (known: KM-ICB, KP); add it with 'casetrail agency add CODE --name \"Unknown Trust\"'"))
+        #expect(out.stdout.contains("row 9: problem: the target date 'whenever' cannot be read"))
+        #expect(out.stdout.contains("row 10: problem: the target date 'soon' cannot be read"))
+        #expect(out.stdout.contains("row 10: problem: the RAG rating 'Purple' is not red, amber, green or complete."))
+        #expect(out.stdout.contains("row 4: R1 added"), "the good rows are still shown")
+        #expect(readBytes(log) == before)
+    }
+
+    @Test func aWindows1252FileAndAColumnNamedByTheUserAreRead() throws {
+        let (dir, log) = try reviewLog()
+        let file = dir.path("tracker.csv")
+        // "Recommendation,What we will do,Owner,Due" then a row with £ and ’ in Windows-1252.
+        var bytes = Array("Recommendation,What we will do,Owner,Due\r\nFund the panel,Budget of ".utf8)
+        bytes += [0xA3] + Array("5k for children".utf8) + [0x92] + Array("s advocacy,Kent Police,March 2024\r\n".utf8)
+        try writeBytes(file, bytes)
+        let unnamed = try run(["import", file, "--into", "MSCP-LLR-2023-01", "--dry-run"], log)
+        #expect(unnamed.stdout.contains("(Windows-1252, comma-separated; headers on row 1)"))
+        #expect(unnamed.stdout.contains("row 2: R1 added: Fund the panel"), "no action column: the recommendation alone")
+        let out = try run(["import", file, "--into", "MSCP-LLR-2023-01", "--column", "action=What we will do"], log)
+        #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
+        #expect(try run(["show", "MSCP-LLR-2023-01/R1/A1"], log).stdout.contains("Budget of £5k for children’s advocacy"))
+        let bad = try run(["import", file, "--into", "MSCP-LLR-2023-01", "--column", "colour=Owner"], log)
+        #expect(bad.status == 64 && bad.stderr.contains("the fields are: recommendation, action, number"))
+    }
+
+    @Test func importingIntoAReviewThatDoesNotExistOrAFileThatIsNotThereIsRefused() throws {
+        let (dir, log) = try reviewLog()
+        let file = dir.path("plan.csv")
+        try writeBytes(file, Array(medway.utf8))
+        let noReview = try run(["import", file, "--into", "MSCP-NOPE"], log)
+        #expect(noReview.status == 1 && noReview.stdout.contains("there is no review MSCP-NOPE"))
+        let noFile = try run(["import", dir.path("missing.csv"), "--into", "MSCP-LLR-2023-01"], log)
+        #expect(noFile.status == 1 && noFile.stderr.contains("There is no file"))
+    }
+}
