@@ -8,6 +8,7 @@ export CASETRAIL_BIN=${CASETRAIL_BIN:-.build/debug/casetrail}
 status=0
 if command -v soffice >/dev/null; then
   scripts/check-csv-formulas.sh || status=1
+  scripts/check-import-libreoffice.sh || status=1
 elif [ "${CASETRAIL_REQUIRE_COMPONENTS:-0}" = 1 ]; then
   echo "LibreOffice is required here but not installed (apt-get install -y libreoffice-calc)" >&2; status=1
 else

@@ -98,4 +98,22 @@ import CaseTrailTestSupport
         let noFile = try run(["import", dir.path("missing.csv"), "--into", "MSCP-LLR-2023-01"], log)
         #expect(noFile.status == 1 && noFile.stderr.contains("There is no file"))
     }
+
+    @Test func theBusinessPlanAsLibreOfficeSavedItInUTF8AndInWindows1252ImportsTheSame() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures").path
+        var answers: [String] = []
+        for name in ["business-plan-libreoffice-utf8.csv", "business-plan-libreoffice-1252-semicolon.csv"] {
+            let (dir, log) = try reviewLog()
+            defer { withExtendedLifetime(dir) {} }
+            let out = try run(["import", fixtures + "/" + name, "--into", "MSCP-LLR-2023-01"], log)
+            #expect(out.status == 0 && out.stdout.contains("Recorded 17 events as one command"), "\(name): \(out.stdout)\(out.stderr)")
+            let shown = try run(["show", "MSCP-LLR-2023-01/R1/A1", "--format", "json"], log).stdout
+            #expect(shown.contains("Publish the early help threshold: \\\"who, when, how\\\"\\nreviewed by the sub-group\\nsigned by the chair"), "\(name): the three-line cell")
+            #expect(shown.contains("£2,000 budget agreed; children’s café consulted") && shown.contains("NHS Medway – Designated Nurse"), "\(name)")
+            // The notes name the file each came from; all else must be the same.
+            answers.append((try run(["outstanding", "--format", "json"], log).stdout + (try run(["export", "--format", "csv"], log).stdout))
+                .replacingOccurrences(of: name, with: "FILE"))
+        }
+        #expect(answers[0] == answers[1] && answers[0].contains("Summer 2015") && answers[0].contains("Q3 2015-16") && answers[0].contains("end of March 2016"))
+    }
 }
