@@ -130,6 +130,20 @@ public enum TrackerImport {
             if !actionText.isEmpty, let already = state.recommendations["\(ref)/\(rec)"]?.actions.first(where: {
                 state.actions[$0].map { TrackerField.normalised($0.text) == TrackerField.normalised(actionText) } ?? false }) {
                 summary.append("\(already) is already in the log; left as it is")
+                if let recorded = state.actions[already] {
+                    // A later version of the tracker: say what differs, and leave what was recorded since.
+                    var differs: [String] = []
+                    let dueText = cell(row, .due), leadText = cell(row, .lead)
+                    if !dueText.isEmpty, let due = LooseDate(dueText, today: today), due.due != recorded.originalDue, due.due != recorded.due {
+                        differs.append("target date \(due.due) here, \(recorded.due) in the log")
+                    }
+                    if !leadText.isEmpty, TrackerField.normalised(leadText) != TrackerField.normalised(recorded.lead) {
+                        differs.append("lead '\(leadText)' here, '\(recorded.lead)' in the log")
+                    }
+                    let ragText = TrackerField.normalised(cell(row, .rag))
+                    if let rag = RAG(rawValue: ragText), rag != recorded.rag { differs.append("RAG \(rag.rawValue) here, \(recorded.rag?.rawValue ?? "none") in the log") }
+                    if !differs.isEmpty { summary.append("the row differs: " + differs.joined(separator: "; ") + " (record a change with 'casetrail action update' or 'revise-due')") }
+                }
             } else if !actionText.isEmpty {
                 let n = (actionsIn[rec] ?? existingActions(ref, rec, state)) + 1
                 actionsIn[rec] = n

@@ -101,7 +101,8 @@ extension Commands {
         if !plan.problems.isEmpty { return out }
         if dryRun { return out + "Dry run: nothing was recorded; \(plan.commands.count) command\(plan.commands.count == 1 ? "" : "s") would be.\n" }
         guard let recorded, let first = recorded.records.first, let last = recorded.records.last else { return out + "Nothing to record.\n" }
-        return out + "Recorded \(recorded.records.count) events as one command (seq \(first.seq)-\(last.seq)).\n"
+        let n = recorded.records.count
+        return out + "Recorded \(n) event\(n == 1 ? "" : "s") as one command (\(first.seq == last.seq ? "seq \(first.seq)" : "seq \(first.seq)-\(last.seq)")).\n"
     }
 }
 

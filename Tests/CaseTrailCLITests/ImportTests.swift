@@ -116,4 +116,20 @@ import CaseTrailTestSupport
         }
         #expect(answers[0] == answers[1] && answers[0].contains("Summer 2015") && answers[0].contains("Q3 2015-16") && answers[0].contains("end of March 2016"))
     }
+
+    @Test func aLaterVersionOfTheTrackerAddsItsNewRowsAndReportsChangedOnesWithoutOverwriting() throws {
+        let (dir, log) = try reviewLog()
+        let file = dir.path("plan.csv")
+        try writeBytes(file, Array(medway.utf8))
+        #expect(try run(["import", file, "--into", "MSCP-LLR-2023-01"], log).status == 0)
+        let later = medway.replacingOccurrences(of: "Audit done;Summer 2015;Green", with: "Audit done;Autumn 2015;Red")
+            + "\"Priority 2: Neglect\";Neglect audit;KP;Audit done;March 2017;;\r\n"
+        try writeBytes(file, Array(later.utf8))
+        let out = try run(["import", file, "--into", "MSCP-LLR-2023-01"], log)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("row 5: MSCP-LLR-2023-01/R1/A2 is already in the log; left as it is; the row differs: target date 2015-11-30 here, 2015-08-31 in the log; RAG red here, green in the log"))
+        #expect(out.stdout.contains("row 9: MSCP-LLR-2023-01/R2/A2 added for KP, due 2017-03-31 (March 2017)"))
+        #expect(out.stdout.contains("Recorded 1 event as one command (seq "))
+        #expect(try run(["show", "MSCP-LLR-2023-01/R1/A2"], log).stdout.contains("31 Aug 2015 \"Summer 2015\""), "what was recorded stays")
+    }
 }
