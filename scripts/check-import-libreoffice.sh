@@ -20,7 +20,7 @@ for kind in utf8 1252; do
   "$ct" outstanding --format json --log "$log" > "$dir/$kind.json"
   "$ct" show MSCB-PLAN-2014/R1/A1 --format json --log "$log" > "$dir/$kind.show"
 done
-grep -q "Recorded 17 events as one command" "$dir/utf8.out" || { cat "$dir/utf8.out"; echo "import of LibreOffice's UTF-8 CSV: not as expected" >&2; exit 1; }
+grep -q "Recorded 18 events as one command" "$dir/utf8.out" || { cat "$dir/utf8.out"; echo "import of LibreOffice's UTF-8 CSV: not as expected" >&2; exit 1; }
 grep -q "Windows-1252, semicolon-separated" "$dir/1252.out" || { cat "$dir/1252.out"; echo "LibreOffice's Windows-1252 CSV not read as such" >&2; exit 1; }
 cmp -s "$dir/utf8.json" "$dir/1252.json" || { diff "$dir/utf8.json" "$dir/1252.json" | head; echo "the two saved forms imported differently" >&2; exit 1; }
 grep -q '£2,000 budget agreed; children’s café consulted' "$dir/1252.show" && grep -q 'NHS Medway – Designated Nurse' "$dir/1252.show" \

@@ -56,13 +56,15 @@ public struct TrackerPlan: Sendable {
     public var headerRow = 0
     public var columns: [(field: TrackerField, header: String)] = []
     public var commands: [Command] = []
+    /// Which rows gave which recommendations and actions ("4 R1", "4 R1/A1"), for the import's record of itself.
+    public var provenance: [String] = []
 }
 
 public enum TrackerImport {
     /// Plans the import of `csv` into the review `ref`. `overrides` name the header of any column
     /// (`--column FIELD=HEADER`). Nothing here writes.
     public static func plan(_ csv: SpreadsheetCSV, into ref: String, overrides: [TrackerField: String], state initial: State,
-                            actor: String, login: String?, today: LocalDate, source: String) -> TrackerPlan {
+                            actor: String, login: String?, today: LocalDate, source: String, sha256: String) -> TrackerPlan {
         var plan = TrackerPlan()
         guard initial.reviews[ref] != nil else {
             plan.problems.append((0, "there is no review \(ref); open it first ('casetrail review open'), or check the reference with 'casetrail reviews'."))
@@ -208,12 +210,22 @@ public enum TrackerImport {
                     }
                     state = next
                     plan.commands += commands
+                    for command in commands {
+                        if case let .action(.addRecommendation(_, code, _, _)) = command { plan.provenance.append("\(row.number) \(code)") }
+                        if case let .action(.addAction(rec, code, _, _, _, _, _, _, _)) = command {
+                            plan.provenance.append("\(row.number) \(rec.dropFirst(ref.count + 1))/\(code)")
+                        }
+                    }
                 } catch {
                     problems.append(error.message)
                 }
             }
             for p in problems { plan.problems.append((row.number, p)) }
             plan.rows.append(TrackerPlan.Row(number: row.number, summary: problems.isEmpty ? summary : []))
+        }
+        // The import's record of itself comes first, so every fact after it in the command is traced to its row.
+        if !plan.commands.isEmpty {
+            plan.commands.insert(.action(.recordImport(ref: ref, file: source, sha256: sha256, rows: plan.provenance)), at: 0)
         }
         return plan
     }

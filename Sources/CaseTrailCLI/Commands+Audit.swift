@@ -144,9 +144,23 @@ extension Commands {
         // later to someone else must not take over a retired member's past entries.
         var entries: [(LogRecord, String)] = []
         var names: [String: String] = [:]
+        // An import's record of itself is the first line of its command: the lines after it that it
+        // lists are shown with the file and row they came from.
+        var imported: (file: String, ref: String, last: Int, rows: [String: String])?
         _ = try load(inv) { record, event in
             if case let .memberAdded(user, name, _, _, _) = event { names[user] = name }
-            if about(event), since?.isReached(by: record) ?? true { entries.append((record, event.summary(by: names[record.actor] ?? record.actor))) }
+            if case let .trackerImported(ref, file, _, rows) = event {
+                var byItem: [String: String] = [:]
+                for entry in rows { let parts = entry.split(separator: " ", maxSplits: 1); if parts.count == 2 { byItem["\(ref)/\(parts[1])"] = String(parts[0]) } }
+                imported = (file, ref, record.seq + (record.batch ?? 1) - 1, byItem)
+            }
+            var source = ""
+            if let i = imported, record.seq <= i.last {
+                var item = event.subject
+                if case let .recommendationAdded(ref, rec, _, _) = event { item = "\(ref)/\(rec)" }
+                if let item, let row = i.rows[item] { source = " (from \(i.file) row \(row))" }
+            }
+            if about(event), since?.isReached(by: record) ?? true { entries.append((record, event.summary(by: names[record.actor] ?? record.actor) + source)) }
         }
         if let t = target, entries.isEmpty, !seen {
             throw Refusal(message: "Nothing in the log is about '\(t)'. See 'casetrail reviews' for the references.")

@@ -47,12 +47,22 @@ extension Commands {
             overrides[field] = parts[1].trimmedSpaces
         }
         let path = inv.argument(0)!
-        let csv = SpreadsheetCSV(bytes: try SpreadsheetCSV.read(path))
+        let bytes = try SpreadsheetCSV.read(path)
+        let csv = SpreadsheetCSV(bytes: bytes), sha256 = SpreadsheetCSV.sha256(bytes)
         let name = String(path.split(separator: "/").last ?? Substring(path))
-        let (state, _) = try load(inv)
+        let into = inv.required("--into")
+        var earlier: (LogRecord, String)?
+        let (state, _) = try load(inv) { record, event in
+            if case let .trackerImported(ref, file, sha, _) = event, ref == into, sha == sha256 { earlier = (record, file) }
+        }
+        if let (record, file) = earlier {
+            return "\(name) was imported into \(into) on \(record.recordedAt.description.prefix(10)) by \(record.actor) (seq \(record.seq)\(file == name ? "" : ", as \(file)")): "
+                + "this is the same file (sha256 \(sha256.prefix(12))…), so there is nothing to record.\n"
+        }
         let (actor, login) = try inv.recorder()
         let today = try inv.today()
-        let plan = TrackerImport.plan(csv, into: inv.required("--into"), overrides: overrides, state: state, actor: actor, login: login, today: today, source: name)
+        let plan = TrackerImport.plan(csv, into: into, overrides: overrides, state: state, actor: actor, login: login, today: today,
+                                      source: name, sha256: sha256)
         let dryRun = inv.flag("--dry-run")
         var recorded: Appended?
         if plan.problems.isEmpty, !dryRun, !plan.commands.isEmpty {
@@ -102,7 +112,8 @@ extension Commands {
         if dryRun { return out + "Dry run: nothing was recorded; \(plan.commands.count) command\(plan.commands.count == 1 ? "" : "s") would be.\n" }
         guard let recorded, let first = recorded.records.first, let last = recorded.records.last else { return out + "Nothing to record.\n" }
         let n = recorded.records.count
-        return out + "Recorded \(n) event\(n == 1 ? "" : "s") as one command (\(first.seq == last.seq ? "seq \(first.seq)" : "seq \(first.seq)-\(last.seq)")).\n"
+        return out + "Recorded \(n) event\(n == 1 ? "" : "s") as one command (\(first.seq == last.seq ? "seq \(first.seq)" : "seq \(first.seq)-\(last.seq)")), "
+            + "the first noting the file, its SHA-256 and which row gave what.\n"
     }
 }
 

@@ -81,7 +81,7 @@ enum Authority {
             case .executive, .board: return recorders + [.executive]
             }
         case .updateAction, .reviseDue, .markImplemented: return recorders + [.agencyLead]
-        case .addRecommendation, .addAction, .recordImpact, .transferAction, .withdrawAction, .reopenAction, .correctAction:
+        case .addRecommendation, .recordImport, .addAction, .recordImpact, .transferAction, .withdrawAction, .reopenAction, .correctAction:
             return recorders
         }
     }
@@ -90,7 +90,7 @@ enum Authority {
     static func ownedAction(_ command: ActionCommand) -> String? {
         switch command {
         case .updateAction(let id, _, _, _), .reviseDue(let id, _, _), .markImplemented(let id, _, _): return id
-        case .addRecommendation, .addAction, .recordImpact, .signOffAction, .transferAction, .withdrawAction, .reopenAction,
+        case .addRecommendation, .recordImport, .addAction, .recordImpact, .signOffAction, .transferAction, .withdrawAction, .reopenAction,
              .correctAction:
             return nil
         }

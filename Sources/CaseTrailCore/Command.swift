@@ -43,6 +43,8 @@ public enum ReviewCommand: Equatable, Sendable {
 /// Recommendations and action plans.
 public enum ActionCommand: Equatable, Sendable {
     case addRecommendation(ref: String, rec: String, text: String, on: LocalDate?)
+    /// Notes where the facts that follow in the same command came from (`import`).
+    case recordImport(ref: String, file: String, sha256: String, rows: [String])
     case addAction(recommendation: String, code: String, text: String, owner: String, lead: String, due: LocalDate,
                    dueText: String?, success: String?, on: LocalDate?)
     case updateAction(action: String, note: String, rag: RAG?, evidence: String?)

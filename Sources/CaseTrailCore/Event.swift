@@ -28,6 +28,9 @@ public enum Event: Equatable, Sendable {
 
     // Recommendations and actions
     case recommendationAdded(ref: String, rec: String, text: String, on: LocalDate)
+    /// A tracker imported into a review: its file's name and SHA-256, and which of its rows gave
+    /// which recommendations and actions ("4 R1", "4 R1/A1"); the facts follow it in the same command.
+    case trackerImported(ref: String, file: String, sha256: String, rows: [String])
     case actionAdded(action: String, text: String, owner: String, lead: String, due: LocalDate, dueText: String?,
                      success: String?, on: LocalDate)
     case actionUpdated(action: String, on: LocalDate, note: String, rag: RAG?, evidence: String?)
@@ -74,7 +77,7 @@ extension Event {
              .panelResponded(let ref, _, _, _), .reviewScreened(let ref, _, _, _),
              .reviewDecided(let ref, _, _, _, _, _, _), .publicationWithheld(let ref, _, _),
              .reviewGraded(let ref, _, _, _), .reviewDelayed(let ref, _, _, _), .reviewClosed(let ref, _),
-             .reviewSignedOff(let ref, _, _, _, _, _), .recommendationAdded(let ref, _, _, _):
+             .reviewSignedOff(let ref, _, _, _, _, _), .recommendationAdded(let ref, _, _, _), .trackerImported(let ref, _, _, _):
             return "review-\(ref)"
         case .actionAdded(let a, _, _, _, _, _, _, _), .actionUpdated(let a, _, _, _, _), .actionDueRevised(let a, _, _, _, _),
              .actionImplemented(let a, _, _), .actionImpactRecorded(let a, _, _, _), .actionSignedOff(let a, _, _, _),

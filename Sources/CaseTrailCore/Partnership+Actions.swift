@@ -15,6 +15,14 @@ extension Partnership {
             try Validate.notAfterToday(made, today, what: "date")
             return [.recommendationAdded(ref: ref, rec: rec, text: text, on: made)]
 
+        case let .recordImport(ref, file, sha256, rows):
+            _ = try review(ref, state)
+            try Validate.text(file, what: "file name")
+            guard sha256.count == 64, sha256.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+                throw DomainError("'\(sha256)' is not a file's SHA-256 (64 lower-case hexadecimal digits).")
+            }
+            return [.trackerImported(ref: ref, file: file, sha256: sha256, rows: rows)]
+
         case let .addAction(recommendation, code, text, owner, lead, due, dueText, success, on):
             guard let rec = state.recommendations[recommendation] else {
                 throw DomainError("No recommendation '\(recommendation)'. Add it first with 'casetrail rec add REF R<n> --text …'.")

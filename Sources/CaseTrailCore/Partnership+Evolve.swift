@@ -68,6 +68,9 @@ extension Partnership {
         case let .reviewSignedOff(ref, what, on, partner, refused, reason):
             s.reviews.update(ref) { $0.signOffs.append(Review.SignOff(what: what, on: on, partner: partner, refused: refused, reason: reason)) }
 
+        case .trackerImported:
+            // Provenance only: the facts it introduces follow it.
+            break
         case let .recommendationAdded(ref, rec, text, on):
             let item = RecommendationItem(ref: ref, id: rec, text: text, on: on)
             if !s.recommendations.contains(item.fullID) { s.reviews.update(ref) { $0.recommendations.append(rec) } }

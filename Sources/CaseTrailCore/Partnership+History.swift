@@ -60,6 +60,7 @@ extension Partnership {
     /// The facts `import` records together from a tracker's rows, each also what one command records.
     static func isImported(_ e: Event) -> Bool {
         if case .recommendationAdded = e { return true }
+        if case .trackerImported = e { return true }
         if case .actionAdded = e { return true }
         if case .actionUpdated = e { return true }
         if case .actionDueRevised = e { return true }
@@ -113,6 +114,8 @@ extension Partnership {
             return .review(.signOffReview(ref: ref, what: what, on: on, partner: partner, refusal: refused ? reason ?? "" : nil))
         case let .recommendationAdded(ref, rec, text, on):
             return .action(.addRecommendation(ref: ref, rec: rec, text: text, on: on))
+        case let .trackerImported(ref, file, sha256, rows):
+            return .action(.recordImport(ref: ref, file: file, sha256: sha256, rows: rows))
         case let .actionAdded(id, text, owner, lead, due, dueText, success, on):
             guard let parts = parseActionID(id) else { return nil }
             return .action(.addAction(recommendation: "\(parts.ref)/\(parts.rec)", code: parts.action, text: text, owner: owner, lead: lead,
@@ -152,7 +155,7 @@ extension Event {
         case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .agencyAdded, .agencyAliasAdded, .bankHolidayAdded,
              .policySet, .seriousIncidentRecorded, .reviewOpened, .milestoneRecorded, .rapidReviewCompleted, .panelResponded, .reviewScreened,
              .reviewDecided, .publicationWithheld, .reviewGraded, .reviewClosed, .reviewSignedOff, .recommendationAdded, .actionAdded,
-             .actionImplemented, .actionImpactRecorded:
+             .actionImplemented, .actionImpactRecorded, .trackerImported:
             return nil
         }
     }
@@ -160,7 +163,7 @@ extension Event {
     /// The business date the fact carries (when it happened), if it has one.
     public var businessDate: LocalDate? {
         switch self {
-        case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .agencyAdded, .agencyAliasAdded, .policySet:
+        case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .agencyAdded, .agencyAliasAdded, .policySet, .trackerImported:
             return nil
         case let .seriousIncidentRecorded(_, _, aware, _, _):
             return aware

@@ -46,14 +46,18 @@ import CaseTrailTestSupport
         let file = dir.path("plan.csv")
         try writeBytes(file, Array(medway.utf8))
         let out = try run(["import", file, "--into", "MSCP-LLR-2023-01"], log)
-        #expect(out.status == 0 && out.stdout.contains("Recorded 8 events as one command"), "\(out.stdout)\(out.stderr)")
+        #expect(out.status == 0 && out.stdout.contains("Recorded 9 events as one command"), "\(out.stdout)\(out.stderr)")
         let action = try run(["show", "MSCP-LLR-2023-01/R1/A1", "--format", "json"], log).stdout
         #expect(action.contains("Publish the threshold\\ndocument, \\\"v2\\\"") && action.contains("\"lead\":\"NHS Medway – Designated Nurse\""))
         #expect(try run(["show", "MSCP-LLR-2023-01/R1/A2"], log).stdout.contains("31 Aug 2015 \"Summer 2015\""))
         #expect(try exec(["verify", "--log", log]).status == 0)
         let after = readBytes(log)
         let again = try run(["import", file, "--into", "MSCP-LLR-2023-01"], log)
-        #expect(again.status == 0 && again.stdout.contains("row 4: MSCP-LLR-2023-01/R1/A1 is already in the log; left as it is") && again.stdout.hasSuffix("Nothing to record.\n"))
+        #expect(again.status == 0 && again.stdout.hasPrefix("plan.csv was imported into MSCP-LLR-2023-01 on ") && again.stdout.contains("by bu (seq 8)")
+                && again.stdout.hasSuffix("this is the same file (sha256 \(sha256Prefix(file))…), so there is nothing to record.\n"), "\(again.stdout)")
+        // Each fact is traced to its file and row in the history.
+        let history = try run(["history", "MSCP-LLR-2023-01/R1/A2", "--format", "json"], log).stdout
+        #expect(history.contains("Audit early help cases (from plan.csv row 5)"))
         #expect(readBytes(log) == after)
     }
 
@@ -106,7 +110,7 @@ import CaseTrailTestSupport
             let (dir, log) = try reviewLog()
             defer { withExtendedLifetime(dir) {} }
             let out = try run(["import", fixtures + "/" + name, "--into", "MSCP-LLR-2023-01"], log)
-            #expect(out.status == 0 && out.stdout.contains("Recorded 17 events as one command"), "\(name): \(out.stdout)\(out.stderr)")
+            #expect(out.status == 0 && out.stdout.contains("Recorded 18 events as one command"), "\(name): \(out.stdout)\(out.stderr)")
             let shown = try run(["show", "MSCP-LLR-2023-01/R1/A1", "--format", "json"], log).stdout
             #expect(shown.contains("Publish the early help threshold: \\\"who, when, how\\\"\\nreviewed by the sub-group\\nsigned by the chair"), "\(name): the three-line cell")
             #expect(shown.contains("£2,000 budget agreed; children’s café consulted") && shown.contains("NHS Medway – Designated Nurse"), "\(name)")
@@ -129,7 +133,12 @@ import CaseTrailTestSupport
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("row 5: MSCP-LLR-2023-01/R1/A2 is already in the log; left as it is; the row differs: target date 2015-11-30 here, 2015-08-31 in the log; RAG red here, green in the log"))
         #expect(out.stdout.contains("row 9: MSCP-LLR-2023-01/R2/A2 added for KP, due 2017-03-31 (March 2017)"))
-        #expect(out.stdout.contains("Recorded 1 event as one command (seq "))
+        #expect(out.stdout.contains("Recorded 2 events as one command (seq "))
         #expect(try run(["show", "MSCP-LLR-2023-01/R1/A2"], log).stdout.contains("31 Aug 2015 \"Summer 2015\""), "what was recorded stays")
+    }
+
+    func sha256Prefix(_ path: String) -> String {
+        let out = (try? runProgram("/usr/bin/env", ["sha256sum", path]).stdout) ?? ""
+        return String(out.prefix(12))
     }
 }

@@ -41,6 +41,7 @@ enum EventType: String, CaseIterable {
     case reviewClosed = "review_closed"
     case reviewSignedOff = "review_signed_off"
     case recommendationAdded = "recommendation_added"
+    case trackerImported = "tracker_imported"
     case actionAdded = "action_added"
     case actionUpdated = "action_updated"
     case actionDueRevised = "action_due_revised"
@@ -106,6 +107,7 @@ extension Event {
         case .reviewClosed: return .reviewClosed
         case .reviewSignedOff: return .reviewSignedOff
         case .recommendationAdded: return .recommendationAdded
+        case .trackerImported: return .trackerImported
         case .actionAdded: return .actionAdded
         case .actionUpdated: return .actionUpdated
         case .actionDueRevised: return .actionDueRevised
@@ -181,6 +183,8 @@ extension Event {
         case let .reviewSignedOff(ref, what, on, partner, refused, reason):
             return .object(["ref": .string(ref), "what": .string(what.rawValue), "on": .date(on), "partner": .raw(partner),
                             "refused": .bool(refused), "reason": .text(reason)])
+        case let .trackerImported(ref, file, sha256, rows):
+            return .object(["ref": .string(ref), "file": .string(file), "sha256": .string(sha256), "rows": .array(rows.map { .string($0) })])
         case let .recommendationAdded(ref, rec, text, on):
             return .object(["ref": .string(ref), "rec": .string(rec), "text": .string(text), "on": .date(on)])
         case let .actionAdded(action, text, owner, lead, due, dueText, success, on):
@@ -310,6 +314,8 @@ extension Event {
                                     reason: try f.optionalString("reason"))
         case .recommendationAdded:
             return .recommendationAdded(ref: try f.string("ref"), rec: try f.string("rec"), text: try f.string("text"), on: try f.date("on"))
+        case .trackerImported:
+            return .trackerImported(ref: try f.string("ref"), file: try f.string("file"), sha256: try f.string("sha256"), rows: try f.strings("rows"))
         case .actionAdded:
             return .actionAdded(action: try f.string("action"), text: try f.string("text"), owner: try f.string("owner"),
                                 lead: try f.string("lead"), due: try f.date("due"), dueText: try f.optionalString("due_text"),

@@ -109,6 +109,13 @@ public struct SpreadsheetCSV: Equatable, Sendable {
         return String(out)
     }
 
+    /// The SHA-256 of a file's bytes, as hex: what names one version of a tracker.
+    public static func sha256(_ bytes: [UInt8]) -> String {
+        var sha = SHA256()
+        sha.update(bytes)
+        return hexString(sha.finalize())
+    }
+
     /// Reads a file to import (a regular file, links not followed), refusing one larger than `maxBytes`.
     public static func read(_ path: String) throws(StoreError) -> [UInt8] {
         let file: POSIXFile
