@@ -66,6 +66,13 @@ public enum TrackerImport {
     public static func plan(_ csv: SpreadsheetCSV, into ref: String, overrides: [TrackerField: String], state initial: State,
                             actor: String, login: String?, today: LocalDate, source: String, sha256: String) -> TrackerPlan {
         var plan = TrackerPlan()
+        if let header = csv.rows.first, Set(header.cells.map(TrackerField.normalised)).isSuperset(of: exportHeaders) {
+            return planExport(csv, into: ref, state: initial, actor: actor, login: login, today: today, source: source, sha256: sha256)
+        }
+        guard !ref.isEmpty else {
+            plan.problems.append((0, "say which review the rows belong to with --into REF (only a casetrail export names its reviews itself)."))
+            return plan
+        }
         guard initial.reviews[ref] != nil else {
             plan.problems.append((0, "there is no review \(ref); open it first ('casetrail review open'), or check the reference with 'casetrail reviews'."))
             return plan
@@ -199,35 +206,138 @@ public enum TrackerImport {
                     }
                 }
             }
-            // Each row decided on the state the rows before it leave, by the rules a command meets.
-            if problems.isEmpty {
-                var next = state
-                do {
-                    for command in commands {
-                        for event in try Partnership.decide(Request(actor: actor, login: login, today: today, command: command), next) {
-                            next = Partnership.evolve(next, event)
-                        }
-                    }
-                    state = next
-                    plan.commands += commands
-                    for command in commands {
-                        if case let .action(.addRecommendation(_, code, _, _)) = command { plan.provenance.append("\(row.number) \(code)") }
-                        if case let .action(.addAction(rec, code, _, _, _, _, _, _, _)) = command {
-                            plan.provenance.append("\(row.number) \(rec.dropFirst(ref.count + 1))/\(code)")
-                        }
-                    }
-                } catch {
-                    problems.append(error.message)
-                }
-            }
-            for p in problems { plan.problems.append((row.number, p)) }
-            plan.rows.append(TrackerPlan.Row(number: row.number, summary: problems.isEmpty ? summary : []))
+            decide(commands, row: row.number, summary: summary, problems: problems, state: &state, plan: &plan, actor: actor, login: login, today: today)
         }
         // The import's record of itself comes first, so every fact after it in the command is traced to its row.
         if !plan.commands.isEmpty {
-            plan.commands.insert(.action(.recordImport(ref: ref, file: source, sha256: sha256, rows: plan.provenance)), at: 0)
+            let rows = plan.provenance.map { entry -> String in
+                let parts = entry.split(separator: " ", maxSplits: 1)
+                return "\(parts[0]) \(parts[1].dropFirst(ref.count + 1))"
+            }
+            plan.commands.insert(.action(.recordImport(ref: ref, file: source, sha256: sha256, rows: rows)), at: 0)
         }
         return plan
+    }
+
+    /// The headers of casetrail's own `export --format csv`: such a file is read by them, review by review.
+    static let exportHeaders: Set<String> = ["action", "review", "recommendation", "text", "owner", "lead", "agreed", "original_due", "due", "due_text", "status"]
+
+    /// Plans the import of a casetrail export: every action keeps its reference, agreed date, original
+    /// and current due date, status, RAG and latest update. Its reviews must already be in the log.
+    /// `only`, when given, is the one review whose rows are imported.
+    static func planExport(_ csv: SpreadsheetCSV, into only: String, state initial: State, actor: String, login: String?, today: LocalDate,
+                           source: String, sha256: String) -> TrackerPlan {
+        var plan = TrackerPlan()
+        let header = csv.rows[0].cells.map(TrackerField.normalised)
+        plan.headerRow = csv.rows[0].number
+        plan.columns = [(.action, "text"), (.number, "recommendation"), (.recommendation, "recommendation_text"), (.lead, "lead"), (.due, "due")]
+        guard header.contains("recommendation_text") else {
+            plan.problems.append((1, "this export has no recommendation_text column (it was made by an earlier casetrail); export it again, then import that file."))
+            return plan
+        }
+        var state = initial
+        var refs: [String] = []
+        for row in csv.rows.dropFirst() {
+            if row.cells.allSatisfy({ $0.trimmedSpaces.isEmpty }) { plan.blankRows += 1; continue }
+            func cell(_ name: String) -> String {
+                guard let i = header.firstIndex(of: name), i < row.cells.count else { return "" }
+                return row.cells[i].trimmedSpaces
+            }
+            let ref = cell("review"), id = cell("action"), rec = cell("recommendation")
+            guard only.isEmpty || ref == only else { continue }
+            var problems: [String] = []
+            var commands: [Command] = []
+            var summary: [String] = []
+            guard state.reviews[ref] != nil else {
+                plan.problems.append((row.number, "there is no review \(ref) in this log; open it first with 'casetrail review open \(ref) --kind KIND --title TITLE --on DATE'."))
+                continue
+            }
+            if !refs.contains(ref) { refs.append(ref) }
+            let code = String(id.split(separator: "/").last ?? "")
+            guard id == "\(ref)/\(rec)/\(code)" else {
+                plan.problems.append((row.number, "the action '\(id)' does not belong to \(ref)/\(rec)."))
+                continue
+            }
+            if state.actions[id] != nil { plan.rows.append(TrackerPlan.Row(number: row.number, summary: ["\(id) is already in the log; left as it is"])); continue }
+            let agreed = LocalDate(cell("agreed")), original = LocalDate(cell("original_due")), due = LocalDate(cell("due"))
+            for (name, value) in [("agreed", agreed), ("original_due", original), ("due", due)] where value == nil {
+                problems.append("the \(name) date '\(cell(name))' is not a date (YYYY-MM-DD).")
+            }
+            if state.recommendations["\(ref)/\(rec)"] == nil, !commands.contains(where: { if case .action(.addRecommendation(ref, rec, _, _)) = $0 { return true }; return false }) {
+                commands.append(.action(.addRecommendation(ref: ref, rec: rec, text: cell("recommendation_text"), on: agreed)))
+                summary.append("\(ref)/\(rec) added")
+            }
+            if let agreed, let original, let due {
+                let success = cell("success"), dueText = cell("due_text")
+                commands.append(.action(.addAction(recommendation: "\(ref)/\(rec)", code: code, text: cell("text"), owner: cell("owner"), lead: cell("lead"),
+                                                   due: original, dueText: dueText.isEmpty ? nil : dueText, success: success.isEmpty ? nil : success, on: agreed)))
+                summary.append("\(id) added for \(cell("owner")), due \(due)")
+                if due != original {
+                    let revisions = cell("revisions")
+                    commands.append(.action(.reviseDue(action: id, due: due, reason: revisions.isEmpty ? "Revised before the export \(source)" : "As exported: \(revisions)")))
+                }
+                let rag = RAG(rawValue: cell("rag")), note = cell("last_update"), evidence = cell("last_update_evidence")
+                if rag != nil || !note.isEmpty {
+                    commands.append(.action(.updateAction(action: id, note: note.isEmpty ? "RAG rating as exported in \(source)" : note, rag: rag,
+                                                          evidence: evidence.isEmpty ? nil : evidence)))
+                }
+                switch ActionStatus(rawValue: cell("status")) {
+                case .open?, .inProgress?:
+                    break
+                case .implemented?, .signedOff?:
+                    guard let on = LocalDate(cell("implemented")) else { problems.append("an implemented action needs its implemented date (YYYY-MM-DD)."); break }
+                    let proof = cell("implemented_evidence")
+                    commands.append(.action(.markImplemented(action: id, on: on, evidence: proof.isEmpty ? "Implemented, as exported in \(source)" : proof)))
+                    do {
+                        // The sign-offs given since (refusals sent the action back; only the later ones stand).
+                        for entry in cell("sign_offs").split(separator: ";") where !entry.contains("refused") {
+                            if let stage = SignOffStage(rawValue: String(entry.trimmedSpacesSubstring.prefix { $0 != " " })) {
+                                commands.append(.action(.signOffAction(action: id, stage: stage, refusal: nil)))
+                            }
+                        }
+                    }
+                case .withdrawn?:
+                    commands.append(.action(.withdrawAction(action: id, reason: "Withdrawn, as exported in \(source)")))
+                case .transferred?, nil:
+                    problems.append("the status '\(cell("status"))' cannot be imported; record a transferred action with 'casetrail action transfer' after importing the rest.")
+                }
+            }
+            decide(commands, row: row.number, summary: summary, problems: problems, state: &state, plan: &plan, actor: actor, login: login, today: today)
+        }
+        for (i, r) in refs.enumerated() {
+            // One record of the import for each review it touched.
+            let rows = plan.provenance.filter { $0.split(separator: " ", maxSplits: 1).last?.hasPrefix(r + "/") ?? false }
+                .map { entry -> String in let parts = entry.split(separator: " ", maxSplits: 1); return "\(parts[0]) \(parts[1].dropFirst(r.count + 1))" }
+            if !plan.commands.isEmpty { plan.commands.insert(.action(.recordImport(ref: r, file: source, sha256: sha256, rows: rows)), at: i) }
+        }
+        return plan
+    }
+
+    /// Decides a row's commands on the state the rows before it leave, by the rules a command meets;
+    /// the row's commands are kept only if every one of them can be recorded.
+    static func decide(_ commands: [Command], row: Int, summary: [String], problems: [String], state: inout State, plan: inout TrackerPlan,
+                       actor: String, login: String?, today: LocalDate) {
+        var problems = problems
+        if problems.isEmpty {
+            var next = state
+            do {
+                for command in commands {
+                    for event in try Partnership.decide(Request(actor: actor, login: login, today: today, command: command), next) {
+                        next = Partnership.evolve(next, event)
+                    }
+                }
+                state = next
+                plan.commands += commands
+                for command in commands {
+                    if case let .action(.addRecommendation(ref, code, _, _)) = command { plan.provenance.append("\(row) \(ref)/\(code)") }
+                    if case let .action(.addAction(rec, code, _, _, _, _, _, _, _)) = command { plan.provenance.append("\(row) \(rec)/\(code)") }
+                }
+            } catch {
+                problems.append(error.message)
+            }
+        }
+        for p in problems { plan.problems.append((row, p)) }
+        plan.rows.append(TrackerPlan.Row(number: row, summary: problems.isEmpty ? summary : []))
     }
 
     /// The header row: the first row in which two or more cells name known columns (or the overrides).
@@ -316,6 +426,10 @@ public enum TrackerImport {
         }
         return best?.0
     }
+}
+
+extension Substring {
+    var trimmedSpacesSubstring: String { String(self).trimmedSpaces }
 }
 
 extension String {

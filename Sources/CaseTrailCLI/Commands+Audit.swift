@@ -152,7 +152,8 @@ extension Commands {
             if case let .trackerImported(ref, file, _, rows) = event {
                 var byItem: [String: String] = [:]
                 for entry in rows { let parts = entry.split(separator: " ", maxSplits: 1); if parts.count == 2 { byItem["\(ref)/\(parts[1])"] = String(parts[0]) } }
-                imported = (file, ref, record.seq + (record.batch ?? 1) - 1, byItem)
+                // An import into several reviews begins with one such line for each.
+                if let i = imported, record.seq <= i.last { imported?.rows.merge(byItem) { a, _ in a } } else { imported = (file, ref, record.seq + (record.batch ?? 1) - 1, byItem) }
             }
             var source = ""
             if let i = imported, record.seq <= i.last {

@@ -24,12 +24,16 @@ extension Commands {
             A date that cannot be read is reported, never guessed. A row shown as complete is recorded as implemented
             today, with its progress as the evidence.
 
+            A file made by 'casetrail export --format csv' is read by its own columns: each action keeps its reference,
+            agreed date, original and current due date, RAG, latest update and status, into the reviews it names
+            (which must be in the log; --into takes only one of them).
+
             Every row is checked by the rules a command meets. With any problem nothing is recorded, and every
             problem is listed with its row number; --dry-run lists what would be recorded and never writes.
             """,
             arguments: [ArgumentSpec(name: "file", help: "The tracker, saved as CSV.")],
             options: [
-                OptionSpec(name: "--into", valueName: "ref", help: "The review (or plan) the rows belong to, e.g. MSCP-LCSPR-2023-01.", required: true),
+                OptionSpec(name: "--into", valueName: "ref", help: "The review (or plan) the rows belong to, e.g. MSCP-LCSPR-2023-01 (for a casetrail export: only its rows)."),
                 OptionSpec(name: "--column", valueName: "field=header", help: "Read FIELD from the column headed HEADER (fields: \(TrackerField.allCases.map(\.rawValue).joined(separator: ", "))).", repeatable: true),
                 OptionSpec(name: "--dry-run", valueName: nil, help: "Show what would be recorded, row by row, and every problem; write nothing."),
             ],
@@ -50,13 +54,13 @@ extension Commands {
         let bytes = try SpreadsheetCSV.read(path)
         let csv = SpreadsheetCSV(bytes: bytes), sha256 = SpreadsheetCSV.sha256(bytes)
         let name = String(path.split(separator: "/").last ?? Substring(path))
-        let into = inv.required("--into")
+        let into = inv.value("--into") ?? ""
         var earlier: (LogRecord, String)?
         let (state, _) = try load(inv) { record, event in
-            if case let .trackerImported(ref, file, sha, _) = event, ref == into, sha == sha256 { earlier = (record, file) }
+            if case let .trackerImported(ref, file, sha, _) = event, into.isEmpty || ref == into, sha == sha256 { earlier = (record, file) }
         }
         if let (record, file) = earlier {
-            return "\(name) was imported into \(into) on \(record.recordedAt.description.prefix(10)) by \(record.actor) (seq \(record.seq)\(file == name ? "" : ", as \(file)")): "
+            return "\(name) was imported into \(into.isEmpty ? "this log" : into) on \(record.recordedAt.description.prefix(10)) by \(record.actor) (seq \(record.seq)\(file == name ? "" : ", as \(file)")): "
                 + "this is the same file (sha256 \(sha256.prefix(12))…), so there is nothing to record.\n"
         }
         let (actor, login) = try inv.recorder()
@@ -91,7 +95,7 @@ extension Commands {
             ]))
         }
         var out = "\(dryRun ? "Dry run of importing" : "Importing") \(name) (\(csv.encoding), \(separator)-separated"
-        out += plan.headerRow > 0 ? "; headers on row \(plan.headerRow)) into \(inv.required("--into")):\n" : ") into \(inv.required("--into")):\n"
+        out += plan.headerRow > 0 ? "; headers on row \(plan.headerRow)) into \((inv.value("--into") ?? "the reviews it names")):\n" : ") into \((inv.value("--into") ?? "the reviews it names")):\n"
         if !plan.columns.isEmpty { out += "Columns: " + plan.columns.map { "\($0.field.rawValue) = \"\($0.header)\"" }.joined(separator: "; ") + "\n" }
         let problemsByRow = Dictionary(grouping: plan.problems, by: \.row)
         for p in problemsByRow[0] ?? [] { out += "problem: \(p.problem)\n" }

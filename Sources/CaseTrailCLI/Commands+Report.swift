@@ -52,6 +52,9 @@ extension Commands {
         let today = try inv.today()
         let (state, _) = try load(inv)
         let actions = Projections.sortedActions(state)
+        func revisions(_ a: ActionItem) -> String {
+            a.revisions.map { "\($0.from) to \($0.to) on \($0.on): \($0.reason)" }.joined(separator: "; ")
+        }
         func signOffs(_ a: ActionItem) -> String {
             a.signOffs.map { "\($0.stage.rawValue) \($0.on)\($0.refused ? " refused" : "")" }.joined(separator: "; ")
         }
@@ -64,16 +67,20 @@ extension Commands {
                          "days_overdue": a.daysOverdue(today: today).map { .int($0) } ?? .null,
                          "implemented": .optional(a.implemented?.on.description), "last_update": .optional(a.lastUpdate?.note),
                          "last_update_on": .optional(a.lastUpdate?.on.description), "sign_offs": .string(signOffs(a)),
-                         "impact_evidence": .int(a.impactCount)])
+                         "impact_evidence": .int(a.impactCount), "recommendation_text": .optional(state.recommendations["\(a.ref)/\(a.rec)"]?.text),
+                         "success": .optional(a.success), "last_update_evidence": .optional(a.lastUpdate?.evidence),
+                         "implemented_evidence": .optional(a.implemented?.evidence), "revisions": .string(revisions(a))])
             }), "count": .int(actions.count)]))
         }
         let table = Table(columns: ["action", "review", "recommendation", "text", "owner", "lead", "agreed", "original_due", "due",
                                     "due_text", "status", "rag", "days_overdue", "implemented", "last_update_on", "last_update",
-                                    "sign_offs", "impact_evidence"],
+                                    "sign_offs", "impact_evidence", "recommendation_text", "success", "last_update_evidence",
+                                    "implemented_evidence", "revisions"],
                           rows: actions.map { a in
             [a.id, a.ref, a.rec, a.text, a.owner, a.lead, a.agreed.description, a.originalDue.description, a.due.description,
              a.dueText ?? "", a.status.rawValue, a.rag?.rawValue ?? "", a.daysOverdue(today: today).map(String.init) ?? "",
-             a.implemented?.on.description ?? "", a.lastUpdate?.on.description ?? "", a.lastUpdate?.note ?? "", signOffs(a), "\(a.impactCount)"]
+             a.implemented?.on.description ?? "", a.lastUpdate?.on.description ?? "", a.lastUpdate?.note ?? "", signOffs(a), "\(a.impactCount)",
+             state.recommendations["\(a.ref)/\(a.rec)"]?.text ?? "", a.success ?? "", a.lastUpdate?.evidence ?? "", a.implemented?.evidence ?? "", revisions(a)]
         })
         return table.csv()
     }

@@ -65,6 +65,8 @@ extension Partnership {
         if case .actionUpdated = e { return true }
         if case .actionDueRevised = e { return true }
         if case .actionImplemented = e { return true }
+        if case .actionSignedOff = e { return true }
+        if case .actionWithdrawn = e { return true }
         return false
     }
 

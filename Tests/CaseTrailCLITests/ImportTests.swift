@@ -141,4 +141,29 @@ import CaseTrailTestSupport
         let out = (try? runProgram("/usr/bin/env", ["sha256sum", path]).stdout) ?? ""
         return String(out.prefix(12))
     }
+
+    @Test func aTrackerExportedFromOneLogAndImportedIntoAnotherGivesTheSameOutstandingAnswer() throws {
+        let (dir, log) = try reviewLog()
+        let file = dir.path("plan.csv")
+        try writeBytes(file, Array(medway.utf8))
+        #expect(try run(["import", file, "--into", "MSCP-LLR-2023-01"], log).status == 0)
+        for args in [["action", "revise-due", "MSCP-LLR-2023-01/R1/A1", "--due", "2016-09-30", "--reason", "Consultation extended"],
+                     ["action", "sign-off", "MSCP-LLR-2023-01/R2/A1", "--stage", "learning-lessons"],
+                     ["action", "update", "MSCP-LLR-2023-01/R1/A2", "--note", "Half the cases audited", "--rag", "amber", "--evidence", "Audit log"]] {
+            let out = try run(args, log)
+            #expect(out.status == 0, "\(args): \(out.stderr)")
+        }
+        let exported = dir.path("export.csv")
+        try writeBytes(exported, Array(try run(["export", "--format", "csv"], log).stdout.utf8))
+        let (other, into) = try reviewLog()
+        defer { withExtendedLifetime(other) {} }
+        let out = try run(["import", exported], into)
+        #expect(out.status == 0 && out.stdout.contains("Recorded"), "\(out.stdout)\(out.stderr)")
+        for query in [["outstanding", "--format", "json"], ["overdue", "--format", "json"], ["awaiting-signoff", "--format", "json"]] {
+            #expect(try run(query, into).stdout == run(query, log).stdout, "\(query)")
+        }
+        #expect(try exec(["verify", "--log", into]).status == 0)
+        let again = try run(["import", exported], into)
+        #expect(again.stdout.contains("was imported into this log on") && again.stdout.contains("nothing to record"))
+    }
 }
