@@ -44,7 +44,7 @@ trap stop EXIT
 "${as[@]}" "$bin/initdb" -D "$dir/data" -A trust -U casetrail_test -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 \
   || { cat "$dir/initdb.log" >&2; exit 1; }
 "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-  -o "-k $dir -c listen_addresses='' -c max_connections=60 -c fsync=on" start >/dev/null \
+  -o "-k $dir -c listen_addresses='' -c max_connections=300 -c fsync=on" start >/dev/null \
   || { cat "$dir/server.log" >&2; exit 1; }
 export CASETRAIL_TEST_PGHOST=$dir CASETRAIL_TEST_PGUSER=casetrail_test
 "$@"

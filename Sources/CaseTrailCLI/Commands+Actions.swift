@@ -16,6 +16,23 @@ extension Commands {
                                                      on: try inv.date(option: "--on"))))
             }),
         CommandSpec(
+            words: ["rec", "respond"], abstract: "Record the partnership's formal response to a recommendation: accepted, or not and why.",
+            discussion: "Give --accepted or --not-accepted (with --reason: an annual report must say why a recommendation was not acted on).\nA recommendation is answered once. 'report annual' lists those not accepted, and those still unanswered\nafter 'policy set response-due-days N' days (default 60).",
+            arguments: [ArgumentSpec(name: "recommendation", help: "REF/R<n>, e.g. MSCP-LCSPR-2023-01/R1.")],
+            options: [
+                OptionSpec(name: "--accepted", valueName: nil, help: "The partnership accepts it."),
+                OptionSpec(name: "--not-accepted", valueName: nil, help: "The partnership does not accept it (give --reason)."),
+                OptionSpec(name: "--reason", valueName: "text", help: "Why not (or any note on accepting it)."),
+                Opt.on("The date of the decision (default: today).", required: false),
+            ],
+            run: { inv in
+                guard inv.flag("--accepted") != inv.flag("--not-accepted") else {
+                    throw inv.usage("Give one of --accepted or --not-accepted.")
+                }
+                return try recorded(inv, .action(.respondToRecommendation(rec: inv.argument(0)!, accepted: inv.flag("--accepted"),
+                                                                          reason: inv.value("--reason"), on: try inv.date(option: "--on"))))
+            }),
+        CommandSpec(
             words: ["action", "add"], abstract: "Add an action that answers a recommendation.",
             arguments: [ArgumentSpec(name: "recommendation", help: "REF/R<n>, e.g. MSCP-LCSPR-2023-01/R1."),
                         ArgumentSpec(name: "action", help: "Its number, e.g. A1 or A2.4.")],

@@ -43,6 +43,10 @@ extension Commands {
             "outstanding_by_agency": .array(r.outstandingByAgency.map { .object(["agency": .string($0.agency), "name": .string($0.name), "outstanding": .int($0.outstanding), "overdue": .int($0.overdue)]) }),
             "clocks": .array(r.clocks.map { .object(["name": .string($0.name), "met": .int($0.met), "missed": .int($0.missed), "open": .int($0.open)]) }),
             "month_ends": .array(r.monthEnds.map { .object(["date": .string($0.date.description), "outstanding": .int($0.outstanding)]) }),
+            "not_accepted": .array(r.notAccepted.map { .object(["recommendation": .string($0.fullID), "text": .string($0.text),
+                                                                 "on": .string($0.response!.on.description), "reason": .string($0.response!.reason ?? "")]) }),
+            "awaiting_response": .array(r.awaitingResponse.map { .object(["recommendation": .string($0.rec.fullID), "text": .string($0.rec.text),
+                                                                          "made": .string($0.rec.on.description), "days": .int($0.days)]) }),
             "checkpoint": .string(checkpoint),
         ])
     }
@@ -117,6 +121,16 @@ enum ReportMarkdown {
         out += "\n## Statutory timescales\n\n"
         out += r.clocks.isEmpty ? "No statutory clocks fell due in the year.\n" : Table(columns: ["Clock", "Met", "Missed", "Not yet due or open"],
                                                                                        rows: r.clocks.map { [$0.name, "\($0.met)", "\($0.missed)", "\($0.open)"] }).markdown()
+        if !r.notAccepted.isEmpty {
+            out += "\n## Recommendations not accepted\n\n"
+            out += Table(columns: ["Recommendation", "Text", "Decided", "Why not"],
+                         rows: r.notAccepted.map { [$0.fullID, $0.text, $0.response!.on.description, $0.response!.reason ?? ""] }).markdown()
+        }
+        if !r.awaitingResponse.isEmpty {
+            out += "\n## Recommendations without a response at 31 March \(r.year.startYear + 1)\n\n"
+            out += Table(columns: ["Recommendation", "Made", "Days waiting", "Text"],
+                         rows: r.awaitingResponse.map { [$0.rec.fullID, $0.rec.on.description, "\($0.days)", $0.rec.text] }).markdown()
+        }
         out += "\n---\n\n`\(checkpoint)`\n"
         return out
     }
@@ -160,6 +174,14 @@ enum ReportHTML {
         }
         body += "<h2>Statutory timescales</h2>\n"
         body += r.clocks.isEmpty ? "<p>No statutory clocks fell due in the year.</p>\n" : table(["Clock", "Met", "Missed", "Not yet due or open"], r.clocks.map { [$0.name, "\($0.met)", "\($0.missed)", "\($0.open)"] })
+        if !r.notAccepted.isEmpty {
+            body += "<h2>Recommendations not accepted</h2>\n"
+                + table(["Recommendation", "Text", "Decided", "Why not"], r.notAccepted.map { [$0.fullID, $0.text, $0.response!.on.description, $0.response!.reason ?? ""] })
+        }
+        if !r.awaitingResponse.isEmpty {
+            body += "<h2>Recommendations without a response at 31 March \(r.year.startYear + 1)</h2>\n"
+                + table(["Recommendation", "Made", "Days waiting", "Text"], r.awaitingResponse.map { [$0.rec.fullID, $0.rec.on.description, "\($0.days)", $0.rec.text] })
+        }
         body += "<footer><code>\(escape(checkpoint))</code></footer>\n"
         return """
         <!DOCTYPE html>

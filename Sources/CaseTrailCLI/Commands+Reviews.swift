@@ -179,7 +179,7 @@ extension Commands {
             }),
         CommandSpec(
             words: ["policy", "set"], abstract: "Record one of the partnership's own policies.",
-            discussion: PolicyName.allCases.map { "\($0.rawValue): \($0.allowed.joined(separator: " or ")) (default \($0.defaultValue))" }.joined(separator: "\n"),
+            discussion: PolicyName.allCases.map { "\($0.rawValue): \($0.takes) (default \($0.defaultValue))" }.joined(separator: "\n"),
             arguments: [ArgumentSpec(name: "name", help: "The policy."), ArgumentSpec(name: "value", help: "Its value.")],
             run: { inv in try recorded(inv, .setup(.setPolicy(name: inv.argument(0)!, value: inv.argument(1)!))) }),
         CommandSpec(

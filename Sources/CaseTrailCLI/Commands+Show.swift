@@ -67,6 +67,7 @@ extension Commands {
                 JSONMember("linked", .array(r.linked.map { .string($0) })),
                 JSONMember("recommendations", .array(recs.map { rec in
                     .object(["recommendation": .string(rec.id), "text": .string(rec.text), "on": .string(rec.on.description),
+                             "response": rec.response.map { .object(["accepted": .bool($0.accepted), "reason": .optional($0.reason), "on": .string($0.on.description)]) } ?? .null,
                              "actions": .array(state.actions(of: rec).map { a in
                                  .object(["action": .string(a.id), "owner": .string(a.owner), "lead": .string(a.lead), "due": .string(a.due.description),
                                           "status": .string(a.status.rawValue), "rag": .optional(a.rag?.rawValue),
@@ -118,7 +119,8 @@ extension Commands {
         })))
         var rows: [[String]] = []
         for rec in recs {
-            rows.append(["\(rec.id)", "", "", "", rec.text])
+            let response = rec.response.map { $0.accepted ? "accepted \($0.on)" : "not accepted \($0.on): \($0.reason ?? "")" } ?? ""
+            rows.append(["\(rec.id)", "", "", response, rec.text])
             for a in state.actions(of: rec) {
                 rows.append(["  " + (a.id.split(separator: "/").last.map(String.init) ?? a.id), a.owner, a.due.description,
                              a.status.rawValue + (a.daysOverdue(today: today).map { ", \($0)d overdue" } ?? ""), a.text])

@@ -37,6 +37,21 @@ public struct RecommendationItem: Equatable, Sendable {
     public var on: LocalDate
     /// Action ids (full `REF/R1/A1`) in the order they were added.
     public var actions: [String] = []
+    /// The partnership's formal response: accepted, or not accepted with its reason.
+    public var response: Response?
+
+    /// Whether a recommendation was accepted, when, and why not.
+    public struct Response: Equatable, Sendable {
+        public var accepted: Bool
+        public var reason: String?
+        public var on: LocalDate
+
+        package init(accepted: Bool, reason: String?, on: LocalDate) {
+            self.accepted = accepted
+            self.reason = reason
+            self.on = on
+        }
+    }
 
     public var fullID: String { "\(ref)/\(id)" }
 

@@ -64,6 +64,10 @@ public struct AnnualReport: Equatable, Sendable {
     public var clocks: [ClockCount] = []
     /// Actions outstanding at the end of each month, April to March.
     public var monthEnds: [(date: LocalDate, outstanding: Int)] = []
+    /// Recommendations the partnership did not accept in the year, with its reasons.
+    public var notAccepted: [RecommendationItem] = []
+    /// Recommendations still without a response at 31 March, made more than the policy's days before it.
+    public var awaitingResponse: [(rec: RecommendationItem, days: Int)] = []
 
     public static func == (a: AnnualReport, b: AnnualReport) -> Bool {
         a.year == b.year && a.incidents == b.incidents && a.notifications == b.notifications
@@ -72,7 +76,8 @@ public struct AnnualReport: Equatable, Sendable {
             && a.actionsSignedOff == b.actionsSignedOff && a.outstandingAtYearEnd == b.outstandingAtYearEnd
             && a.overdueAtYearEnd == b.overdueAtYearEnd && a.outstandingByOrigin.elementsEqual(b.outstandingByOrigin, by: ==)
             && a.outstandingByAgency == b.outstandingByAgency && a.clocks == b.clocks
-            && a.monthEnds.elementsEqual(b.monthEnds, by: ==)
+            && a.monthEnds.elementsEqual(b.monthEnds, by: ==) && a.notAccepted == b.notAccepted
+            && a.awaitingResponse.elementsEqual(b.awaitingResponse, by: ==)
     }
 
     /// Works the figures out from the state; `today` decides which clocks are still running.
@@ -121,6 +126,15 @@ public struct AnnualReport: Equatable, Sendable {
                                      open: these.filter { $0.met == nil }.count))
         }
         monthEnds = year.monthEnds.map { d in (d, actions.filter { $0.wasOutstanding(at: d) }.count) }
+        let allowed = Int(state.policy(.responseDueDays)) ?? 60
+        for review in reviewsList {
+            for code in review.recommendations {
+                guard let rec = state.recommendations["\(review.ref)/\(code)"] else { continue }
+                if let r = rec.response, !r.accepted, year.contains(r.on) { notAccepted.append(rec) }
+                let waited = end.dayNumber - rec.on.dayNumber
+                if rec.on <= end, rec.response.map({ $0.on > end }) ?? true, waited > allowed { awaitingResponse.append((rec, waited)) }
+            }
+        }
     }
 }
 

@@ -81,7 +81,8 @@ enum Authority {
             case .executive, .board: return recorders + [.executive]
             }
         case .updateAction, .reviseDue, .markImplemented: return recorders + [.agencyLead]
-        case .addRecommendation, .recordImport, .addAction, .recordImpact, .transferAction, .withdrawAction, .reopenAction, .correctAction:
+        case .addRecommendation, .respondToRecommendation, .recordImport, .addAction, .recordImpact, .transferAction, .withdrawAction, .reopenAction,
+             .correctAction:
             return recorders
         }
     }
@@ -90,7 +91,7 @@ enum Authority {
     static func ownedAction(_ command: ActionCommand) -> String? {
         switch command {
         case .updateAction(let id, _, _, _), .reviseDue(let id, _, _), .markImplemented(let id, _, _): return id
-        case .addRecommendation, .recordImport, .addAction, .recordImpact, .signOffAction, .transferAction, .withdrawAction, .reopenAction,
+        case .addRecommendation, .respondToRecommendation, .recordImport, .addAction, .recordImpact, .signOffAction, .transferAction, .withdrawAction, .reopenAction,
              .correctAction:
             return nil
         }

@@ -4,11 +4,31 @@ public enum PolicyName: String, CaseIterable, Sendable {
     case rapidReviewFrom = "rapid-review-from"
     /// `no` (default) or `yes`: whether actions need a board sign-off after the executive's.
     case boardStage = "board-stage"
+    /// A number of days (default 60): how long a recommendation may wait for the partnership's response.
+    case responseDueDays = "response-due-days"
 
+    /// The values it takes, the default first (for a number of days: the default alone).
     public var allowed: [String] {
         switch self {
         case .rapidReviewFrom: return ["notification", "awareness"]
         case .boardStage: return ["no", "yes"]
+        case .responseDueDays: return ["60"]
+        }
+    }
+
+    /// Whether `value` is one this policy takes.
+    public func accepts(_ value: String) -> Bool {
+        switch self {
+        case .rapidReviewFrom, .boardStage: return allowed.contains(value)
+        case .responseDueDays: return value.count <= 3 && value.utf8.allSatisfy { (48...57).contains($0) } && (Int(value).map { (1...730).contains($0) } ?? false)
+        }
+    }
+
+    /// What it takes, in words.
+    public var takes: String {
+        switch self {
+        case .rapidReviewFrom, .boardStage: return allowed.joined(separator: " or ")
+        case .responseDueDays: return "a number of days from 1 to 730"
         }
     }
 

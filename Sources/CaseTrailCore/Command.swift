@@ -43,6 +43,8 @@ public enum ReviewCommand: Equatable, Sendable {
 /// Recommendations and action plans.
 public enum ActionCommand: Equatable, Sendable {
     case addRecommendation(ref: String, rec: String, text: String, on: LocalDate?)
+    /// The partnership's formal response to a recommendation (REF/R<n>): accepted, or not with the reason.
+    case respondToRecommendation(rec: String, accepted: Bool, reason: String?, on: LocalDate?)
     /// Notes where the facts that follow in the same command came from (`import`).
     case recordImport(ref: String, file: String, sha256: String, rows: [String])
     case addAction(recommendation: String, code: String, text: String, owner: String, lead: String, due: LocalDate,

@@ -144,8 +144,8 @@ public enum Partnership: Decider {
             guard let policy = PolicyName(rawValue: name) else {
                 throw DomainError("There is no policy '\(name)'. Policies: \(PolicyName.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
-            guard policy.allowed.contains(value) else {
-                throw DomainError("Policy \(name) takes \(policy.allowed.joined(separator: " or ")), not '\(value)'.")
+            guard policy.accepts(value) else {
+                throw DomainError("Policy \(name) takes \(policy.takes), not '\(value)'.")
             }
             if state.policy(policy) == value && state.policy[name] != nil { return [] }
             return [.policySet(name: name, value: value)]

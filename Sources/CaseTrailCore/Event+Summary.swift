@@ -52,6 +52,9 @@ extension Event {
                 : "\(who) signed off the \(what.rawValue) of \(ref)\(forWhom) on \(on.readable)"
         case let .recommendationAdded(ref, rec, text, _):
             return "\(who) added recommendation \(ref)/\(rec): \(text)"
+        case let .recommendationResponded(rec, accepted, reason, on):
+            return accepted ? "\(who) recorded that \(rec) was accepted on \(on.readable)" + (reason.map { ": \($0)" } ?? "")
+                : "\(who) recorded that \(rec) was not accepted on \(on.readable): \(reason ?? "")"
         case let .trackerImported(ref, file, sha256, rows):
             return "\(who) imported \(file) into \(ref) (sha256 \(sha256.prefix(12))…, \(Set(rows.map { $0.prefix { $0 != " " } }).count) rows)"
         case let .actionAdded(action, text, owner, _, due, _, _, _):

@@ -28,6 +28,8 @@ public enum Event: Equatable, Sendable {
 
     // Recommendations and actions
     case recommendationAdded(ref: String, rec: String, text: String, on: LocalDate)
+    /// The partnership's formal response to a recommendation (`rec` is REF/R<n>).
+    case recommendationResponded(rec: String, accepted: Bool, reason: String?, on: LocalDate)
     /// A tracker imported into a review: its file's name and SHA-256, and which of its rows gave
     /// which recommendations and actions ("4 R1", "4 R1/A1"); the facts follow it in the same command.
     case trackerImported(ref: String, file: String, sha256: String, rows: [String])
@@ -79,6 +81,8 @@ extension Event {
              .reviewGraded(let ref, _, _, _), .reviewDelayed(let ref, _, _, _), .reviewClosed(let ref, _),
              .reviewSignedOff(let ref, _, _, _, _, _), .recommendationAdded(let ref, _, _, _), .trackerImported(let ref, _, _, _):
             return "review-\(ref)"
+        case .recommendationResponded(let rec, _, _, _):
+            return "review-\(rec.split(separator: "/").first.map(String.init) ?? rec)"
         case .actionAdded(let a, _, _, _, _, _, _, _), .actionUpdated(let a, _, _, _, _), .actionDueRevised(let a, _, _, _, _),
              .actionImplemented(let a, _, _), .actionImpactRecorded(let a, _, _, _), .actionSignedOff(let a, _, _, _),
              .actionSignOffRefused(let a, _, _, _), .actionTransferred(let a, _, _, _), .actionWithdrawn(let a, _, _),

@@ -15,6 +15,24 @@ extension Partnership {
             try Validate.notAfterToday(made, today, what: "date")
             return [.recommendationAdded(ref: ref, rec: rec, text: text, on: made)]
 
+        case let .respondToRecommendation(id, accepted, reason, on):
+            guard let rec = state.recommendations[id] else {
+                throw DomainError("No recommendation '\(id)'. Give it as REF/R<n>, e.g. MSCP-LCSPR-2023-01/R1 ('casetrail show REF' lists them).")
+            }
+            if let earlier = rec.response {
+                throw DomainError("\(id) was already \(earlier.accepted ? "accepted" : "not accepted") on \(earlier.on.readable); a response is given once.")
+            }
+            if !accepted {
+                guard let reason else { throw DomainError("Say why \(id) is not accepted with --reason: an annual report must give the reason a recommendation was not acted on.") }
+                try Validate.text(reason, what: "reason")
+            } else if let reason {
+                try Validate.text(reason, what: "reason")
+            }
+            let when = on ?? today
+            try Validate.notAfterToday(when, today, what: "date")
+            if when < rec.on { throw DomainError("\(id) cannot be answered (\(when.readable)) before it was made (\(rec.on.readable)).") }
+            return [.recommendationResponded(rec: id, accepted: accepted, reason: reason, on: when)]
+
         case let .recordImport(ref, file, sha256, rows):
             _ = try review(ref, state)
             try Validate.text(file, what: "file name")

@@ -68,6 +68,8 @@ extension Partnership {
         case let .reviewSignedOff(ref, what, on, partner, refused, reason):
             s.reviews.update(ref) { $0.signOffs.append(Review.SignOff(what: what, on: on, partner: partner, refused: refused, reason: reason)) }
 
+        case let .recommendationResponded(rec, accepted, reason, on):
+            s.recommendations.update(rec) { $0.response = RecommendationItem.Response(accepted: accepted, reason: reason, on: on) }
         case .trackerImported:
             // Provenance only: the facts it introduces follow it.
             break

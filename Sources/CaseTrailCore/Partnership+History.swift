@@ -118,6 +118,8 @@ extension Partnership {
             return .action(.addRecommendation(ref: ref, rec: rec, text: text, on: on))
         case let .trackerImported(ref, file, sha256, rows):
             return .action(.recordImport(ref: ref, file: file, sha256: sha256, rows: rows))
+        case let .recommendationResponded(rec, accepted, reason, on):
+            return .action(.respondToRecommendation(rec: rec, accepted: accepted, reason: reason, on: on))
         case let .actionAdded(id, text, owner, lead, due, dueText, success, on):
             guard let parts = parseActionID(id) else { return nil }
             return .action(.addAction(recommendation: "\(parts.ref)/\(parts.rec)", code: parts.action, text: text, owner: owner, lead: lead,
@@ -157,7 +159,7 @@ extension Event {
         case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .agencyAdded, .agencyAliasAdded, .bankHolidayAdded,
              .policySet, .seriousIncidentRecorded, .reviewOpened, .milestoneRecorded, .rapidReviewCompleted, .panelResponded, .reviewScreened,
              .reviewDecided, .publicationWithheld, .reviewGraded, .reviewClosed, .reviewSignedOff, .recommendationAdded, .actionAdded,
-             .actionImplemented, .actionImpactRecorded, .trackerImported:
+             .actionImplemented, .actionImpactRecorded, .trackerImported, .recommendationResponded:
             return nil
         }
     }
@@ -173,7 +175,7 @@ extension Event {
              let .rapidReviewCompleted(_, on, _, _), let .panelResponded(_, on, _, _), let .reviewScreened(_, on, _, _),
              let .reviewDecided(_, on, _, _, _, _, _), let .publicationWithheld(_, on, _), let .reviewGraded(_, on, _, _),
              let .reviewDelayed(_, on, _, _), let .reviewClosed(_, on), let .reviewSignedOff(_, _, on, _, _, _),
-             let .recommendationAdded(_, _, _, on), let .actionAdded(_, _, _, _, _, _, _, on), let .actionUpdated(_, on, _, _, _),
+             let .recommendationAdded(_, _, _, on), let .recommendationResponded(_, _, _, on), let .actionAdded(_, _, _, _, _, _, _, on), let .actionUpdated(_, on, _, _, _),
              let .actionDueRevised(_, on, _, _, _), let .actionImplemented(_, on, _), let .actionImpactRecorded(_, on, _, _),
              let .actionSignedOff(_, on, _, _), let .actionSignOffRefused(_, on, _, _), let .actionTransferred(_, on, _, _),
              let .actionWithdrawn(_, on, _), let .actionReopened(_, on, _), let .actionCorrected(_, on, _, _, _):

@@ -42,6 +42,7 @@ enum EventType: String, CaseIterable {
     case reviewSignedOff = "review_signed_off"
     case recommendationAdded = "recommendation_added"
     case trackerImported = "tracker_imported"
+    case recommendationResponded = "recommendation_responded"
     case actionAdded = "action_added"
     case actionUpdated = "action_updated"
     case actionDueRevised = "action_due_revised"
@@ -108,6 +109,7 @@ extension Event {
         case .reviewSignedOff: return .reviewSignedOff
         case .recommendationAdded: return .recommendationAdded
         case .trackerImported: return .trackerImported
+        case .recommendationResponded: return .recommendationResponded
         case .actionAdded: return .actionAdded
         case .actionUpdated: return .actionUpdated
         case .actionDueRevised: return .actionDueRevised
@@ -183,6 +185,8 @@ extension Event {
         case let .reviewSignedOff(ref, what, on, partner, refused, reason):
             return .object(["ref": .string(ref), "what": .string(what.rawValue), "on": .date(on), "partner": .raw(partner),
                             "refused": .bool(refused), "reason": .text(reason)])
+        case let .recommendationResponded(rec, accepted, reason, on):
+            return .object(["rec": .string(rec), "accepted": .bool(accepted), "reason": .text(reason), "on": .date(on)])
         case let .trackerImported(ref, file, sha256, rows):
             return .object(["ref": .string(ref), "file": .string(file), "sha256": .string(sha256), "rows": .array(rows.map { .string($0) })])
         case let .recommendationAdded(ref, rec, text, on):
@@ -314,6 +318,8 @@ extension Event {
                                     reason: try f.optionalString("reason"))
         case .recommendationAdded:
             return .recommendationAdded(ref: try f.string("ref"), rec: try f.string("rec"), text: try f.string("text"), on: try f.date("on"))
+        case .recommendationResponded:
+            return .recommendationResponded(rec: try f.string("rec"), accepted: try f.bool("accepted"), reason: try f.optionalString("reason"), on: try f.date("on"))
         case .trackerImported:
             return .trackerImported(ref: try f.string("ref"), file: try f.string("file"), sha256: try f.string("sha256"), rows: try f.strings("rows"))
         case .actionAdded:

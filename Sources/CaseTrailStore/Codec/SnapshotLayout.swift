@@ -355,10 +355,16 @@ extension Review.SignOff: BinaryCodable {
 }
 
 extension RecommendationItem: BinaryCodable {
-    func write(to w: inout BinaryWriter) { w.write(ref); w.write(id); w.write(text); w.write(on); w.write(actions) }
+    func write(to w: inout BinaryWriter) { w.write(ref); w.write(id); w.write(text); w.write(on); w.write(actions); w.write(response) }
     init(from r: inout BinaryReader) throws(SnapshotError) {
         self.init(ref: try r.read(), id: try r.read(), text: try r.read(), on: try r.read(), actions: try r.read())
+        response = try r.read()
     }
+}
+
+extension RecommendationItem.Response: BinaryCodable {
+    func write(to w: inout BinaryWriter) { w.write(accepted); w.write(reason); w.write(on) }
+    init(from r: inout BinaryReader) throws(SnapshotError) { self.init(accepted: try r.read(), reason: try r.read(), on: try r.read()) }
 }
 
 extension ActionItem: BinaryCodable {
