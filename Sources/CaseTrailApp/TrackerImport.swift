@@ -347,7 +347,7 @@ public enum TrackerImport {
             let cells = row.cells.map(TrackerField.normalised)
             var found: [TrackerField: Int] = [:]
             for (field, header) in overrides { if let i = cells.firstIndex(of: TrackerField.normalised(header)) { found[field] = i } }
-            for field in TrackerField.allCases where found[field] == nil {
+            for field in TrackerField.allCases where found[field] == nil && overrides[field] == nil {
                 for name in field.headers {
                     if let i = cells.firstIndex(of: name), !found.values.contains(i) { found[field] = i; break }
                 }

@@ -101,6 +101,13 @@ import CaseTrailTestSupport
         #expect(noReview.status == 1 && noReview.stdout.contains("there is no review MSCP-NOPE"))
         let noFile = try run(["import", dir.path("missing.csv"), "--into", "MSCP-LLR-2023-01"], log)
         #expect(noFile.status == 1 && noFile.stderr.contains("There is no file"))
+        try FileManager.default.createSymbolicLink(atPath: dir.path("link.csv"), withDestinationPath: file)
+        let link = try run(["import", dir.path("link.csv"), "--into", "MSCP-LLR-2023-01"], log)
+        #expect(link.status == 1 && link.stderr.contains("is a symbolic link; give the tracker's own file."))
+        let folder = try run(["import", dir.path(""), "--into", "MSCP-LLR-2023-01"], log)
+        #expect(folder.status == 1 && folder.stderr.contains("is a folder, not a file"))
+        let named = try run(["import", file, "--into", "MSCP-LLR-2023-01", "--column", "due=Target", "--dry-run"], log)
+        #expect(named.status == 1 && named.stdout.contains("there is no column headed 'Target' for due; the headers are: Action | Specific action | Lead"))
     }
 
     @Test func theBusinessPlanAsLibreOfficeSavedItInUTF8AndInWindows1252ImportsTheSame() throws {

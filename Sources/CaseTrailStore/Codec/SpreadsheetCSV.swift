@@ -122,13 +122,13 @@ public struct SpreadsheetCSV: Equatable, Sendable {
         do { file = try POSIXFile.open(path, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK) } catch {
             switch error.code {
             case ENOENT: throw .database("there is no file \(path) to import; check the name and folder.")
-            case ELOOP: throw .notAFile(path: path, what: "a symbolic link")
+            case ELOOP: throw .database("the file to import, \(path), is a symbolic link; give the tracker's own file.")
             default: throw .io(error)
             }
         }
         do {
             let st = try file.status()
-            if let kind = nonRegularKind(st) { throw StoreError.notAFile(path: path, what: kind) }
+            if let kind = nonRegularKind(st) { throw StoreError.database("the file to import, \(path), is \(kind), not a file; give the tracker saved as CSV.") }
             let size = try file.size()
             guard size <= maxBytes else { throw StoreError.database("\(path) is \(size / 1_048_576) MB, more than a tracker can be (\(maxBytes >> 20) MB); split it.") }
             var bytes = [UInt8](repeating: 0, count: size)
