@@ -121,7 +121,7 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
         } catch let e as StoreError {
             throw e
         } catch let e as SQLError {
-            throw describe(e)
+            throw describeCreating(e)
         } catch {
             throw .database("\(error)")
         }
@@ -296,7 +296,7 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
         do throws(SQLError) {
             try checkEmptyDatabase(c)
             try c.query("BEGIN")
-        } catch { throw describe(error) }
+        } catch { throw describeCreating(error) }
         var committed = false
         defer { if !committed { _ = try? c.query("ROLLBACK") } }
         var failure: StoreError?
@@ -326,8 +326,15 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
             try c.query("COMMIT")
             committed = true
         } catch {
-            throw failure ?? describe(error)
+            throw failure ?? describeCreating(error)
         }
+    }
+
+    /// A refusal while creating the log (`init`, `copy-log --to`): most often, not the database's owner.
+    func describeCreating(_ e: SQLError) -> StoreError {
+        guard e.state == "42501" else { return describe(e) }
+        return .database("the database refused to let this role create the log (\(e.message)). Create it as the role that owns the database "
+            + "(CREATE DATABASE … OWNER that role), which becomes the log's first admin.")
     }
 
     /// Refuses a database that is not UTF-8 or already holds a casetrail log.
