@@ -36,6 +36,8 @@ extension Ledger {
             }
         }
         if let c = checkpoint { scan.problems += c.problems(against: scan, code: replay.state.partnership?.code) }
+        // Line 0: the medium, not a line of the log.
+        scan.problems += store.safeguardProblems().map { LineProblem(line: 0, problem: $0) }
         scan.problems += witnessProblems(scan)
         if scan.problems.isEmpty { remember(scan) }
         return Verification(scan: scan, checkpoint: checkpoint, witnessed: seen, snapshot: snapshotCheck)

@@ -110,12 +110,14 @@ extension Commands {
                 out += "Witness: this user's casetrail had not read this log before\n"
             }
             if let s = verification.snapshot, s.matches { out += "Snapshot: at seq \(s.seq), matches the log\n" }
-            for p in scan.problems { out += "line \(p.line): \(p.problem)\n" }
+            for p in scan.problems { out += p.line == 0 ? "database: \(p.problem)\n" : "line \(p.line): \(p.problem)\n" }
             if ok {
                 out += checkpoint == nil ? "OK: the hash chain is intact and every event replays.\n"
                     : "OK: the hash chain is intact, every event replays, and the log extends the checkpoint.\n"
             } else {
-                out += "FAILED: \(scan.problems.count) problem\(scan.problems.count == 1 ? "" : "s"). Nothing can be recorded until the log is restored from a good copy.\n"
+                out += scan.problems.allSatisfy({ $0.line == 0 })
+                    ? "FAILED: the log itself is intact, but the database's safeguards are not as casetrail made them (above); put them back, then verify again.\n"
+                    : "FAILED: \(scan.problems.count) problem\(scan.problems.count == 1 ? "" : "s"). Nothing can be recorded until the log is restored from a good copy.\n"
             }
             report = out
         }

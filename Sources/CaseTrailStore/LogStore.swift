@@ -206,6 +206,10 @@ public protocol LogStore: Sendable {
     /// all or nothing; refuses if a log is already there. The lines keep their actors: the copy is
     /// vouched for by whoever runs it, and `verify` checks every line of it as of any other log.
     func importLines(_ source: (([UInt8]) throws(StoreError) -> Void) throws(StoreError) -> Void) throws(StoreError)
+
+    /// What is wrong with the protections the medium itself gives the log (a database's triggers and
+    /// privileges), for `verify`; empty when there are none to check or all are in place.
+    func safeguardProblems() -> [String]
 }
 
 /// Splits a buffer of log bytes after its `limit`-th line break (or its last, if fewer): how many

@@ -178,6 +178,20 @@ struct PostgresLogTests {
         #expect(write.status == 3 && write.stderr.contains("failed its integrity check at line 1"))
     }
 
+    @Test func verifyReportsTheDatabasesSafeguardsSwitchedOffEvenWhenEveryLineIsIntact() throws {
+        let db = try DemoDatabase()
+        #expect(try exec(["verify", "--log", db.uri("bm")]).status == 0)
+        // What the tables' owner may do through DDL: switch a trigger off, replace a rule, grant itself UPDATE.
+        #expect(db.sql("ALTER TABLE casetrail.events DISABLE TRIGGER check_new_line; GRANT UPDATE ON casetrail.events TO bm", as: "bm").status == 0)
+        #expect(db.sql("CREATE OR REPLACE FUNCTION casetrail.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$", as: "bm").status == 0)
+        let out = try exec(["verify", "--log", db.uri("scrutineer")])
+        #expect(out.status == 3)
+        #expect(out.stdout.contains("database: the trigger check_new_line on casetrail.events is disabled"))
+        #expect(out.stdout.contains("database: the function casetrail.refuse_change() is not the one casetrail created"))
+        #expect(out.stdout.contains("database: the role bm holds UPDATE on casetrail.events"))
+        #expect(out.stdout.contains("FAILED: the log itself is intact, but the database's safeguards are not as casetrail made them"))
+    }
+
     @Test func copyLogBothWaysKeepsEveryByteAndAnEarlierCheckpointStillVerifies() throws {
         let db = try DemoDatabase()
         let checkpoint = try exec(["checkpoint", "--log", db.file]).stdout.trimmingCharacters(in: .newlines)

@@ -133,6 +133,9 @@ public struct EventLog: LogStore {
         }
     }
 
+    /// A file has no protections of its own beyond its mode, which every open checks.
+    public func safeguardProblems() -> [String] { [] }
+
     public func exportLines(count: Int, _ sink: ([UInt8]) throws(StoreError) -> Void) throws(StoreError) {
         let file = try openLocked(flags: O_RDONLY, exclusive: false)
         var buffer = [UInt8](repeating: 0, count: EventLog.chunkSize)

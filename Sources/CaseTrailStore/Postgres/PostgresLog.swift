@@ -259,6 +259,45 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
         return replay.result
     }
 
+    // MARK: - The database's own safeguards
+
+    /// Checks that the triggers which enforce the rules are there, enabled and unchanged, and that no
+    /// role holds UPDATE, DELETE or TRUNCATE on the log: the owner of the tables (or a superuser) can
+    /// switch them off, and lines added meanwhile would escape the server's identity check.
+    public func safeguardProblems() -> [String] {
+        guard let c = try? connection() else { return ["the database could not be asked about its safeguards"] }
+        var problems: [String] = []
+        let expected = [("casetrail.events", "check_new_line"), ("casetrail.events", "refuse_change"), ("casetrail.events", "refuse_truncate"),
+                        ("casetrail.log", "refuse_change"), ("casetrail.log", "refuse_truncate")]
+        let found = (try? c.query("SELECT tgrelid::regclass::text, tgname::text, tgenabled::text FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN ('casetrail.events'::regclass, 'casetrail.log'::regclass)")) ?? []
+        for (table, name) in expected {
+            guard let row = found.first(where: { $0[0] == table && $0[1] == name }) else {
+                problems.append("the trigger \(name) on \(table) is missing, so the database no longer enforces the log's rules; restore it from the schema, then verify again")
+                continue
+            }
+            if row[2] != "O" && row[2] != "A" {
+                problems.append("the trigger \(name) on \(table) is disabled, so lines could have been added or changed behind the rules; enable it (ALTER TABLE \(table) ENABLE TRIGGER \(name))")
+            }
+        }
+        for (name, body) in PostgresSchema.functionBodies {
+            let stored = (try? c.query("SELECT encode(sha256(convert_to(prosrc, 'UTF8')), 'hex') FROM pg_proc WHERE oid = to_regprocedure($1)", [name]))?.first?[0] ?? nil
+            if stored != SpreadsheetCSV.sha256(Array(body.utf8)) {
+                problems.append("the function \(name) is \(stored == nil ? "missing" : "not the one casetrail created"), so the log's rules may not be enforced")
+            }
+        }
+        // From the catalogue, which every role may read (information_schema shows a role only its own grants).
+        let grants = (try? c.query("""
+            SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END, a.privilege_type::text, cl.relname::text
+            FROM pg_class cl, aclexplode(cl.relacl) a
+            WHERE cl.relnamespace = 'casetrail'::regnamespace AND a.privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE') ORDER BY 1, 3, 2
+            """)) ?? []
+        for g in grants {
+            let role = g[0] ?? "", what = g[1] ?? "", table = g[2] ?? ""
+            problems.append("the role \(role) holds \(what) on casetrail.\(table), so it may change committed lines; revoke it (REVOKE \(what) ON casetrail.\(table) FROM \(role == "PUBLIC" ? role : "\"\(role)\"")))")
+        }
+        return problems
+    }
+
     // MARK: - Copying a log in and out
 
     public func exportLines(count: Int, _ sink: ([UInt8]) throws(StoreError) -> Void) throws(StoreError) {

@@ -6,6 +6,24 @@ enum PostgresSchema {
     /// The transaction-level advisory lock every append takes, so commit order is seq order.
     static let appendLock = "7233466309021770752"
 
+    /// The bodies of the functions that enforce the rules, as the server stores them (`prosrc`), so
+    /// `verify` can tell that none was replaced.
+    static var functionBodies: [(String, String)] {
+        ["casetrail.check_new_line()", "casetrail.refuse_change()", "casetrail.grant_member(name,boolean)", "casetrail.revoke_member(name)"].map { signature in
+            let name = String(signature.prefix { $0 != "(" })
+            let text = Array(create.utf8)
+            let start = find(Array("CREATE FUNCTION \(name)(".utf8), in: text, from: 0)!
+            let from = find(Array("$$".utf8), in: text, from: start)! + 2
+            let to = find(Array("$$".utf8), in: text, from: from)!
+            return (signature, String(decoding: text[from..<to], as: UTF8.self))
+        }
+    }
+
+    private static func find(_ needle: [UInt8], in text: [UInt8], from: Int) -> Int? {
+        guard needle.count <= text.count else { return nil }
+        return (from...(text.count - needle.count)).first { text[$0..<($0 + needle.count)].elementsEqual(needle) }
+    }
+
     static let create = """
     CREATE SCHEMA casetrail;
     COMMENT ON SCHEMA casetrail IS 'A casetrail partnership log: append-only, hash-chained. Read it with casetrail.';
