@@ -138,7 +138,7 @@ public final class Ledger {
                 for (i, command) in commands.enumerated() {
                     let decided = try Partnership.decide(Request(actor: actor, login: login, today: today, command: command), decidedOn)
                     events += decided
-                    if i < commands.count - 1 { for e in decided { decidedOn = Partnership.evolve(decidedOn, e) } }
+                    if i < commands.count - 1 { for e in decided { Partnership.apply(e, to: &decidedOn) } }
                 }
             } catch {
                 if snapshotWasDamaged() { continue }

@@ -319,14 +319,15 @@ public enum TrackerImport {
                        actor: String, login: String?, today: LocalDate) {
         var problems = problems
         if problems.isEmpty {
-            var next = state
+            // In place, not on a copy per row (a copy of a large partnership's state per row made big
+            // imports quadratic). A row refused part-way leaves its first facts behind, which only
+            // colours what is said of later rows: with any problem, nothing is recorded.
             do {
                 for command in commands {
-                    for event in try Partnership.decide(Request(actor: actor, login: login, today: today, command: command), next) {
-                        next = Partnership.evolve(next, event)
+                    for event in try Partnership.decide(Request(actor: actor, login: login, today: today, command: command), state) {
+                        Partnership.apply(event, to: &state)
                     }
                 }
-                state = next
                 plan.commands += commands
                 for command in commands {
                     if case let .action(.addRecommendation(ref, code, _, _)) = command { plan.provenance.append("\(row) \(ref)/\(code)") }

@@ -15,7 +15,7 @@ extension Partnership {
             var s = state
             for e in events {
                 if let problem = recheck([e], actor: actor, login: login, recordedOn: recordedOn, in: s) { return problem }
-                s = evolve(s, e)
+                apply(e, to: &s)
             }
             return nil
         }
