@@ -32,7 +32,7 @@ extension Ledger {
             let matches = scan.requestedHashes[s.seq] == s.hash && replay.captured.map(snapshot.holds) == true
             snapshotCheck = (s.seq, matches)
             if !matches {
-                scan.problems.append(LineProblem(line: s.seq, problem: "the snapshot beside the log, taken at this line, does not hold the state the log gives here: it was changed or damaged. Delete \(store.location).snapshot (it is rebuilt from the log); if others can write this folder, find out who changed it."))
+                scan.problems.append(LineProblem(line: s.seq, problem: "the snapshot beside the log, taken at this line, does not hold the state the log gives here: it was changed or damaged. Delete \(store.snapshotLocation) (it is rebuilt from the log); if others can write this folder, find out who changed it."))
             }
         }
         if let c = checkpoint { scan.problems += c.problems(against: scan, code: replay.state.partnership?.code) }

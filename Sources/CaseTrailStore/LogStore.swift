@@ -197,6 +197,8 @@ public protocol LogStore: Sendable {
     /// The digest of the log's bytes before `length`, read afresh, to compare with a snapshot's.
     func prefixDigest(length: Int) -> String?
     func discardSnapshot()
+    /// Where the snapshot is kept, for messages.
+    var snapshotLocation: String { get }
 
     /// Hands over the log's first `count` lines exactly as stored, each with its `\n`, in chunks of
     /// whole lines: what `copy-log` copies. Fewer lines than that is `.movedOn`.

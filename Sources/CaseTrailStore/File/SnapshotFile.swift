@@ -74,6 +74,7 @@ extension EventLog {
     static let snapshotMagic = Array("casetrail-snapshot \(snapshotFormat)\n".utf8)
 
     public var snapshotPath: String { path + ".snapshot" }
+    public var snapshotLocation: String { snapshotPath }
 
     /// The snapshot file, trusted only if the log's owner owns it.
     private var snapshotFile: SnapshotFile? {

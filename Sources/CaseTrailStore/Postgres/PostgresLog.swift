@@ -403,6 +403,8 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
     }
 
     public func discardSnapshot() { snapshotFile?.discard() }
+
+    public var snapshotLocation: String { snapshotFile?.path ?? "the snapshot in this user's cache folder" }
 }
 
 /// The rows of a running `COPY … TO STDOUT`, unescaped from its text format back into the exact
