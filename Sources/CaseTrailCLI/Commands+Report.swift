@@ -43,6 +43,9 @@ extension Commands {
             "outstanding_by_agency": .array(r.outstandingByAgency.map { .object(["agency": .string($0.agency), "name": .string($0.name), "outstanding": .int($0.outstanding), "overdue": .int($0.overdue)]) }),
             "clocks": .array(r.clocks.map { .object(["name": .string($0.name), "met": .int($0.met), "missed": .int($0.missed), "open": .int($0.open)]) }),
             "month_ends": .array(r.monthEnds.map { .object(["date": .string($0.date.description), "outstanding": .int($0.outstanding)]) }),
+            "audit_results": .array(r.auditResults.map { a in .object(["review": .string(a.review.ref), "title": .string(a.review.title), "kind": .string(a.review.kind.rawValue),
+                                                                        "on": .string(a.results.on.description),
+                                                                        "counts": .object(a.results.counts.map { JSONMember($0.level.rawValue, .int($0.count)) })]) }),
             "not_accepted": .array(r.notAccepted.map { .object(["recommendation": .string($0.fullID), "text": .string($0.text),
                                                                  "on": .string($0.response!.on.description), "reason": .string($0.response!.reason ?? "")]) }),
             "awaiting_response": .array(r.awaitingResponse.map { .object(["recommendation": .string($0.rec.fullID), "text": .string($0.rec.text),
@@ -92,6 +95,14 @@ extension Commands {
 
 /// The annual report as Markdown, to paste into the partnership's report.
 enum ReportMarkdown {
+    /// "4 requires improvement, 1 good", with each level's share of the whole for standards ("83% fully met").
+    static func auditSummary(_ a: AuditResults) -> String {
+        let standards = a.counts.contains { [.fullyMet, .partiallyMet, .notMet].contains($0.level) }
+        return a.counts.map { c in
+            standards && a.total > 0 ? "\(c.count) \(c.level.words) (\((c.count * 100 + a.total / 2) / a.total)%)" : "\(c.count) \(c.level.words)"
+        }.joined(separator: ", ")
+    }
+
     static func render(_ r: AnnualReport, partnership: PartnershipInfo, checkpoint: String) -> String {
         var out = "# Learning and improvement \(r.year)\n\n\(Escape.markdown(partnership.name)) (\(partnership.code)), 1 April \(r.year.startYear) to 31 March \(r.year.startYear + 1).\n\n"
         out += "## Serious incidents and rapid reviews\n\n"
@@ -121,6 +132,10 @@ enum ReportMarkdown {
         out += "\n## Statutory timescales\n\n"
         out += r.clocks.isEmpty ? "No statutory clocks fell due in the year.\n" : Table(columns: ["Clock", "Met", "Missed", "Not yet due or open"],
                                                                                        rows: r.clocks.map { [$0.name, "\($0.met)", "\($0.missed)", "\($0.open)"] }).markdown()
+        if !r.auditResults.isEmpty {
+            out += "\n## Audit results\n\n"
+            out += Table(columns: ["Audit", "Results"], rows: r.auditResults.map { [$0.review.title + " (\($0.review.ref))", auditSummary($0.results)] }).markdown()
+        }
         if !r.notAccepted.isEmpty {
             out += "\n## Recommendations not accepted\n\n"
             out += Table(columns: ["Recommendation", "Text", "Decided", "Why not"],
@@ -174,6 +189,9 @@ enum ReportHTML {
         }
         body += "<h2>Statutory timescales</h2>\n"
         body += r.clocks.isEmpty ? "<p>No statutory clocks fell due in the year.</p>\n" : table(["Clock", "Met", "Missed", "Not yet due or open"], r.clocks.map { [$0.name, "\($0.met)", "\($0.missed)", "\($0.open)"] })
+        if !r.auditResults.isEmpty {
+            body += "<h2>Audit results</h2>\n" + table(["Audit", "Results"], r.auditResults.map { [$0.review.title + " (\($0.review.ref))", ReportMarkdown.auditSummary($0.results)] })
+        }
         if !r.notAccepted.isEmpty {
             body += "<h2>Recommendations not accepted</h2>\n"
                 + table(["Recommendation", "Text", "Decided", "Why not"], r.notAccepted.map { [$0.fullID, $0.text, $0.response!.on.description, $0.response!.reason ?? ""] })

@@ -128,6 +128,23 @@ extension Commands {
                                                grade: inv.required("--grade"))))
             }),
         CommandSpec(
+            words: ["review", "results"], abstract: "Record an audit's results: case gradings (multi-agency audit) or standards met (Section 11).",
+            discussion: "A multi-agency audit counts its cases by grading (--outstanding, --good, --requires-improvement, --inadequate);\na Section 11 audit counts its standards (--fully-met, --partially-met, --not-met). 'report annual' shows them.",
+            arguments: [Opt.ref],
+            options: AuditLevel.allCases.map { OptionSpec(name: "--\($0.rawValue)", valueName: "n", help: "How many \($0.words).") } + [Opt.on()],
+            run: { inv in
+                var counts: [AuditCount] = []
+                for level in AuditLevel.allCases {
+                    guard let text = inv.value("--\(level.rawValue)") else { continue }
+                    guard text.utf8.allSatisfy({ (48...57).contains($0) }), text.count <= 6, let n = Int(text), n <= 100_000 else {
+                        throw inv.usage("'\(text)' is not a count for '--\(level.rawValue)'; give a whole number, e.g. 4.")
+                    }
+                    counts.append(AuditCount(level: level, count: n))
+                }
+                guard !counts.isEmpty else { throw inv.usage("Give the counts, e.g. --good 1 --requires-improvement 4, or --fully-met 83 --partially-met 13 --not-met 4.") }
+                return try recorded(inv, .review(.recordAuditResults(ref: inv.argument(0)!, on: try inv.requiredDate("--on"), counts: counts)))
+            }),
+        CommandSpec(
             words: ["review", "delay"], abstract: "Record that a review is delayed, why, and when it is now expected.",
             arguments: [Opt.ref],
             options: [Opt.reason(), OptionSpec(name: "--expected", valueName: "date", help: "When it is now expected.")],

@@ -78,6 +78,10 @@ extension Commands {
             if let c = r.completion {
                 members.append(JSONMember("completion", .object(["on": .string(c.on.description), "recommendation": .string(c.recommendation.rawValue), "rationale": .string(c.rationale)])))
             }
+            if let a = r.auditResults {
+                members.append(JSONMember("audit_results", .object(["on": .string(a.on.description),
+                                                                    "counts": .object(a.counts.map { JSONMember($0.level.rawValue, .int($0.count)) })])))
+            }
             if let g = r.grade { members.append(JSONMember("grade", .object(["grade": .string(g.grade), "by": .string(g.by), "on": .string(g.on.description)]))) }
             if let w = r.withheld { members.append(JSONMember("withheld", .object(["on": .string(w.on.description), "reason": .string(w.reason)]))) }
             if r.kind == .rapidReview {
@@ -102,6 +106,7 @@ extension Commands {
             doc.facts.append(("Partners signed", signed.isEmpty ? "none yet" : signed.joined(separator: ", ") + (r.rapidReviewSignedOff ? " (signed off)" : " (awaiting the others)")))
         }
         if let g = r.grade { doc.facts.append(("Grade", "\(g.grade) (\(g.by), \(g.on.readable))")) }
+        if let a = r.auditResults { doc.facts.append(("Results", a.counts.map { "\($0.count) \($0.level.words)" }.joined(separator: ", ") + " (\(a.on.readable))")) }
         if let w = r.withheld { doc.facts.append(("Withheld", "\(w.on.readable): \(w.reason)")) }
         for d in r.delays { doc.facts.append(("Delayed", "\(d.on.readable): \(d.reason)" + (d.expected.map { ", expected \($0.readable)" } ?? ""))) }
         if let closed = r.closedOn { doc.facts.append(("Closed", closed.readable)) }

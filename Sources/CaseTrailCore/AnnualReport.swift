@@ -64,6 +64,8 @@ public struct AnnualReport: Equatable, Sendable {
     public var clocks: [ClockCount] = []
     /// Actions outstanding at the end of each month, April to March.
     public var monthEnds: [(date: LocalDate, outstanding: Int)] = []
+    /// Audits whose results were recorded for a date in the year.
+    public var auditResults: [(review: Review, results: AuditResults)] = []
     /// Recommendations the partnership did not accept in the year, with its reasons.
     public var notAccepted: [RecommendationItem] = []
     /// Recommendations still without a response at 31 March, made more than the policy's days before it.
@@ -78,6 +80,7 @@ public struct AnnualReport: Equatable, Sendable {
             && a.outstandingByAgency == b.outstandingByAgency && a.clocks == b.clocks
             && a.monthEnds.elementsEqual(b.monthEnds, by: ==) && a.notAccepted == b.notAccepted
             && a.awaitingResponse.elementsEqual(b.awaitingResponse, by: ==)
+            && a.auditResults.elementsEqual(b.auditResults, by: { $0.review.ref == $1.review.ref && $0.results == $1.results })
     }
 
     /// Works the figures out from the state; `today` decides which clocks are still running.
@@ -126,6 +129,7 @@ public struct AnnualReport: Equatable, Sendable {
                                      open: these.filter { $0.met == nil }.count))
         }
         monthEnds = year.monthEnds.map { d in (d, actions.filter { $0.wasOutstanding(at: d) }.count) }
+        for r in reviewsList { if let results = r.auditResults, year.contains(results.on) { auditResults.append((r, results)) } }
         let allowed = Int(state.policy(.responseDueDays)) ?? 60
         for review in reviewsList {
             for code in review.recommendations {

@@ -68,7 +68,7 @@ enum Authority {
             case .finalReport, .actionPlan, .closure: return recorders + [.executive, .partner]
             }
         case .recordIncident, .openReview, .completeRapidReview, .recordPanelResponse, .screenReview, .recordMilestone,
-             .withholdPublication, .gradeReview, .delayReview, .closeReview:
+             .withholdPublication, .gradeReview, .recordAuditResults, .delayReview, .closeReview:
             return recorders
         }
     }

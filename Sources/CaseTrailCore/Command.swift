@@ -34,6 +34,7 @@ public enum ReviewCommand: Equatable, Sendable {
     case recordMilestone(ref: String, what: Milestone, on: LocalDate, note: String?, url: String?)
     case withholdPublication(ref: String, on: LocalDate, reason: String)
     case gradeReview(ref: String, on: LocalDate, by: String, grade: String)
+    case recordAuditResults(ref: String, on: LocalDate, counts: [AuditCount])
     case delayReview(ref: String, reason: String, expected: LocalDate?)
     case closeReview(ref: String, on: LocalDate)
     /// `refusal` is the reason when the sign-off is refused; `partner` says for whom when someone records it on their behalf.

@@ -52,6 +52,8 @@ extension Event {
                 : "\(who) signed off the \(what.rawValue) of \(ref)\(forWhom) on \(on.readable)"
         case let .recommendationAdded(ref, rec, text, _):
             return "\(who) added recommendation \(ref)/\(rec): \(text)"
+        case let .auditResultsRecorded(ref, on, counts):
+            return "\(who) recorded the results of \(ref) for \(on.readable): " + counts.map { "\($0.count) \($0.level.words)" }.joined(separator: ", ")
         case let .recommendationResponded(rec, accepted, reason, on):
             return accepted ? "\(who) recorded that \(rec) was accepted on \(on.readable)" + (reason.map { ": \($0)" } ?? "")
                 : "\(who) recorded that \(rec) was not accepted on \(on.readable): \(reason ?? "")"

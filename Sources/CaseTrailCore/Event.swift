@@ -22,6 +22,8 @@ public enum Event: Equatable, Sendable {
                        creates: String?, reconvene: LocalDate?)
     case publicationWithheld(ref: String, on: LocalDate, reason: String)
     case reviewGraded(ref: String, on: LocalDate, by: String, grade: String)
+    /// An audit's results: counts of cases at each grading, or of standards met.
+    case auditResultsRecorded(ref: String, on: LocalDate, counts: [AuditCount])
     case reviewDelayed(ref: String, on: LocalDate, reason: String, expected: LocalDate?)
     case reviewClosed(ref: String, on: LocalDate)
     case reviewSignedOff(ref: String, what: ReviewSignOffSubject, on: LocalDate, partner: Partner?, refused: Bool, reason: String?)
@@ -78,7 +80,7 @@ extension Event {
              .milestoneRecorded(let ref, _, _, _, _), .rapidReviewCompleted(let ref, _, _, _),
              .panelResponded(let ref, _, _, _), .reviewScreened(let ref, _, _, _),
              .reviewDecided(let ref, _, _, _, _, _, _), .publicationWithheld(let ref, _, _),
-             .reviewGraded(let ref, _, _, _), .reviewDelayed(let ref, _, _, _), .reviewClosed(let ref, _),
+             .reviewGraded(let ref, _, _, _), .auditResultsRecorded(let ref, _, _), .reviewDelayed(let ref, _, _, _), .reviewClosed(let ref, _),
              .reviewSignedOff(let ref, _, _, _, _, _), .recommendationAdded(let ref, _, _, _), .trackerImported(let ref, _, _, _):
             return "review-\(ref)"
         case .recommendationResponded(let rec, _, _, _):

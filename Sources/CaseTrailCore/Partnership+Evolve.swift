@@ -70,6 +70,8 @@ extension Partnership {
 
         case let .recommendationResponded(rec, accepted, reason, on):
             s.recommendations.update(rec) { $0.response = RecommendationItem.Response(accepted: accepted, reason: reason, on: on) }
+        case let .auditResultsRecorded(ref, on, counts):
+            s.reviews.update(ref) { $0.auditResults = AuditResults(on: on, counts: counts) }
         case .trackerImported:
             // Provenance only: the facts it introduces follow it.
             break

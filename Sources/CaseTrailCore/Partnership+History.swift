@@ -108,6 +108,8 @@ extension Partnership {
             return .review(.withholdPublication(ref: ref, on: on, reason: reason))
         case let .reviewGraded(ref, on, by, grade):
             return .review(.gradeReview(ref: ref, on: on, by: by, grade: grade))
+        case let .auditResultsRecorded(ref, on, counts):
+            return .review(.recordAuditResults(ref: ref, on: on, counts: counts))
         case let .reviewDelayed(ref, _, reason, expected):
             return .review(.delayReview(ref: ref, reason: reason, expected: expected))
         case let .reviewClosed(ref, on):
@@ -159,7 +161,7 @@ extension Event {
         case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .agencyAdded, .agencyAliasAdded, .bankHolidayAdded,
              .policySet, .seriousIncidentRecorded, .reviewOpened, .milestoneRecorded, .rapidReviewCompleted, .panelResponded, .reviewScreened,
              .reviewDecided, .publicationWithheld, .reviewGraded, .reviewClosed, .reviewSignedOff, .recommendationAdded, .actionAdded,
-             .actionImplemented, .actionImpactRecorded, .trackerImported, .recommendationResponded:
+             .actionImplemented, .actionImpactRecorded, .trackerImported, .recommendationResponded, .auditResultsRecorded:
             return nil
         }
     }
@@ -173,7 +175,7 @@ extension Event {
             return aware
         case let .bankHolidayAdded(on, _), let .reviewOpened(_, _, _, on, _, _), let .milestoneRecorded(_, _, on, _, _),
              let .rapidReviewCompleted(_, on, _, _), let .panelResponded(_, on, _, _), let .reviewScreened(_, on, _, _),
-             let .reviewDecided(_, on, _, _, _, _, _), let .publicationWithheld(_, on, _), let .reviewGraded(_, on, _, _),
+             let .reviewDecided(_, on, _, _, _, _, _), let .publicationWithheld(_, on, _), let .reviewGraded(_, on, _, _), let .auditResultsRecorded(_, on, _),
              let .reviewDelayed(_, on, _, _), let .reviewClosed(_, on), let .reviewSignedOff(_, _, on, _, _, _),
              let .recommendationAdded(_, _, _, on), let .recommendationResponded(_, _, _, on), let .actionAdded(_, _, _, _, _, _, _, on), let .actionUpdated(_, on, _, _, _),
              let .actionDueRevised(_, on, _, _, _), let .actionImplemented(_, on, _), let .actionImpactRecorded(_, on, _, _),

@@ -129,6 +129,22 @@ extension Partnership {
             if let g = r.grade { throw DomainError("\(ref) was already graded '\(g.grade)' by \(g.by) on \(g.on.readable).") }
             return [.reviewGraded(ref: ref, on: on, by: by, grade: grade)]
 
+        case let .recordAuditResults(ref, on, counts):
+            let r = try review(ref, state)
+            let levels = AuditLevel.levels(for: r.kind)
+            guard !levels.isEmpty else { throw DomainError("Only multi-agency and Section 11 audits record results; \(ref) is a \(r.kind.title).") }
+            if let wrong = counts.first(where: { !levels.contains($0.level) }) {
+                throw DomainError("A \(r.kind.title) counts \(spokenList(levels.map(\.words))); '\(wrong.level.words)' is not one of them.")
+            }
+            guard counts.allSatisfy({ (0...100_000).contains($0.count) }), counts.reduce(0, { $0 + $1.count }) > 0 else {
+                throw DomainError("Give how many cases (or standards) at each level: whole numbers, at least one of them more than 0.")
+            }
+            guard Set(counts.map(\.level)).count == counts.count else { throw DomainError("Each level is given once.") }
+            try dated(on, r, today)
+            if let earlier = r.auditResults { throw DomainError("\(ref) already has results, recorded for \(earlier.on.readable).") }
+            let ordered = levels.compactMap { level in counts.first { $0.level == level } }
+            return [.auditResultsRecorded(ref: ref, on: on, counts: ordered)]
+
         case let .delayReview(ref, reason, expected):
             let r = try openReview(ref, state, kind: nil, doing: "record a delay")
             try Validate.text(reason, what: "reason")

@@ -1,4 +1,45 @@
 /// The kinds of review a partnership runs (DOMAIN.md "The review kinds and their lifecycles").
+/// The levels an audit's results count: case gradings (multi-agency audits, as CFAG reports them)
+/// or standards met (Section 11 audits).
+public enum AuditLevel: String, CaseIterable, Sendable {
+    case outstanding, good, requiresImprovement = "requires-improvement", inadequate
+    case fullyMet = "fully-met", partiallyMet = "partially-met", notMet = "not-met"
+
+    /// The levels an audit of this kind counts (none for other kinds).
+    public static func levels(for kind: ReviewKind) -> [AuditLevel] {
+        switch kind {
+        case .audit: return [.outstanding, .good, .requiresImprovement, .inadequate]
+        case .section11: return [.fullyMet, .partiallyMet, .notMet]
+        case .rapidReview, .lcspr, .scr, .llr, .inspection, .peerReview, .external, .national: return []
+        }
+    }
+
+    public var words: String { String(rawValue.map { $0 == "-" ? " " : $0 }) }
+}
+
+/// An audit's results: how many cases (or standards) at each level.
+public struct AuditResults: Equatable, Sendable {
+    public var on: LocalDate
+    public var counts: [AuditCount]
+
+    public init(on: LocalDate, counts: [AuditCount]) {
+        self.on = on
+        self.counts = counts
+    }
+
+    public var total: Int { counts.reduce(0) { $0 + $1.count } }
+}
+
+public struct AuditCount: Equatable, Sendable {
+    public var level: AuditLevel
+    public var count: Int
+
+    public init(level: AuditLevel, count: Int) {
+        self.level = level
+        self.count = count
+    }
+}
+
 public enum ReviewKind: String, CaseIterable, Sendable {
     case rapidReview = "rapid-review"
     case lcspr, scr, llr, audit, section11, inspection
@@ -192,6 +233,8 @@ public struct Review: Equatable, Sendable {
     public var decisions: [Decision] = []
     public var delays: [Delay] = []
     public var grade: Grade?
+    /// A multi-agency audit's case gradings, or a Section 11 audit's standards met, and when they were recorded.
+    public var auditResults: AuditResults?
     public var withheld: Withholding?
     public var closedOn: LocalDate?
     public var signOffs: [SignOff] = []

@@ -26,4 +26,22 @@ import CaseTrailTestSupport
         #expect(report.contains("## Recommendations without a response at 31 March 2024") && report.contains("| MSCP-LLR-2023-01/R2 | 2023-01-10 | 446 | Audit referrals |"))
         #expect(try exec(["verify", "--log", log]).status == 0)
     }
+
+    @Test func auditResultsRecordedThroughTheBinaryShowInShowAndInTheAnnualReport() throws {
+        let (dir, log) = try foundedLog()
+        defer { withExtendedLifetime(dir) {} }
+        func run(_ args: [String]) throws -> Outcome { try exec(args + ["--log", log, "--actor", "bu", "--today", "2023-06-01"]) }
+        #expect(try run(["review", "open", "MSCP-S11-2022", "--kind", "section11", "--title", "Section 11 audit 2022", "--on", "2022-05-01"]).status == 0)
+        let bad = try run(["review", "results", "MSCP-S11-2022", "--fully-met", "lots", "--on", "2023-01-15"])
+        #expect(bad.status == 64 && bad.stderr.contains("'lots' is not a count for '--fully-met'"))
+        let wrongScale = try run(["review", "results", "MSCP-S11-2022", "--good", "3", "--on", "2023-01-15"])
+        #expect(wrongScale.status == 1 && wrongScale.stderr.contains("'good' is not one of them"))
+        #expect(try run(["review", "results", "MSCP-S11-2022", "--fully-met", "83", "--partially-met", "13", "--not-met", "4", "--on", "2023-01-15"]).status == 0)
+        #expect(try run(["show", "MSCP-S11-2022"]).stdout.contains("Results: 83 fully met, 13 partially met, 4 not met (15 Jan 2023)"))
+        let md = try run(["report", "annual", "--year", "2022-23", "--format", "md"]).stdout
+        #expect(md.contains("| Section 11 audit 2022 (MSCP-S11-2022) | 83 fully met (83%), 13 partially met (13%), 4 not met (4%) |"))
+        let json = try run(["report", "annual", "--year", "2022-23", "--format", "json"]).stdout
+        #expect(json.contains(#""counts":{"fully-met":83,"partially-met":13,"not-met":4}"#))
+        #expect(try exec(["verify", "--log", log]).status == 0)
+    }
 }

@@ -195,7 +195,7 @@ import CaseTrailCore
         let (dir, log) = try reviewedLog()
         defer { withExtendedLifetime(dir) {} }
         let digest = SHA256.hex(try bytes(replayed(log)))
-        #expect(EventLog.snapshotFormat == 8 && digest == "1279fbd8693670a6950430e778fc74d03dc25eca5ad24739022f2dae766b22d3",
+        #expect(EventLog.snapshotFormat == 9 && digest == "8d4f044d3cfa1bf2597ceeb9767f7c240a0f46f58a725baef4537cb7aa63a432",
                 "the snapshot's bytes changed (\(digest)): if the layout changed, bump EventLog.snapshotFormat, then record the new digest here")
     }
 

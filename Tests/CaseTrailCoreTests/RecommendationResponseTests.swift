@@ -42,3 +42,35 @@ import Testing
         #expect(s.refusal(.setup(.setPolicy(name: "response-due-days", value: "٣٠"))) != nil, "digits of another script are not a number of days here")
     }
 }
+
+/// An audit's results: case gradings for a multi-agency audit, standards met for a Section 11 audit.
+@Suite struct AuditResultsTests {
+    @Test func givenAMultiAgencyAuditWhenItsGradingsAreRecordedThenTheAnnualReportShowsThemInTheirYear() throws {
+        var s = Scenario(staffed)
+        s.today = d("2023-06-01")
+        try s.run(.review(.openReview(ref: "MSCP-AUD-2022-01", kind: .audit, title: "Neglect audit", from: nil, on: d("2022-05-01"))))
+        let events = try s.run(.review(.recordAuditResults(ref: "MSCP-AUD-2022-01", on: d("2022-11-30"),
+                                                           counts: [AuditCount(level: .requiresImprovement, count: 4), AuditCount(level: .good, count: 1)])))
+        #expect(events == [.auditResultsRecorded(ref: "MSCP-AUD-2022-01", on: d("2022-11-30"),
+                                                 counts: [AuditCount(level: .good, count: 1), AuditCount(level: .requiresImprovement, count: 4)])],
+                "counts are kept in the scale's order")
+        #expect(AnnualReport(s.state, year: ReportingYear("2022-23")!, today: s.today).auditResults.map(\.results.total) == [5])
+        #expect(AnnualReport(s.state, year: ReportingYear("2021-22")!, today: s.today).auditResults.isEmpty)
+        #expect(s.refusal(.review(.recordAuditResults(ref: "MSCP-AUD-2022-01", on: d("2022-12-01"), counts: [AuditCount(level: .good, count: 2)])))
+                == "MSCP-AUD-2022-01 already has results, recorded for 30 Nov 2022.")
+    }
+
+    @Test func resultsOfTheWrongScaleOrKindOrWithNothingCountedAreRefused() throws {
+        var s = try Scenario.decided()
+        s.today = d("2023-06-01")
+        try s.run(.review(.openReview(ref: "MSCP-S11-2022", kind: .section11, title: "Section 11", from: nil, on: d("2022-05-01"))))
+        #expect(s.refusal(.review(.recordAuditResults(ref: "MSCP-S11-2022", on: d("2023-01-15"), counts: [AuditCount(level: .good, count: 3)])))
+                == "A Section 11 audit counts fully met, partially met or not met; 'good' is not one of them.")
+        #expect(s.refusal(.review(.recordAuditResults(ref: "MSCP-S11-2022", on: d("2023-01-15"), counts: [AuditCount(level: .fullyMet, count: 0)])))?
+                .hasPrefix("Give how many cases") == true)
+        #expect(s.refusal(.review(.recordAuditResults(ref: "MSCP-S11-2022", on: d("2023-01-15"),
+                                                      counts: [AuditCount(level: .fullyMet, count: 1), AuditCount(level: .fullyMet, count: 2)]))) == "Each level is given once.")
+        #expect(s.refusal(.review(.recordAuditResults(ref: lcspr, on: d("2023-01-15"), counts: [AuditCount(level: .good, count: 1)])))?
+                .hasPrefix("Only multi-agency and Section 11 audits record results") == true)
+    }
+}

@@ -45,6 +45,7 @@ private func d(_ s: String) -> LocalDate { LocalDate(s)! }
         .memberLoginBound(user: "jsmith", login: "jsmith"),   // last: the tests below count samples by position
         .trackerImported(ref: "L-1", file: "plan 2014-17.csv", sha256: String(repeating: "ab", count: 32), rows: ["4 R1", "4 R1/A1"]),
         .recommendationResponded(rec: "L-1/R2", accepted: false, reason: "Covered by the county-wide threshold", on: d("2023-08-01")),
+        .auditResultsRecorded(ref: "AUD-1", on: d("2022-11-30"), counts: [AuditCount(level: .good, count: 1), AuditCount(level: .requiresImprovement, count: 4)]),
     ]
 
     @Test func everyEventReadsBackAsItWasWritten() throws {

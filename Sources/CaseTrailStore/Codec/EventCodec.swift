@@ -43,6 +43,7 @@ enum EventType: String, CaseIterable {
     case recommendationAdded = "recommendation_added"
     case trackerImported = "tracker_imported"
     case recommendationResponded = "recommendation_responded"
+    case auditResultsRecorded = "audit_results_recorded"
     case actionAdded = "action_added"
     case actionUpdated = "action_updated"
     case actionDueRevised = "action_due_revised"
@@ -110,6 +111,7 @@ extension Event {
         case .recommendationAdded: return .recommendationAdded
         case .trackerImported: return .trackerImported
         case .recommendationResponded: return .recommendationResponded
+        case .auditResultsRecorded: return .auditResultsRecorded
         case .actionAdded: return .actionAdded
         case .actionUpdated: return .actionUpdated
         case .actionDueRevised: return .actionDueRevised
@@ -185,6 +187,8 @@ extension Event {
         case let .reviewSignedOff(ref, what, on, partner, refused, reason):
             return .object(["ref": .string(ref), "what": .string(what.rawValue), "on": .date(on), "partner": .raw(partner),
                             "refused": .bool(refused), "reason": .text(reason)])
+        case let .auditResultsRecorded(ref, on, counts):
+            return .object(["ref": .string(ref), "on": .date(on), "counts": .object(counts.map { JSONMember($0.level.rawValue, .int($0.count)) })])
         case let .recommendationResponded(rec, accepted, reason, on):
             return .object(["rec": .string(rec), "accepted": .bool(accepted), "reason": .text(reason), "on": .date(on)])
         case let .trackerImported(ref, file, sha256, rows):
@@ -318,6 +322,8 @@ extension Event {
                                     reason: try f.optionalString("reason"))
         case .recommendationAdded:
             return .recommendationAdded(ref: try f.string("ref"), rec: try f.string("rec"), text: try f.string("text"), on: try f.date("on"))
+        case .auditResultsRecorded:
+            return .auditResultsRecorded(ref: try f.string("ref"), on: try f.date("on"), counts: try f.auditCounts("counts"))
         case .recommendationResponded:
             return .recommendationResponded(rec: try f.string("rec"), accepted: try f.bool("accepted"), reason: try f.optionalString("reason"), on: try f.date("on"))
         case .trackerImported:
@@ -470,6 +476,24 @@ struct Fields {
             out.append(s)
         }
         return out
+    }
+
+    /// An object of audit levels and whole numbers, e.g. {"good":1,"requires-improvement":4}.
+    func auditCounts(_ key: StaticString) throws(EventDecodingError) -> [AuditCount] {
+        guard let m = present(key) else { return [] }
+        var p = JSONParser(bytes: json)
+        p.pos = m.value
+        guard case .object(let members)? = try? p.value(depth: 1) else { throw .badField(type: type, field: "\(key)", expected: "an object of counts") }
+        var out: [AuditCount] = []
+        for member in members {
+            guard let level = AuditLevel(rawValue: member.key), let n = member.value.intValue, (0...100_000).contains(n) else {
+                throw .badField(type: type, field: "\(key)", expected: "audit levels with whole numbers")
+            }
+            out.append(AuditCount(level: level, count: n))
+        }
+        // In the scale's order, whatever order the object's members came in (JSON objects have none).
+        let order = AuditLevel.allCases
+        return out.sorted { order.firstIndex(of: $0.level)! < order.firstIndex(of: $1.level)! }
     }
 
     func bool(_ key: StaticString) throws(EventDecodingError) -> Bool {

@@ -294,14 +294,29 @@ extension Review: BinaryCodable {
         w.write(ref); w.write(kind); w.write(title); w.write(opened); w.write(from); w.write(child); w.write(aware); w.write(incident)
         w.write(summary); w.write(initiatedOn); w.write(milestones); w.write(completion); w.write(panelResponses); w.write(screenings)
         w.write(decisions); w.write(delays); w.write(grade); w.write(withheld); w.write(closedOn); w.write(signOffs); w.write(linked)
-        w.write(recommendations)
+        w.write(recommendations); w.write(auditResults)
     }
     init(from r: inout BinaryReader) throws(SnapshotError) {
         self.init(ref: try r.read(), kind: try r.read(), title: try r.read(), opened: try r.read(), from: try r.read())
         child = try r.read(); aware = try r.read(); incident = try r.read(); summary = try r.read(); initiatedOn = try r.read()
         milestones = try r.read(); completion = try r.read(); panelResponses = try r.read(); screenings = try r.read()
         decisions = try r.read(); delays = try r.read(); grade = try r.read(); withheld = try r.read(); closedOn = try r.read()
-        signOffs = try r.read(); linked = try r.read(); recommendations = try r.read()
+        signOffs = try r.read(); linked = try r.read(); recommendations = try r.read(); auditResults = try r.read()
+    }
+}
+
+extension AuditResults: BinaryCodable {
+    // Levels by name: they are few, and a name means the same to every build.
+    func write(to w: inout BinaryWriter) { w.write(on); w.write(counts.map(\.level.rawValue)); w.write(counts.map(\.count)) }
+    init(from r: inout BinaryReader) throws(SnapshotError) {
+        let on: LocalDate = try r.read(), names: [String] = try r.read(), numbers: [Int] = try r.read()
+        guard names.count == numbers.count else { throw SnapshotError("audit counts") }
+        var counts: [AuditCount] = []
+        for (name, n) in zip(names, numbers) {
+            guard let level = AuditLevel(rawValue: name) else { throw SnapshotError("audit level") }
+            counts.append(AuditCount(level: level, count: n))
+        }
+        self.init(on: on, counts: counts)
     }
 }
 
