@@ -157,9 +157,10 @@ enum ReportHTML {
         s.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;").replacingAll("\"", with: "&quot;")
     }
 
-    static func table(_ header: [String], _ rows: [[String]]) -> String {
+    /// A table whose first column names the row and the others are numbers, unless `text` says which hold words.
+    static func table(_ header: [String], _ rows: [[String]], text: Set<Int> = [0]) -> String {
         var out = "<table><thead><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
-        for r in rows { out += "<tr>" + r.enumerated().map { i, c in i == 0 ? "<td>\(escape(c))</td>" : "<td class=\"n\">\(escape(c))</td>" }.joined() + "</tr>" }
+        for r in rows { out += "<tr>" + r.enumerated().map { i, c in text.contains(i) ? "<td>\(escape(c))</td>" : "<td class=\"n\">\(escape(c))</td>" }.joined() + "</tr>" }
         return out + "</tbody></table>\n"
     }
 
@@ -190,15 +191,17 @@ enum ReportHTML {
         body += "<h2>Statutory timescales</h2>\n"
         body += r.clocks.isEmpty ? "<p>No statutory clocks fell due in the year.</p>\n" : table(["Clock", "Met", "Missed", "Not yet due or open"], r.clocks.map { [$0.name, "\($0.met)", "\($0.missed)", "\($0.open)"] })
         if !r.auditResults.isEmpty {
-            body += "<h2>Audit results</h2>\n" + table(["Audit", "Results"], r.auditResults.map { [$0.review.title + " (\($0.review.ref))", ReportMarkdown.auditSummary($0.results)] })
+            body += "<h2>Audit results</h2>\n" + table(["Audit", "Results"], r.auditResults.map { [$0.review.title + " (\($0.review.ref))", ReportMarkdown.auditSummary($0.results)] }, text: [0, 1])
         }
         if !r.notAccepted.isEmpty {
             body += "<h2>Recommendations not accepted</h2>\n"
-                + table(["Recommendation", "Text", "Decided", "Why not"], r.notAccepted.map { [$0.fullID, $0.text, $0.response!.on.description, $0.response!.reason ?? ""] })
+                + table(["Recommendation", "Text", "Decided", "Why not"], r.notAccepted.map { [$0.fullID, $0.text, $0.response!.on.description, $0.response!.reason ?? ""] },
+                        text: [0, 1, 3])
         }
         if !r.awaitingResponse.isEmpty {
             body += "<h2>Recommendations without a response at 31 March \(r.year.startYear + 1)</h2>\n"
-                + table(["Recommendation", "Made", "Days waiting", "Text"], r.awaitingResponse.map { [$0.rec.fullID, $0.rec.on.description, "\($0.days)", $0.rec.text] })
+                + table(["Recommendation", "Made", "Days waiting", "Text"], r.awaitingResponse.map { [$0.rec.fullID, $0.rec.on.description, "\($0.days)", $0.rec.text] },
+                        text: [0, 3])
         }
         body += "<footer><code>\(escape(checkpoint))</code></footer>\n"
         return """
