@@ -241,7 +241,7 @@ public enum TrackerImport {
             if row.cells.allSatisfy({ $0.trimmedSpaces.isEmpty }) { plan.blankRows += 1; continue }
             func cell(_ name: String) -> String {
                 guard let i = header.firstIndex(of: name), i < row.cells.count else { return "" }
-                return row.cells[i].trimmedSpaces
+                return unneutralised(row.cells[i]).trimmedSpaces
             }
             let ref = cell("review"), id = cell("action"), rec = cell("recommendation")
             guard only.isEmpty || ref == only else { continue }
@@ -291,7 +291,7 @@ public enum TrackerImport {
                     do {
                         // The sign-offs given since (refusals sent the action back; only the later ones stand).
                         for entry in cell("sign_offs").split(separator: ";") where !entry.contains("refused") {
-                            if let stage = SignOffStage(rawValue: String(entry.trimmedSpacesSubstring.prefix { $0 != " " })) {
+                            if let stage = SignOffStage(rawValue: String(String(entry).trimmedSpaces.prefix { $0 != " " })) {
                                 commands.append(.action(.signOffAction(action: id, stage: stage, refusal: nil)))
                             }
                         }
@@ -311,6 +311,14 @@ public enum TrackerImport {
             if !plan.commands.isEmpty { plan.commands.insert(.action(.recordImport(ref: r, file: source, sha256: sha256, rows: rows)), at: i) }
         }
         return plan
+    }
+
+    /// A cell as casetrail exported it, without the apostrophe `export` puts before text a spreadsheet
+    /// would take for a formula (=, +, -, @, tab, carriage return).
+    static func unneutralised(_ cell: String) -> String {
+        let u = Array(cell.utf8.prefix(2))
+        guard u.count == 2, u[0] == UInt8(ascii: "'"), [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(u[1]) else { return cell }
+        return String(cell.dropFirst())
     }
 
     /// Decides a row's commands on the state the rows before it leave, by the rules a command meets;
@@ -409,35 +417,25 @@ public enum TrackerImport {
         state.recommendations["\(ref)/\(rec)"]?.actions.count ?? 0
     }
 
-    /// The agency a lead cell names: the cell itself, or the longest code or name of a known agency within it.
+    /// The agency a lead cell names: the cell itself, or the longest code or name of a known agency
+    /// found in it as whole words ("Kent Police - DI Smith" names Kent Police).
     static func agency(in text: String, state: State) -> Agency? {
         guard !text.isEmpty else { return nil }
         if let exact = state.agency(named: text) { return exact }
-        let cell = " " + TrackerField.normalised(text).map { $0.isLetter || $0.isNumber ? $0 : " " }.reduce(into: "") { $0.append($1) } + " "
-        var best: (Agency, Int)?
+        let cell = " " + words(text) + " "
+        var best: (agency: Agency, length: Int)?
         for a in state.agencies.values {
             for name in [a.code, a.name] + a.aliases {
-                let words = " " + TrackerField.normalised(name).map { $0.isLetter || $0.isNumber ? $0 : " " }.reduce(into: "") { $0.append($1) } + " "
-                let squeezed = words.split(separator: " ").joined(separator: " ")
-                guard !squeezed.isEmpty, cell.split(separator: " ").joined(separator: " ").contains(squeezed) else { continue }
-                let padded = " " + cell.split(separator: " ").joined(separator: " ") + " "
-                guard padded.contains(" " + squeezed + " "), squeezed.count > (best?.1 ?? 0) else { continue }
-                best = (a, squeezed.count)
+                let wanted = words(name)
+                guard !wanted.isEmpty, wanted.count > (best?.length ?? 0), cell.contains(" " + wanted + " ") else { continue }
+                best = (a, wanted.count)
             }
         }
-        return best?.0
+        return best?.agency
     }
-}
 
-extension Substring {
-    var trimmedSpacesSubstring: String { String(self).trimmedSpaces }
-}
-
-extension String {
-    var trimmedSpaces: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\n" || f == "\r\n" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r\n" { s = s.dropLast() }
-        return String(s)
+    /// Lower-case letters and digits, each run of anything else one space.
+    static func words(_ text: String) -> String {
+        TrackerField.normalised(text).split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: " ")
     }
 }

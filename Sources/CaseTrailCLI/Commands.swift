@@ -163,12 +163,4 @@ enum Commands {
     }
 }
 
-extension String {
-    var trimmedSpaces: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " { s.removeFirst() }
-        while let l = s.last, l == " " { s.removeLast() }
-        return String(s)
-    }
-}
 

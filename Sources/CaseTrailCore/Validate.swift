@@ -135,3 +135,13 @@ enum PersonalData {
         return false
     }
 }
+
+extension String {
+    /// Without the spaces, tabs and line breaks around it (what a typed or imported value means).
+    package var trimmedSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\n" || f == "\r" || f == "\r\n" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r" || l == "\r\n" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -38,6 +38,9 @@ import CaseTrailTestSupport
         #expect(out.stdout.contains("row 5: MSCP-LLR-2023-01/R1/A2 added for KP, due 2015-08-31 (Summer 2015); update (green)"))
         #expect(out.stdout.contains("row 7: R2 added: Priority 2: Neglect; MSCP-LLR-2023-01/R2/A1 added for KP, due 2015-12-31 (Q3 2015-16); implemented"))
         #expect(out.stdout.contains("Skipped: 1 blank row, 1 repeated heading.") && out.stdout.contains("Dry run: nothing was recorded"))
+        let json = try run(["import", file, "--into", "MSCP-LLR-2023-01", "--dry-run", "--format", "json"], log).stdout
+        #expect(json.contains(#""header_row":3"#) && json.contains(#"{"row":5,"records":["MSCP-LLR-2023-01/R1/A2 added for KP, due 2015-08-31 (Summer 2015)","update (green)"]}"#)
+                && json.contains(#""skipped":{"blank":1,"repeated_heading":1}"#) && json.contains(#""dry_run":true"#), "\(json)")
         #expect(readBytes(log) == before)
     }
 
@@ -156,7 +159,7 @@ import CaseTrailTestSupport
         #expect(try run(["import", file, "--into", "MSCP-LLR-2023-01"], log).status == 0)
         for args in [["action", "revise-due", "MSCP-LLR-2023-01/R1/A1", "--due", "2016-09-30", "--reason", "Consultation extended"],
                      ["action", "sign-off", "MSCP-LLR-2023-01/R2/A1", "--stage", "learning-lessons"],
-                     ["action", "update", "MSCP-LLR-2023-01/R1/A2", "--note", "Half the cases audited", "--rag", "amber", "--evidence", "Audit log"]] {
+                     ["action", "update", "MSCP-LLR-2023-01/R1/A2", "--note", "-half the cases audited", "--rag", "amber", "--evidence", "=Audit log"]] {
             let out = try run(args, log)
             #expect(out.status == 0, "\(args): \(out.stderr)")
         }
@@ -170,6 +173,9 @@ import CaseTrailTestSupport
             #expect(try run(query, into).stdout == run(query, log).stdout, "\(query)")
         }
         #expect(try exec(["verify", "--log", into]).status == 0)
+        // Text export neutralised for spreadsheets ('-…, '=…) comes back as it was typed.
+        let updated = try run(["export", "--format", "json"], into).stdout
+        #expect(updated.contains(#""last_update":"-half the cases audited""#) && updated.contains(#""last_update_evidence":"=Audit log""#), "\(updated)")
         let again = try run(["import", exported], into)
         #expect(again.stdout.contains("was imported into this log on") && again.stdout.contains("nothing to record"))
     }
