@@ -149,8 +149,25 @@ ct action add MSCB-LLR-2015-01/R3 A1 --text "Notifications for looked-after chil
 on 2016-02-15
 ct review open MSCB-LLR-2016-01 --kind llr --title "Learning Lessons Review: baby subject to a child protection plan" --on 2016-01-18
 ct review milestone MSCB-LLR-2016-01 --what commissioned --on 2016-02-01 --note "All involved agencies to complete management reviews"
+# --- April 2016: the 2014-17 business plan moves in from its spreadsheet (001:175-317) ------------
+# events/business-plan-2014-17.csv holds rows of Appendix 1 as the update report prints them, each
+# citing its line; numbering as the plan's (priority P1-P6, actions 1.1, 2.5, ...).
+on 2016-04-15
+ct review open MSCB-BP-2014-17 --kind plan --title "MSCB Business Plan 2014-17 (version 8, April 2016)" --on 2014-04-01
+ct import events/business-plan-2014-17.csv --into MSCB-BP-2014-17
 on 2016-04-15
 "$CT" checkpoint > "${CASETRAIL_LOG%.jsonl}-2016-checkpoint.txt"   # as kept with the April 2016 update report
+
+# --- 2016-17: the plan's last year; what is still open is carried into the next plan (001:100) ---
+on 2016-06-30
+ct action implemented MSCB-BP-2014-17/P2/4.1 --on 2016-05-27 --evidence "CSE self assessments reported to MASE, May 2016 (illustrative)"
+ct action implemented MSCB-BP-2014-17/P3/2.1 --on 2016-06-24 --evidence "#LovesMeOrNot campaign launched (illustrative)"
+as ll; ct action sign-off MSCB-BP-2014-17/P4/3.4 --stage learning-lessons
+as exec; ct action sign-off MSCB-BP-2014-17/P4/3.4 --stage executive
+as bm; ct action sign-off MSCB-BP-2014-17/P4/3.4 --stage board
+on 2017-04-03
+ct review open MSCB-BP-2017-18 --kind plan --title "MSCB Business Plan 2017-18 (illustrative)" --on 2017-04-01 --from MSCB-BP-2014-17
+ct review carry-forward MSCB-BP-2014-17 --to MSCB-BP-2017-18 --on 2017-04-01
 
 # --- 2019: the partnership replaces the Board; no board stage any more --------------------------
 on 2019-09-30; as bm
@@ -191,12 +208,14 @@ on 2022-07-15
 ct review open MSCP-AUD-2022-01 --kind audit --title "Themed audit: Neglect" --on 2022-06-01
 ct review milestone MSCP-AUD-2022-01 --what report-received --on 2022-06-24 --note "4 requires improvement, 1 good"
 ct rec add MSCP-AUD-2022-01 R1 --text "Review GCP2 scores regularly and analyse children's experience at home" --on 2022-06-24
+ct review results MSCP-AUD-2022-01 --requires-improvement 4 --good 1 --on 2022-06-24   # 003:380
 ct action add MSCP-AUD-2022-01/R1 A1 --text "Neglect training to cover reviewing GCP2 scores" --owner MSCP --lead "Neglect Strategy Implementation Group" --due 2022-12-31 --on 2022-07-01
 on 2022-10-14
 ct review open MSCP-AUD-2022-02 --kind audit --title "Themed audit: Early Help" --on 2022-09-01
 ct review milestone MSCP-AUD-2022-02 --what report-received --on 2022-09-30 --note "1 good, 2 requires improvement, 2 inadequate"
 ct rec add MSCP-AUD-2022-02 R1 --text "Stop missing health information from acute and mental health settings" --on 2022-09-30
 ct rec add MSCP-AUD-2022-02 R2 --text "Make safety plans robust and include the children" --on 2022-09-30
+ct review results MSCP-AUD-2022-02 --good 1 --requires-improvement 2 --inadequate 2 --on 2022-09-30   # 003:384
 ct action add MSCP-AUD-2022-02/R1 A1 --text "Invite Medway NHS Foundation Trust to strategy discussions" --owner MFT --lead "Named nurse" --due 2022-12-31 --on 2022-10-14
 ct action add MSCP-AUD-2022-02/R2 A1 --text "Safety planning guidance and audit" --owner "Children's Social Care" --lead "Head of Early Help" --due 2023-03-31 --on 2022-10-14
 on 2023-01-13
@@ -204,6 +223,7 @@ ct review open MSCP-AUD-2022-03 --kind audit --title "Themed audit: Child Mental
 ct review milestone MSCP-AUD-2022-03 --what report-received --on 2022-12-16 --note "1 good, 2 requires improvement, 2 inadequate"
 ct rec add MSCP-AUD-2022-03 R1 --text "Improve engagement and work with fathers" --on 2022-12-16
 ct rec add MSCP-AUD-2022-03 R2 --text "Wider use of the MSCP escalation policy" --on 2022-12-16
+ct review results MSCP-AUD-2022-03 --good 1 --requires-improvement 2 --inadequate 2 --on 2022-12-16   # 003:390
 ct action add MSCP-AUD-2022-03/R1 A1 --text "Practice guidance on including fathers" --owner "Children's Social Care" --lead "Principal social worker" --due 2023-04-28 --on 2023-01-13
 ct action add MSCP-AUD-2022-03/R2 A1 --text "Relaunch the escalation policy with a practitioner briefing" --owner MSCP --lead "Business manager" --due 2023-03-31 --on 2023-01-13
 on 2023-01-20; as bm
@@ -242,6 +262,9 @@ ct review milestone MSCP-EXT-2023-01 --what report-received --on 2023-03-08
 ct rec add MSCP-EXT-2023-01 R1 --text "Reset the Executive's purpose on system leadership and outcomes" --on 2023-03-08
 ct rec add MSCP-EXT-2023-01 R2 --text "Become more data driven" --on 2023-03-08
 ct rec add MSCP-EXT-2023-01 R3 --text "Act quickly on audit findings and use learning from the National Panel" --on 2023-03-08
+ct rec add MSCP-EXT-2023-01 R4 --text "Appoint an independent chair for the Executive (illustrative)" --on 2023-03-08
+for r in R1 R2 R3; do ct rec respond MSCP-EXT-2023-01/$r --accepted --on 2023-03-29; done
+ct rec respond MSCP-EXT-2023-01/R4 --not-accepted --reason "The partners keep the Independent Scrutineer model agreed in 2019, which the review found a strength (illustrative)" --on 2023-03-29
 ct action add MSCP-EXT-2023-01/R1 A1 --text "Executive away day to agree purpose and outcomes" --owner MSCP --lead "Executive chair" --due 2023-06-30 --on 2023-03-29
 ct action add MSCP-EXT-2023-01/R2 A1 --text "Partnership dashboard, including early help data" --owner MEDWAY-CSC --lead "Early help data analyst" --due 2023-09-29 --on 2023-03-29
 ct action add MSCP-EXT-2023-01/R3 A1 --text "Audit findings and National Panel learning as standing Executive items" --owner MSCP --lead "Business manager" --due 2023-05-31 --on 2023-03-29

@@ -153,7 +153,8 @@ public final class Ledger {
                 try store.append(events, actor: actor, login: login, now: now, after: scan.position, expected: expected)
             }
             if case .failure(let error) = result, error.isConflict { continue }
-            let appended = try result.get()
+            var appended = try result.get()
+            appended.events = events
             if let last = appended.records.last { remember(seq: last.seq, hash: last.hash, now: now) }
             return appended
         }

@@ -3,15 +3,16 @@ import CaseTrailStore
 
 /// The columns `import` reads from a tracker, each recognised by its header.
 public enum TrackerField: String, CaseIterable, Sendable {
-    case recommendation, action, number, lead, success, due, revisedDue = "revised-due", rag, progress
+    case recommendation, action, number, actionNumber = "action-number", lead, success, due, revisedDue = "revised-due", rag, progress
 
     /// The headers that name this column, case and spacing ignored. "Action" alone names the
     /// recommendation (objective) when the sheet also has a column of specific actions, else the action.
     public var headers: [String] {
         switch self {
-        case .recommendation: return ["recommendation", "recommendations", "objective", "priority", "area", "action"]
+        case .recommendation: return ["recommendation", "recommendations", "objective", "objectives", "priority", "priority objective", "priority area", "area", "action"]
         case .action: return ["specific action", "specific actions", "action agreed", "actions agreed", "actions", "action"]
-        case .number: return ["ref", "ref.", "no.", "no", "number", "rec no.", "rec no", "recommendation number"]
+        case .number: return ["ref", "ref.", "no.", "no", "number", "rec no.", "rec no", "recommendation number", "objective number", "priority number"]
+        case .actionNumber: return ["action number", "action no.", "action no", "action ref", "action ref."]
         case .lead: return ["lead", "responsible lead", "owner", "lead agency", "agency", "lead officer", "responsible"]
         case .success: return ["success indicators", "success criteria", "outcome measure", "outcome measures", "desired outcome", "desired outcomes"]
         case .due: return ["timescales", "timescale", "target date", "by when", "due", "due date", "deadline"]
@@ -25,7 +26,8 @@ public enum TrackerField: String, CaseIterable, Sendable {
         switch self {
         case .recommendation: return "the recommendation or objective the action answers"
         case .action: return "what will be done"
-        case .number: return "the plan's numbering of the recommendation (1, 2.4, R3)"
+        case .number: return "the plan's numbering of the recommendation or objective (1, 2.4, R3, P2): kept as written in a plan, a bare number read as R1, R2.4 in a review"
+        case .actionNumber: return "the plan's numbering of the action (2.4, A2.10), kept as written; without it actions are A1, A2, …"
         case .lead: return "the owning agency (code, name or alias) and who leads"
         case .success: return "success indicators"
         case .due: return "the target date, in the plan's own words"
@@ -83,7 +85,6 @@ public enum TrackerImport {
         let headerCells = csv.rows[headerIndex].cells.map(TrackerField.normalised)
         var state = initial
         var recByKey: [String: String] = [:]      // the plan's numbering or text → R-code
-        var actionsIn: [String: Int] = [:]       // R-code → actions added from this file
         var usedCodes = Set(initial.reviews[ref]?.recommendations ?? [])
         var previousRecommendation: (key: String, text: String, number: String)?
 
@@ -127,7 +128,7 @@ public enum TrackerImport {
                     plan.problems.append((row.number, "recommendation \(number) has no text; fill in its column '\(header(columns, .recommendation, csv, headerIndex))'."))
                     continue
                 }
-                let code = recommendationCode(number, used: usedCodes)
+                let code = recommendationCode(number, inPlan: initial.reviews[ref]?.kind == .plan, used: usedCodes)
                 usedCodes.insert(code)
                 recByKey[key] = code
                 recCode = code
@@ -154,9 +155,18 @@ public enum TrackerImport {
                     if !differs.isEmpty { summary.append("the row differs: " + differs.joined(separator: "; ") + " (record a change with 'casetrail action update' or 'revise-due')") }
                 }
             } else if !actionText.isEmpty {
-                let n = (actionsIn[rec] ?? existingActions(ref, rec, state)) + 1
-                actionsIn[rec] = n
-                let id = "\(ref)/\(rec)/A\(n)"
+                // The plan's own number for the action, else the next free A<n>.
+                let given = cell(row, .actionNumber)
+                let taken = state.recommendations["\(ref)/\(rec)"]?.actions.compactMap { parseActionID($0)?.action } ?? []
+                var code = given.hasSuffix(".") ? String(given.dropLast()) : given
+                if given.isEmpty {
+                    var n = 1
+                    while taken.contains("A\(n)") { n += 1 }
+                    code = "A\(n)"
+                } else if !isItemCode(code) {
+                    problems.append("the action number '\(given)' cannot be used: write it with letters and digits, dots or hyphens between them (2.4, A2.10), and no '/'.")
+                }
+                let id = "\(ref)/\(rec)/\(code)"
                 let leadText = cell(row, .lead)
                 let owner = agency(in: leadText, state: state)
                 if leadText.isEmpty {
@@ -183,7 +193,7 @@ public enum TrackerImport {
                 }
                 if let owner, let due, problems.isEmpty {
                     let success = cell(row, .success)
-                    commands.append(.action(.addAction(recommendation: "\(ref)/\(rec)", code: "A\(n)", text: actionText, owner: owner.code, lead: leadText,
+                    commands.append(.action(.addAction(recommendation: "\(ref)/\(rec)", code: code, text: actionText, owner: owner.code, lead: leadText,
                                                        due: due.due, dueText: due.exact ? nil : dueText, success: success.isEmpty ? nil : success, on: nil)))
                     summary.append("\(id) added for \(owner.code), due \(due.due)\(due.exact ? "" : " (\(dueText))")")
                     let revisedText = cell(row, .revisedDue)
@@ -297,9 +307,15 @@ public enum TrackerImport {
                         }
                     }
                 case .withdrawn?:
-                    commands.append(.action(.withdrawAction(action: id, reason: "Withdrawn, as exported in \(source)")))
-                case .transferred?, nil:
-                    problems.append("the status '\(cell("status"))' cannot be imported; record a transferred action with 'casetrail action transfer' after importing the rest.")
+                    let why = cell("exit_reason")
+                    commands.append(.action(.withdrawAction(action: id, reason: why.isEmpty ? "Withdrawn, as exported in \(source)" : why)))
+                case .transferred?:
+                    // Carried forward or transferred: where to (another row of the export, for a carry-forward) and why, as exported.
+                    let to = cell("exit_to"), why = cell("exit_reason")
+                    commands.append(.action(.transferAction(action: id, to: to.isEmpty ? "(not named in \(source))" : to,
+                                                            reason: why.isEmpty ? "Transferred, as exported in \(source)" : why)))
+                case nil:
+                    problems.append("the status '\(cell("status"))' is not one casetrail exports (open, in-progress, implemented, signed-off, transferred or withdrawn).")
                 }
             }
             decide(commands, row: row.number, summary: summary, problems: problems, state: &state, plan: &plan, actor: actor, login: login, today: today)
@@ -380,41 +396,43 @@ public enum TrackerImport {
         columns[field].map { csv.rows[headerIndex].cells[$0] } ?? field.rawValue
     }
 
-    /// R and the plan's number when it is one (1, 2.4, R3), else the next free R<n>.
-    static func recommendationCode(_ number: String, used: Set<String>) -> String {
-        if let code = numberedCode(number), !used.contains(code) { return code }
+    /// The row's number as its code (see `numberedCode`), else the next free R<n>.
+    static func recommendationCode(_ number: String, inPlan: Bool, used: Set<String>) -> String {
+        if let code = numberedCode(number, inPlan: inPlan), !used.contains(code) { return code }
         var n = 1
         while used.contains("R\(n)") { n += 1 }
         return "R\(n)"
     }
 
-    /// R and the plan's number, when it is one: 1, 2.4, R3 (nil for P2, 1a, or no number).
-    static func numberedCode(_ number: String) -> String? {
-        var digits = number.uppercased()
+    /// A plan's numbers as the plan writes them (1, P2, 2.4, A2.10); a review's bare numbers (1, 2.4)
+    /// as R1, R2.4, the recommendations' usual form, and any other number as written (P2). Nil when
+    /// the number cannot be a code (1 (a), 2/3, or none).
+    static func numberedCode(_ number: String, inPlan: Bool) -> String? {
+        var code = number
+        if code.hasSuffix(".") { code.removeLast() }
+        guard isItemCode(code) else { return nil }
+        if inPlan { return code }
+        var digits = code.uppercased()
         if digits.hasPrefix("R") { digits.removeFirst() }
-        if digits.hasSuffix(".") { digits.removeLast() }
-        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
-        guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0.count <= 6 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
-        return "R" + digits
+        let bare = !digits.isEmpty && digits.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: ".") }
+        return bare ? "R" + digits : code
     }
 
     enum Existing { case same(String), differs(String, String) }
 
     /// The recommendation a row names that the review already has: by the plan's number when it
-    /// gives one, else by the same text (case and spacing ignored).
+    /// gives one (in either form, so a plan recorded before keeps matching), else by the same text
+    /// (case and spacing ignored).
     static func existingRecommendation(_ ref: String, number: String, text: String, state: State) -> Existing? {
         let codes = state.reviews[ref]?.recommendations ?? []
         let wanted = TrackerField.normalised(text)
-        if let code = numberedCode(number) {
-            guard codes.contains(code), let item = state.recommendations["\(ref)/\(code)"] else { return nil }
+        let forms = [numberedCode(number, inPlan: state.reviews[ref]?.kind == .plan), numberedCode(number, inPlan: state.reviews[ref]?.kind != .plan)]
+        if forms[0] != nil {
+            guard let code = forms.compactMap({ $0 }).first(where: codes.contains), let item = state.recommendations["\(ref)/\(code)"] else { return nil }
             return text.isEmpty || TrackerField.normalised(item.text) == wanted ? .same(code) : .differs(code, item.text)
         }
         for code in codes where state.recommendations["\(ref)/\(code)"].map({ TrackerField.normalised($0.text) == wanted }) ?? false { return .same(code) }
         return nil
-    }
-
-    static func existingActions(_ ref: String, _ rec: String, _ state: State) -> Int {
-        state.recommendations["\(ref)/\(rec)"]?.actions.count ?? 0
     }
 
     /// The agency a lead cell names: the cell itself, or the longest code or name of a known agency

@@ -6,7 +6,7 @@ extension Commands {
     static let actions: [CommandSpec] = [
         CommandSpec(
             words: ["rec", "add"], abstract: "Add a numbered recommendation to a review.",
-            arguments: [Opt.ref, ArgumentSpec(name: "rec", help: "Its number, e.g. R1 or R2.4.")],
+            arguments: [Opt.ref, ArgumentSpec(name: "rec", help: "Its number as the source numbers it, e.g. R1, R2.4, P2 or 2.4 (no '/').")],
             options: [
                 OptionSpec(name: "--text", valueName: "text", help: "The recommendation as the review words it.", required: true),
                 Opt.on("The date it was made (default: today).", required: false),
@@ -35,7 +35,7 @@ extension Commands {
         CommandSpec(
             words: ["action", "add"], abstract: "Add an action that answers a recommendation.",
             arguments: [ArgumentSpec(name: "recommendation", help: "REF/R<n>, e.g. MSCP-LCSPR-2023-01/R1."),
-                        ArgumentSpec(name: "action", help: "Its number, e.g. A1 or A2.4.")],
+                        ArgumentSpec(name: "action", help: "Its number as the source numbers it, e.g. A1, A2.10 or 2.4.1 (no '/').")],
             options: [
                 OptionSpec(name: "--text", valueName: "text", help: "What will be done.", required: true),
                 OptionSpec(name: "--owner", valueName: "agency", help: "The owning agency: a code or any of its names.", required: true),

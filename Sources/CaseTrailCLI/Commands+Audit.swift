@@ -135,10 +135,12 @@ extension Commands {
         }
         let target = inv.argument(0)
         var seen = false
+        var earlier: Set<String> = []      // the actions a carried-forward target was carried from
         /// Whether an event concerns the review or action asked about (everything when none is).
         func about(_ event: Event) -> Bool {
             guard let t = target else { return true }
-            guard let subject = event.subject, subject == t || subject.hasPrefix(t + "/") else { return false }
+            func concerns(_ s: String?) -> Bool { s.map { $0 == t || $0.hasPrefix(t + "/") || earlier.contains($0) } ?? false }
+            guard concerns(event.subject) || concerns(event.alsoAbout) else { return false }
             seen = true
             return true
         }
@@ -149,7 +151,7 @@ extension Commands {
         // An import's record of itself is the first line of its command: the lines after it that it
         // lists are shown with the file and row they came from.
         var imported: (file: String, ref: String, last: Int, rows: [String: String])?
-        _ = try load(inv) { record, event in
+        func collect(_ record: LogRecord, _ event: Event) {
             if case let .memberAdded(user, name, _, _, _) = event { names[user] = name }
             if case let .trackerImported(ref, file, _, rows) = event {
                 var byItem: [String: String] = [:]
@@ -164,6 +166,13 @@ extension Commands {
                 if let item, let row = i.rows[item] { source = " (from \(i.file) row \(row))" }
             }
             if about(event), since?.isReached(by: record) ?? true { entries.append((record, event.summary(by: names[record.actor] ?? record.actor) + source)) }
+        }
+        let (state, _) = try load(inv, each: collect)
+        if let t = target, state.actions[t]?.carried != nil {
+            // A carried-forward action's earlier life is on the actions it came from, whose lines come first: read again for them.
+            earlier = Set(state.lineage(of: t).dropFirst())
+            (entries, names, imported) = ([], [:], nil)
+            _ = try load(inv, each: collect)
         }
         if let t = target, entries.isEmpty, !seen {
             throw Refusal(message: "Nothing in the log is about '\(t)'. See 'casetrail reviews' for the references.")

@@ -76,18 +76,21 @@ extension Commands {
                          "last_update_on": .optional(a.lastUpdate?.on.description), "sign_offs": .string(signOffs(a)),
                          "impact_evidence": .int(a.impactCount), "recommendation_text": .optional(state.recommendations["\(a.ref)/\(a.rec)"]?.text),
                          "success": .optional(a.success), "last_update_evidence": .optional(a.lastUpdate?.evidence),
-                         "implemented_evidence": .optional(a.implemented?.evidence), "revisions": .string(revisions(a))])
+                         "implemented_evidence": .optional(a.implemented?.evidence), "revisions": .string(revisions(a)),
+                         "exit_on": .optional(a.exit?.on.description), "exit_to": .optional(a.exit?.to), "exit_reason": .optional(a.exit?.reason),
+                         "carried_from": .optional(a.carried?.from)])
             }), "count": .int(actions.count)]))
         }
         let table = Table(columns: ["action", "review", "recommendation", "text", "owner", "lead", "agreed", "original_due", "due",
                                     "due_text", "status", "rag", "days_overdue", "implemented", "last_update_on", "last_update",
                                     "sign_offs", "impact_evidence", "recommendation_text", "success", "last_update_evidence",
-                                    "implemented_evidence", "revisions"],
+                                    "implemented_evidence", "revisions", "exit_on", "exit_to", "exit_reason", "carried_from"],
                           rows: actions.map { a in
             [a.id, a.ref, a.rec, a.text, a.owner, a.lead, a.agreed.description, a.originalDue.description, a.due.description,
              a.dueText ?? "", a.status.rawValue, a.rag?.rawValue ?? "", a.daysOverdue(today: today).map(String.init) ?? "",
              a.implemented?.on.description ?? "", a.lastUpdate?.on.description ?? "", a.lastUpdate?.note ?? "", signOffs(a), "\(a.impactCount)",
-             state.recommendations["\(a.ref)/\(a.rec)"]?.text ?? "", a.success ?? "", a.lastUpdate?.evidence ?? "", a.implemented?.evidence ?? "", revisions(a)]
+             state.recommendations["\(a.ref)/\(a.rec)"]?.text ?? "", a.success ?? "", a.lastUpdate?.evidence ?? "", a.implemented?.evidence ?? "", revisions(a),
+             a.exit?.on.description ?? "", a.exit?.to ?? "", a.exit?.reason ?? "", a.carried?.from ?? ""]
         })
         return table.csv()
     }

@@ -24,7 +24,7 @@ extension Commands {
             words: ["review", "open"], abstract: "Open a review of any kind other than a rapid review.",
             arguments: [Opt.ref],
             options: [
-                OptionSpec(name: "--kind", valueName: "kind", help: "lcspr, scr, llr, audit, section11, inspection, peer-review, external or national.", required: true),
+                OptionSpec(name: "--kind", valueName: "kind", help: "lcspr, scr, llr, audit, section11, inspection, peer-review, external, national or plan (a business, strategic or work plan).", required: true),
                 OptionSpec(name: "--title", valueName: "text", help: "What it is called, e.g. \"Learning Review Andy\".", required: true),
                 OptionSpec(name: "--from", valueName: "ref", help: "The review it arises from."),
                 Opt.on("The date it was opened (default: today).", required: false),
@@ -156,6 +156,20 @@ extension Commands {
             arguments: [Opt.ref],
             options: [Opt.on()],
             run: { inv in try recorded(inv, .review(.closeReview(ref: inv.argument(0)!, on: try inv.requiredDate("--on")))) }),
+        CommandSpec(
+            words: ["review", "carry-forward"], abstract: "Move every open action of a plan (or review) into next year's plan.",
+            discussion: "Each open action (open, in progress, or implemented and awaiting sign-off) moves into the plan given\nwith --to, keeping everything recorded on it (lead, dates, RAG, updates, sign-offs, year of origin); the\nold one is shown as carried forward to the new, the new as carried from the old. Each goes under an\nobjective of the same number and words, added to the plan if it has none; an objective of the plan\nthat already uses the number for other words gives the next free R<n>.",
+            arguments: [ArgumentSpec(name: "old", help: "The plan or review the actions are in, e.g. MSCP-BP-2014-15.")],
+            options: [
+                OptionSpec(name: "--to", valueName: "plan", help: "Next year's plan (a review of kind plan, opened first).", required: true),
+                Opt.on("The date they were carried forward (default: today).", required: false),
+            ],
+            run: { inv in
+                let result = try record(inv, .action(.carryForward(from: inv.argument(0)!, to: inv.required("--to"), on: try inv.date(option: "--on"))))
+                var out = result.text
+                for case let .actionCarriedForward(action, _, to) in result.events { out += "  \(action) -> \(to)\n" }
+                return out
+            }),
         CommandSpec(
             words: ["review", "sign-off"], abstract: "Record a sign-off (or a refusal) of a review's report, action plan or closure.",
             discussion: "A rapid review report counts as signed off only when all three safeguarding partners (la, police,\nhealth) have signed. A partner signs for themselves; the business unit records with --partner.",

@@ -35,12 +35,23 @@ extension Commands {
         // Each entry names its recorder as the roster named them when it was written.
         var timeline: [(LogRecord, String)] = []
         var names: [String: String] = [:]
-        let (state, _) = try load(inv) { record, event in
+        var about: Set<String> = [target]
+        func collect(_ record: LogRecord, _ event: Event) {
             if case let .memberAdded(user, name, _, _, _) = event { names[user] = name }
-            if event.subject == target { timeline.append((record, event.summary(by: names[record.actor] ?? record.actor))) }
+            if event.subject.map(about.contains) ?? false || event.alsoAbout == target {
+                timeline.append((record, event.summary(by: names[record.actor] ?? record.actor)))
+            }
         }
+        var (state, _) = try load(inv, each: collect)
         if let r = state.reviews[target] {
             return showReview(r, state, today: today, format: format)
+        }
+        if state.actions[target]?.carried != nil {
+            // Its earlier life is on the actions it was carried from, whose lines come first: read again for them.
+            about = Set(state.lineage(of: target))
+            timeline = []
+            names = [:]
+            (state, _) = try load(inv, each: collect)
         }
         if let a = state.actions[target] {
             return showAction(a, state, timeline: timeline, today: today, format: format)
@@ -148,6 +159,7 @@ extension Commands {
                 "stages_signed": .array(a.stagesSigned.map { .string($0.rawValue) }),
                 "revisions": .array(a.revisions.map { .object(["on": .string($0.on.description), "from": .string($0.from.description), "to": .string($0.to.description), "reason": .string($0.reason)]) }),
                 "exit": a.exit.map { .object(["on": .string($0.on.description), "reason": .string($0.reason), "to": .optional($0.to)]) } ?? .null,
+                "carried_from": a.carried.map { .object(["action": .string($0.from), "on": .string($0.on.description)]) } ?? .null,
                 "timeline": .array(entries.map { r, s in
                     .object(["seq": .int(r.seq), "recorded_at": .string(r.recordedAt.description), "actor": .string(r.actor),
                              "login": .optional(r.login), "type": .string(r.type), "summary": .string(s)])
@@ -160,6 +172,7 @@ extension Commands {
         doc.facts.append(("Owner", owner))
         doc.facts.append(("Lead", a.lead))
         doc.facts.append(("Agreed", "\(a.agreed.readable) (\(a.agreed.financialYear))"))
+        if let c = a.carried { doc.facts.append(("Carried from", "\(c.from) on \(c.on.readable)")) }
         var due = a.due.readable
         if a.due != a.originalDue { due += " (originally \(a.originalDue.readable))" }
         if let t = a.dueText { due += " \"\(t)\"" }

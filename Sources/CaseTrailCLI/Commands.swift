@@ -133,17 +133,27 @@ enum Commands {
 
     /// Records a command and says what was written (and any torn tail moved aside first).
     static func recorded(_ inv: Invocation, _ command: Command) throws -> String {
+        try record(inv, command).text
+    }
+
+    /// Records a command, giving the line that reports it and the facts it recorded.
+    static func record(_ inv: Invocation, _ command: Command) throws -> (text: String, events: [Event]) {
         let (actor, login) = try inv.recorder()
         let result = try inv.ledger.record(command, actor: actor, login: login, today: try inv.today(), now: inv.now)
         if let q = result.quarantined {
             inv.note("Note: the log ended in a torn, never-acknowledged write; its bytes were moved to \(q).")
         }
         guard let first = result.records.first, let last = result.records.last else {
-            return "Nothing to record: that is already so.\n"
+            return ("Nothing to record: that is already so.\n", [])
         }
-        let types = result.records.map(\.type).joined(separator: ", ")
+        // Repeated types counted: a carry-forward of thirty actions is one line, not thirty.
+        var counts: [(type: String, count: Int)] = []
+        for r in result.records {
+            if let i = counts.firstIndex(where: { $0.type == r.type }) { counts[i].count += 1 } else { counts.append((r.type, 1)) }
+        }
+        let types = counts.map { $0.count == 1 ? $0.type : "\($0.count) \($0.type)" }.joined(separator: ", ")
         let seqs = first.seq == last.seq ? "seq \(first.seq)" : "seq \(first.seq)-\(last.seq)"
-        return "Recorded \(types) (\(seqs)).\n"
+        return ("Recorded \(types) (\(seqs)).\n", result.events)
     }
 
     /// Loads state for a query within `--as-of`, noting a torn tail on stderr.

@@ -127,6 +127,19 @@ public struct ActionItem: Equatable, Sendable {
             self.to = to
         }
     }
+    /// Where an action carried forward from another plan came from, and when it arrived.
+    public struct Carry: Equatable, Sendable {
+        public var from: String
+        public var on: LocalDate
+        /// It arrived implemented, so that implementation counts in the plan it came from, not here.
+        public var arrivedImplemented: Bool
+
+        package init(from: String, on: LocalDate, arrivedImplemented: Bool) {
+            self.from = from
+            self.on = on
+            self.arrivedImplemented = arrivedImplemented
+        }
+    }
     public var id: String
     public var ref: String
     public var rec: String
@@ -151,6 +164,8 @@ public struct ActionItem: Equatable, Sendable {
     /// Stages signed since the action was last implemented.
     public var stagesSigned: [SignOffStage] = []
     public var exit: Exit?
+    /// Set when the action was carried forward into this plan from another (`review carry-forward`).
+    public var carried: Carry?
 
     public var isOutstanding: Bool { status.isOutstanding }
 
@@ -187,7 +202,7 @@ public struct ActionItem: Equatable, Sendable {
 /// Splits `REF/R1/A1` into its review, recommendation and action parts.
 public func parseActionID(_ id: String) -> (ref: String, rec: String, action: String)? {
     let parts = splitASCII(id, at: UInt8(ascii: "/")) ?? id.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-    guard parts.count == 3, !parts[0].isEmpty, isItemCode(parts[1], prefix: "R"), isItemCode(parts[2], prefix: "A") else { return nil }
+    guard parts.count == 3, !parts[0].isEmpty, isItemCode(parts[1]), isItemCode(parts[2]) else { return nil }
     return (parts[0], parts[1], parts[2])
 }
 
@@ -210,19 +225,27 @@ func splitASCII(_ text: String, at separator: UInt8) -> [String]? {
     return parts
 }
 
-/// `R1`, `A2.4`: a letter then digits, with single dots between groups. Byte-level: it runs on every replayed action.
-public func isItemCode(_ s: String, prefix: Character) -> Bool {
-    guard let p = prefix.asciiValue else { return false }
-    var utf8 = s.utf8.makeIterator()
-    guard utf8.next() == p else { return false }
-    var previousWasDigit = false, count = 0
-    while let b = utf8.next() {
+/// A recommendation's or action's number as its source writes it (`R1`, `P2`, `2.4`, `A2.10`): up to 16
+/// ASCII letters and digits, with single dots or hyphens between them, and never a `/` (which separates
+/// the parts of an action's reference). Byte-level: it runs on every replayed action.
+public func isItemCode(_ s: String) -> Bool {
+    var count = 0, previousWasAlphanumeric = false
+    for b in s.utf8 {
         count += 1
-        if b >= 48 && b <= 57 { previousWasDigit = true; continue }
-        guard b == UInt8(ascii: "."), previousWasDigit else { return false }
-        previousWasDigit = false
+        if (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) { previousWasAlphanumeric = true; continue }
+        guard b == UInt8(ascii: ".") || b == UInt8(ascii: "-"), previousWasAlphanumeric else { return false }
+        previousWasAlphanumeric = false
     }
-    return count > 0 && previousWasDigit
+    return count > 0 && count <= 16 && previousWasAlphanumeric
+}
+
+extension Array where Element == String {
+    /// Keeps numbers in their natural order (`R2` before `R10`, `2.4` before `2.10`) whatever order they
+    /// were added in; appending is the usual case and costs one comparison.
+    mutating func insertInNaturalOrder(_ code: String) {
+        guard let last, naturalLess(code, last) else { append(code); return }
+        insert(code, at: firstIndex { naturalLess(code, $0) } ?? endIndex)
+    }
 }
 
 /// Orders `R2` before `R10` and `A2.4` before `A2.10`: digit runs compare as numbers.

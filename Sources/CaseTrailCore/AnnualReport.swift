@@ -104,8 +104,9 @@ public struct AnnualReport: Equatable, Sendable {
         }
         let actions = Projections.sortedActions(state)
         for a in actions {
-            if year.contains(a.agreed) { actionsOpened += 1 }
-            if year.contains(a.implemented?.on) { actionsImplemented += 1 }
+            // A carried-forward action was opened, and perhaps implemented, in the plan it came from.
+            if a.carried == nil, year.contains(a.agreed) { actionsOpened += 1 }
+            if !(a.carried?.arrivedImplemented ?? false), year.contains(a.implemented?.on) { actionsImplemented += 1 }
             if a.status == .signedOff, year.contains(a.closedOn) { actionsSignedOff += 1 }
         }
         let end = year.last
@@ -131,7 +132,8 @@ public struct AnnualReport: Equatable, Sendable {
         monthEnds = year.monthEnds.map { d in (d, actions.filter { $0.wasOutstanding(at: d) }.count) }
         for r in reviewsList { if let results = r.auditResults, year.contains(results.on) { auditResults.append((r, results)) } }
         let allowed = Int(state.policy(.responseDueDays)) ?? 60
-        for review in reviewsList {
+        // A plan's objectives are the partnership's own: they await no response.
+        for review in reviewsList where review.kind != .plan {
             for code in review.recommendations {
                 guard let rec = state.recommendations["\(review.ref)/\(code)"] else { continue }
                 if let r = rec.response, !r.accepted, year.contains(r.on) { notAccepted.append(rec) }
@@ -152,9 +154,9 @@ extension ActionItem {
         }
     }
 
-    /// Agreed by `day` and not yet closed on it, by the business dates recorded.
+    /// Agreed by `day` (in this plan: carried into it by then) and not yet closed on it, by the business dates recorded.
     public func wasOutstanding(at day: LocalDate) -> Bool {
-        agreed <= day && (closedOn.map { $0 > day } ?? true)
+        (carried?.on ?? agreed) <= day && (closedOn.map { $0 > day } ?? true)
     }
 
     /// The due date in force on `day`, after the revisions recorded by then.

@@ -81,8 +81,8 @@ enum Authority {
             case .executive, .board: return recorders + [.executive]
             }
         case .updateAction, .reviseDue, .markImplemented: return recorders + [.agencyLead]
-        case .addRecommendation, .respondToRecommendation, .recordImport, .addAction, .recordImpact, .transferAction, .withdrawAction, .reopenAction,
-             .correctAction:
+        case .addRecommendation, .respondToRecommendation, .recordImport, .addAction, .recordImpact, .transferAction, .carryForward, .withdrawAction,
+             .reopenAction, .correctAction:
             return recorders
         }
     }
@@ -91,8 +91,8 @@ enum Authority {
     static func ownedAction(_ command: ActionCommand) -> String? {
         switch command {
         case .updateAction(let id, _, _, _), .reviseDue(let id, _, _), .markImplemented(let id, _, _): return id
-        case .addRecommendation, .respondToRecommendation, .recordImport, .addAction, .recordImpact, .signOffAction, .transferAction, .withdrawAction, .reopenAction,
-             .correctAction:
+        case .addRecommendation, .respondToRecommendation, .recordImport, .addAction, .recordImpact, .signOffAction, .transferAction, .carryForward,
+             .withdrawAction, .reopenAction, .correctAction:
             return nil
         }
     }

@@ -56,6 +56,8 @@ public enum ActionCommand: Equatable, Sendable {
     case recordImpact(action: String, on: LocalDate, evidence: String, rating: String?)
     case signOffAction(action: String, stage: SignOffStage, refusal: String?)
     case transferAction(action: String, to: String, reason: String)
+    /// Moves every open action of one review or plan into another plan (`review carry-forward`).
+    case carryForward(from: String, to: String, on: LocalDate?)
     case withdrawAction(action: String, reason: String)
     case reopenAction(action: String, reason: String)
     case correctAction(action: String, field: String, value: String, reason: String)

@@ -75,6 +75,8 @@ extension Event {
             return "\(who) refused the \(stage.rawValue) sign-off of \(action), returning it to in-progress: \(reason)"
         case let .actionTransferred(action, _, to, reason):
             return "\(who) transferred \(action) to \(to): \(reason)"
+        case let .actionCarriedForward(action, on, to):
+            return "\(who) carried \(action) forward to \(to) on \(on.readable)"
         case let .actionWithdrawn(action, _, reason):
             return "\(who) withdrew \(action): \(reason)"
         case let .actionReopened(action, _, reason):

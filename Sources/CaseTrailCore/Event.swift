@@ -44,6 +44,8 @@ public enum Event: Equatable, Sendable {
     case actionSignedOff(action: String, on: LocalDate, stage: SignOffStage, complete: Bool)
     case actionSignOffRefused(action: String, on: LocalDate, stage: SignOffStage, reason: String)
     case actionTransferred(action: String, on: LocalDate, to: String, reason: String)
+    /// An open action moved into another plan (`to` is its new reference there), keeping all it holds.
+    case actionCarriedForward(action: String, on: LocalDate, to: String)
     case actionWithdrawn(action: String, on: LocalDate, reason: String)
     case actionReopened(action: String, on: LocalDate, reason: String)
     case actionCorrected(action: String, on: LocalDate, field: String, value: String, reason: String)
@@ -87,7 +89,7 @@ extension Event {
             return "review-\(rec.split(separator: "/").first.map(String.init) ?? rec)"
         case .actionAdded(let a, _, _, _, _, _, _, _), .actionUpdated(let a, _, _, _, _), .actionDueRevised(let a, _, _, _, _),
              .actionImplemented(let a, _, _), .actionImpactRecorded(let a, _, _, _), .actionSignedOff(let a, _, _, _),
-             .actionSignOffRefused(let a, _, _, _), .actionTransferred(let a, _, _, _), .actionWithdrawn(let a, _, _),
+             .actionSignOffRefused(let a, _, _, _), .actionTransferred(let a, _, _, _), .actionCarriedForward(let a, _, _), .actionWithdrawn(let a, _, _),
              .actionReopened(let a, _, _), .actionCorrected(let a, _, _, _, _):
             return "action-\(a)"
         }
@@ -98,6 +100,12 @@ extension Event {
         let s = stream
         if s.hasPrefix("review-") { return String(s.dropFirst(7)) }
         if s.hasPrefix("action-") { return String(s.dropFirst(7)) }
+        return nil
+    }
+
+    /// The other review or action an event is about: where a carried-forward action went.
+    public var alsoAbout: String? {
+        if case let .actionCarriedForward(_, _, to) = self { return to }
         return nil
     }
 }

@@ -5,8 +5,8 @@ extension Partnership {
         case let .addRecommendation(ref, rec, text, on):
             let r = try review(ref, state)
             if let closed = r.closedOn { throw DomainError("\(ref) was closed on \(closed.readable); reopen work on it as a new review.") }
-            guard isItemCode(rec, prefix: "R") else {
-                throw DomainError("'\(rec)' is not a recommendation number; use R followed by a number, e.g. R1 or R2.4.")
+            guard isItemCode(rec) else {
+                throw DomainError("'\(rec)' is not a recommendation number; use up to 16 letters and digits with dots or hyphens between them, as the source numbers it (e.g. R1, P2, 2.4), and no '/'.")
             }
             if state.recommendations["\(ref)/\(rec)"] != nil { throw DomainError("\(ref)/\(rec) already exists.") }
             try Validate.distinctNumber(rec, among: r.recommendations, in: ref)
@@ -45,8 +45,8 @@ extension Partnership {
             guard let rec = state.recommendations[recommendation] else {
                 throw DomainError("No recommendation '\(recommendation)'. Add it first with 'casetrail rec add REF R<n> --text …'.")
             }
-            guard isItemCode(code, prefix: "A") else {
-                throw DomainError("'\(code)' is not an action number; use A followed by a number, e.g. A1 or A2.4.")
+            guard isItemCode(code) else {
+                throw DomainError("'\(code)' is not an action number; use up to 16 letters and digits with dots or hyphens between them, as the source numbers it (e.g. A1, A2.10, 2.4.1), and no '/'.")
             }
             let id = "\(rec.fullID)/\(code)"
             if state.actions[id] != nil { throw DomainError("\(id) already exists.") }
@@ -119,6 +119,9 @@ extension Partnership {
             try Validate.text(reason, what: "reason")
             return [.actionTransferred(action: a.id, on: today, to: to, reason: reason)]
 
+        case let .carryForward(from, to, on):
+            return try carryForward(from: from, to: to, on: on ?? today, state, today: today)
+
         case let .withdrawAction(id, reason):
             let a = try liveAction(id, state, doing: "withdraw it")
             try Validate.text(reason, what: "reason")
@@ -127,6 +130,9 @@ extension Partnership {
         case let .reopenAction(id, reason):
             let a = try action(id, state)
             try Validate.text(reason, what: "reason")
+            if let to = a.carriedForwardTo(state) {
+                throw DomainError("\(id) was carried forward to \(to); reopening it would leave the action in two plans. Record its progress on \(to).")
+            }
             guard !a.isOutstanding || a.status == .implemented else {
                 throw DomainError("\(id) is \(a.status.rawValue) and still open; there is nothing to reopen.")
             }
@@ -171,6 +177,9 @@ extension Partnership {
     /// An action still in the plan (not signed off, transferred or withdrawn).
     static func liveAction(_ id: String, _ state: State, doing: String) throws(DomainError) -> ActionItem {
         let a = try action(id, state)
+        if let to = a.carriedForwardTo(state) {
+            throw DomainError("\(id) was carried forward to \(to) on \(a.exit!.on.readable), so you cannot \(doing) here; do it on \(to).")
+        }
         guard a.isOutstanding else {
             throw DomainError("\(id) is \(a.status.rawValue), so you cannot \(doing). Reopen it first with 'casetrail action reopen \(id) --reason …'.")
         }
@@ -178,7 +187,78 @@ extension Partnership {
     }
 }
 
+extension Partnership {
+    /// Every open action of `from` moves into the plan `to`, under a recommendation of the same
+    /// number (added if the plan lacks it; a different objective already holding that number gives
+    /// the next free R<n>) and its own action number where free (else the next free A<n>).
+    static func carryForward(from: String, to: String, on: LocalDate, _ state: State, today: LocalDate) throws(DomainError) -> [Event] {
+        let old = try review(from, state)
+        let plan = try openReview(to, state, kind: [.plan], doing: "carry actions forward")
+        if from == to { throw DomainError("\(from) cannot be carried forward into itself; give next year's plan with --to.") }
+        try Validate.notAfterToday(on, today, what: "date")
+        if on < plan.opened { throw DomainError("\(to) was opened on \(plan.opened.readable); actions cannot be carried into it before then (\(on.readable)).") }
+        let open = state.recommendations(of: old).flatMap { state.actions(of: $0) }.filter(\.isOutstanding)
+        guard !open.isEmpty else { throw DomainError("\(from) has no open actions to carry forward; 'casetrail show \(from)' lists its actions.") }
+        if let early = open.first(where: { on < $0.agreed }) {
+            throw DomainError("\(early.id) was agreed on \(early.agreed.readable), after \(on.readable); carry it forward on or after that date.")
+        }
+        var events: [Event] = []
+        var codes = plan.recommendations                  // the plan's recommendation numbers, growing as objectives arrive
+        var texts: [String: String] = [:]                 // the plan's objectives by their words → number
+        var actionCodes: [String: [String]] = [:]         // number → its action numbers
+        for code in codes {
+            guard let rec = state.recommendations["\(to)/\(code)"] else { continue }
+            texts[State.normalisedName(rec.text)] = texts[State.normalisedName(rec.text)] ?? code
+            actionCodes[code] = rec.actions.compactMap { parseActionID($0)?.action }
+        }
+        var target: [String: String] = [:]                // old recommendation → number in the plan
+        for a in open {
+            let oldRec = state.recommendations["\(a.ref)/\(a.rec)"]!
+            let words = State.normalisedName(oldRec.text)
+            if target[a.rec] == nil {
+                if let same = texts[words] {
+                    target[a.rec] = same
+                } else {
+                    var code = a.rec
+                    if codes.contains(where: { sameNumber($0, code) }) {
+                        var n = 1
+                        while codes.contains(where: { sameNumber($0, "R\(n)") }) { n += 1 }
+                        code = "R\(n)"
+                    }
+                    codes.append(code)
+                    texts[words] = code
+                    target[a.rec] = code
+                    events.append(.recommendationAdded(ref: to, rec: code, text: oldRec.text, on: on))
+                }
+            }
+            let rec = target[a.rec]!
+            var code = parseActionID(a.id)?.action ?? "A1"
+            let taken = actionCodes[rec, default: []]
+            if taken.contains(where: { sameNumber($0, code) }) {
+                var n = 1
+                while taken.contains(where: { sameNumber($0, "A\(n)") }) { n += 1 }
+                code = "A\(n)"
+            }
+            actionCodes[rec, default: []].append(code)
+            events.append(.actionCarriedForward(action: a.id, on: on, to: "\(to)/\(rec)/\(code)"))
+        }
+        return events
+    }
+
+    /// Two numbers that read alike (`R9` and `r09`).
+    static func sameNumber(_ a: String, _ b: String) -> Bool {
+        let x = a.uppercased(), y = b.uppercased()
+        return !naturalLess(x, y) && !naturalLess(y, x)
+    }
+}
+
 extension ActionItem {
+    /// The action this one became when it was carried forward into another plan, if it was.
+    func carriedForwardTo(_ state: State) -> String? {
+        guard status == .transferred, let to = exit?.to, state.actions[to]?.carried?.from == id else { return nil }
+        return to
+    }
+
     /// The present value of a correctable field, as text.
     public func currentValue(of field: CorrectableField) -> String? {
         switch field {

@@ -77,12 +77,12 @@ extension Partnership {
             break
         case let .recommendationAdded(ref, rec, text, on):
             let item = RecommendationItem(ref: ref, id: rec, text: text, on: on)
-            if !s.recommendations.contains(item.fullID) { s.reviews.update(ref) { $0.recommendations.append(rec) } }
+            if !s.recommendations.contains(item.fullID) { s.reviews.update(ref) { $0.recommendations.insertInNaturalOrder(rec) } }
             s.recommendations[item.fullID] = item
         case let .actionAdded(id, text, owner, lead, due, dueText, success, on):
             guard let parts = parseActionID(id) else { return }
             let recID = "\(parts.ref)/\(parts.rec)"
-            if !s.actions.contains(id) { s.recommendations.update(recID) { $0.actions.append(id) } }
+            if !s.actions.contains(id) { s.recommendations.update(recID) { $0.actions.insertInNaturalOrder(id) } }
             s.actions[id] = ActionItem(id: id, ref: parts.ref, rec: parts.rec, text: text, owner: owner, lead: lead, due: due,
                                        originalDue: due, dueText: dueText, success: success, agreed: on)
         case let .actionUpdated(id, on, note, rag, evidence):
@@ -99,6 +99,7 @@ extension Partnership {
         case let .actionImplemented(id, on, evidence):
             s.actions.update(id) { a in
                 a.implemented = ActionItem.Evidence(on: on, evidence: evidence, rating: nil)
+                a.carried?.arrivedImplemented = false
                 a.status = .implemented
                 a.stagesSigned = []
             }
@@ -123,6 +124,18 @@ extension Partnership {
         case let .actionTransferred(id, on, to, reason):
             s.actions.update(id) { a in
                 a.exit = ActionItem.Exit(on: on, reason: reason, to: to)
+                a.status = .transferred
+            }
+        case let .actionCarriedForward(id, on, to):
+            guard var moved = s.actions[id], let parts = parseActionID(to) else { return }
+            moved.id = to
+            moved.ref = parts.ref
+            moved.rec = parts.rec
+            moved.carried = ActionItem.Carry(from: id, on: on, arrivedImplemented: moved.status == .implemented)
+            if !s.actions.contains(to) { s.recommendations.update("\(parts.ref)/\(parts.rec)") { $0.actions.insertInNaturalOrder(to) } }
+            s.actions[to] = moved
+            s.actions.update(id) { a in
+                a.exit = ActionItem.Exit(on: on, reason: "Carried forward into \(parts.ref)", to: to)
                 a.status = .transferred
             }
         case let .actionWithdrawn(id, on, reason):

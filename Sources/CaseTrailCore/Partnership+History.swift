@@ -38,6 +38,12 @@ extension Partnership {
     static func command(recording events: [Event]) -> CaseTrailCore.Command? {
         guard let first = events.first else { return nil }
         if events.count == 1 { return command(recording: first) }
+        // A carry-forward: the objectives the plan gains, each followed by the actions carried under it.
+        if let carried = events.lazy.compactMap({ e -> (String, String, LocalDate)? in
+            if case let .actionCarriedForward(a, on, to) = e { return (a, to, on) } else { return nil } }).first,
+           let from = parseActionID(carried.0)?.ref, let to = parseActionID(carried.1)?.ref {
+            return .action(.carryForward(from: from, to: to, on: carried.2))
+        }
         guard events.count == 2 else { return nil }
         let second = events[1]
         if case let .partnershipInitialised(name, code) = first, case let .memberAdded(_, adminName, _, _, _) = second {
@@ -67,6 +73,7 @@ extension Partnership {
         if case .actionImplemented = e { return true }
         if case .actionSignedOff = e { return true }
         if case .actionWithdrawn = e { return true }
+        if case .actionTransferred = e { return true }
         return false
     }
 
@@ -140,6 +147,9 @@ extension Partnership {
             return .action(.signOffAction(action: id, stage: stage, refusal: reason))
         case let .actionTransferred(id, _, to, reason):
             return .action(.transferAction(action: id, to: to, reason: reason))
+        case let .actionCarriedForward(id, on, to):
+            guard let from = parseActionID(id)?.ref, let into = parseActionID(to)?.ref else { return nil }
+            return .action(.carryForward(from: from, to: into, on: on))
         case let .actionWithdrawn(id, _, reason):
             return .action(.withdrawAction(action: id, reason: reason))
         case let .actionReopened(id, _, reason):
@@ -161,7 +171,7 @@ extension Event {
         case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .agencyAdded, .agencyAliasAdded, .bankHolidayAdded,
              .policySet, .seriousIncidentRecorded, .reviewOpened, .milestoneRecorded, .rapidReviewCompleted, .panelResponded, .reviewScreened,
              .reviewDecided, .publicationWithheld, .reviewGraded, .reviewClosed, .reviewSignedOff, .recommendationAdded, .actionAdded,
-             .actionImplemented, .actionImpactRecorded, .trackerImported, .recommendationResponded, .auditResultsRecorded:
+             .actionImplemented, .actionImpactRecorded, .trackerImported, .recommendationResponded, .auditResultsRecorded, .actionCarriedForward:
             return nil
         }
     }
@@ -180,7 +190,7 @@ extension Event {
              let .recommendationAdded(_, _, _, on), let .recommendationResponded(_, _, _, on), let .actionAdded(_, _, _, _, _, _, _, on), let .actionUpdated(_, on, _, _, _),
              let .actionDueRevised(_, on, _, _, _), let .actionImplemented(_, on, _), let .actionImpactRecorded(_, on, _, _),
              let .actionSignedOff(_, on, _, _), let .actionSignOffRefused(_, on, _, _), let .actionTransferred(_, on, _, _),
-             let .actionWithdrawn(_, on, _), let .actionReopened(_, on, _), let .actionCorrected(_, on, _, _, _):
+             let .actionCarriedForward(_, on, _), let .actionWithdrawn(_, on, _), let .actionReopened(_, on, _), let .actionCorrected(_, on, _, _, _):
             return on
         }
     }

@@ -164,7 +164,7 @@ extension Partnership {
                 if !stopped && r.date(of: .published) == nil && r.withheld == nil {
                     throw DomainError("\(ref) cannot close until it is published or publication is withheld.")
                 }
-            case .llr, .audit, .section11, .inspection, .peerReview, .external, .national:
+            case .llr, .audit, .section11, .inspection, .peerReview, .external, .national, .plan:
                 break
             }
             let open = state.recommendations(of: r).flatMap { state.actions(of: $0) }.filter(\.isOutstanding)

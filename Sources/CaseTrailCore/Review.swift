@@ -10,7 +10,7 @@ public enum AuditLevel: String, CaseIterable, Sendable {
         switch kind {
         case .audit: return [.outstanding, .good, .requiresImprovement, .inadequate]
         case .section11: return [.fullyMet, .partiallyMet, .notMet]
-        case .rapidReview, .lcspr, .scr, .llr, .inspection, .peerReview, .external, .national: return []
+        case .rapidReview, .lcspr, .scr, .llr, .inspection, .peerReview, .external, .national, .plan: return []
         }
     }
 
@@ -45,6 +45,8 @@ public enum ReviewKind: String, CaseIterable, Sendable {
     case lcspr, scr, llr, audit, section11, inspection
     case peerReview = "peer-review"
     case external, national
+    /// A business, strategic or work plan: its objectives are recommendations, its actions the plan's rows.
+    case plan
 
     /// How the kind reads in a sentence.
     public var title: String {
@@ -59,6 +61,7 @@ public enum ReviewKind: String, CaseIterable, Sendable {
         case .peerReview: return "peer review"
         case .external: return "external review"
         case .national: return "national review"
+        case .plan: return "plan"
         }
     }
 

@@ -118,12 +118,19 @@ extension State {
     /// Reviews in reference order.
     public var sortedReviews: [Review] { reviews.keys.sorted(by: naturalLess).map { reviews[$0]! } }
 
-    /// A review's recommendations in the order they were made.
+    /// An action and the actions it was carried forward from, newest first: one action's whole history.
+    public func lineage(of id: String) -> [String] {
+        var ids = [id]
+        while ids.count <= actions.count, let from = actions[ids.last!]?.carried?.from { ids.append(from) }
+        return ids
+    }
+
+    /// A review's recommendations in natural order of their numbers (R2 before R10, 2.4 before 2.10).
     public func recommendations(of review: Review) -> [RecommendationItem] {
         review.recommendations.compactMap { recommendations["\(review.ref)/\($0)"] }
     }
 
-    /// A recommendation's actions in the order they were added.
+    /// A recommendation's actions in natural order of their numbers.
     public func actions(of rec: RecommendationItem) -> [ActionItem] { rec.actions.compactMap { actions[$0] } }
 }
 

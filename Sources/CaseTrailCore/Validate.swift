@@ -51,9 +51,10 @@ extension Validate {
         }
     }
 
-    /// Refuses a recommendation or action number that is the same number as one already there (`R09` beside `R9`).
+    /// Refuses a recommendation or action number that is the same number as one already there
+    /// (`R09` beside `R9`, `p2` beside `P2`): two numbers must not read alike.
     static func distinctNumber(_ code: String, among existing: [String], in place: String) throws(DomainError) {
-        if let same = existing.first(where: { !naturalLess($0, code) && !naturalLess(code, $0) && $0 != code }) {
+        if let same = existing.first(where: { $0 != code && Partnership.sameNumber($0, code) }) {
             throw DomainError("\(place) already has \(same), which is the same number as \(code); use \(same) or another number.")
         }
     }

@@ -149,6 +149,8 @@ public struct LogIdentity: Equatable, Sendable {
 public struct Appended: Sendable {
     public var records: [LogRecord]
     public var quarantined: String?
+    /// The facts the lines hold, in order (set by the ledger, which decided them).
+    public var events: [Event] = []
 
     public init(records: [LogRecord], quarantined: String?) {
         self.records = records

@@ -195,7 +195,7 @@ import CaseTrailCore
         let (dir, log) = try reviewedLog()
         defer { withExtendedLifetime(dir) {} }
         let digest = SHA256.hex(try bytes(replayed(log)))
-        #expect(EventLog.snapshotFormat == 9 && digest == "8d4f044d3cfa1bf2597ceeb9767f7c240a0f46f58a725baef4537cb7aa63a432",
+        #expect(EventLog.snapshotFormat == 10 && digest == "86bffaabe2a9e69c3bcf1038b973721d3bb575900d29f4938965a8dd7b6ae859",
                 "the snapshot's bytes changed (\(digest)): if the layout changed, bump EventLog.snapshotFormat, then record the new digest here")
     }
 

@@ -34,7 +34,7 @@ extension Scenario {
     @Test func duplicatesAndUnknownsAreRefused() throws {
         let s = try Scenario.plan()
         #expect(s.refusal(.action(.addRecommendation(ref: lcspr, rec: "R1", text: "t", on: nil))) == "\(lcspr)/R1 already exists.")
-        #expect(s.refusal(.action(.addRecommendation(ref: lcspr, rec: "1", text: "t", on: nil)))?.contains("not a recommendation number") == true)
+        #expect(s.refusal(.action(.addRecommendation(ref: lcspr, rec: "R 1", text: "t", on: nil)))?.contains("not a recommendation number") == true)
         #expect(s.refusal(.action(.addAction(recommendation: "\(lcspr)/R9", code: "A1", text: "t", owner: "KP", lead: "l", due: d("2023-12-01"),
                                      dueText: nil, success: nil, on: nil)))?.hasPrefix("No recommendation") == true)
         #expect(s.refusal(.action(.addAction(recommendation: "\(lcspr)/R1", code: "A1", text: "t", owner: "KP", lead: "l", due: d("2023-12-01"),

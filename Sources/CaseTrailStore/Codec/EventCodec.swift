@@ -52,6 +52,7 @@ enum EventType: String, CaseIterable {
     case actionSignedOff = "action_signed_off"
     case actionSignOffRefused = "action_sign_off_refused"
     case actionTransferred = "action_transferred"
+    case actionCarriedForward = "action_carried_forward"
     case actionWithdrawn = "action_withdrawn"
     case actionReopened = "action_reopened"
     case actionCorrected = "action_corrected"
@@ -120,6 +121,7 @@ extension Event {
         case .actionSignedOff: return .actionSignedOff
         case .actionSignOffRefused: return .actionSignOffRefused
         case .actionTransferred: return .actionTransferred
+        case .actionCarriedForward: return .actionCarriedForward
         case .actionWithdrawn: return .actionWithdrawn
         case .actionReopened: return .actionReopened
         case .actionCorrected: return .actionCorrected
@@ -214,6 +216,8 @@ extension Event {
             return .object(["action": .string(action), "on": .date(on), "stage": .string(stage.rawValue), "reason": .string(reason)])
         case let .actionTransferred(action, on, to, reason):
             return .object(["action": .string(action), "on": .date(on), "to": .string(to), "reason": .string(reason)])
+        case let .actionCarriedForward(action, on, to):
+            return .object(["action": .string(action), "on": .date(on), "to": .string(to)])
         case let .actionWithdrawn(action, on, reason):
             return .object(["action": .string(action), "on": .date(on), "reason": .string(reason)])
         case let .actionReopened(action, on, reason):
@@ -352,6 +356,8 @@ extension Event {
         case .actionTransferred:
             return .actionTransferred(action: try f.string("action"), on: try f.date("on"), to: try f.string("to"),
                                       reason: try f.string("reason"))
+        case .actionCarriedForward:
+            return .actionCarriedForward(action: try f.string("action"), on: try f.date("on"), to: try f.string("to"))
         case .actionWithdrawn:
             return .actionWithdrawn(action: try f.string("action"), on: try f.date("on"), reason: try f.string("reason"))
         case .actionReopened:

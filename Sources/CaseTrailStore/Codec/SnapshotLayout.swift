@@ -387,12 +387,14 @@ extension ActionItem: BinaryCodable {
         w.write(id); w.write(ref); w.write(rec); w.write(text); w.write(owner); w.write(lead); w.write(due); w.write(originalDue)
         w.write(dueText); w.write(success); w.write(agreed); w.write(status); w.write(rag); w.write(lastUpdate); w.write(revisions)
         w.write(implemented); w.write(impactCount); w.write(lastImpact); w.write(signOffs); w.write(stagesSigned); w.write(exit)
+        w.write(carried)
     }
     init(from r: inout BinaryReader) throws(SnapshotError) {
         self.init(id: try r.read(), ref: try r.read(), rec: try r.read(), text: try r.read(), owner: try r.read(), lead: try r.read(),
                   due: try r.read(), originalDue: try r.read(), dueText: try r.read(), success: try r.read(), agreed: try r.read())
         status = try r.read(); rag = try r.read(); lastUpdate = try r.read(); revisions = try r.read(); implemented = try r.read()
         impactCount = try r.read(); lastImpact = try r.read(); signOffs = try r.read(); stagesSigned = try r.read(); exit = try r.read()
+        carried = try r.read()
     }
 }
 
@@ -414,6 +416,11 @@ extension ActionItem.Evidence: BinaryCodable {
 extension ActionItem.SignOff: BinaryCodable {
     func write(to w: inout BinaryWriter) { w.write(on); w.write(stage); w.write(refused); w.write(reason) }
     init(from r: inout BinaryReader) throws(SnapshotError) { self.init(on: try r.read(), stage: try r.read(), refused: try r.read(), reason: try r.read()) }
+}
+
+extension ActionItem.Carry: BinaryCodable {
+    func write(to w: inout BinaryWriter) { w.write(from); w.write(on); w.write(arrivedImplemented) }
+    init(from r: inout BinaryReader) throws(SnapshotError) { self.init(from: try r.read(), on: try r.read(), arrivedImplemented: try r.read()) }
 }
 
 extension ActionItem.Exit: BinaryCodable {
