@@ -109,13 +109,14 @@ public final class Ledger {
     /// Decides `command` on the log as it is and appends the result, if the log has not moved on
     /// since the decision: the versions the decision was made on are the ones the append expects.
     /// When another command got in first, this one is decided again on the log as it now is.
-    public func record(_ command: Command, actor: String, login: String? = nil, today: LocalDate, now: Timestamp) throws -> Appended {
-        try record([command], actor: actor, login: login, today: today, now: now)
+    public func record(_ command: Command, actor: String, login: String? = nil, today: LocalDate, now: Timestamp, again: Bool = false) throws -> Appended {
+        try record([command], actor: actor, login: login, today: today, now: now, again: again)
     }
 
     /// As `record`, for several commands that stand or fall together (an import): each decided on the
     /// state the ones before it leave, all their events appended as one batch, or none.
-    public func record(_ commands: [Command], actor: String, login: String? = nil, today: LocalDate, now: Timestamp) throws -> Appended {
+    /// `again` records what looks like a slip (the same entry twice) because it is meant.
+    public func record(_ commands: [Command], actor: String, login: String? = nil, today: LocalDate, now: Timestamp, again: Bool = false) throws -> Appended {
         for _ in 0..<Ledger.attempts {
             let (state, scan) = try load(upTo: .all, each: nil, refreshingSnapshot: false)
             if keepsStatesUntilExit { KeptUntilExit.keep(state) }
@@ -136,7 +137,7 @@ public final class Ledger {
             do {
                 var decidedOn = state
                 for (i, command) in commands.enumerated() {
-                    let decided = try Partnership.decide(Request(actor: actor, login: login, today: today, command: command), decidedOn)
+                    let decided = try Partnership.decide(Request(actor: actor, login: login, today: today, command: command, again: again), decidedOn)
                     events += decided
                     if i < commands.count - 1 { for e in decided { Partnership.apply(e, to: &decidedOn) } }
                 }

@@ -60,16 +60,19 @@ public struct TrackerPlan: Sendable {
     public var commands: [Command] = []
     /// Which rows gave which recommendations and actions ("4 R1", "4 R1/A1"), for the import's record of itself.
     public var provenance: [String] = []
+    /// Rows that repeat an entry already there are recorded (`import --again`).
+    public var again = false
 }
 
 public enum TrackerImport {
     /// Plans the import of `csv` into the review `ref`. `overrides` name the header of any column
-    /// (`--column FIELD=HEADER`). Nothing here writes.
+    /// (`--column FIELD=HEADER`); `again` accepts rows that repeat an entry already there. Nothing here writes.
     public static func plan(_ csv: SpreadsheetCSV, into ref: String, overrides: [TrackerField: String], state initial: State,
-                            actor: String, login: String?, today: LocalDate, source: String, sha256: String) -> TrackerPlan {
+                            actor: String, login: String?, today: LocalDate, source: String, sha256: String, again: Bool = false) -> TrackerPlan {
         var plan = TrackerPlan()
+        plan.again = again
         if let header = csv.rows.first, Set(header.cells.map(TrackerField.normalised)).isSuperset(of: exportHeaders) {
-            return planExport(csv, into: ref, state: initial, actor: actor, login: login, today: today, source: source, sha256: sha256)
+            return planExport(csv, into: ref, state: initial, actor: actor, login: login, today: today, source: source, sha256: sha256, again: again)
         }
         guard !ref.isEmpty else {
             plan.problems.append((0, "say which review the rows belong to with --into REF (only a casetrail export names its reviews itself)."))
@@ -236,8 +239,9 @@ public enum TrackerImport {
     /// and current due date, status, RAG and latest update. Its reviews must already be in the log.
     /// `only`, when given, is the one review whose rows are imported.
     static func planExport(_ csv: SpreadsheetCSV, into only: String, state initial: State, actor: String, login: String?, today: LocalDate,
-                           source: String, sha256: String) -> TrackerPlan {
+                           source: String, sha256: String, again: Bool) -> TrackerPlan {
         var plan = TrackerPlan()
+        plan.again = again
         let header = csv.rows[0].cells.map(TrackerField.normalised)
         plan.headerRow = csv.rows[0].number
         plan.columns = [(.action, "text"), (.number, "recommendation"), (.recommendation, "recommendation_text"), (.lead, "lead"), (.due, "due")]
@@ -348,7 +352,7 @@ public enum TrackerImport {
             // colours what is said of later rows: with any problem, nothing is recorded.
             do {
                 for command in commands {
-                    for event in try Partnership.decide(Request(actor: actor, login: login, today: today, command: command), state) {
+                    for event in try Partnership.decide(Request(actor: actor, login: login, today: today, command: command, again: plan.again), state) {
                         Partnership.apply(event, to: &state)
                     }
                 }

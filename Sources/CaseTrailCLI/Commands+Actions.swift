@@ -10,6 +10,7 @@ extension Commands {
             options: [
                 OptionSpec(name: "--text", valueName: "text", help: "The recommendation as the review words it.", required: true),
                 Opt.on("The date it was made (default: today).", required: false),
+                Opt.again,
             ],
             run: { inv in
                 try recorded(inv, .action(.addRecommendation(ref: inv.argument(0)!, rec: inv.argument(1)!, text: inv.required("--text"),
@@ -44,6 +45,7 @@ extension Commands {
                 OptionSpec(name: "--due-text", valueName: "text", help: "The target as the plan words it, e.g. \"Summer 2011\"."),
                 OptionSpec(name: "--success", valueName: "text", help: "Success indicators."),
                 Opt.on("The date it was agreed, which fixes its year of origin (default: today).", required: false),
+                Opt.again,
             ],
             run: { inv in
                 try recorded(inv, .action(.addAction(recommendation: inv.argument(0)!, code: inv.argument(1)!, text: inv.required("--text"),
@@ -57,6 +59,7 @@ extension Commands {
                 OptionSpec(name: "--note", valueName: "text", help: "What has happened.", required: true),
                 OptionSpec(name: "--rag", valueName: "rating", help: "red, amber or green."),
                 OptionSpec(name: "--evidence", valueName: "text", help: "Evidence of progress."),
+                Opt.again,
             ],
             run: { inv in
                 try recorded(inv, .action(.updateAction(action: inv.argument(0)!, note: inv.required("--note"), rag: try inv.choice("--rag"),

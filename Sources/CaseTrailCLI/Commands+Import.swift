@@ -36,6 +36,7 @@ extension Commands {
                 OptionSpec(name: "--into", valueName: "ref", help: "The review (or plan) the rows belong to, e.g. MSCP-LCSPR-2023-01 (for a casetrail export: only its rows)."),
                 OptionSpec(name: "--column", valueName: "field=header", help: "Read FIELD from the column headed HEADER (fields: \(TrackerField.allCases.map(\.rawValue).joined(separator: ", "))).", repeatable: true),
                 OptionSpec(name: "--dry-run", valueName: nil, help: "Show what would be recorded, row by row, and every problem; write nothing."),
+                Opt.again,
             ],
             formats: [.table, .json],
             run: importTracker),
@@ -66,11 +67,11 @@ extension Commands {
         let (actor, login) = try inv.recorder()
         let today = try inv.today()
         let plan = TrackerImport.plan(csv, into: into, overrides: overrides, state: state, actor: actor, login: login, today: today,
-                                      source: name, sha256: sha256)
+                                      source: name, sha256: sha256, again: inv.flag("--again"))
         let dryRun = inv.flag("--dry-run")
         var recorded: Appended?
         if plan.problems.isEmpty, !dryRun, !plan.commands.isEmpty {
-            recorded = try inv.ledger.record(plan.commands, actor: actor, login: login, today: today, now: inv.now)
+            recorded = try inv.ledger.record(plan.commands, actor: actor, login: login, today: today, now: inv.now, again: plan.again)
         }
         let report = try importReport(inv, plan: plan, csv: csv, name: name, dryRun: dryRun, recorded: recorded)
         if !plan.problems.isEmpty {

@@ -14,6 +14,7 @@ extension Commands {
                 OptionSpec(name: "--incident", valueName: "date", help: "When the incident happened, if known."),
                 OptionSpec(name: "--notified", valueName: "date", help: "When the notification was sent to the National Panel, if it has been."),
                 OptionSpec(name: "--summary", valueName: "text", help: "A short description (no identifying details)."),
+                Opt.again,
             ],
             run: { inv in
                 try recorded(inv, .review(.recordIncident(ref: inv.argument(0)!, child: inv.required("--child"), aware: try inv.requiredDate("--aware"),
@@ -28,6 +29,7 @@ extension Commands {
                 OptionSpec(name: "--title", valueName: "text", help: "What it is called, e.g. \"Learning Review Andy\".", required: true),
                 OptionSpec(name: "--from", valueName: "ref", help: "The review it arises from."),
                 Opt.on("The date it was opened (default: today).", required: false),
+                Opt.again,
             ],
             run: { inv in
                 guard let kind: ReviewKind = try inv.choice("--kind") else { return "" }
@@ -102,6 +104,7 @@ extension Commands {
                 OptionSpec(name: "--what", valueName: "milestone", help: "\(Opt.oneOf(Milestone.self)).", required: true),
                 Opt.note(),
                 OptionSpec(name: "--url", valueName: "url", help: "Where the published report or briefing is."),
+                Opt.again,
             ],
             run: { inv in
                 guard let what: Milestone = try inv.choice("--what") else { return "" }

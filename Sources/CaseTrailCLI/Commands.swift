@@ -139,7 +139,7 @@ enum Commands {
     /// Records a command, giving the line that reports it and the facts it recorded.
     static func record(_ inv: Invocation, _ command: Command) throws -> (text: String, events: [Event]) {
         let (actor, login) = try inv.recorder()
-        let result = try inv.ledger.record(command, actor: actor, login: login, today: try inv.today(), now: inv.now)
+        let result = try inv.ledger.record(command, actor: actor, login: login, today: try inv.today(), now: inv.now, again: inv.flag("--again"))
         if let q = result.quarantined {
             inv.note("Note: the log ended in a torn, never-acknowledged write; its bytes were moved to \(q).")
         }

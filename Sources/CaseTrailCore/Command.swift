@@ -71,11 +71,14 @@ public struct Request: Equatable, Sendable {
     public var login: String?
     public var today: LocalDate
     public var command: Command
+    /// Records what looks like a slip (the same entry twice, `Duplicates`) because it is meant (`--again`).
+    public var again: Bool
 
-    public init(actor: String, login: String? = nil, today: LocalDate, command: Command) {
+    public init(actor: String, login: String? = nil, today: LocalDate, command: Command, again: Bool = false) {
         self.actor = actor
         self.login = login
         self.today = today
         self.command = command
+        self.again = again
     }
 }

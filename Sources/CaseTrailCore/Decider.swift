@@ -28,16 +28,19 @@ public enum Partnership: Decider {
         }
         try Authority.checkLoggedIn(request.login, as: request.actor, in: state)
         try Authority.check(request.command, by: request.actor, login: request.login, in: state, partnership: partnership)
+        let events: [Event]
         switch request.command {
         case .initialise(let name, let code, let adminName):
-            return try initialise(name: name, code: code, adminName: adminName, actor: request.actor, state)
+            events = try initialise(name: name, code: code, adminName: adminName, actor: request.actor, state)
         case .setup(let command):
-            return try decideSetup(command, state)
+            events = try decideSetup(command, state)
         case .review(let command):
-            return try decideReview(command, state, actor: request.actor, today: request.today)
+            events = try decideReview(command, state, actor: request.actor, today: request.today)
         case .action(let command):
-            return try decideAction(command, state, today: request.today)
+            events = try decideAction(command, state, today: request.today)
         }
+        if !events.isEmpty, !request.again, let duplicate = Duplicates.refusal(request.command, state) { throw DomainError(duplicate) }
+        return events
     }
 
     static func initialise(name: String, code: String, adminName: String?, actor: String, _ state: State) throws(DomainError) -> [Event] {

@@ -25,7 +25,7 @@ extension Partnership {
         let today = events.compactMap(\.stampedToday).max()
             ?? max(recordedOn, events.compactMap(\.businessDate).max() ?? recordedOn)
         do {
-            let decided = try decide(Request(actor: actor, login: login, today: today, command: command), state)
+            let decided = try decide(Request(actor: actor, login: login, today: today, command: command, again: true), state)
             if decided == events { return nil }
             return decided.isEmpty ? "there was nothing to record: it was already so" : "it is not what that command records"
         } catch {

@@ -62,7 +62,7 @@ struct Generator {
 
     /// Decides a command as the admin on the simulated day and writes its events.
     mutating func record(_ command: Command) throws {
-        let events = try Partnership.decide(Request(actor: actor, today: day, command: command), state)
+        let events = try Partnership.decide(Request(actor: actor, today: day, command: command, again: true), state)
         guard !events.isEmpty else { return }
         for e in events { Partnership.apply(e, to: &state) }
         // Up to 20 s between commands: even 10,000,000 events stay in the past (recorded_at may not be in the future).

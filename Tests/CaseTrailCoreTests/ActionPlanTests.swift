@@ -235,7 +235,7 @@ extension Scenario {
         try s.run(.action(.addRecommendation(ref: lcspr, rec: "R2", text: "t", on: d("2023-03-01"))))
         try s.run(.action(.addAction(recommendation: "\(lcspr)/R2", code: "A1", text: "t", owner: "KP", lead: "l", due: d("2024-08-01"),
                              dueText: nil, success: nil, on: d("2023-03-31"))))
-        try s.run(.action(.addAction(recommendation: "\(lcspr)/R2", code: "A2", text: "t", owner: "KP", lead: "l", due: d("2024-08-01"),
+        try s.run(.action(.addAction(recommendation: "\(lcspr)/R2", code: "A2", text: "t2", owner: "KP", lead: "l", due: d("2024-08-01"),
                              dueText: nil, success: nil, on: d("2023-04-01"))))
         let groups = Projections.grouped(Projections.outstanding(s.state, today: d("2023-10-01")), by: .year)
         #expect(groups.map(\.key) == ["2022-23", "2023-24"])

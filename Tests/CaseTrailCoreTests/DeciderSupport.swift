@@ -9,8 +9,8 @@ struct Scenario {
 
     /// Decides a command and applies its events, as the log would.
     @discardableResult
-    mutating func run(_ command: Command, by actor: String = "ann", login: String? = nil, on day: String? = nil) throws(DomainError) -> [Event] {
-        let events = try Partnership.decide(Request(actor: actor, login: login, today: day.map { LocalDate($0)! } ?? today, command: command), state)
+    mutating func run(_ command: Command, by actor: String = "ann", login: String? = nil, on day: String? = nil, again: Bool = false) throws(DomainError) -> [Event] {
+        let events = try Partnership.decide(Request(actor: actor, login: login, today: day.map { LocalDate($0)! } ?? today, command: command, again: again), state)
         for e in events { Partnership.apply(e, to: &state) }
         return events
     }
