@@ -23,7 +23,7 @@ $ct rec add CHK-LLR-2023-01 R1 --text '+1+1' --on 2023-03-01 >/dev/null
 n=0
 for text in '=HYPERLINK("http://example.org","click")' '+1+1' '-1+1' '@SUM(A1:A2)' $'\t=1+1' '=1+1' 'Plain text'; do   # a bare CR is refused as input
   n=$((n + 1))
-  $ct action add CHK-LLR-2023-01/R1 "A$n" --text "$text" --owner EVIL --lead "=1+$n" --due 2023-09-30 --on 2023-03-01 >/dev/null
+  $ct action add CHK-LLR-2023-01/R1 "A$n" --text "$text" --owner EVIL --lead "=1+$n" --due 2023-09-30 --on 2023-03-01 --again >/dev/null   # two texts differ only by a tab
   $ct action update "CHK-LLR-2023-01/R1/A$n" --note "-$n+1" --rag amber >/dev/null
 done
 $ct export --format csv > "$work/export.csv"

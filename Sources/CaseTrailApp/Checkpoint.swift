@@ -35,13 +35,13 @@ public struct Checkpoint: Equatable, Sendable {
     public func problems(against scan: LogScan, code logCode: String?) -> [LineProblem] {
         var out: [LineProblem] = []
         if let c = logCode, c != code {
-            out.append(LineProblem(line: 1, problem: "the checkpoint is for partnership \(code), but this log is \(c)'s"))
+            out.append(LineProblem(line: 1, problem: "the checkpoint is for partnership \(code), but this log is \(possessive(c))"))
         }
         let last = scan.head?.seq ?? 0
         if last < seq {
-            out.append(LineProblem(line: last + 1, problem: "the log ends at seq \(last), before the checkpoint's seq \(seq): it has been truncated"))
+            out.append(LineProblem(line: last + 1, problem: "the checkpoint names seq \(seq), but the log ends at seq \(last): either the checkpoint was copied wrongly, or the lines after seq \(last) were cut from the log"))
         } else if scan.requestedHashes[seq] != hash {
-            out.append(LineProblem(line: seq, problem: "line \(seq) does not have the checkpoint's hash: the log up to the checkpoint has been rewritten"))
+            out.append(LineProblem(line: seq, problem: "line \(seq) does not have the checkpoint's hash: either the checkpoint was copied wrongly (one character is enough), or the log up to line \(seq) was rewritten"))
         }
         return out
     }

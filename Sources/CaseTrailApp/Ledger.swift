@@ -200,7 +200,7 @@ public final class Ledger {
         let restoredOnPurpose = "If you restored an older copy on purpose, run 'casetrail witness forget'."
         if let (other, seen) = replacedHere, witnessedBefore == nil {
             let now = identity == nil ? "has no first line now" : "now begins with another first line"
-            return [LineProblem(line: 1, problem: "this is not the log this user's casetrail saw here on \(seen.seenAt) (\(other.code)'s, at seq \(seen.seq)): it \(now), so it was emptied or replaced. If you replaced it on purpose, run 'casetrail witness forget'.")]
+            return [LineProblem(line: 1, problem: "this is not the log this user's casetrail saw here on \(seen.seenAt) (\(possessive(other.code)), at seq \(seen.seq)): it \(now), so it was emptied or replaced. If you replaced it on purpose, run 'casetrail witness forget'.")]
         }
         guard let seen = witnessedBefore else { return [] }
         let head = scan.head?.seq ?? 0

@@ -275,7 +275,7 @@ public enum TrackerImport {
             if state.actions[id] != nil { plan.rows.append(TrackerPlan.Row(number: row.number, summary: ["\(id) is already in the log; left as it is"])); continue }
             let agreed = LocalDate(cell("agreed")), original = LocalDate(cell("original_due")), due = LocalDate(cell("due"))
             for (name, value) in [("agreed", agreed), ("original_due", original), ("due", due)] where value == nil {
-                problems.append("the \(name) date '\(cell(name))' is not a date (YYYY-MM-DD).")
+                problems.append("the \(name) date: \(LocalDate.whyNot(cell(name))).")
             }
             if state.recommendations["\(ref)/\(rec)"] == nil, !commands.contains(where: { if case .action(.addRecommendation(ref, rec, _, _)) = $0 { return true }; return false }) {
                 commands.append(.action(.addRecommendation(ref: ref, rec: rec, text: cell("recommendation_text"), on: agreed)))

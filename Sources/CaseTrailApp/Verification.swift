@@ -10,7 +10,11 @@ public struct Verification: Sendable {
     public var witnessed: Witnessed?
     /// The seq of the snapshot beside the log, if there is one this casetrail would use, and whether it matched.
     public var snapshot: (seq: Int, matches: Bool)?
+    /// How many of the problems are the checkpoint's (the log not matching it), which may be a checkpoint copied wrongly.
+    public var checkpointProblems = 0
     public var ok: Bool { scan.problems.isEmpty }
+    /// The log is sound in itself and only the checkpoint does not match it.
+    public var onlyTheCheckpointDiffers: Bool { checkpointProblems > 0 && checkpointProblems == scan.problems.count }
 }
 
 extension Ledger {
@@ -35,11 +39,14 @@ extension Ledger {
                 scan.problems.append(LineProblem(line: s.seq, problem: "the snapshot beside the log, taken at this line, does not hold the state the log gives here: it was changed or damaged. Delete \(store.snapshotLocation) (it is rebuilt from the log); if others can write this folder, find out who changed it."))
             }
         }
-        if let c = checkpoint { scan.problems += c.problems(against: scan, code: replay.state.partnership?.code) }
+        let againstCheckpoint = checkpoint.map { $0.problems(against: scan, code: replay.state.partnership?.code) } ?? []
+        scan.problems += againstCheckpoint
         // Line 0: the medium, not a line of the log.
         scan.problems += store.safeguardProblems().map { LineProblem(line: 0, problem: $0) }
         scan.problems += witnessProblems(scan)
         if scan.problems.isEmpty { remember(scan) }
-        return Verification(scan: scan, checkpoint: checkpoint, witnessed: seen, snapshot: snapshotCheck)
+        var verification = Verification(scan: scan, checkpoint: checkpoint, witnessed: seen, snapshot: snapshotCheck)
+        verification.checkpointProblems = againstCheckpoint.count
+        return verification
     }
 }

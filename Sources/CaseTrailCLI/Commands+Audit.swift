@@ -114,6 +114,9 @@ extension Commands {
             if ok {
                 out += checkpoint == nil ? "OK: the hash chain is intact and every event replays.\n"
                     : "OK: the hash chain is intact, every event replays, and the log extends the checkpoint.\n"
+            } else if verification.onlyTheCheckpointDiffers {
+                out += "FAILED: the log's own hash chain is intact and every event replays, but it does not match this checkpoint. "
+                    + "First compare the checkpoint with where it was kept (the minutes, the paper); if it was copied rightly, the log was rewritten or cut since, and must be restored from a good copy.\n"
             } else {
                 out += scan.problems.allSatisfy({ $0.line == 0 })
                     ? "FAILED: the log itself is intact, but the database's safeguards are not as casetrail made them (above); put them back, then verify again.\n"

@@ -158,7 +158,18 @@ enum Commands {
 
     /// Loads state for a query within `--as-of`, noting a torn tail on stderr.
     static func load(_ inv: Invocation, each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, LogScan) {
-        let result = try inv.ledger.load(upTo: try inv.limit(), each: each)
+        let limit = try inv.limit()
+        let result = try inv.ledger.load(upTo: limit, each: each)
+        if case .recordedBy = limit, result.0.partnership == nil, result.1.lines > 0 {
+            // Not even the partnership's first line is within the limit. An empty answer would read as
+            // "nothing was outstanding then", when nothing had been recorded yet.
+            var first: LogRecord?
+            _ = try inv.ledger.load(upTo: .seq(1)) { record, _ in first = first ?? record }
+            guard let first else { return result }
+            throw Refusal(message: "--as-of \(inv.value("--as-of") ?? "") is before this log began: its first line was recorded at \(first.recordedAt) "
+                + "(\(LondonTime.date(at: first.recordedAt).readable), London). Give a later time, or seq:N for the log as it stood after its first N lines; "
+                + "facts entered afterwards keep their own dates (see 'casetrail history').")
+        }
         if inv.context.exitsAfterRun { KeptUntilExit.keep(result.0) }
         if let torn = result.1.torn {
             inv.note("Note: line \(torn.line) is a torn write (\(torn.bytes.count) bytes, never acknowledged); it is ignored, and the next recorded command moves it aside.")

@@ -131,7 +131,7 @@ struct Invocation {
         if let text = value("--today") { return try date(text, option: "--today") }
         if let text = context.environment["CASETRAIL_TODAY"], !text.isEmpty {
             guard let d = LocalDate(text) else {
-                throw usage("CASETRAIL_TODAY is '\(text)', not a date; use YYYY-MM-DD, e.g. 2023-03-31.")
+                throw usage("CASETRAIL_TODAY: \(LocalDate.whyNot(text)).")
             }
             return d
         }
@@ -171,7 +171,7 @@ struct Invocation {
 
     func date(_ text: String, option: String) throws(UsageError) -> LocalDate {
         guard let d = LocalDate(text) else {
-            throw usage("'\(text)' is not a valid date for '\(option)'; use YYYY-MM-DD, e.g. 2023-03-31.")
+            throw usage("\(LocalDate.whyNot(text)) (for '\(option)').")
         }
         return d
     }

@@ -6,7 +6,11 @@ enum Authority {
 
     static func check(_ command: Command, by actor: String, login: String?, in state: State, partnership: PartnershipInfo) throws(DomainError) {
         guard let member = state.activeMember(actor) else {
-            throw DomainError("'\(actor)' is not on \(partnership.code)'s roster, so cannot record anything. "
+            if let retired = state.members[actor] {
+                throw DomainError("'\(actor)' (\(retired.name)) was retired from \(possessive(partnership.code)) roster, so can no longer record. "
+                    + "If they have come back, an admin adds them again with 'casetrail member add \(actor) …'; otherwise pass --actor with your own roster name.")
+            }
+            throw DomainError("'\(actor)' is not on \(possessive(partnership.code)) roster, so cannot record anything. "
                 + "Ask an admin to run 'casetrail member add \(actor) …', or pass --actor with your roster name.")
         }
         try checkIdentity(of: member, login: login)
@@ -21,7 +25,7 @@ enum Authority {
                 guard action.owner == member.agency else {
                     let owner = state.agencies[action.owner]?.name ?? action.owner
                     throw DomainError("'\(actor)' is agency lead for \(member.agency), but \(owned) is owned by \(owner) (\(action.owner)); "
-                        + "\(owner)'s agency lead or the business unit may record this.")
+                        + "\(possessive(owner)) agency lead or the business unit may record this.")
                 }
                 return
             }
@@ -96,6 +100,11 @@ enum Authority {
             return nil
         }
     }
+}
+
+/// "Kent Police's", "Medway schools'", "NHS's": a name's possessive (a plural's takes the apostrophe alone).
+public func possessive(_ name: String) -> String {
+    name.last == "s" ? name + "'" : name + "'s"
 }
 
 /// "a, b or c": a list as a sentence says it.

@@ -15,6 +15,20 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         dayNumber = LocalDate.daysFromCivil(year, month, day)
     }
 
+    /// Why `text` is not a date, in words: a date written rightly that the calendar lacks (2023-02-30)
+    /// is told so, anything else is shown the form to use.
+    public static func whyNot(_ text: String) -> String {
+        let u = Array(text.utf8)
+        let digits = u.count == 10 && u[4] == UInt8(ascii: "-") && u[7] == UInt8(ascii: "-")
+            && u.indices.allSatisfy { $0 == 4 || $0 == 7 || (48...57).contains(u[$0]) }
+        guard digits, let y = Int(text.prefix(4)), let m = Int(text.dropFirst(5).prefix(2)), let d = Int(text.suffix(2)) else {
+            return "'\(text)' is not a date; write it as YYYY-MM-DD, e.g. 2023-03-31"
+        }
+        if y == 0 { return "'\(text)' is not a real date: there is no year 0" }
+        if !(1...12).contains(m) { return "'\(text)' is not a real date: there is no month \(m)" }
+        return "'\(text)' is not a real date: \(LocalDate.monthNames[m - 1]) \(y) has \(daysIn(month: m, year: y)) days" + (d == 0 ? ", starting at 1" : "")
+    }
+
     /// Parses exactly `YYYY-MM-DD`; anything else, or an impossible date, is nil.
     public init?(_ text: String) {
         guard let parsed = LocalDate(utf8: text.utf8) else { return nil }
@@ -83,6 +97,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// "Jan" … "Dec": how months are shortened in summaries, reports and charts.
+    public static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
     public static let monthAbbreviations = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     public static func < (a: LocalDate, b: LocalDate) -> Bool { a.dayNumber < b.dayNumber }

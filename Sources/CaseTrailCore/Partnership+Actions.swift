@@ -99,12 +99,18 @@ extension Partnership {
             guard stages.contains(stage) else {
                 throw DomainError("This partnership's policy has no board sign-off stage; actions are signed off by learning-lessons, then executive.")
             }
+            if a.status == .signedOff, let last = a.signOffs.last(where: { !$0.refused }) {
+                throw DomainError("\(id) is already signed off: complete since \(last.on.readable) (the \(last.stage.rawValue) sign-off). "
+                    + "Nothing more can be signed; if there is new work on it, reopen it with 'casetrail action reopen \(id) --reason …'.")
+            }
             guard a.status == .implemented else {
                 throw DomainError("Only an implemented action can be signed off; \(id) is \(a.status.rawValue). Record 'casetrail action implemented \(id)' with evidence first.")
             }
             let next = stages[a.stagesSigned.count]
             guard stage == next else {
-                if a.stagesSigned.contains(stage) { throw DomainError("\(id) already has the \(stage.rawValue) sign-off.") }
+                if a.stagesSigned.contains(stage), let given = a.signOffs.last(where: { $0.stage == stage && !$0.refused }) {
+                    throw DomainError("\(id) already has the \(stage.rawValue) sign-off, given on \(given.on.readable).")
+                }
                 throw DomainError("\(id) needs the \(next.rawValue) sign-off before the \(stage.rawValue) one.")
             }
             if let reason = refusal {
@@ -151,7 +157,7 @@ extension Partnership {
                 guard let agency = state.agency(named: value) else { throw DomainError("No agency '\(value)'. See 'casetrail agencies'.") }
                 stored = agency.code
             case .agreed:
-                guard let d = LocalDate(value) else { throw DomainError("'\(value)' is not a date; use YYYY-MM-DD.") }
+                guard let d = LocalDate(value) else { throw DomainError(LocalDate.whyNot(value) + ".") }
                 try Validate.notAfterToday(d, today, what: "date agreed")
             case .text, .lead:
                 try Validate.text(value, what: field)

@@ -188,7 +188,9 @@ extension Partnership {
                 if let own = member?.partner, let asked = partner, own != asked {
                     throw DomainError("'\(actor)' signs for \(own.rawValue), not \(asked.rawValue).")
                 }
-                if refusal == nil && r.partnersSigned.contains(p) { return [] }
+                if refusal == nil, r.partnersSigned.contains(p), let given = r.signOffs.last(where: { $0.what == .rapidReview && $0.partner == p && !$0.refused }) {
+                    throw DomainError("\(ref) already has the rapid-review sign-off of \(p.rawValue), given on \(given.on.readable).")
+                }
             }
             if what == .finalReport, r.date(of: .reportReceived) == nil {
                 throw DomainError("The final report of \(ref) can be signed off once received; record 'casetrail review milestone \(ref) --what report-received' first.")

@@ -205,11 +205,12 @@ func agencyLines(_ path: String) throws -> [String] {
         #expect(try ledger.verify(against: checkpoint).ok)
         let later = Checkpoint(code: "MSCP", seq: scan.head!.seq + 1, hash: scan.head!.hash)
         #expect(try ledger.verify(against: later).scan.problems.map(\.problem)
-                == ["the log ends at seq 7, before the checkpoint's seq 8: it has been truncated"])
+                == ["the checkpoint names seq 8, but the log ends at seq 7: either the checkpoint was copied wrongly, or the lines after seq 7 were cut from the log"])
+        #expect(try ledger.verify(against: later).onlyTheCheckpointDiffers)
         let other = Checkpoint(code: "KSCP", seq: 3, hash: scan.head!.hash)
         #expect(try ledger.verify(against: other).scan.problems.map(\.problem) == [
             "the checkpoint is for partnership KSCP, but this log is MSCP's",
-            "line 3 does not have the checkpoint's hash: the log up to the checkpoint has been rewritten",
+            "line 3 does not have the checkpoint's hash: either the checkpoint was copied wrongly (one character is enough), or the log up to line 3 was rewritten",
         ])
     }
 }

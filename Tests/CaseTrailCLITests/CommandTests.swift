@@ -152,7 +152,11 @@ struct Refused: Error { var text: String }
         #expect(out.status == 3)                              // …but it no longer extends the checkpoint
         let report = try JSONValue.parse(out.stdout)
         #expect(report["ok"] == false)
-        #expect(report["problems"] == [.object(["line": 5, "problem": "the log ends at seq 4, before the checkpoint's seq 6: it has been truncated"])])
+        #expect(report["problems"] == [.object(["line": 5, "problem": "the checkpoint names seq 6, but the log ends at seq 4: either the checkpoint was copied wrongly, or the lines after seq 4 were cut from the log"])])
+        let text = cli(["verify", "--checkpoint", checkpoint, "--log", log]).stdout
+        #expect(text.hasSuffix("FAILED: the log's own hash chain is intact and every event replays, but it does not match this checkpoint. "
+            + "First compare the checkpoint with where it was kept (the minutes, the paper); if it was copied rightly, the log was rewritten or cut since, and must be restored from a good copy.\n"),
+            "a checkpoint that does not match may be one copied wrongly: the message does not claim tampering")
     }
 
     @Test func verifyCheckpointCatchesARebuiltLog() throws {
@@ -166,8 +170,8 @@ struct Refused: Error { var text: String }
         #expect(cli(["verify", "--log", log]).status == 0)
         let out = cli(["verify", "--checkpoint", checkpoint, "--log", log])
         #expect(out.status == 3)
-        #expect(out.stdout.contains("line 6: line 6 does not have the checkpoint's hash: the log up to the checkpoint has been rewritten\n"))
-        #expect(out.stdout.hasSuffix("FAILED: 1 problem. Nothing can be recorded until the log is restored from a good copy.\n"))
+        #expect(out.stdout.contains("line 6: line 6 does not have the checkpoint's hash: either the checkpoint was copied wrongly (one character is enough), or the log up to line 6 was rewritten\n"))
+        #expect(out.stdout.hasSuffix("but it does not match this checkpoint. First compare the checkpoint with where it was kept (the minutes, the paper); if it was copied rightly, the log was rewritten or cut since, and must be restored from a good copy.\n"))
     }
 
     @Test func aMalformedCheckpointIsAUsageError() throws {

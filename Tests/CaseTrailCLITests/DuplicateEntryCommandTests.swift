@@ -22,3 +22,16 @@ import CaseTrailTestSupport
         #expect(try exec(["verify", "--log", log]).status == 0, "replay accepts the repeat recorded on purpose")
     }
 }
+
+/// Messages that misled, through the real binary.
+@Suite struct MisleadingMessageCommandTests {
+    @Test func asOfBeforeTheLogBeganSaysWhenItBeganInsteadOfAnsweringEmpty() throws {
+        let (dir, log) = try foundedLog()
+        defer { withExtendedLifetime(dir) {} }
+        let out = try exec(["outstanding", "--as-of", "2001-01-01", "--log", log])
+        #expect(out.status == 1 && out.stdout.isEmpty)
+        #expect(out.stderr.hasPrefix("Error: --as-of 2001-01-01 is before this log began: its first line was recorded at "))
+        #expect(out.stderr.hasSuffix("Give a later time, or seq:N for the log as it stood after its first N lines; facts entered afterwards keep their own dates (see 'casetrail history').\n"))
+        #expect(try exec(["outstanding", "--as-of", "seq:0", "--log", log]).status == 0, "seq:0 asks for the empty log on purpose")
+    }
+}

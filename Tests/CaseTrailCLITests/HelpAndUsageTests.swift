@@ -77,7 +77,9 @@ import CaseTrailCLI
         #expect(cli(["agency", "add", "KP", "--name", "K", "--name", "L"]).status == 64)
         #expect(cli(["agencies", "--format", "xml"]).stderr.hasPrefix("Error: 'xml' is not a format of 'agencies'; use one of: table, json, csv, md.\n"))
         #expect(cli(["agencies", "--as-of", "yesterday"]).status == 64)
-        #expect(cli(["agency", "add", "KP", "--name", "K", "--today", "2023-02-30"]).stderr.hasPrefix("Error: '2023-02-30' is not a valid date for '--today'; use YYYY-MM-DD"))
+        #expect(cli(["agency", "add", "KP", "--name", "K", "--today", "2023-02-30"]).stderr.hasPrefix("Error: '2023-02-30' is not a real date: February 2023 has 28 days (for '--today')."))
+        #expect(cli(["agency", "add", "KP", "--name", "K", "--today", "2024-13-01"]).stderr.hasPrefix("Error: '2024-13-01' is not a real date: there is no month 13 (for '--today')."))
+        #expect(cli(["agency", "add", "KP", "--name", "K", "--today", "31/03/2024"]).stderr.hasPrefix("Error: '31/03/2024' is not a date; write it as YYYY-MM-DD, e.g. 2023-03-31 (for '--today')."))
     }
 
     @Test func globalOptionsWorkBeforeOrAfterTheCommandWords() throws {

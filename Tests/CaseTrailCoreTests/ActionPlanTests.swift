@@ -145,7 +145,8 @@ extension Scenario {
         #expect(s.state.actions[a1]?.owner == "KP")
         #expect(s.state.actions[a1]?.text == "Train health staff")
         #expect(s.refusal(.action(.correctAction(action: a1, field: "due", value: "2024-01-01", reason: "r")))?.contains("revise-due") == true)
-        #expect(s.refusal(.action(.correctAction(action: a1, field: "agreed", value: "soon", reason: "r"))) == "'soon' is not a date; use YYYY-MM-DD.")
+        #expect(s.refusal(.action(.correctAction(action: a1, field: "agreed", value: "soon", reason: "r"))) == "'soon' is not a date; write it as YYYY-MM-DD, e.g. 2023-03-31.")
+        #expect(s.refusal(.action(.correctAction(action: a1, field: "agreed", value: "2024-02-30", reason: "r"))) == "'2024-02-30' is not a real date: February 2024 has 29 days.")
         #expect(try s.run(.action(.correctAction(action: a1, field: "owner", value: "KP", reason: "again"))) == [])
     }
 

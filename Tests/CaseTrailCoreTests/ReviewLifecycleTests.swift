@@ -117,8 +117,9 @@ extension Scenario {
         try s.run(.review(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-23"), partner: nil, refusal: nil)), by: "icb")
         #expect(s.state.reviews[rr]?.partnersSigned == [.localAuthority, .police, .health])
         #expect(s.state.reviews[rr]?.rapidReviewSignedOff == true)
-        // Signing again changes nothing.
-        #expect(try s.run(.review(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-24"), partner: nil, refusal: nil)), by: "la") == [])
+        // Signing again is answered as a second action sign-off is.
+        #expect(s.refusal(.review(.signOffReview(ref: rr, what: .rapidReview, on: d("2023-01-24"), partner: nil, refusal: nil)), by: "la")
+                == "\(rr) already has the rapid-review sign-off of la, given on 19 Jan 2023.")
     }
 
     @Test func theBusinessUnitRecordsAPartnersSignatureOnTheirBehalf() throws {
