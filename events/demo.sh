@@ -210,6 +210,8 @@ ct review milestone MSCP-AUD-2022-01 --what report-received --on 2022-06-24 --no
 ct rec add MSCP-AUD-2022-01 R1 --text "Review GCP2 scores regularly and analyse children's experience at home" --on 2022-06-24
 ct review results MSCP-AUD-2022-01 --requires-improvement 4 --good 1 --on 2022-06-24   # 003:380
 ct action add MSCP-AUD-2022-01/R1 A1 --text "Neglect training to cover reviewing GCP2 scores" --owner MSCP --lead "Neglect Strategy Implementation Group" --due 2022-12-31 --on 2022-07-01
+ct review open MSCP-AUD-2022-04 --kind audit --title "Neglect themed audit" --on 2022-06-01   # the same audit again, by mistake (illustrative)
+ct void MSCP-AUD-2022-04 --reason "Opened twice: the neglect audit is MSCP-AUD-2022-01"
 on 2022-10-14
 ct review open MSCP-AUD-2022-02 --kind audit --title "Themed audit: Early Help" --on 2022-09-01
 ct review milestone MSCP-AUD-2022-02 --what report-received --on 2022-09-30 --note "1 good, 2 requires improvement, 2 inadequate"

@@ -143,7 +143,9 @@ extension Commands {
         func about(_ event: Event) -> Bool {
             guard let t = target else { return true }
             func concerns(_ s: String?) -> Bool { s.map { $0 == t || $0.hasPrefix(t + "/") || earlier.contains($0) } ?? false }
-            guard concerns(event.subject) || concerns(event.alsoAbout) else { return false }
+            var voids = false
+            if case let .entryVoided(voided, _, _, dependents, _) = event { voids = concerns(voided) || dependents.contains(where: concerns) }
+            guard voids || concerns(event.subject) || concerns(event.alsoAbout) else { return false }
             seen = true
             return true
         }
@@ -154,6 +156,7 @@ extension Commands {
         // An import's record of itself is the first line of its command: the lines after it that it
         // lists are shown with the file and row they came from.
         var imported: (file: String, ref: String, last: Int, rows: [String: String])?
+        var items: [String?] = []           // the entry each line is about, to mark those voided since
         func collect(_ record: LogRecord, _ event: Event) {
             if case let .memberAdded(user, name, _, _, _) = event { names[user] = name }
             if case let .trackerImported(ref, file, _, rows) = event {
@@ -163,19 +166,27 @@ extension Commands {
                 if let i = imported, record.seq <= i.last { imported?.rows.merge(byItem) { a, _ in a } } else { imported = (file, ref, record.seq + (record.batch ?? 1) - 1, byItem) }
             }
             var source = ""
-            if let i = imported, record.seq <= i.last {
-                var item = event.subject
-                if case let .recommendationAdded(ref, rec, _, _) = event { item = "\(ref)/\(rec)" }
-                if let item, let row = i.rows[item] { source = " (from \(i.file) row \(row))" }
+            var item = event.subject
+            if case let .recommendationAdded(ref, rec, _, _) = event { item = "\(ref)/\(rec)" }
+            if case let .recommendationResponded(rec, _, _, _) = event { item = rec }
+            if case .entryVoided = event { item = nil }
+            if let i = imported, record.seq <= i.last, let item, let row = i.rows[item] { source = " (from \(i.file) row \(row))" }
+            if about(event), since?.isReached(by: record) ?? true {
+                entries.append((record, event.summary(by: names[record.actor] ?? record.actor) + source))
+                items.append(item)
             }
-            if about(event), since?.isReached(by: record) ?? true { entries.append((record, event.summary(by: names[record.actor] ?? record.actor) + source)) }
         }
         let (state, _) = try load(inv, each: collect)
         if let t = target, state.actions[t]?.carried != nil {
             // A carried-forward action's earlier life is on the actions it came from, whose lines come first: read again for them.
             earlier = Set(state.lineage(of: t).dropFirst())
-            (entries, names, imported) = ([], [:], nil)
+            (entries, names, imported, items) = ([], [:], nil, [])
             _ = try load(inv, each: collect)
+        }
+        // What was voided stays in the history, marked; the void's own line says who and why.
+        for (i, item) in items.enumerated() {
+            guard let item, let v = state.voided[item] else { continue }
+            entries[i].1 += " [void since \(v.on.readable): \(v.reason)]"
         }
         if let t = target, entries.isEmpty, !seen {
             throw Refusal(message: "Nothing in the log is about '\(t)'. See 'casetrail reviews' for the references.")

@@ -56,6 +56,10 @@ extension Commands {
         if let a = state.actions[target] {
             return showAction(a, state, timeline: timeline, today: today, format: format)
         }
+        if let v = state.voided[target] {
+            throw Refusal(message: "\(target) was voided as entered in error on \(v.on.readable)" + (v.with.map { ", with \($0)" } ?? "")
+                + ": \(v.reason). Its history: 'casetrail history \(target)'; as it was before: any query with --as-of a time before the void.")
+        }
         if state.recommendations[target] != nil, let ref = target.split(separator: "/").first {
             throw Refusal(message: "'\(target)' is a recommendation; show its review with 'casetrail show \(ref)'.")
         }

@@ -4,7 +4,7 @@ import CaseTrailStore
 
 /// The command table: every command's words, help and handler, in the order help lists them.
 enum Commands {
-    static let all: [CommandSpec] = setup + reviews + actions + importing + queries + reports + audit
+    static let all: [CommandSpec] = setup + reviews + actions + corrections + importing + queries + reports + audit
 
     static let setup: [CommandSpec] = [
         CommandSpec(

@@ -30,6 +30,10 @@ enum Authority {
                 return
             }
             allowed = roles(for: c)
+        case .correction(let c):
+            switch c {
+            case .void: allowed = recorders
+            }
         }
         if !allowed.contains(where: member.has) {
             let who = spokenList(allowed.map(\.rawValue))

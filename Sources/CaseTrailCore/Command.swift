@@ -7,6 +7,14 @@ public enum Command: Equatable, Sendable {
     case setup(SetupCommand)
     case review(ReviewCommand)
     case action(ActionCommand)
+    case correction(CorrectionCommand)
+}
+
+/// Putting right what was recorded in error, by new facts: the log keeps what was there.
+public enum CorrectionCommand: Equatable, Sendable {
+    /// A review (or incident), recommendation or action entered in error: it leaves every answer and
+    /// count from then on. What depends on it goes with it only when `withDependents` says so.
+    case void(target: String, reason: String, withDependents: Bool, on: LocalDate?)
 }
 
 /// The roster, agencies, calendar and policy.

@@ -38,6 +38,8 @@ public enum Partnership: Decider {
             events = try decideReview(command, state, actor: request.actor, today: request.today)
         case .action(let command):
             events = try decideAction(command, state, today: request.today)
+        case .correction(let command):
+            events = try decideCorrection(command, state, today: request.today)
         }
         if !events.isEmpty, !request.again, let duplicate = Duplicates.refusal(request.command, state) { throw DomainError(duplicate) }
         return events

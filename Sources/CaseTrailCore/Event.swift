@@ -49,6 +49,11 @@ public enum Event: Equatable, Sendable {
     case actionWithdrawn(action: String, on: LocalDate, reason: String)
     case actionReopened(action: String, on: LocalDate, reason: String)
     case actionCorrected(action: String, on: LocalDate, field: String, value: String, reason: String)
+
+    // Corrections
+    /// A review, recommendation or action entered in error, with every entry that goes with it
+    /// (`dependents`, full references): from here on they are as if never recorded.
+    case entryVoided(target: String, on: LocalDate, reason: String, dependents: [String], withDependents: Bool)
 }
 
 /// The roles a roster member may hold (PRODUCT.md "Setup and roster").
@@ -87,6 +92,9 @@ extension Event {
             return "review-\(ref)"
         case .recommendationResponded(let rec, _, _, _):
             return "review-\(rec.split(separator: "/").first.map(String.init) ?? rec)"
+        case .entryVoided(let target, _, _, _, _):
+            let parts = target.split(separator: "/")
+            return parts.count == 3 ? "action-\(target)" : "review-\(parts.first.map(String.init) ?? target)"
         case .actionAdded(let a, _, _, _, _, _, _, _), .actionUpdated(let a, _, _, _, _), .actionDueRevised(let a, _, _, _, _),
              .actionImplemented(let a, _, _), .actionImpactRecorded(let a, _, _, _), .actionSignedOff(let a, _, _, _),
              .actionSignOffRefused(let a, _, _, _), .actionTransferred(let a, _, _, _), .actionCarriedForward(let a, _, _), .actionWithdrawn(let a, _, _),

@@ -9,6 +9,7 @@ extension Partnership {
                 throw DomainError("'\(rec)' is not a recommendation number; use up to 16 letters and digits with dots or hyphens between them, as the source numbers it (e.g. R1, P2, 2.4), and no '/'.")
             }
             if state.recommendations["\(ref)/\(rec)"] != nil { throw DomainError("\(ref)/\(rec) already exists.") }
+            if let v = state.voided["\(ref)/\(rec)"] { throw DomainError("\(ref)/\(rec) was voided on \(v.on.readable) (\(v.reason)); give the recommendation another number.") }
             try Validate.distinctNumber(rec, among: r.recommendations, in: ref)
             try Validate.text(text, what: "recommendation text")
             let made = on ?? today
@@ -50,6 +51,7 @@ extension Partnership {
             }
             let id = "\(rec.fullID)/\(code)"
             if state.actions[id] != nil { throw DomainError("\(id) already exists.") }
+            if let v = state.voided[id] { throw DomainError("\(id) was voided on \(v.on.readable) (\(v.reason)); give the action another number.") }
             try Validate.distinctNumber(code, among: rec.actions.compactMap { parseActionID($0)?.action }, in: rec.fullID)
             if let closed = state.reviews[rec.ref]?.closedOn {
                 throw DomainError("\(rec.ref) was closed on \(closed.readable); record new work on it as a new review.")

@@ -126,6 +126,10 @@ extension Partnership {
                 a.exit = ActionItem.Exit(on: on, reason: reason, to: to)
                 a.status = .transferred
             }
+        case let .entryVoided(target, on, reason, dependents, _):
+            for id in [target] + dependents { remove(id, from: &s) }
+            s.voided[target] = Voiding(on: on, reason: reason)
+            for id in dependents { s.voided[id] = Voiding(on: on, reason: reason, with: target) }
         case let .actionCarriedForward(id, on, to):
             guard var moved = s.actions[id], let parts = parseActionID(to) else { return }
             moved.id = to

@@ -152,6 +152,8 @@ extension Partnership {
             return .action(.carryForward(from: from, to: into, on: on))
         case let .actionWithdrawn(id, _, reason):
             return .action(.withdrawAction(action: id, reason: reason))
+        case let .entryVoided(target, on, reason, _, withDependents):
+            return .correction(.void(target: target, reason: reason, withDependents: withDependents, on: on))
         case let .actionReopened(id, _, reason):
             return .action(.reopenAction(action: id, reason: reason))
         case let .actionCorrected(id, _, field, value, reason):
@@ -171,7 +173,7 @@ extension Event {
         case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .agencyAdded, .agencyAliasAdded, .bankHolidayAdded,
              .policySet, .seriousIncidentRecorded, .reviewOpened, .milestoneRecorded, .rapidReviewCompleted, .panelResponded, .reviewScreened,
              .reviewDecided, .publicationWithheld, .reviewGraded, .reviewClosed, .reviewSignedOff, .recommendationAdded, .actionAdded,
-             .actionImplemented, .actionImpactRecorded, .trackerImported, .recommendationResponded, .auditResultsRecorded, .actionCarriedForward:
+             .actionImplemented, .actionImpactRecorded, .trackerImported, .recommendationResponded, .auditResultsRecorded, .actionCarriedForward, .entryVoided:
             return nil
         }
     }
@@ -190,7 +192,8 @@ extension Event {
              let .recommendationAdded(_, _, _, on), let .recommendationResponded(_, _, _, on), let .actionAdded(_, _, _, _, _, _, _, on), let .actionUpdated(_, on, _, _, _),
              let .actionDueRevised(_, on, _, _, _), let .actionImplemented(_, on, _), let .actionImpactRecorded(_, on, _, _),
              let .actionSignedOff(_, on, _, _), let .actionSignOffRefused(_, on, _, _), let .actionTransferred(_, on, _, _),
-             let .actionCarriedForward(_, on, _), let .actionWithdrawn(_, on, _), let .actionReopened(_, on, _), let .actionCorrected(_, on, _, _, _):
+             let .actionCarriedForward(_, on, _), let .actionWithdrawn(_, on, _), let .actionReopened(_, on, _), let .actionCorrected(_, on, _, _, _),
+             let .entryVoided(_, on, _, _, _):
             return on
         }
     }

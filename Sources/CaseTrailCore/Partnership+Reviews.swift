@@ -266,6 +266,9 @@ extension Partnership {
 
     static func unused(_ ref: String, _ state: State) throws(DomainError) {
         if let r = state.reviews[ref] { throw DomainError("The reference \(ref) is already used by \(r.kind.title) '\(r.title)'. Choose another.") }
+        if let v = state.voided[ref] {
+            throw DomainError("The reference \(ref) was used by an entry voided on \(v.on.readable) (\(v.reason)); choose another, so that its history stays its own.")
+        }
     }
 
     /// A fact's date must not be in the future, nor before the review began.

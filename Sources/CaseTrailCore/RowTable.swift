@@ -33,6 +33,8 @@ public struct RowTable<Row: StateRow>: Sendable {
     private var fresh: [String: Row] = [:]
     /// Rows still stored; a key also in `fresh` is superseded there.
     private var stored: (any StoredRows<Row>)?
+    /// Stored rows removed since (an entry voided): read as if they had never been there.
+    private var removed: Set<String> = []
 
     public init() {}
 
@@ -44,10 +46,10 @@ public struct RowTable<Row: StateRow>: Sendable {
     /// The stored rows, for writing them across to the next snapshot unread.
     package var storedRows: (any StoredRows<Row>)? { stored }
     /// Whether a stored row has been changed since (so its stored form is out of date).
-    package func isSuperseded(_ key: String) -> Bool { fresh[key] != nil }
+    package func isSuperseded(_ key: String) -> Bool { fresh[key] != nil || removed.contains(key) }
 
     public subscript(key: String) -> Row? {
-        get { fresh[key] ?? stored?.position(of: key).flatMap { stored?.row(at: $0) } }
+        get { fresh[key] ?? storedPosition(of: key).flatMap { stored?.row(at: $0) } }
         // In place, as a dictionary's is: replay changes a field of a row on almost every event.
         _modify {
             bringIntoMemory(key)
@@ -63,7 +65,19 @@ public struct RowTable<Row: StateRow>: Sendable {
 
     /// Reads a stored row into memory before it is changed.
     private mutating func bringIntoMemory(_ key: String) {
-        if let stored, fresh[key] == nil, let p = stored.position(of: key), let row = stored.row(at: p) { fresh[key] = row }
+        if let stored, fresh[key] == nil, let p = storedPosition(of: key), let row = stored.row(at: p) { fresh[key] = row }
+    }
+
+    /// Where a stored row that has not been removed is.
+    private func storedPosition(of key: String) -> Int? {
+        guard let stored, removed.isEmpty || !removed.contains(key) else { return nil }
+        return stored.position(of: key)
+    }
+
+    /// Takes a row out, as if it had never been added (an entry voided).
+    public mutating func remove(_ key: String) {
+        fresh[key] = nil
+        if stored?.position(of: key) != nil { removed.insert(key) }
     }
 
     /// Makes room for `count` rows, so a long replay does not move every row each time the table grows.
@@ -71,19 +85,20 @@ public struct RowTable<Row: StateRow>: Sendable {
 
     /// Whether there is a row for `key`, reading none.
     public func contains(_ key: String) -> Bool {
-        fresh[key] != nil || stored?.position(of: key) != nil
+        fresh[key] != nil || storedPosition(of: key) != nil
     }
 
     /// Every key, reading no row.
     public var keys: [String] {
         guard let stored else { return Array(fresh.keys) }
-        return Array(fresh.keys) + (0..<stored.count).compactMap { stored.key(at: $0) }.filter { fresh[$0] == nil }
+        return Array(fresh.keys) + (0..<stored.count).compactMap { stored.key(at: $0) }.filter { fresh[$0] == nil && !removed.contains($0) }
     }
 
     /// Every row, in no particular order, reading any still stored.
     public var values: [Row] {
         guard let stored else { return Array(fresh.values) }
-        let wanted = fresh.isEmpty ? Array(0..<stored.count) : (0..<stored.count).filter { stored.key(at: $0).map { fresh[$0] == nil } ?? true }
+        let wanted = fresh.isEmpty && removed.isEmpty ? Array(0..<stored.count)
+            : (0..<stored.count).filter { stored.key(at: $0).map { fresh[$0] == nil && !removed.contains($0) } ?? true }
         var rows = stored.rows(at: wanted)   // built in place; the few rows in memory are added to it
         rows.append(contentsOf: fresh.values)
         return rows
@@ -96,7 +111,7 @@ public struct RowTable<Row: StateRow>: Sendable {
         // Stored rows superseded in memory are dropped in place; rows in memory are tested through the
         // index, so only those kept are copied (a copy retains every string in a row).
         var rows = stored.map { stored in stored.rows(at: stored.unsettled) } ?? []
-        if !fresh.isEmpty { rows.removeAll { fresh[$0.key] != nil } }
+        if !fresh.isEmpty || !removed.isEmpty { rows.removeAll { fresh[$0.key] != nil || removed.contains($0.key) } }
         for i in fresh.values.indices where !fresh.values[i].isSettled { rows.append(fresh.values[i]) }
         return rows
     }

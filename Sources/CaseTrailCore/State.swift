@@ -17,6 +17,8 @@ public struct State: Equatable, Sendable {
     /// Bank holidays recorded in the log, beyond the built-in calendar.
     public var addedHolidays: [LocalDate: String] = [:]
     public var policy: [String: String] = [:]
+    /// Entries voided as entered in error, by full reference (those that went with another too).
+    public var voided: [String: Voiding] = [:]
 
     public init() {}
 
@@ -72,6 +74,19 @@ public struct Member: Equatable, Sendable {
         self.partner = partner
         self.retired = retired
         self.login = login
+    }
+}
+
+/// Why and when an entry was voided; `with` names the entry it went with, when it was a dependent.
+public struct Voiding: Equatable, Sendable {
+    public var on: LocalDate
+    public var reason: String
+    public var with: String?
+
+    public init(on: LocalDate, reason: String, with: String? = nil) {
+        self.on = on
+        self.reason = reason
+        self.with = with
     }
 }
 

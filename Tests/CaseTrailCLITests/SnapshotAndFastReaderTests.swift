@@ -195,7 +195,7 @@ import CaseTrailCore
         let (dir, log) = try reviewedLog()
         defer { withExtendedLifetime(dir) {} }
         let digest = SHA256.hex(try bytes(replayed(log)))
-        #expect(EventLog.snapshotFormat == 10 && digest == "86bffaabe2a9e69c3bcf1038b973721d3bb575900d29f4938965a8dd7b6ae859",
+        #expect(EventLog.snapshotFormat == 11 && digest == "4f0be7e31d96e120bd9c3c2cd992da6e87c62ab1ce64d7fcf5a57812ace1ba60",
                 "the snapshot's bytes changed (\(digest)): if the layout changed, bump EventLog.snapshotFormat, then record the new digest here")
     }
 
@@ -340,5 +340,26 @@ import CaseTrailCore
         changed[i] = UInt8(ascii: "B")
         #expect(LogLine.read(changed).problem == "hash mismatch: the line was changed after it was written")
         #expect((try? JSONDecoder().decode(LogEnvelope.self, from: Data(changed))) != nil)
+    }
+}
+
+extension SettledRowsTests {
+    @Test func aReviewVoidedAfterTheSnapshotLeavesEveryAnswerAsAFullReplayGivesIt() throws {
+        let (dir, log) = try generatedLog()
+        defer { withExtendedLifetime(dir) {} }
+        // A review with its report received (and so its recommendations and actions), kept in the snapshot.
+        let reviews = try JSONValue.parse(cli(["reviews", "--format", "json", "--log", log] + today, env: noSnapshots).stdout)
+        guard case let .array(list)? = reviews["reviews"] else { Issue.record("no reviews"); return }
+        let closed = try #require(list.first { $0["status"] == .string("report-received") }?["ref"])
+        guard case let .string(ref) = closed else { return }
+        let exportedBefore = answers(log, snapshots)[8].stdout   // and the snapshot, taken with the review in it
+        #expect(exportedBefore.contains("\n\(ref)/"), "the review has actions to go with it")
+        let void = cli(["void", ref, "--reason", "Opened twice", "--with-dependents", "--log", log] + today, env: snapshots)
+        #expect(void.status == 0, "\(void.stderr)")
+        let truth = answers(log, noSnapshots)
+        #expect(answers(log, snapshots) == truth)
+        #expect(!truth[6].stdout.contains("\"\(ref)\""), "the voided review is not listed")
+        #expect(!truth[8].stdout.contains("\n\(ref)/"), "nor are its actions exported")
+        #expect(cli(["verify", "--log", log], env: snapshots).status == 0)
     }
 }

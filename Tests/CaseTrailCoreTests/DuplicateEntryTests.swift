@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func theSameIncidentRecordedUnderASecondReferenceIsRefused() throws {
-        var s = try Scenario.incident()
+        let s = try Scenario.incident()
         #expect(s.refusal(.review(.recordIncident(ref: "MSCP-RR-2023-09", child: "child q", aware: d("2022-12-20"), incident: nil, notified: nil, summary: nil)))?
                 .hasPrefix("An incident about child q that the local authority became aware of on 20 Dec 2022 is already recorded as \(rr); use \(rr).") == true)
         #expect(s.refusal(.review(.recordIncident(ref: "MSCP-RR-2023-09", child: "Child Q", aware: d("2022-12-21"), incident: nil, notified: nil, summary: nil))) == nil)

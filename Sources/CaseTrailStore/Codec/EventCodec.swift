@@ -54,6 +54,7 @@ enum EventType: String, CaseIterable {
     case actionTransferred = "action_transferred"
     case actionCarriedForward = "action_carried_forward"
     case actionWithdrawn = "action_withdrawn"
+    case entryVoided = "entry_voided"
     case actionReopened = "action_reopened"
     case actionCorrected = "action_corrected"
 
@@ -123,6 +124,7 @@ extension Event {
         case .actionTransferred: return .actionTransferred
         case .actionCarriedForward: return .actionCarriedForward
         case .actionWithdrawn: return .actionWithdrawn
+        case .entryVoided: return .entryVoided
         case .actionReopened: return .actionReopened
         case .actionCorrected: return .actionCorrected
         }
@@ -218,6 +220,9 @@ extension Event {
             return .object(["action": .string(action), "on": .date(on), "to": .string(to), "reason": .string(reason)])
         case let .actionCarriedForward(action, on, to):
             return .object(["action": .string(action), "on": .date(on), "to": .string(to)])
+        case let .entryVoided(target, on, reason, dependents, withDependents):
+            return .object(["target": .string(target), "on": .date(on), "reason": .string(reason), "dependents": .array(dependents.map { .string($0) }),
+                            "with_dependents": .bool(withDependents)])
         case let .actionWithdrawn(action, on, reason):
             return .object(["action": .string(action), "on": .date(on), "reason": .string(reason)])
         case let .actionReopened(action, on, reason):
@@ -358,6 +363,9 @@ extension Event {
                                       reason: try f.string("reason"))
         case .actionCarriedForward:
             return .actionCarriedForward(action: try f.string("action"), on: try f.date("on"), to: try f.string("to"))
+        case .entryVoided:
+            return .entryVoided(target: try f.string("target"), on: try f.date("on"), reason: try f.string("reason"), dependents: try f.strings("dependents"),
+                                withDependents: try f.bool("with_dependents"))
         case .actionWithdrawn:
             return .actionWithdrawn(action: try f.string("action"), on: try f.date("on"), reason: try f.string("reason"))
         case .actionReopened:

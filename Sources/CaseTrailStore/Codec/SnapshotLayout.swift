@@ -44,6 +44,7 @@ enum SnapshotLayout {
         }
         w.write(s.addedHolidays.sorted { $0.key < $1.key }.map { Pair($0.key, $0.value) })
         w.write(s.policy.sorted { $0.key < $1.key }.map { Pair($0.key, $0.value) })
+        w.write(s.voided.sorted { $0.key < $1.key }.map { Pair($0.key, $0.value) })
     }
 
     static func read(from r: inout BinaryReader, damage: SnapshotDamage) throws(SnapshotError) -> State {
@@ -58,6 +59,7 @@ enum SnapshotLayout {
         s.actions = try r.readSection { r throws(SnapshotError) in try .read(from: &r, damage: damage) }
         for p in try r.read() as [Pair<LocalDate, String>] { s.addedHolidays[p.a] = p.b }
         for p in try r.read() as [Pair<String, String>] { s.policy[p.a] = p.b }
+        for p in try r.read() as [Pair<String, Voiding>] { s.voided[p.a] = p.b }
         return s
     }
 
@@ -416,6 +418,11 @@ extension ActionItem.Evidence: BinaryCodable {
 extension ActionItem.SignOff: BinaryCodable {
     func write(to w: inout BinaryWriter) { w.write(on); w.write(stage); w.write(refused); w.write(reason) }
     init(from r: inout BinaryReader) throws(SnapshotError) { self.init(on: try r.read(), stage: try r.read(), refused: try r.read(), reason: try r.read()) }
+}
+
+extension Voiding: BinaryCodable {
+    func write(to w: inout BinaryWriter) { w.write(on); w.write(reason); w.write(with) }
+    init(from r: inout BinaryReader) throws(SnapshotError) { self.init(on: try r.read(), reason: try r.read(), with: try r.read()) }
 }
 
 extension ActionItem.Carry: BinaryCodable {

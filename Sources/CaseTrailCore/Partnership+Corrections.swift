@@ -1,0 +1,97 @@
+extension Partnership {
+    /// Putting right what was recorded in error: new facts that say so, never a changed line.
+    static func decideCorrection(_ command: CorrectionCommand, _ state: State, today: LocalDate) throws(DomainError) -> [Event] {
+        switch command {
+        case let .void(target, reason, withDependents, on):
+            try Validate.text(reason, what: "reason")
+            let when = on ?? today
+            try Validate.notAfterToday(when, today, what: "date")
+            if let earlier = state.voided[target] {
+                throw DomainError("\(target) was already voided on \(earlier.on.readable)" + (earlier.with.map { " with \($0)" } ?? "") + ": \(earlier.reason).")
+            }
+            let (dependents, recorded, goesWith) = try voidable(target, state)
+            if when < recorded {
+                throw DomainError("\(target) cannot be voided on \(when.readable), before it was recorded as happening (\(recorded.readable)).")
+            }
+            for id in [target] + dependents {
+                guard let a = state.actions[id] else { continue }
+                if let to = a.carriedForwardTo(state) {
+                    throw DomainError("\(id) was carried forward to \(to); void \(to) in its new plan instead, if it was entered in error there.")
+                }
+                if let from = a.carried?.from {
+                    throw DomainError("\(id) was carried forward from \(from), so voiding it would lose that action too; record what happened to it instead (withdraw it, with the reason).")
+                }
+            }
+            let needed = !goesWith.isEmpty
+            if needed && !withDependents {
+                throw DomainError("Voiding \(target) also voids \(spokenAnd(goesWith)). If all of it was entered in error, void it with --with-dependents.")
+            }
+            return [.entryVoided(target: target, on: when, reason: reason, dependents: dependents, withDependents: needed)]
+        }
+    }
+
+    /// What voiding `target` takes with it (full references), the business date it carries, and
+    /// those dependents in words ("2 recommendations (R1, R2)"), sign-offs included.
+    static func voidable(_ target: String, _ state: State) throws(DomainError) -> (dependents: [String], recorded: LocalDate, words: [String]) {
+        let parts = target.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        switch parts.count {
+        case 1:
+            guard let r = state.reviews[target] else {
+                throw DomainError("No review, recommendation or action '\(target)'. See 'casetrail reviews', or 'casetrail show REF' for its recommendations and actions.")
+            }
+            let created = state.reviews.values.filter { $0.from == target }.sorted { naturalLess($0.ref, $1.ref) }
+            var recs: [RecommendationItem] = [], actions: [ActionItem] = []
+            for review in [r] + created {
+                let theirs = state.recommendations(of: review)
+                recs += theirs
+                actions += theirs.flatMap { state.actions(of: $0) }
+            }
+            var words: [String] = []
+            if !recs.isEmpty { words.append(counted(recs.count, "recommendation") + " (\(recs.map { $0.ref == target ? $0.id : $0.fullID }.joined(separator: ", ")))") }
+            if !actions.isEmpty { words.append(counted(actions.count, "action") + " (\(actions.map { $0.ref == target ? "\($0.rec)/\(code($0))" : $0.id }.joined(separator: ", ")))") }
+            if !created.isEmpty { words.append(counted(created.count, "review") + " opened from it (\(created.map(\.ref).joined(separator: ", ")))") }
+            return (recs.map(\.fullID) + actions.map(\.id) + created.map(\.ref), r.aware ?? r.opened, words)
+        case 2:
+            guard let rec = state.recommendations[target] else {
+                throw DomainError("No recommendation '\(target)'. 'casetrail show \(parts[0])' lists its recommendations.")
+            }
+            let actions = state.actions(of: rec)
+            return (actions.map(\.id), rec.on, actions.isEmpty ? [] : [counted(actions.count, "action") + " (\(actions.map(code).joined(separator: ", ")))"])
+        case 3:
+            guard let a = state.actions[target] else {
+                throw DomainError("No action '\(target)'. See 'casetrail outstanding' for the actions.")
+            }
+            let given = a.signOffs.filter { !$0.refused }
+            let words = given.isEmpty ? [] : ["its " + counted(given.count, "sign-off") + " (" + given.map { "\($0.stage.rawValue) on \($0.on.readable)" }.joined(separator: ", ") + ")"]
+            return ([], a.agreed, words)
+        default:
+            throw DomainError("'\(target)' is not a reference; give a review (MSCP-LCSPR-2023-01), a recommendation (MSCP-LCSPR-2023-01/R1) or an action (MSCP-LCSPR-2023-01/R1/A1).")
+        }
+    }
+
+    private static func code(_ a: ActionItem) -> String { parseActionID(a.id)?.action ?? a.id }
+
+    private static func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
+    /// Takes a voided entry out of the state, as if it had never been recorded.
+    static func remove(_ id: String, from s: inout State) {
+        let parts = id.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        switch parts.count {
+        case 3:
+            s.recommendations.update("\(parts[0])/\(parts[1])") { $0.actions.removeAll { $0 == id } }
+            s.actions.remove(id)
+        case 2:
+            s.reviews.update(parts[0]) { $0.recommendations.removeAll { $0 == parts[1] } }
+            s.recommendations.remove(id)
+        default:
+            if let from = s.reviews[id]?.from { s.reviews.update(from) { $0.linked.removeAll { $0 == id } } }
+            s.reviews.remove(id)
+        }
+    }
+}
+
+/// "a, b and c": everything in a list, as a sentence says it.
+func spokenAnd(_ words: [String]) -> String {
+    guard let last = words.last else { return "" }
+    return words.count == 1 ? last : words.dropLast().joined(separator: ", ") + " and " + last
+}
