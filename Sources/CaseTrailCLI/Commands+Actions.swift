@@ -59,18 +59,21 @@ extension Commands {
                 OptionSpec(name: "--note", valueName: "text", help: "What has happened.", required: true),
                 OptionSpec(name: "--rag", valueName: "rating", help: "red, amber or green."),
                 OptionSpec(name: "--evidence", valueName: "text", help: "Evidence of progress."),
+                Opt.happened,
                 Opt.again,
             ],
             run: { inv in
                 try recorded(inv, .action(.updateAction(action: inv.argument(0)!, note: inv.required("--note"), rag: try inv.choice("--rag"),
-                                                evidence: inv.value("--evidence"))))
+                                                evidence: inv.value("--evidence"), on: try inv.date(option: "--on"))))
             }),
         CommandSpec(
             words: ["action", "revise-due"], abstract: "Move an action's target date, with the reason; every revision is kept.",
             arguments: [Opt.action],
-            options: [OptionSpec(name: "--due", valueName: "date", help: "The new target date.", required: true), Opt.reason()],
+            options: [OptionSpec(name: "--due", valueName: "date", help: "The new target date.", required: true), Opt.reason(),
+                      Opt.on("The date it was revised (default: today).", required: false)],
             run: { inv in
-                try recorded(inv, .action(.reviseDue(action: inv.argument(0)!, due: try inv.requiredDate("--due"), reason: inv.required("--reason"))))
+                try recorded(inv, .action(.reviseDue(action: inv.argument(0)!, due: try inv.requiredDate("--due"), reason: inv.required("--reason"),
+                                                     on: try inv.date(option: "--on"))))
             }),
         CommandSpec(
             words: ["action", "implemented"], abstract: "Record that an action has been implemented, with evidence.",
@@ -100,24 +103,27 @@ extension Commands {
                 OptionSpec(name: "--stage", valueName: "stage", help: "\(Opt.oneOf(SignOffStage.self)).", required: true),
                 Opt.refuse,
                 Opt.reason("With --refuse: why it is sent back.", required: false),
+                Opt.on("The date it was signed off, e.g. of the meeting (default: today).", required: false),
             ],
             run: { inv in
                 guard let stage: SignOffStage = try inv.choice("--stage") else { return "" }
-                return try recorded(inv, .action(.signOffAction(action: inv.argument(0)!, stage: stage, refusal: try refusal(inv))))
+                return try recorded(inv, .action(.signOffAction(action: inv.argument(0)!, stage: stage, refusal: try refusal(inv), on: try inv.date(option: "--on"))))
             }),
         CommandSpec(
             words: ["action", "transfer"], abstract: "Move an action out of this plan (into another plan or to a national body).",
             arguments: [Opt.action],
-            options: [OptionSpec(name: "--to", valueName: "text", help: "Where it goes, e.g. \"Business plan 2016-17\".", required: true), Opt.reason()],
-            run: { inv in try recorded(inv, .action(.transferAction(action: inv.argument(0)!, to: inv.required("--to"), reason: inv.required("--reason")))) }),
+            options: [OptionSpec(name: "--to", valueName: "text", help: "Where it goes, e.g. \"Business plan 2016-17\".", required: true), Opt.reason(), Opt.happened],
+            run: { inv in
+                try recorded(inv, .action(.transferAction(action: inv.argument(0)!, to: inv.required("--to"), reason: inv.required("--reason"), on: try inv.date(option: "--on"))))
+            }),
         CommandSpec(
             words: ["action", "withdraw"], abstract: "Withdraw an action that will not be done.",
-            arguments: [Opt.action], options: [Opt.reason()],
-            run: { inv in try recorded(inv, .action(.withdrawAction(action: inv.argument(0)!, reason: inv.required("--reason")))) }),
+            arguments: [Opt.action], options: [Opt.reason(), Opt.happened],
+            run: { inv in try recorded(inv, .action(.withdrawAction(action: inv.argument(0)!, reason: inv.required("--reason"), on: try inv.date(option: "--on")))) }),
         CommandSpec(
             words: ["action", "reopen"], abstract: "Return a closed or implemented action to in-progress.",
-            arguments: [Opt.action], options: [Opt.reason()],
-            run: { inv in try recorded(inv, .action(.reopenAction(action: inv.argument(0)!, reason: inv.required("--reason")))) }),
+            arguments: [Opt.action], options: [Opt.reason(), Opt.happened],
+            run: { inv in try recorded(inv, .action(.reopenAction(action: inv.argument(0)!, reason: inv.required("--reason"), on: try inv.date(option: "--on")))) }),
         CommandSpec(
             words: ["action", "correct"], abstract: "Correct a mistaken field of an action; the history keeps both values.",
             arguments: [Opt.action],
@@ -125,10 +131,11 @@ extension Commands {
                 OptionSpec(name: "--field", valueName: "name", help: "\(Opt.oneOf(CorrectableField.self)).", required: true),
                 OptionSpec(name: "--value", valueName: "value", help: "The right value.", required: true),
                 Opt.reason(),
+                Opt.on("The date of the correction (default: today).", required: false),
             ],
             run: { inv in
                 try recorded(inv, .action(.correctAction(action: inv.argument(0)!, field: inv.required("--field"), value: inv.required("--value"),
-                                                 reason: inv.required("--reason"))))
+                                                 reason: inv.required("--reason"), on: try inv.date(option: "--on"))))
             }),
     ]
 }

@@ -151,7 +151,7 @@ extension Commands {
         }
         // Each line's summary names its recorder as the roster named them then: a user name given
         // later to someone else must not take over a retired member's past entries.
-        var entries: [(LogRecord, String)] = []
+        var entries: [(LogRecord, String, LocalDate?)] = []   // each line, what it says, and the date it says it happened
         var names: [String: String] = [:]
         // An import's record of itself is the first line of its command: the lines after it that it
         // lists are shown with the file and row they came from.
@@ -172,7 +172,7 @@ extension Commands {
             if case .entryVoided = event { item = nil }
             if let i = imported, record.seq <= i.last, let item, let row = i.rows[item] { source = " (from \(i.file) row \(row))" }
             if about(event), since?.isReached(by: record) ?? true {
-                entries.append((record, event.summary(by: names[record.actor] ?? record.actor) + source))
+                entries.append((record, event.summary(by: names[record.actor] ?? record.actor) + source, event.businessDate))
                 items.append(item)
             }
         }
@@ -191,12 +191,13 @@ extension Commands {
         if let t = target, entries.isEmpty, !seen {
             throw Refusal(message: "Nothing in the log is about '\(t)'. See 'casetrail reviews' for the references.")
         }
-        let json: JSONValue = .object(["events": .array(entries.map { r, summary in
-            .object(["seq": .int(r.seq), "recorded_at": .string(r.recordedAt.description), "actor": .string(r.actor),
+        let json: JSONValue = .object(["events": .array(entries.map { r, summary, on in
+            .object(["seq": .int(r.seq), "recorded_at": .string(r.recordedAt.description), "on": .optional(on?.description), "actor": .string(r.actor),
                      "login": .optional(r.login), "type": .string(r.type), "stream": .string(r.stream), "summary": .string(summary)])
         })])
-        let table = Table(columns: ["SEQ", "RECORDED", "ACTOR", "TYPE", "SUMMARY"], rows: entries.map { r, summary in
-            [String(r.seq), String(r.recordedAt.description.prefix(16)).replacingAll("T", with: " "), r.recordedBy, r.type, summary]
+        // The date it happened beside the time it was typed: most of a first year is entered after the fact.
+        let table = Table(columns: ["SEQ", "RECORDED", "ON", "ACTOR", "TYPE", "SUMMARY"], rows: entries.map { r, summary, on in
+            [String(r.seq), String(r.recordedAt.description.prefix(16)).replacingAll("T", with: " "), on?.description ?? "-", r.recordedBy, r.type, summary]
         })
         return try render(inv, table: table, json: json)
     }

@@ -33,13 +33,13 @@ extension Commands {
         let format = try inv.format()
         let today = try inv.today()
         // Each entry names its recorder as the roster named them when it was written.
-        var timeline: [(LogRecord, String)] = []
+        var timeline: [(LogRecord, String, LocalDate?)] = []
         var names: [String: String] = [:]
         var about: Set<String> = [target]
         func collect(_ record: LogRecord, _ event: Event) {
             if case let .memberAdded(user, name, _, _, _) = event { names[user] = name }
             if event.subject.map(about.contains) ?? false || event.alsoAbout == target {
-                timeline.append((record, event.summary(by: names[record.actor] ?? record.actor)))
+                timeline.append((record, event.summary(by: names[record.actor] ?? record.actor), event.businessDate))
             }
         }
         var (state, _) = try load(inv, each: collect)
@@ -150,7 +150,7 @@ extension Commands {
         return doc.render(format)
     }
 
-    static func showAction(_ a: ActionItem, _ state: State, timeline entries: [(LogRecord, String)],
+    static func showAction(_ a: ActionItem, _ state: State, timeline entries: [(LogRecord, String, LocalDate?)],
                            today: LocalDate, format: OutputFormat) -> String {
         if format == .json {
             return jsonText(.object([
@@ -164,8 +164,9 @@ extension Commands {
                 "revisions": .array(a.revisions.map { .object(["on": .string($0.on.description), "from": .string($0.from.description), "to": .string($0.to.description), "reason": .string($0.reason)]) }),
                 "exit": a.exit.map { .object(["on": .string($0.on.description), "reason": .string($0.reason), "to": .optional($0.to)]) } ?? .null,
                 "carried_from": a.carried.map { .object(["action": .string($0.from), "on": .string($0.on.description)]) } ?? .null,
-                "timeline": .array(entries.map { r, s in
-                    .object(["seq": .int(r.seq), "recorded_at": .string(r.recordedAt.description), "actor": .string(r.actor),
+                "sign_offs": .array(a.signOffs.map { .object(["stage": .string($0.stage.rawValue), "on": .string($0.on.description), "refused": .bool($0.refused), "reason": .optional($0.reason)]) }),
+                "timeline": .array(entries.map { r, s, on in
+                    .object(["seq": .int(r.seq), "recorded_at": .string(r.recordedAt.description), "on": .optional(on?.description), "actor": .string(r.actor),
                              "login": .optional(r.login), "type": .string(r.type), "summary": .string(s)])
                 }),
             ]))
@@ -185,10 +186,14 @@ extension Commands {
                           + (a.daysOverdue(today: today).map { ", \($0) days overdue" } ?? "")))
         if let s = a.success { doc.facts.append(("Success", s)) }
         if let i = a.implemented { doc.facts.append(("Implemented", "\(i.on.readable): \(i.evidence)")) }
-        if !a.stagesSigned.isEmpty { doc.facts.append(("Signed by", a.stagesSigned.map(\.rawValue).joined(separator: ", "))) }
+        if !a.stagesSigned.isEmpty {
+            // Each stage with the date it was given: the latest sign-off of that stage since it was implemented.
+            let given = a.stagesSigned.map { stage in stage.rawValue + (a.signOffs.last { $0.stage == stage && !$0.refused }.map { " (\($0.on.readable))" } ?? "") }
+            doc.facts.append(("Signed by", given.joined(separator: ", ")))
+        }
         if let x = a.exit { doc.facts.append((a.status == .transferred ? "Transferred" : "Withdrawn", "\(x.on.readable)" + (x.to.map { " to \($0)" } ?? "") + ": \(x.reason)")) }
-        doc.sections.append(("Timeline", Table(columns: ["SEQ", "RECORDED", "ACTOR", "WHAT"], rows: entries.map { r, s in
-            ["\(r.seq)", String(r.recordedAt.description.prefix(10)), r.recordedBy, s]
+        doc.sections.append(("Timeline", Table(columns: ["SEQ", "RECORDED", "ON", "ACTOR", "WHAT"], rows: entries.map { r, s, on in
+            ["\(r.seq)", String(r.recordedAt.description.prefix(10)), on?.description ?? "-", r.recordedBy, s]
         })))
         return doc.render(format)
     }

@@ -13,6 +13,8 @@ enum Opt {
     static func note(_ help: String = "A note for the record.") -> OptionSpec {
         OptionSpec(name: "--note", valueName: "text", help: help)
     }
+    /// `--on` for a fact that happened before it was recorded.
+    static let happened = on("The date it happened (default: today).", required: false)
     static let again = OptionSpec(name: "--again", valueName: nil, help: "Record it though the same is already there (casetrail refuses what looks like a slip).")
     static let refuse = OptionSpec(name: "--refuse", valueName: nil, help: "Record a refusal instead of a sign-off (needs --reason).")
     static let ref = ArgumentSpec(name: "ref", help: "The review's reference, e.g. MSCP-RR-2023-01.")

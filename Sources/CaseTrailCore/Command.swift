@@ -58,17 +58,18 @@ public enum ActionCommand: Equatable, Sendable {
     case recordImport(ref: String, file: String, sha256: String, rows: [String])
     case addAction(recommendation: String, code: String, text: String, owner: String, lead: String, due: LocalDate,
                    dueText: String?, success: String?, on: LocalDate?)
-    case updateAction(action: String, note: String, rag: RAG?, evidence: String?)
-    case reviseDue(action: String, due: LocalDate, reason: String)
+    /// `on`, in these commands, is the business date it happened (default: today).
+    case updateAction(action: String, note: String, rag: RAG?, evidence: String?, on: LocalDate? = nil)
+    case reviseDue(action: String, due: LocalDate, reason: String, on: LocalDate? = nil)
     case markImplemented(action: String, on: LocalDate, evidence: String)
     case recordImpact(action: String, on: LocalDate, evidence: String, rating: String?)
-    case signOffAction(action: String, stage: SignOffStage, refusal: String?)
-    case transferAction(action: String, to: String, reason: String)
+    case signOffAction(action: String, stage: SignOffStage, refusal: String?, on: LocalDate? = nil)
+    case transferAction(action: String, to: String, reason: String, on: LocalDate? = nil)
     /// Moves every open action of one review or plan into another plan (`review carry-forward`).
     case carryForward(from: String, to: String, on: LocalDate?)
-    case withdrawAction(action: String, reason: String)
-    case reopenAction(action: String, reason: String)
-    case correctAction(action: String, field: String, value: String, reason: String)
+    case withdrawAction(action: String, reason: String, on: LocalDate? = nil)
+    case reopenAction(action: String, reason: String, on: LocalDate? = nil)
+    case correctAction(action: String, field: String, value: String, reason: String, on: LocalDate? = nil)
 }
 
 /// A command with who asked and what day it is there: the only outside facts a decider sees.

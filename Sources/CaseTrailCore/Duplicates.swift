@@ -31,7 +31,7 @@ enum Duplicates {
            let other = state.recommendations(of: r).lazy.flatMap({ state.actions(of: $0) }).first(where: { $0.id != "\(recommendation)/\(code)" && same($0.text, text) }) {
             return "\(other.id) already says '\(other.text)'; use \(other.id)." + again
         }
-        if case let .action(.updateAction(id, note, rag, evidence)) = command, let last = state.actions[id]?.lastUpdate,
+        if case let .action(.updateAction(id, note, rag, evidence, _)) = command, let last = state.actions[id]?.lastUpdate,
            same(last.note, note), rag == nil || rag == last.rag, (evidence ?? "") == (last.evidence ?? "") {
             return "That is the update \(id) already has, recorded for \(last.on.readable). If it was given again, record it with --again."
         }

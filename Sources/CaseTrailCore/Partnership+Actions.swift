@@ -66,17 +66,19 @@ extension Partnership {
             return [.actionAdded(action: id, text: text, owner: agency.code, lead: lead, due: due, dueText: dueText,
                                  success: success, on: agreed)]
 
-        case let .updateAction(id, note, rag, evidence):
+        case let .updateAction(id, note, rag, evidence, on):
             let a = try liveAction(id, state, doing: "update it")
             try Validate.text(note, what: "note")
-            return [.actionUpdated(action: a.id, on: today, note: note, rag: rag, evidence: evidence)]
+            let when = try dated(on, today, "An update of \(id)", notBefore: a.agreed, "it was agreed")
+            return [.actionUpdated(action: a.id, on: when, note: note, rag: rag, evidence: evidence)]
 
-        case let .reviseDue(id, due, reason):
+        case let .reviseDue(id, due, reason, on):
             let a = try liveAction(id, state, doing: "revise its due date")
             try Validate.text(reason, what: "reason")
             if a.status == .implemented { throw DomainError("\(id) is already implemented; its due date no longer matters.") }
+            let when = try dated(on, today, "A revision of \(id)", notBefore: a.agreed, "it was agreed")
             if due == a.due { return [] }
-            return [.actionDueRevised(action: a.id, on: today, from: a.due, due: due, reason: reason)]
+            return [.actionDueRevised(action: a.id, on: when, from: a.due, due: due, reason: reason)]
 
         case let .markImplemented(id, on, evidence):
             let a = try liveAction(id, state, doing: "mark it implemented")
@@ -95,7 +97,7 @@ extension Partnership {
             }
             return [.actionImpactRecorded(action: a.id, on: on, evidence: evidence, rating: rating)]
 
-        case let .signOffAction(id, stage, refusal):
+        case let .signOffAction(id, stage, refusal, on):
             let a = try action(id, state)
             let stages = state.signOffStages
             guard stages.contains(stage) else {
@@ -115,27 +117,35 @@ extension Partnership {
                 }
                 throw DomainError("\(id) needs the \(next.rawValue) sign-off before the \(stage.rawValue) one.")
             }
+            // A stage follows the implementation and the stage before it.
+            var floor = (a.implemented?.on ?? a.agreed, "it was implemented")
+            if let before = a.stagesSigned.last, let given = a.signOffs.last(where: { $0.stage == before && !$0.refused }), given.on > floor.0 {
+                floor = (given.on, "its \(before.rawValue) sign-off")
+            }
+            let when = try dated(on, today, "The \(stage.rawValue) sign-off of \(id)", notBefore: floor.0, floor.1)
             if let reason = refusal {
                 try Validate.text(reason, what: "reason for refusing")
-                return [.actionSignOffRefused(action: a.id, on: today, stage: stage, reason: reason)]
+                return [.actionSignOffRefused(action: a.id, on: when, stage: stage, reason: reason)]
             }
-            return [.actionSignedOff(action: a.id, on: today, stage: stage, complete: stage == stages.last)]
+            return [.actionSignedOff(action: a.id, on: when, stage: stage, complete: stage == stages.last)]
 
-        case let .transferAction(id, to, reason):
+        case let .transferAction(id, to, reason, on):
             let a = try liveAction(id, state, doing: "transfer it")
             try Validate.text(to, what: "destination (--to)")
             try Validate.text(reason, what: "reason")
-            return [.actionTransferred(action: a.id, on: today, to: to, reason: reason)]
+            let when = try dated(on, today, "The transfer of \(id)", notBefore: a.agreed, "it was agreed")
+            return [.actionTransferred(action: a.id, on: when, to: to, reason: reason)]
 
         case let .carryForward(from, to, on):
             return try carryForward(from: from, to: to, on: on ?? today, state, today: today)
 
-        case let .withdrawAction(id, reason):
+        case let .withdrawAction(id, reason, on):
             let a = try liveAction(id, state, doing: "withdraw it")
             try Validate.text(reason, what: "reason")
-            return [.actionWithdrawn(action: a.id, on: today, reason: reason)]
+            let when = try dated(on, today, "The withdrawal of \(id)", notBefore: a.agreed, "it was agreed")
+            return [.actionWithdrawn(action: a.id, on: when, reason: reason)]
 
-        case let .reopenAction(id, reason):
+        case let .reopenAction(id, reason, on):
             let a = try action(id, state)
             try Validate.text(reason, what: "reason")
             if let to = a.carriedForwardTo(state) {
@@ -144,11 +154,14 @@ extension Partnership {
             guard !a.isOutstanding || a.status == .implemented else {
                 throw DomainError("\(id) is \(a.status.rawValue) and still open; there is nothing to reopen.")
             }
-            return [.actionReopened(action: a.id, on: today, reason: reason)]
+            let closed = a.closedOn ?? a.implemented?.on ?? a.agreed
+            let when = try dated(on, today, "Reopening \(id)", notBefore: closed, a.status == .implemented ? "it was implemented" : "it was \(a.status.rawValue)")
+            return [.actionReopened(action: a.id, on: when, reason: reason)]
 
-        case let .correctAction(id, field, value, reason):
+        case let .correctAction(id, field, value, reason, on):
             let a = try action(id, state)
             try Validate.text(reason, what: "reason")
+            let when = try dated(on, today, "A correction of \(id)", notBefore: a.agreed, "it was agreed")
             guard let f = CorrectableField(rawValue: field) else {
                 let due = field == "due" ? " A due date is changed with 'casetrail action revise-due'." : ""
                 throw DomainError("'\(field)' cannot be corrected; correctable fields: \(CorrectableField.allCases.map(\.rawValue).joined(separator: ", ")).\(due)")
@@ -167,7 +180,7 @@ extension Partnership {
                 break
             }
             if a.currentValue(of: f) == stored { return [] }
-            return [.actionCorrected(action: a.id, on: today, field: field, value: stored, reason: reason)]
+            return [.actionCorrected(action: a.id, on: when, field: field, value: stored, reason: reason)]
 
         }
     }
@@ -183,6 +196,15 @@ extension Partnership {
     }
 
     /// An action still in the plan (not signed off, transferred or withdrawn).
+    /// The business date of a fact: `on`, else today; never in the future, nor before what it follows
+    /// (`floor`, described as `after`), each refusal giving both dates.
+    static func dated(_ on: LocalDate?, _ today: LocalDate, _ fact: String, notBefore floor: LocalDate, _ after: String) throws(DomainError) -> LocalDate {
+        let when = on ?? today
+        try Validate.notAfterToday(when, today, what: "date")
+        if when < floor { throw DomainError("\(fact) cannot be dated \(when.readable), before \(after) (\(floor.readable)).") }
+        return when
+    }
+
     static func liveAction(_ id: String, _ state: State, doing: String) throws(DomainError) -> ActionItem {
         let a = try action(id, state)
         if let to = a.carriedForwardTo(state) {

@@ -133,31 +133,31 @@ extension Partnership {
             guard let parts = parseActionID(id) else { return nil }
             return .action(.addAction(recommendation: "\(parts.ref)/\(parts.rec)", code: parts.action, text: text, owner: owner, lead: lead,
                                       due: due, dueText: dueText, success: success, on: on))
-        case let .actionUpdated(id, _, note, rag, evidence):
-            return .action(.updateAction(action: id, note: note, rag: rag, evidence: evidence))
-        case let .actionDueRevised(id, _, _, due, reason):
-            return .action(.reviseDue(action: id, due: due, reason: reason))
+        case let .actionUpdated(id, on, note, rag, evidence):
+            return .action(.updateAction(action: id, note: note, rag: rag, evidence: evidence, on: on))
+        case let .actionDueRevised(id, on, _, due, reason):
+            return .action(.reviseDue(action: id, due: due, reason: reason, on: on))
         case let .actionImplemented(id, on, evidence):
             return .action(.markImplemented(action: id, on: on, evidence: evidence))
         case let .actionImpactRecorded(id, on, evidence, rating):
             return .action(.recordImpact(action: id, on: on, evidence: evidence, rating: rating))
-        case let .actionSignedOff(id, _, stage, _):
-            return .action(.signOffAction(action: id, stage: stage, refusal: nil))
-        case let .actionSignOffRefused(id, _, stage, reason):
-            return .action(.signOffAction(action: id, stage: stage, refusal: reason))
-        case let .actionTransferred(id, _, to, reason):
-            return .action(.transferAction(action: id, to: to, reason: reason))
+        case let .actionSignedOff(id, on, stage, _):
+            return .action(.signOffAction(action: id, stage: stage, refusal: nil, on: on))
+        case let .actionSignOffRefused(id, on, stage, reason):
+            return .action(.signOffAction(action: id, stage: stage, refusal: reason, on: on))
+        case let .actionTransferred(id, on, to, reason):
+            return .action(.transferAction(action: id, to: to, reason: reason, on: on))
         case let .actionCarriedForward(id, on, to):
             guard let from = parseActionID(id)?.ref, let into = parseActionID(to)?.ref else { return nil }
             return .action(.carryForward(from: from, to: into, on: on))
-        case let .actionWithdrawn(id, _, reason):
-            return .action(.withdrawAction(action: id, reason: reason))
+        case let .actionWithdrawn(id, on, reason):
+            return .action(.withdrawAction(action: id, reason: reason, on: on))
         case let .entryVoided(target, on, reason, _, withDependents):
             return .correction(.void(target: target, reason: reason, withDependents: withDependents, on: on))
-        case let .actionReopened(id, _, reason):
-            return .action(.reopenAction(action: id, reason: reason))
-        case let .actionCorrected(id, _, field, value, reason):
-            return .action(.correctAction(action: id, field: field, value: value, reason: reason))
+        case let .actionReopened(id, on, reason):
+            return .action(.reopenAction(action: id, reason: reason, on: on))
+        case let .actionCorrected(id, on, field, value, reason):
+            return .action(.correctAction(action: id, field: field, value: value, reason: reason, on: on))
         }
     }
 }
@@ -166,14 +166,15 @@ extension Event {
     /// The date a command stamps on this fact from "today" (the recording day), if it does.
     var stampedToday: LocalDate? {
         switch self {
-        case let .reviewDelayed(_, on, _, _), let .actionUpdated(_, on, _, _, _), let .actionDueRevised(_, on, _, _, _),
-             let .actionSignedOff(_, on, _, _), let .actionSignOffRefused(_, on, _, _), let .actionTransferred(_, on, _, _),
-             let .actionWithdrawn(_, on, _), let .actionReopened(_, on, _), let .actionCorrected(_, on, _, _, _):
+        case let .reviewDelayed(_, on, _, _):
             return on
+        // The rest carry the date given with --on (default: today), which their commands take back.
         case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .agencyAdded, .agencyAliasAdded, .bankHolidayAdded,
              .policySet, .seriousIncidentRecorded, .reviewOpened, .milestoneRecorded, .rapidReviewCompleted, .panelResponded, .reviewScreened,
              .reviewDecided, .publicationWithheld, .reviewGraded, .reviewClosed, .reviewSignedOff, .recommendationAdded, .actionAdded,
-             .actionImplemented, .actionImpactRecorded, .trackerImported, .recommendationResponded, .auditResultsRecorded, .actionCarriedForward, .entryVoided:
+             .actionImplemented, .actionImpactRecorded, .trackerImported, .recommendationResponded, .auditResultsRecorded, .actionCarriedForward,
+             .entryVoided, .actionUpdated, .actionDueRevised, .actionSignedOff, .actionSignOffRefused, .actionTransferred, .actionWithdrawn,
+             .actionReopened, .actionCorrected:
             return nil
         }
     }

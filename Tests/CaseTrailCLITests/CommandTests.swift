@@ -114,7 +114,7 @@ struct Refused: Error { var text: String }
         let lines = String(decoding: readBytes(log), as: UTF8.self).split(separator: "\n")
         #expect(events.count == lines.count)
         #expect(events.map { $0["seq"]!.intValue! } == Array(1...lines.count))
-        #expect(events.last == .object(["seq": 6, "recorded_at": "2023-04-03T09:00:00.000Z", "actor": "ann", "login": "ann",
+        #expect(events.last == .object(["seq": 6, "recorded_at": "2023-04-03T09:00:00.000Z", "on": .null, "actor": "ann", "login": "ann",
                                         "type": "agency_added", "stream": "agency-KM-ICB",
                                         "summary": "ann added agency KM-ICB (NHS Kent and Medway), also known as NHS Medway"]))
         let since = cli(["history", "--since", "seq:5", "--log", log, "--format", "csv"]).stdout

@@ -42,3 +42,31 @@ import CaseTrailTestSupport
         #expect(line.status == 1 && line.stderr.contains("Voiding a single line (seq:5) is not available yet"))
     }
 }
+
+/// Business dates through the real binary: given with --on, shown beside when they were typed.
+@Suite struct BusinessDateCommandTests {
+    @Test func progressEnteredAfterTheFactShowsTheDateItHappenedBesideTheDayItWasTyped() throws {
+        let (dir, log) = try foundedLog()
+        defer { withExtendedLifetime(dir) {} }
+        func run(_ args: [String]) throws -> Outcome { try exec(args + ["--log", log, "--actor", "bu", "--today", "2023-06-01"]) }
+        for args in [["review", "open", "MSCP-LLR-2023-01", "--kind", "llr", "--title", "Learning review", "--on", "2023-01-10"],
+                     ["rec", "add", "MSCP-LLR-2023-01", "R1", "--text", "Share information", "--on", "2023-01-10"],
+                     ["action", "add", "MSCP-LLR-2023-01/R1", "A1", "--text", "Train staff", "--owner", "KP", "--lead", "L&D", "--due", "2023-03-31", "--on", "2023-01-20"],
+                     ["action", "update", "MSCP-LLR-2023-01/R1/A1", "--note", "Booked", "--on", "2023-02-14"],
+                     ["action", "implemented", "MSCP-LLR-2023-01/R1/A1", "--on", "2023-03-20", "--evidence", "Register"],
+                     ["action", "sign-off", "MSCP-LLR-2023-01/R1/A1", "--stage", "learning-lessons", "--on", "2023-04-12"]] {
+            let out = try run(args)
+            #expect(out.status == 0, "\(args): \(out.stderr)")
+        }
+        let early = try run(["action", "sign-off", "MSCP-LLR-2023-01/R1/A1", "--stage", "executive", "--on", "2023-04-11"])
+        #expect(early.status == 1 && early.stderr == "Error: The executive sign-off of MSCP-LLR-2023-01/R1/A1 cannot be dated 11 Apr 2023, before its learning-lessons sign-off (12 Apr 2023).\n")
+        let history = try run(["history", "MSCP-LLR-2023-01/R1/A1", "--format", "csv"]).stdout
+        #expect(history.hasPrefix("SEQ,RECORDED,ON,ACTOR,TYPE,SUMMARY\r\n"))
+        #expect(history.contains(",2023-02-14,bu (login "), "the update's own date beside the time it was typed")
+        let shown = try run(["show", "MSCP-LLR-2023-01/R1/A1"]).stdout
+        #expect(shown.contains("Signed by:      learning-lessons (12 Apr 2023)"))
+        #expect(try run(["show", "MSCP-LLR-2023-01/R1/A1", "--format", "json"]).stdout.contains(#""sign_offs":[{"stage":"learning-lessons","on":"2023-04-12","refused":false,"reason":null}]"#))
+        #expect(try run(["action", "update", "--help"]).stdout.contains("--on <date>"))
+        #expect(try exec(["verify", "--log", log]).status == 0)
+    }
+}
