@@ -150,9 +150,11 @@ extension Commands {
         CommandSpec(
             words: ["review", "delay"], abstract: "Record that a review is delayed, why, and when it is now expected.",
             arguments: [Opt.ref],
-            options: [Opt.reason(), OptionSpec(name: "--expected", valueName: "date", help: "When it is now expected.")],
+            options: [Opt.reason(), OptionSpec(name: "--expected", valueName: "date", help: "When it is now expected."),
+                      Opt.on("The date the delay was known (default: today).", required: false)],
             run: { inv in
-                try recorded(inv, .review(.delayReview(ref: inv.argument(0)!, reason: inv.required("--reason"), expected: try inv.date(option: "--expected"))))
+                try recorded(inv, .review(.delayReview(ref: inv.argument(0)!, reason: inv.required("--reason"), expected: try inv.date(option: "--expected"),
+                                                       on: try inv.date(option: "--on"))))
             }),
         CommandSpec(
             words: ["review", "close"], abstract: "Close a review once its work and actions are done.",

@@ -43,7 +43,7 @@ public enum ReviewCommand: Equatable, Sendable {
     case withholdPublication(ref: String, on: LocalDate, reason: String)
     case gradeReview(ref: String, on: LocalDate, by: String, grade: String)
     case recordAuditResults(ref: String, on: LocalDate, counts: [AuditCount])
-    case delayReview(ref: String, reason: String, expected: LocalDate?)
+    case delayReview(ref: String, reason: String, expected: LocalDate?, on: LocalDate? = nil)
     case closeReview(ref: String, on: LocalDate)
     /// `refusal` is the reason when the sign-off is refused; `partner` says for whom when someone records it on their behalf.
     case signOffReview(ref: String, what: ReviewSignOffSubject, on: LocalDate, partner: Partner?, refusal: String?)

@@ -117,8 +117,8 @@ extension Partnership {
             return .review(.gradeReview(ref: ref, on: on, by: by, grade: grade))
         case let .auditResultsRecorded(ref, on, counts):
             return .review(.recordAuditResults(ref: ref, on: on, counts: counts))
-        case let .reviewDelayed(ref, _, reason, expected):
-            return .review(.delayReview(ref: ref, reason: reason, expected: expected))
+        case let .reviewDelayed(ref, on, reason, expected):
+            return .review(.delayReview(ref: ref, reason: reason, expected: expected, on: on))
         case let .reviewClosed(ref, on):
             return .review(.closeReview(ref: ref, on: on))
         case let .reviewSignedOff(ref, what, on, partner, refused, reason):

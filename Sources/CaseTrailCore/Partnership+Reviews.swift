@@ -145,11 +145,15 @@ extension Partnership {
             let ordered = levels.compactMap { level in counts.first { $0.level == level } }
             return [.auditResultsRecorded(ref: ref, on: on, counts: ordered)]
 
-        case let .delayReview(ref, reason, expected):
+        case let .delayReview(ref, reason, expected, on):
             let r = try openReview(ref, state, kind: nil, doing: "record a delay")
             try Validate.text(reason, what: "reason")
-            if let e = expected, e < today { throw DomainError("The expected date \(e.readable) has already passed; give a date from today on.") }
-            return [.reviewDelayed(ref: r.ref, on: today, reason: reason, expected: expected)]
+            let when = on ?? today
+            try dated(when, r, today)
+            if let e = expected, e < when {
+                throw DomainError("The expected date \(e.readable) is before the delay (\(when.readable)); give the date it is now expected, from then on.")
+            }
+            return [.reviewDelayed(ref: r.ref, on: when, reason: reason, expected: expected)]
 
         case let .closeReview(ref, on):
             let r = try openReview(ref, state, kind: nil, doing: "close it")

@@ -233,7 +233,10 @@ extension Scenario {
         try s.run(.review(.openReview(ref: "MSCB-SCR-2011-01", kind: .scr, title: "Second SCR", from: nil, on: d("2010-11-01"))))
         try s.run(.review(.delayReview(ref: "MSCB-SCR-2011-01", reason: "Criminal proceedings beyond the board's control", expected: d("2024-06-30"))))
         #expect(s.state.reviews["MSCB-SCR-2011-01"]?.delays.first?.reason == "Criminal proceedings beyond the board's control")
-        #expect(s.refusal(.review(.delayReview(ref: "MSCB-SCR-2011-01", reason: "x", expected: d("2023-01-01"))))?.contains("already passed") == true)
+        #expect(s.refusal(.review(.delayReview(ref: "MSCB-SCR-2011-01", reason: "x", expected: d("2023-01-01"))))
+                == "The expected date 1 Jan 2023 is before the delay (31 Dec 2023); give the date it is now expected, from then on.")
+        let known = try s.run(.review(.delayReview(ref: "MSCB-SCR-2011-01", reason: "Inquest adjourned", expected: d("2023-01-01"), on: d("2022-06-01"))))
+        #expect(known == [.reviewDelayed(ref: "MSCB-SCR-2011-01", on: d("2022-06-01"), reason: "Inquest adjourned", expected: d("2023-01-01"))], "a delay known earlier, entered now")
     }
 
     @Test func decisionsAreOnlyForReviewsThatHaveThem() throws {
