@@ -184,7 +184,8 @@ for p in dcs supt nurse; do as $p; ct review sign-off MSCP-RR-2021-01 --what rap
 as bm; on 2021-07-20
 ct review panel-response MSCP-RR-2021-01 --on 2021-07-19 --agrees
 as dcs; ct review decide MSCP-RR-2021-01 --on 2021-07-20 --outcome not-initiate --by "Safeguarding partners" --rationale "The National Panel agreed no LCSPR was needed"
-as bm; ct review close MSCP-RR-2021-01 --on 2021-07-20
+as bm; ct review correct MSCP-RR-2021-01 --field incident --value 2021-06-04 --reason "The hospital record gives the 4th (illustrative)"
+ct review close MSCP-RR-2021-01 --on 2021-07-20
 
 on 2021-11-12
 ct incident notify MSCP-RR-2021-02 --child Andy --aware 2021-11-01 --summary "Death of a teenager by suicide"
@@ -268,7 +269,9 @@ ct rec add MSCP-EXT-2023-01 R4 --text "Appoint an independent chair for the Exec
 for r in R1 R2 R3; do ct rec respond MSCP-EXT-2023-01/$r --accepted --on 2023-03-29; done
 ct rec respond MSCP-EXT-2023-01/R4 --not-accepted --reason "The partners keep the Independent Scrutineer model agreed in 2019, which the review found a strength (illustrative)" --on 2023-03-29
 ct action add MSCP-EXT-2023-01/R1 A1 --text "Executive away day to agree purpose and outcomes" --owner MSCP --lead "Executive chair" --due 2023-06-30 --on 2023-03-29
-ct action add MSCP-EXT-2023-01/R2 A1 --text "Partnership dashboard, including early help data" --owner MEDWAY-CSC --lead "Early help data analyst" --due 2023-09-29 --on 2023-03-29
+ct action add MSCP-EXT-2023-01/R2 A1 --text "Partnership dashboard, including early help data" --owner MEDWAY-CSC --lead "Early help data analyst" --due 2032-09-29 --on 2023-03-29
+ct action correct MSCP-EXT-2023-01/R2/A1 --field due --value 2023-09-29 --reason "Typed 2032 for 2023: a slip, not a revised date (illustrative)"
+ct rec correct MSCP-EXT-2023-01/R2 --field text --value "Become more data driven, including early help data" --reason "The report's wording, copied in full (003:284)"
 ct action add MSCP-EXT-2023-01/R3 A1 --text "Audit findings and National Panel learning as standing Executive items" --owner MSCP --lead "Business manager" --due 2023-05-31 --on 2023-03-29
 
 # --- Spring 2023: progress and a reopened action --------------------------------------------

@@ -126,6 +126,7 @@ extension Commands {
             run: { inv in try recorded(inv, .action(.reopenAction(action: inv.argument(0)!, reason: inv.required("--reason"), on: try inv.date(option: "--on")))) }),
         CommandSpec(
             words: ["action", "correct"], abstract: "Correct a mistaken field of an action; the history keeps both values.",
+            discussion: "due corrects a target date typed wrongly (the original date: not a revision, which is 'action revise-due');\nimplemented-on, update-on and learning-lessons-on, executive-on, board-on correct the date of the\nimplementation, the latest update, or a stage's sign-off.",
             arguments: [Opt.action],
             options: [
                 OptionSpec(name: "--field", valueName: "name", help: "\(Opt.oneOf(CorrectableField.self)).", required: true),

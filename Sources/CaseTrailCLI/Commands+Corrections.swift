@@ -26,5 +26,32 @@ extension Commands {
                 return try recorded(inv, .correction(.void(target: target, reason: inv.required("--reason"),
                                                           withDependents: inv.flag("--with-dependents"), on: try inv.date(option: "--on"))))
             }),
+        CommandSpec(
+            words: ["review", "correct"], abstract: "Correct a field of a review typed wrongly; the history keeps both values and why.",
+            discussion: "An incident's child, awareness and incident dates and summary, and any review's title, kind and\nopening date. A review recorded under the wrong reference is voided ('casetrail void') and recorded again.",
+            arguments: [Opt.ref],
+            options: [
+                OptionSpec(name: "--field", valueName: "name", help: "\(Opt.oneOf(ReviewField.self)).", required: true),
+                OptionSpec(name: "--value", valueName: "value", help: "The right value (dates as YYYY-MM-DD).", required: true),
+                Opt.reason(),
+                Opt.on("The date of the correction (default: today).", required: false),
+            ],
+            run: { inv in
+                try recorded(inv, .correction(.correctReview(ref: inv.argument(0)!, field: inv.required("--field"), value: inv.required("--value"),
+                                                             reason: inv.required("--reason"), on: try inv.date(option: "--on"))))
+            }),
+        CommandSpec(
+            words: ["rec", "correct"], abstract: "Correct a recommendation's text or date typed wrongly; the history keeps both values and why.",
+            arguments: [ArgumentSpec(name: "recommendation", help: "REF/R<n>, e.g. MSCP-LCSPR-2023-01/R1.")],
+            options: [
+                OptionSpec(name: "--field", valueName: "name", help: "\(Opt.oneOf(RecommendationField.self)) (the date it was made).", required: true),
+                OptionSpec(name: "--value", valueName: "value", help: "The right value (a date as YYYY-MM-DD).", required: true),
+                Opt.reason(),
+                Opt.on("The date of the correction (default: today).", required: false),
+            ],
+            run: { inv in
+                try recorded(inv, .correction(.correctRecommendation(rec: inv.argument(0)!, field: inv.required("--field"), value: inv.required("--value"),
+                                                                     reason: inv.required("--reason"), on: try inv.date(option: "--on"))))
+            }),
     ]
 }

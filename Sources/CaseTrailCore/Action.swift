@@ -27,6 +27,36 @@ public enum CorrectableField: String, CaseIterable, Sendable {
     case text, owner, lead, success
     case dueText = "due-text"
     case agreed
+    /// A typing slip in the target date: the original date, not a revision (that is `revise-due`).
+    case due
+    case rag
+    case implementedOn = "implemented-on"
+    /// The date of the latest update.
+    case updateOn = "update-on"
+    /// The date of a stage's sign-off (its latest, since the action was implemented).
+    case learningLessonsOn = "learning-lessons-on"
+    case executiveOn = "executive-on"
+    case boardOn = "board-on"
+
+    /// The sign-off stage whose date this field is, if it is one.
+    public var stage: SignOffStage? {
+        switch self {
+        case .learningLessonsOn: return .learningLessons
+        case .executiveOn: return .executive
+        case .boardOn: return .board
+        case .text, .owner, .lead, .success, .dueText, .agreed, .due, .rag, .implementedOn, .updateOn: return nil
+        }
+    }
+}
+
+/// The fields `review correct` may change.
+public enum ReviewField: String, CaseIterable, Sendable {
+    case title, kind, opened, child, aware, incident, summary
+}
+
+/// The fields `rec correct` may change.
+public enum RecommendationField: String, CaseIterable, Sendable {
+    case text, on
 }
 
 /// A numbered recommendation of a review.

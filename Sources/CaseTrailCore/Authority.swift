@@ -32,7 +32,7 @@ enum Authority {
             allowed = roles(for: c)
         case .correction(let c):
             switch c {
-            case .void: allowed = recorders
+            case .void, .correctReview, .correctRecommendation: allowed = recorders
             }
         }
         if !allowed.contains(where: member.has) {

@@ -15,6 +15,10 @@ public enum CorrectionCommand: Equatable, Sendable {
     /// A review (or incident), recommendation or action entered in error: it leaves every answer and
     /// count from then on. What depends on it goes with it only when `withDependents` says so.
     case void(target: String, reason: String, withDependents: Bool, on: LocalDate?)
+    /// A review's field typed wrongly (`field` one of `ReviewField`), put right.
+    case correctReview(ref: String, field: String, value: String, reason: String, on: LocalDate?)
+    /// A recommendation's text or date typed wrongly (`rec` is REF/R<n>), put right.
+    case correctRecommendation(rec: String, field: String, value: String, reason: String, on: LocalDate?)
 }
 
 /// The roster, agencies, calendar and policy.

@@ -83,8 +83,12 @@ extension Event {
             return "\(who) withdrew \(action): \(reason)"
         case let .actionReopened(action, _, reason):
             return "\(who) reopened \(action): \(reason)"
-        case let .actionCorrected(action, _, field, value, reason):
-            return "\(who) corrected the \(field) of \(action) to '\(value)': \(reason)"
+        case let .actionCorrected(action, _, field, value, reason, from):
+            return "\(who) corrected the \(field) of \(action)" + (from.map { " from '\($0)'" } ?? "") + " to '\(value)': \(reason)"
+        case let .reviewCorrected(ref, _, field, from, value, reason):
+            return "\(who) corrected the \(field) of \(ref) from '\(from)' to '\(value)': \(reason)"
+        case let .recommendationCorrected(rec, _, field, from, value, reason):
+            return "\(who) corrected the \(field) of \(rec) from '\(from)' to '\(value)': \(reason)"
         }
     }
 }

@@ -48,9 +48,14 @@ public enum Event: Equatable, Sendable {
     case actionCarriedForward(action: String, on: LocalDate, to: String)
     case actionWithdrawn(action: String, on: LocalDate, reason: String)
     case actionReopened(action: String, on: LocalDate, reason: String)
-    case actionCorrected(action: String, on: LocalDate, field: String, value: String, reason: String)
+    /// `from` is the value before (nil on lines written before it was kept).
+    case actionCorrected(action: String, on: LocalDate, field: String, value: String, reason: String, from: String?)
 
     // Corrections
+    /// A field of a review typed wrongly, put right (`from` is what it said).
+    case reviewCorrected(ref: String, on: LocalDate, field: String, from: String, value: String, reason: String)
+    /// A field of a recommendation typed wrongly, put right (`rec` is REF/R<n>).
+    case recommendationCorrected(rec: String, on: LocalDate, field: String, from: String, value: String, reason: String)
     /// A review, recommendation or action entered in error, with every entry that goes with it
     /// (`dependents`, full references): from here on they are as if never recorded.
     case entryVoided(target: String, on: LocalDate, reason: String, dependents: [String], withDependents: Bool)
@@ -92,13 +97,17 @@ extension Event {
             return "review-\(ref)"
         case .recommendationResponded(let rec, _, _, _):
             return "review-\(rec.split(separator: "/").first.map(String.init) ?? rec)"
+        case .reviewCorrected(let ref, _, _, _, _, _):
+            return "review-\(ref)"
+        case .recommendationCorrected(let rec, _, _, _, _, _):
+            return "review-\(rec.split(separator: "/").first.map(String.init) ?? rec)"
         case .entryVoided(let target, _, _, _, _):
             let parts = target.split(separator: "/")
             return parts.count == 3 ? "action-\(target)" : "review-\(parts.first.map(String.init) ?? target)"
         case .actionAdded(let a, _, _, _, _, _, _, _), .actionUpdated(let a, _, _, _, _), .actionDueRevised(let a, _, _, _, _),
              .actionImplemented(let a, _, _), .actionImpactRecorded(let a, _, _, _), .actionSignedOff(let a, _, _, _),
              .actionSignOffRefused(let a, _, _, _), .actionTransferred(let a, _, _, _), .actionCarriedForward(let a, _, _), .actionWithdrawn(let a, _, _),
-             .actionReopened(let a, _, _), .actionCorrected(let a, _, _, _, _):
+             .actionReopened(let a, _, _), .actionCorrected(let a, _, _, _, _, _):
             return "action-\(a)"
         }
     }

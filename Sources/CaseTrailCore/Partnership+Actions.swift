@@ -163,8 +163,7 @@ extension Partnership {
             try Validate.text(reason, what: "reason")
             let when = try dated(on, today, "A correction of \(id)", notBefore: a.agreed, "it was agreed")
             guard let f = CorrectableField(rawValue: field) else {
-                let due = field == "due" ? " A due date is changed with 'casetrail action revise-due'." : ""
-                throw DomainError("'\(field)' cannot be corrected; correctable fields: \(CorrectableField.allCases.map(\.rawValue).joined(separator: ", ")).\(due)")
+                throw DomainError("'\(field)' cannot be corrected; correctable fields: \(CorrectableField.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
             var stored = value
             switch f {
@@ -178,9 +177,25 @@ extension Partnership {
                 try Validate.text(value, what: field)
             case .success, .dueText:
                 break
+            case .due:
+                guard let d = LocalDate(value) else { throw DomainError(LocalDate.whyNot(value) + ".") }
+                stored = d.description
+            case .rag:
+                guard RAG(rawValue: value) != nil else { throw DomainError("'\(value)' is not a RAG rating; use red, amber or green.") }
+            case .implementedOn:
+                guard a.implemented != nil else { throw DomainError("\(id) has no implementation to correct the date of; record it with 'casetrail action implemented'.") }
+                stored = try correctedDate(value, today, "The implementation of \(id)", notBefore: a.agreed, "it was agreed")
+            case .updateOn:
+                guard a.lastUpdate != nil else { throw DomainError("\(id) has no update to correct the date of.") }
+                stored = try correctedDate(value, today, "The latest update of \(id)", notBefore: a.agreed, "it was agreed")
+            case .learningLessonsOn, .executiveOn, .boardOn:
+                let stage = f.stage!
+                guard a.signOffs.contains(where: { $0.stage == stage && !$0.refused }) else { throw DomainError("\(id) has no \(stage.rawValue) sign-off to correct the date of.") }
+                stored = try correctedDate(value, today, "The \(stage.rawValue) sign-off of \(id)", notBefore: a.implemented?.on ?? a.agreed, "it was implemented")
             }
-            if a.currentValue(of: f) == stored { return [] }
-            return [.actionCorrected(action: a.id, on: when, field: field, value: stored, reason: reason)]
+            let from = a.currentValue(of: f)
+            if from == stored { return [] }
+            return [.actionCorrected(action: a.id, on: when, field: field, value: stored, reason: reason, from: from)]
 
         }
     }
@@ -203,6 +218,12 @@ extension Partnership {
         try Validate.notAfterToday(when, today, what: "date")
         if when < floor { throw DomainError("\(fact) cannot be dated \(when.readable), before \(after) (\(floor.readable)).") }
         return when
+    }
+
+    /// A corrected date read from `value`, held to the same bounds a fact of that date is.
+    static func correctedDate(_ value: String, _ today: LocalDate, _ fact: String, notBefore floor: LocalDate, _ after: String) throws(DomainError) -> String {
+        guard let d = LocalDate(value) else { throw DomainError(LocalDate.whyNot(value) + ".") }
+        return try dated(d, today, fact, notBefore: floor, after).description
     }
 
     static func liveAction(_ id: String, _ state: State, doing: String) throws(DomainError) -> ActionItem {
@@ -298,6 +319,11 @@ extension ActionItem {
         case .success: return success
         case .dueText: return dueText
         case .agreed: return agreed.description
+        case .due: return originalDue.description
+        case .rag: return rag?.rawValue
+        case .implementedOn: return implemented?.on.description
+        case .updateOn: return lastUpdate?.on.description
+        case .learningLessonsOn, .executiveOn, .boardOn: return signOffs.last { $0.stage == field.stage && !$0.refused }?.on.description
         }
     }
 }

@@ -27,6 +27,70 @@ extension Partnership {
                 throw DomainError("Voiding \(target) also voids \(spokenAnd(goesWith)). If all of it was entered in error, void it with --with-dependents.")
             }
             return [.entryVoided(target: target, on: when, reason: reason, dependents: dependents, withDependents: needed)]
+
+        case let .correctReview(ref, field, value, reason, on):
+            let r = try review(ref, state)
+            try Validate.text(reason, what: "reason")
+            guard let f = ReviewField(rawValue: field) else {
+                throw DomainError("'\(field)' cannot be corrected on a review; correctable fields: \(ReviewField.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            let when = try dated(on, today, "A correction of \(ref)", notBefore: r.aware ?? r.opened, "it was recorded as happening")
+            let isIncident = r.kind == .rapidReview
+            var stored = value
+            switch f {
+            case .title:
+                try Validate.text(value, what: "title")
+            case .kind:
+                guard let k = ReviewKind(rawValue: value) else {
+                    throw DomainError("'\(value)' is not a kind of review; use one of: \(ReviewKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+                }
+                if isIncident || k == .rapidReview {
+                    throw DomainError("A rapid review is opened by its incident and cannot become another kind, nor another kind a rapid review; void it and record it again.")
+                }
+                if k.isStatutory != r.kind.isStatutory, !r.decisions.isEmpty || r.initiatedOn != nil {
+                    throw DomainError("\(ref) was decided on as a \(r.kind.title); a statutory review and another kind have different lifecycles, so void it and record it again.")
+                }
+            case .opened, .aware, .incident:
+                guard let d = LocalDate(value) else { throw DomainError(LocalDate.whyNot(value) + ".") }
+                try Validate.notAfterToday(d, today, what: f.rawValue + " date")
+                if f != .opened && !isIncident { throw DomainError("\(ref) is a \(r.kind.title); only an incident has its \(f.rawValue) date.") }
+                stored = d.description
+            case .child:
+                guard isIncident else { throw DomainError("\(ref) is a \(r.kind.title); only an incident names its child.") }
+                try Validate.pseudonym(value)
+            case .summary:
+                guard isIncident else { throw DomainError("\(ref) is a \(r.kind.title); only an incident has a summary.") }
+                try Validate.text(value, what: "summary")
+                try Validate.noPersonalData(value, what: "summary")
+            }
+            let from = r.currentValue(of: f) ?? ""
+            if from == stored { return [] }
+            return [.reviewCorrected(ref: ref, on: when, field: field, from: from, value: stored, reason: reason)]
+
+        case let .correctRecommendation(id, field, value, reason, on):
+            guard let rec = state.recommendations[id] else {
+                throw DomainError("No recommendation '\(id)'. Give it as REF/R<n>, e.g. MSCP-LCSPR-2023-01/R1 ('casetrail show REF' lists them).")
+            }
+            try Validate.text(reason, what: "reason")
+            guard let f = RecommendationField(rawValue: field) else {
+                throw DomainError("'\(field)' cannot be corrected on a recommendation; correctable fields: \(RecommendationField.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            let when = try dated(on, today, "A correction of \(id)", notBefore: rec.on, "it was made")
+            var stored = value
+            switch f {
+            case .text:
+                try Validate.text(value, what: "recommendation text")
+            case .on:
+                guard let d = LocalDate(value) else { throw DomainError(LocalDate.whyNot(value) + ".") }
+                try Validate.notAfterToday(d, today, what: "date")
+                if let first = state.actions(of: rec).map(\.agreed).min(), d > first {
+                    throw DomainError("\(id) cannot have been made on \(d.readable), after its first action was agreed (\(first.readable)).")
+                }
+                stored = d.description
+            }
+            let from = f == .text ? rec.text : rec.on.description
+            if from == stored { return [] }
+            return [.recommendationCorrected(rec: id, on: when, field: field, from: from, value: stored, reason: reason)]
         }
     }
 
@@ -94,4 +158,19 @@ extension Partnership {
 func spokenAnd(_ words: [String]) -> String {
     guard let last = words.last else { return "" }
     return words.count == 1 ? last : words.dropLast().joined(separator: ", ") + " and " + last
+}
+
+extension Review {
+    /// The present value of a correctable field, as text (nil where the review has none).
+    public func currentValue(of field: ReviewField) -> String? {
+        switch field {
+        case .title: return title
+        case .kind: return kind.rawValue
+        case .opened: return opened.description
+        case .child: return child
+        case .aware: return aware?.description
+        case .incident: return incident?.description
+        case .summary: return summary
+        }
+    }
 }

@@ -154,7 +154,7 @@ extension Partnership {
                 a.implemented = nil
                 a.exit = nil
             }
-        case let .actionCorrected(id, _, field, value, _):
+        case let .actionCorrected(id, _, field, value, _, _):
             switch CorrectableField(rawValue: field) {
             case .text: s.actions.update(id) { $0.text = value }
             case .owner: s.actions.update(id) { $0.owner = value }
@@ -162,7 +162,41 @@ extension Partnership {
             case .success: s.actions.update(id) { $0.success = value }
             case .dueText: s.actions.update(id) { $0.dueText = value }
             case .agreed: if let d = LocalDate(value) { s.actions.update(id) { $0.agreed = d } }
+            case .due:
+                // The original date was typed wrongly: put right, and the current one with it unless revised since.
+                if let d = LocalDate(value) { s.actions.update(id) { a in if a.revisions.isEmpty { a.due = d }; a.originalDue = d } }
+            case .rag: if let r = RAG(rawValue: value) { s.actions.update(id) { $0.rag = r } }
+            case .implementedOn: if let d = LocalDate(value) { s.actions.update(id) { $0.implemented?.on = d } }
+            case .updateOn: if let d = LocalDate(value) { s.actions.update(id) { $0.lastUpdate?.on = d } }
+            case .learningLessonsOn, .executiveOn, .boardOn:
+                let stage = CorrectableField(rawValue: field)?.stage
+                if let d = LocalDate(value) {
+                    s.actions.update(id) { a in
+                        if let i = a.signOffs.lastIndex(where: { $0.stage == stage && !$0.refused }) { a.signOffs[i].on = d }
+                    }
+                }
             case nil: break
+            }
+        case let .reviewCorrected(ref, _, field, _, value, _):
+            s.reviews.update(ref) { r in
+                switch ReviewField(rawValue: field) {
+                case .title: r.title = value
+                case .kind: if let k = ReviewKind(rawValue: value) { r.kind = k }
+                case .opened: if let d = LocalDate(value) { r.opened = d }
+                case .child: r.child = value
+                case .aware: if let d = LocalDate(value) { r.aware = d }
+                case .incident: r.incident = LocalDate(value)
+                case .summary: r.summary = value
+                case nil: break
+                }
+            }
+        case let .recommendationCorrected(rec, _, field, _, value, _):
+            s.recommendations.update(rec) { item in
+                switch RecommendationField(rawValue: field) {
+                case .text: item.text = value
+                case .on: if let d = LocalDate(value) { item.on = d }
+                case nil: break
+                }
             }
         }
     }

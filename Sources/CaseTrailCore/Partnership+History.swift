@@ -25,7 +25,15 @@ extension Partnership {
         let today = events.compactMap(\.stampedToday).max()
             ?? max(recordedOn, events.compactMap(\.businessDate).max() ?? recordedOn)
         do {
-            let decided = try decide(Request(actor: actor, login: login, today: today, command: command, again: true), state)
+            var decided = try decide(Request(actor: actor, login: login, today: today, command: command, again: true), state)
+            // A correction written before corrections kept the value before (action_corrected schema 1) lacks it.
+            if decided.count == events.count {
+                for i in decided.indices {
+                    if case let .actionCorrected(a, on, field, value, reason, .some) = decided[i], case .actionCorrected(_, _, _, _, _, nil) = events[i] {
+                        decided[i] = .actionCorrected(action: a, on: on, field: field, value: value, reason: reason, from: nil)
+                    }
+                }
+            }
             if decided == events { return nil }
             return decided.isEmpty ? "there was nothing to record: it was already so" : "it is not what that command records"
         } catch {
@@ -156,8 +164,12 @@ extension Partnership {
             return .correction(.void(target: target, reason: reason, withDependents: withDependents, on: on))
         case let .actionReopened(id, on, reason):
             return .action(.reopenAction(action: id, reason: reason, on: on))
-        case let .actionCorrected(id, on, field, value, reason):
+        case let .actionCorrected(id, on, field, value, reason, _):
             return .action(.correctAction(action: id, field: field, value: value, reason: reason, on: on))
+        case let .reviewCorrected(ref, on, field, _, value, reason):
+            return .correction(.correctReview(ref: ref, field: field, value: value, reason: reason, on: on))
+        case let .recommendationCorrected(rec, on, field, _, value, reason):
+            return .correction(.correctRecommendation(rec: rec, field: field, value: value, reason: reason, on: on))
         }
     }
 }
@@ -174,7 +186,7 @@ extension Event {
              .reviewDecided, .publicationWithheld, .reviewGraded, .reviewClosed, .reviewSignedOff, .recommendationAdded, .actionAdded,
              .actionImplemented, .actionImpactRecorded, .trackerImported, .recommendationResponded, .auditResultsRecorded, .actionCarriedForward,
              .entryVoided, .actionUpdated, .actionDueRevised, .actionSignedOff, .actionSignOffRefused, .actionTransferred, .actionWithdrawn,
-             .actionReopened, .actionCorrected:
+             .actionReopened, .actionCorrected, .reviewCorrected, .recommendationCorrected:
             return nil
         }
     }
@@ -193,7 +205,8 @@ extension Event {
              let .recommendationAdded(_, _, _, on), let .recommendationResponded(_, _, _, on), let .actionAdded(_, _, _, _, _, _, _, on), let .actionUpdated(_, on, _, _, _),
              let .actionDueRevised(_, on, _, _, _), let .actionImplemented(_, on, _), let .actionImpactRecorded(_, on, _, _),
              let .actionSignedOff(_, on, _, _), let .actionSignOffRefused(_, on, _, _), let .actionTransferred(_, on, _, _),
-             let .actionCarriedForward(_, on, _), let .actionWithdrawn(_, on, _), let .actionReopened(_, on, _), let .actionCorrected(_, on, _, _, _),
+             let .actionCarriedForward(_, on, _), let .actionWithdrawn(_, on, _), let .actionReopened(_, on, _), let .actionCorrected(_, on, _, _, _, _),
+             let .reviewCorrected(_, on, _, _, _, _), let .recommendationCorrected(_, on, _, _, _, _),
              let .entryVoided(_, on, _, _, _):
             return on
         }

@@ -70,3 +70,32 @@ import CaseTrailTestSupport
         #expect(try exec(["verify", "--log", log]).status == 0)
     }
 }
+
+/// Corrections through the real binary: what it said, what it says now, and why, in history.
+@Suite struct CorrectionCommandTests {
+    @Test func aMistypedTitleRecommendationAndDueDateArePutRightWithBothValuesInHistory() throws {
+        let (dir, log) = try foundedLog()
+        defer { withExtendedLifetime(dir) {} }
+        func run(_ args: [String]) throws -> Outcome { try exec(args + ["--log", log, "--actor", "bu", "--today", "2023-06-01"]) }
+        for args in [["review", "open", "MSCP-LLR-2023-01", "--kind", "llr", "--title", "Learnign review", "--on", "2023-01-10"],
+                     ["rec", "add", "MSCP-LLR-2023-01", "R1", "--text", "Share informaton", "--on", "2023-01-10"],
+                     ["action", "add", "MSCP-LLR-2023-01/R1", "A1", "--text", "Train staff", "--owner", "KP", "--lead", "L&D", "--due", "2032-03-31", "--on", "2023-01-20"],
+                     ["review", "correct", "MSCP-LLR-2023-01", "--field", "title", "--value", "Learning review", "--reason", "Typo"],
+                     ["rec", "correct", "MSCP-LLR-2023-01/R1", "--field", "text", "--value", "Share information", "--reason", "Typo"],
+                     ["action", "correct", "MSCP-LLR-2023-01/R1/A1", "--field", "due", "--value", "2023-03-31", "--reason", "Typed 2032 for 2023"]] {
+            let out = try run(args)
+            #expect(out.status == 0, "\(args): \(out.stderr)")
+        }
+        let history = try run(["history", "MSCP-LLR-2023-01", "--format", "json"]).stdout
+        #expect(history.contains("corrected the title of MSCP-LLR-2023-01 from 'Learnign review' to 'Learning review': Typo"))
+        #expect(history.contains("corrected the text of MSCP-LLR-2023-01/R1 from 'Share informaton' to 'Share information': Typo"))
+        #expect(history.contains("corrected the due of MSCP-LLR-2023-01/R1/A1 from '2032-03-31' to '2023-03-31': Typed 2032 for 2023"))
+        let action = try run(["show", "MSCP-LLR-2023-01/R1/A1", "--format", "json"]).stdout
+        #expect(action.contains(#""due":"2023-03-31","original_due":"2023-03-31""#) && action.contains(#""revisions":[]"#), "a slip is not a revision")
+        #expect(try run(["overdue", "--format", "json"]).stdout.contains("MSCP-LLR-2023-01/R1/A1"), "overdue by the right date")
+        let wrong = try run(["review", "correct", "MSCP-LLR-2023-01", "--field", "child", "--value", "Child Q", "--reason", "r"])
+        #expect(wrong.status == 1 && wrong.stderr == "Error: MSCP-LLR-2023-01 is a learning lessons review; only an incident names its child.\n")
+        #expect(try run(["rec", "correct", "--help"]).stdout.contains("--field <name>"))
+        #expect(try exec(["verify", "--log", log]).status == 0)
+    }
+}

@@ -144,7 +144,12 @@ extension Scenario {
         try s.run(.action(.correctAction(action: a1, field: "owner", value: "Kent Police", reason: "Wrong agency entered")))
         #expect(s.state.actions[a1]?.owner == "KP")
         #expect(s.state.actions[a1]?.text == "Train health staff")
-        #expect(s.refusal(.action(.correctAction(action: a1, field: "due", value: "2024-01-01", reason: "r")))?.contains("revise-due") == true)
+        let slip = try s.run(.action(.correctAction(action: a1, field: "due", value: "2023-10-30", reason: "Typed the 31st for the 30th")))
+        #expect(slip == [.actionCorrected(action: a1, on: d("2023-12-31"), field: "due", value: "2023-10-30", reason: "Typed the 31st for the 30th", from: "2023-10-31")])
+        #expect(s.state.actions[a1]?.originalDue == d("2023-10-30") && s.state.actions[a1]?.due == d("2023-10-30") && s.state.actions[a1]?.revisions == [],
+                "a typing slip is not a revision: nothing reads as slippage")
+        #expect(s.refusal(.action(.correctAction(action: a1, field: "rag", value: "purple", reason: "r"))) == "'purple' is not a RAG rating; use red, amber or green.")
+        #expect(s.refusal(.action(.correctAction(action: a1, field: "implemented-on", value: "2023-11-01", reason: "r")))?.hasPrefix("\(a1) has no implementation") == true)
         #expect(s.refusal(.action(.correctAction(action: a1, field: "agreed", value: "soon", reason: "r"))) == "'soon' is not a date; write it as YYYY-MM-DD, e.g. 2023-03-31.")
         #expect(s.refusal(.action(.correctAction(action: a1, field: "agreed", value: "2024-02-30", reason: "r"))) == "'2024-02-30' is not a real date: February 2024 has 29 days.")
         #expect(try s.run(.action(.correctAction(action: a1, field: "owner", value: "KP", reason: "again"))) == [])

@@ -55,6 +55,8 @@ enum EventType: String, CaseIterable {
     case actionCarriedForward = "action_carried_forward"
     case actionWithdrawn = "action_withdrawn"
     case entryVoided = "entry_voided"
+    case reviewCorrected = "review_corrected"
+    case recommendationCorrected = "recommendation_corrected"
     case actionReopened = "action_reopened"
     case actionCorrected = "action_corrected"
 
@@ -67,7 +69,8 @@ enum EventType: String, CaseIterable {
     }()
 
     /// The payload schema this type is written with now. Raise it, with an upcaster, when a payload changes.
-    var schema: Int { 1 }
+    /// action_corrected 2 keeps the value before (`from`); its schema-1 lines simply lack it.
+    var schema: Int { self == .actionCorrected ? 2 : 1 }
 
     init?(rawValue: String) {
         var name = rawValue
@@ -125,6 +128,8 @@ extension Event {
         case .actionCarriedForward: return .actionCarriedForward
         case .actionWithdrawn: return .actionWithdrawn
         case .entryVoided: return .entryVoided
+        case .reviewCorrected: return .reviewCorrected
+        case .recommendationCorrected: return .recommendationCorrected
         case .actionReopened: return .actionReopened
         case .actionCorrected: return .actionCorrected
         }
@@ -227,9 +232,13 @@ extension Event {
             return .object(["action": .string(action), "on": .date(on), "reason": .string(reason)])
         case let .actionReopened(action, on, reason):
             return .object(["action": .string(action), "on": .date(on), "reason": .string(reason)])
-        case let .actionCorrected(action, on, field, value, reason):
+        case let .actionCorrected(action, on, field, value, reason, from):
             return .object(["action": .string(action), "on": .date(on), "field": .string(field), "value": .string(value),
-                            "reason": .string(reason)])
+                            "reason": .string(reason), "from": .text(from)])
+        case let .reviewCorrected(ref, on, field, from, value, reason):
+            return .object(["ref": .string(ref), "on": .date(on), "field": .string(field), "from": .string(from), "value": .string(value), "reason": .string(reason)])
+        case let .recommendationCorrected(rec, on, field, from, value, reason):
+            return .object(["rec": .string(rec), "on": .date(on), "field": .string(field), "from": .string(from), "value": .string(value), "reason": .string(reason)])
         }
     }
 
@@ -372,7 +381,13 @@ extension Event {
             return .actionReopened(action: try f.string("action"), on: try f.date("on"), reason: try f.string("reason"))
         case .actionCorrected:
             return .actionCorrected(action: try f.string("action"), on: try f.date("on"), field: try f.string("field"),
+                                    value: try f.string("value"), reason: try f.string("reason"), from: try f.optionalString("from"))
+        case .reviewCorrected:
+            return .reviewCorrected(ref: try f.string("ref"), on: try f.date("on"), field: try f.string("field"), from: try f.string("from"),
                                     value: try f.string("value"), reason: try f.string("reason"))
+        case .recommendationCorrected:
+            return .recommendationCorrected(rec: try f.string("rec"), on: try f.date("on"), field: try f.string("field"), from: try f.string("from"),
+                                            value: try f.string("value"), reason: try f.string("reason"))
         }
     }
 }
