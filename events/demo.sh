@@ -64,7 +64,7 @@ on 2010-11-15
 ct action impact MSCB-SCR-2008-01/R2/A1 --on 2010-10-29 --evidence "Evaluation after 12 months: between excellent and satisfactory (000:1031)" --rating "excellent to satisfactory"
 as ll; ct action sign-off MSCB-SCR-2008-01/R2/A1 --stage learning-lessons
 as exec; ct action sign-off MSCB-SCR-2008-01/R2/A1 --stage executive
-as bm; ct action sign-off MSCB-SCR-2008-01/R2/A1 --stage board
+as bm; ct action sign-off MSCB-SCR-2008-01/R2/A1 --stage board --on-behalf-of "MSCB Board" --meeting "Board, 15 November 2010 (illustrative)"
 on 2011-03-31
 ct action transfer MSCB-SCR-2008-01/R1/A1 --to "Munro review of child protection" --reason "The Delivery Unit's workplan was absorbed by the Munro review (000:1029)"
 
@@ -105,7 +105,7 @@ on 2015-07-20; as exec
 for r in MSCB-SCR-2013-01 MSCB-SCR-2014-01; do ct action sign-off "$r"/R1/A1 --stage executive; done
 on 2015-09-30; as bm
 for r in MSCB-SCR-2013-01 MSCB-SCR-2014-01; do
-  ct action sign-off "$r"/R1/A1 --stage board
+  ct action sign-off "$r"/R1/A1 --stage board --on-behalf-of "MSCB Board" --meeting "Board, September 2015 (001:300)"
   ct review sign-off "$r" --what action-plan --on 2015-09-30
   ct review close "$r" --on 2015-09-30
 done
@@ -164,7 +164,7 @@ ct action implemented MSCB-BP-2014-17/P2/4.1 --on 2016-05-27 --evidence "CSE sel
 ct action implemented MSCB-BP-2014-17/P3/2.1 --on 2016-06-24 --evidence "#LovesMeOrNot campaign launched (illustrative)"
 as ll; ct action sign-off MSCB-BP-2014-17/P4/3.4 --stage learning-lessons
 as exec; ct action sign-off MSCB-BP-2014-17/P4/3.4 --stage executive
-as bm; ct action sign-off MSCB-BP-2014-17/P4/3.4 --stage board
+as bm; ct action sign-off MSCB-BP-2014-17/P4/3.4 --stage board --on-behalf-of "MSCB Board"
 on 2017-04-03
 ct review open MSCB-BP-2017-18 --kind plan --title "MSCB Business Plan 2017-18 (illustrative)" --on 2017-04-01 --from MSCB-BP-2014-17
 ct review carry-forward MSCB-BP-2014-17 --to MSCB-BP-2017-18 --on 2017-04-01

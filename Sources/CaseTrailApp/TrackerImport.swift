@@ -306,7 +306,7 @@ public enum TrackerImport {
                         // The sign-offs given since (refusals sent the action back; only the later ones stand).
                         for entry in cell("sign_offs").split(separator: ";") where !entry.contains("refused") {
                             if let stage = SignOffStage(rawValue: String(String(entry).trimmedSpaces.prefix { $0 != " " })) {
-                                commands.append(.action(.signOffAction(action: id, stage: stage, refusal: nil)))
+                                commands.append(.action(.signOffAction(action: id, stage: stage, refusal: nil, attribution: Attribution(onBehalfOf: "the \(stage.rawValue) stage, as exported in \(source)"))))
                             }
                         }
                     }

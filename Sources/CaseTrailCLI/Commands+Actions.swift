@@ -61,10 +61,10 @@ extension Commands {
                 OptionSpec(name: "--evidence", valueName: "text", help: "Evidence of progress."),
                 Opt.happened,
                 Opt.again,
-            ],
+            ] + Opt.behalf,
             run: { inv in
                 try recorded(inv, .action(.updateAction(action: inv.argument(0)!, note: inv.required("--note"), rag: try inv.choice("--rag"),
-                                                evidence: inv.value("--evidence"), on: try inv.date(option: "--on"))))
+                                                evidence: inv.value("--evidence"), on: try inv.date(option: "--on"), attribution: inv.attribution())))
             }),
         CommandSpec(
             words: ["action", "revise-due"], abstract: "Move an action's target date, with the reason; every revision is kept.",
@@ -97,17 +97,18 @@ extension Commands {
             }),
         CommandSpec(
             words: ["action", "sign-off"], abstract: "Sign off an implemented action at a stage, or refuse and send it back.",
-            discussion: "Stages in order: learning-lessons, then executive, then board where the partnership's policy has\none ('casetrail policy set board-stage yes'). A refusal returns the action to in-progress.",
+            discussion: "Stages in order: learning-lessons, then executive, then board where the partnership's policy has\none ('casetrail policy set board-stage yes'). A refusal returns the action to in-progress.\nA member who does not sit for the stage (the business unit) records it for the body that gave it:\n--on-behalf-of \"Executive\" --meeting \"Executive, 14 June 2023, minute 5\". With 'policy set\nseparate-sign-off yes', one member does not give two stages of an action on their own behalf.",
             arguments: [Opt.action],
             options: [
                 OptionSpec(name: "--stage", valueName: "stage", help: "\(Opt.oneOf(SignOffStage.self)).", required: true),
                 Opt.refuse,
                 Opt.reason("With --refuse: why it is sent back.", required: false),
                 Opt.on("The date it was signed off, e.g. of the meeting (default: today).", required: false),
-            ],
+            ] + Opt.behalf,
             run: { inv in
                 guard let stage: SignOffStage = try inv.choice("--stage") else { return "" }
-                return try recorded(inv, .action(.signOffAction(action: inv.argument(0)!, stage: stage, refusal: try refusal(inv), on: try inv.date(option: "--on"))))
+                return try recorded(inv, .action(.signOffAction(action: inv.argument(0)!, stage: stage, refusal: try refusal(inv), on: try inv.date(option: "--on"),
+                                                                attribution: inv.attribution())))
             }),
         CommandSpec(
             words: ["action", "transfer"], abstract: "Move an action out of this plan (into another plan or to a national body).",

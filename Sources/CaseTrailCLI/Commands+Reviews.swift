@@ -88,13 +88,13 @@ extension Commands {
                 OptionSpec(name: "--creates", valueName: "ref", help: "Open the review this decision starts, with this reference."),
                 OptionSpec(name: "--title", valueName: "text", help: "With --creates: the new review's title."),
                 OptionSpec(name: "--reconvene", valueName: "date", help: "With --outcome defer: when the panel meets again."),
-            ],
+            ] + Opt.behalf,
             run: { inv in
                 guard let outcome: DecisionOutcome = try inv.choice("--outcome") else { return "" }
                 return try recorded(inv, .review(.decideReview(ref: inv.argument(0)!, on: try inv.requiredDate("--on"), outcome: outcome,
                                                        by: inv.required("--by"), rationale: inv.required("--rationale"),
                                                        creates: inv.value("--creates"), createsTitle: inv.value("--title"),
-                                                       reconvene: try inv.date(option: "--reconvene"))))
+                                                       reconvene: try inv.date(option: "--reconvene"), attribution: inv.attribution())))
             }),
         CommandSpec(
             words: ["review", "milestone"], abstract: "Record a step in a review's life.",
@@ -185,11 +185,11 @@ extension Commands {
                 OptionSpec(name: "--partner", valueName: "partner", help: "For a rapid review: la, police or health."),
                 Opt.refuse,
                 Opt.reason("With --refuse: why it is sent back.", required: false),
-            ],
+            ] + Opt.behalf,
             run: { inv in
                 guard let what: ReviewSignOffSubject = try inv.choice("--what") else { return "" }
                 return try recorded(inv, .review(.signOffReview(ref: inv.argument(0)!, what: what, on: try inv.requiredDate("--on"),
-                                                        partner: try inv.choice("--partner"), refusal: try refusal(inv))))
+                                                        partner: try inv.choice("--partner"), refusal: try refusal(inv), attribution: inv.attribution())))
             }),
         CommandSpec(
             words: ["calendar", "add-holiday"], abstract: "Add a bank holiday the built-in calendar does not know.",

@@ -164,7 +164,8 @@ extension Commands {
                 "revisions": .array(a.revisions.map { .object(["on": .string($0.on.description), "from": .string($0.from.description), "to": .string($0.to.description), "reason": .string($0.reason)]) }),
                 "exit": a.exit.map { .object(["on": .string($0.on.description), "reason": .string($0.reason), "to": .optional($0.to)]) } ?? .null,
                 "carried_from": a.carried.map { .object(["action": .string($0.from), "on": .string($0.on.description)]) } ?? .null,
-                "sign_offs": .array(a.signOffs.map { .object(["stage": .string($0.stage.rawValue), "on": .string($0.on.description), "refused": .bool($0.refused), "reason": .optional($0.reason)]) }),
+                "sign_offs": .array(a.signOffs.map { .object(["stage": .string($0.stage.rawValue), "on": .string($0.on.description), "refused": .bool($0.refused), "reason": .optional($0.reason),
+                                                              "on_behalf_of": .optional($0.by?.onBehalfOf), "meeting": .optional($0.by?.meeting), "signer": .optional($0.by?.signer)]) }),
                 "timeline": .array(entries.map { r, s, on in
                     .object(["seq": .int(r.seq), "recorded_at": .string(r.recordedAt.description), "on": .optional(on?.description), "actor": .string(r.actor),
                              "login": .optional(r.login), "type": .string(r.type), "summary": .string(s)])
@@ -188,7 +189,9 @@ extension Commands {
         if let i = a.implemented { doc.facts.append(("Implemented", "\(i.on.readable): \(i.evidence)")) }
         if !a.stagesSigned.isEmpty {
             // Each stage with the date it was given: the latest sign-off of that stage since it was implemented.
-            let given = a.stagesSigned.map { stage in stage.rawValue + (a.signOffs.last { $0.stage == stage && !$0.refused }.map { " (\($0.on.readable))" } ?? "") }
+            let given = a.stagesSigned.map { stage in
+                stage.rawValue + (a.signOffs.last { $0.stage == stage && !$0.refused }.map { " (\($0.on.readable)" + ($0.by?.onBehalfOf.map { ", for \($0)" } ?? "") + ")" } ?? "")
+            }
             doc.facts.append(("Signed by", given.joined(separator: ", ")))
         }
         if let x = a.exit { doc.facts.append((a.status == .transferred ? "Transferred" : "Withdrawn", "\(x.on.readable)" + (x.to.map { " to \($0)" } ?? "") + ": \(x.reason)")) }

@@ -176,6 +176,12 @@ struct Invocation {
         return d
     }
 
+    /// `--on-behalf-of` and `--meeting`, when given.
+    func attribution() -> Attribution? {
+        let body = value("--on-behalf-of"), meeting = value("--meeting")
+        return body == nil && meeting == nil ? nil : Attribution(onBehalfOf: body, meeting: meeting)
+    }
+
     /// `--as-of`: how much of the log a query may see.
     func limit() throws(UsageError) -> ReadLimit {
         guard let text = value("--as-of") else { return .all }

@@ -15,6 +15,11 @@ enum Opt {
     }
     /// `--on` for a fact that happened before it was recorded.
     static let happened = on("The date it happened (default: today).", required: false)
+    /// Who a decision, sign-off or update is recorded for, and where it was made.
+    static let behalf: [OptionSpec] = [
+        OptionSpec(name: "--on-behalf-of", valueName: "body", help: "The body (or member) it is recorded for, e.g. \"Executive\"."),
+        OptionSpec(name: "--meeting", valueName: "text", help: "Where it was decided, e.g. \"Executive, 14 June 2023, minute 5\"."),
+    ]
     static let again = OptionSpec(name: "--again", valueName: nil, help: "Record it though the same is already there (casetrail refuses what looks like a slip).")
     static let refuse = OptionSpec(name: "--refuse", valueName: nil, help: "Record a refusal instead of a sign-off (needs --reason).")
     static let ref = ArgumentSpec(name: "ref", help: "The review's reference, e.g. MSCP-RR-2023-01.")

@@ -138,12 +138,15 @@ public struct ActionItem: Equatable, Sendable {
         public var stage: SignOffStage
         public var refused: Bool
         public var reason: String?
+        /// Who recorded it, and for whom (nil on lines written before casetrail kept it).
+        public var by: Attribution?
 
-        package init(on: LocalDate, stage: SignOffStage, refused: Bool, reason: String? = nil) {
+        package init(on: LocalDate, stage: SignOffStage, refused: Bool, reason: String? = nil, by: Attribution? = nil) {
             self.on = on
             self.stage = stage
             self.refused = refused
             self.reason = reason
+            self.by = by
         }
     }
     public struct Exit: Equatable, Sendable {

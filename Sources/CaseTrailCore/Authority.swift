@@ -70,7 +70,7 @@ enum Authority {
     static func roles(for command: ReviewCommand) -> [Role] {
         switch command {
         case .decideReview: return recorders + [.executive, .partner]
-        case .signOffReview(_, let what, _, _, _):
+        case .signOffReview(_, let what, _, _, _, _):
             switch what {
             case .rapidReview: return recorders + [.partner]
             case .finalReport, .actionPlan, .closure: return recorders + [.executive, .partner]
@@ -83,7 +83,7 @@ enum Authority {
 
     static func roles(for command: ActionCommand) -> [Role] {
         switch command {
-        case .signOffAction(_, let stage, _, _):
+        case .signOffAction(_, let stage, _, _, _):
             switch stage {
             case .learningLessons: return recorders + [.learningLessons]
             case .executive, .board: return recorders + [.executive]
@@ -98,7 +98,7 @@ enum Authority {
     /// The action a command records progress on, where an agency lead may give it for their own agency's actions.
     static func ownedAction(_ command: ActionCommand) -> String? {
         switch command {
-        case .updateAction(let id, _, _, _, _), .reviseDue(let id, _, _, _), .markImplemented(let id, _, _): return id
+        case .updateAction(let id, _, _, _, _, _), .reviseDue(let id, _, _, _), .markImplemented(let id, _, _): return id
         case .addRecommendation, .respondToRecommendation, .recordImport, .addAction, .recordImpact, .signOffAction, .transferAction, .carryForward,
              .withdrawAction, .reopenAction, .correctAction:
             return nil

@@ -6,12 +6,14 @@ public enum PolicyName: String, CaseIterable, Sendable {
     case boardStage = "board-stage"
     /// A number of days (default 60): how long a recommendation may wait for the partnership's response.
     case responseDueDays = "response-due-days"
+    /// `no` (default) or `yes`: whether one member may give two stages of an action's sign-off on their own behalf.
+    case separateSignOff = "separate-sign-off"
 
     /// The values it takes, the default first (for a number of days: the default alone).
     public var allowed: [String] {
         switch self {
         case .rapidReviewFrom: return ["notification", "awareness"]
-        case .boardStage: return ["no", "yes"]
+        case .boardStage, .separateSignOff: return ["no", "yes"]
         case .responseDueDays: return ["60"]
         }
     }
@@ -19,7 +21,7 @@ public enum PolicyName: String, CaseIterable, Sendable {
     /// Whether `value` is one this policy takes.
     public func accepts(_ value: String) -> Bool {
         switch self {
-        case .rapidReviewFrom, .boardStage: return allowed.contains(value)
+        case .rapidReviewFrom, .boardStage, .separateSignOff: return allowed.contains(value)
         case .responseDueDays: return value.count <= 3 && value.utf8.allSatisfy { (48...57).contains($0) } && (Int(value).map { (1...730).contains($0) } ?? false)
         }
     }
@@ -27,7 +29,7 @@ public enum PolicyName: String, CaseIterable, Sendable {
     /// What it takes, in words.
     public var takes: String {
         switch self {
-        case .rapidReviewFrom, .boardStage: return allowed.joined(separator: " or ")
+        case .rapidReviewFrom, .boardStage, .separateSignOff: return allowed.joined(separator: " or ")
         case .responseDueDays: return "a number of days from 1 to 730"
         }
     }

@@ -42,7 +42,7 @@ public enum ReviewCommand: Equatable, Sendable {
     case recordPanelResponse(ref: String, on: LocalDate, agrees: Bool, note: String?)
     case screenReview(ref: String, on: LocalDate, recommendation: Recommendation, note: String?)
     case decideReview(ref: String, on: LocalDate, outcome: DecisionOutcome, by: String, rationale: String,
-                      creates: String?, createsTitle: String?, reconvene: LocalDate?)
+                      creates: String?, createsTitle: String?, reconvene: LocalDate?, attribution: Attribution? = nil)
     case recordMilestone(ref: String, what: Milestone, on: LocalDate, note: String?, url: String?)
     case withholdPublication(ref: String, on: LocalDate, reason: String)
     case gradeReview(ref: String, on: LocalDate, by: String, grade: String)
@@ -50,7 +50,7 @@ public enum ReviewCommand: Equatable, Sendable {
     case delayReview(ref: String, reason: String, expected: LocalDate?, on: LocalDate? = nil)
     case closeReview(ref: String, on: LocalDate)
     /// `refusal` is the reason when the sign-off is refused; `partner` says for whom when someone records it on their behalf.
-    case signOffReview(ref: String, what: ReviewSignOffSubject, on: LocalDate, partner: Partner?, refusal: String?)
+    case signOffReview(ref: String, what: ReviewSignOffSubject, on: LocalDate, partner: Partner?, refusal: String?, attribution: Attribution? = nil)
 }
 
 /// Recommendations and action plans.
@@ -63,11 +63,11 @@ public enum ActionCommand: Equatable, Sendable {
     case addAction(recommendation: String, code: String, text: String, owner: String, lead: String, due: LocalDate,
                    dueText: String?, success: String?, on: LocalDate?)
     /// `on`, in these commands, is the business date it happened (default: today).
-    case updateAction(action: String, note: String, rag: RAG?, evidence: String?, on: LocalDate? = nil)
+    case updateAction(action: String, note: String, rag: RAG?, evidence: String?, on: LocalDate? = nil, attribution: Attribution? = nil)
     case reviseDue(action: String, due: LocalDate, reason: String, on: LocalDate? = nil)
     case markImplemented(action: String, on: LocalDate, evidence: String)
     case recordImpact(action: String, on: LocalDate, evidence: String, rating: String?)
-    case signOffAction(action: String, stage: SignOffStage, refusal: String?, on: LocalDate? = nil)
+    case signOffAction(action: String, stage: SignOffStage, refusal: String?, on: LocalDate? = nil, attribution: Attribution? = nil)
     case transferAction(action: String, to: String, reason: String, on: LocalDate? = nil)
     /// Moves every open action of one review or plan into another plan (`review carry-forward`).
     case carryForward(from: String, to: String, on: LocalDate?)
@@ -86,6 +86,8 @@ public struct Request: Equatable, Sendable {
     public var command: Command
     /// Records what looks like a slip (the same entry twice, `Duplicates`) because it is meant (`--again`).
     public var again: Bool
+    /// Decided again over history (`recheck`): rules added since a line was written do not judge it.
+    public var replaying = false
 
     public init(actor: String, login: String? = nil, today: LocalDate, command: Command, again: Bool = false) {
         self.actor = actor

@@ -37,7 +37,7 @@ public enum Partnership: Decider {
         case .review(let command):
             events = try decideReview(command, state, actor: request.actor, today: request.today)
         case .action(let command):
-            events = try decideAction(command, state, today: request.today)
+            events = try decideAction(command, state, today: request.today, request: request)
         case .correction(let command):
             events = try decideCorrection(command, state, today: request.today)
         }

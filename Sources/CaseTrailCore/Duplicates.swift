@@ -18,7 +18,7 @@ enum Duplicates {
             return "\(ref) already has a \(what.rawValue) milestone, recorded for \(m.on.readable). If there was another, record it with --again."
         }
         // Review sign-offs once each, as an action's stages are (older logs may hold repeats, so replay lets them be).
-        if case let .review(.signOffReview(ref, what, _, _, refusal)) = command, what != .rapidReview, refusal == nil,
+        if case let .review(.signOffReview(ref, what, _, _, refusal, _)) = command, what != .rapidReview, refusal == nil,
            let given = state.reviews[ref]?.signOffs.last(where: { $0.what == what && !$0.refused }) {
             return "\(ref) already has the \(what.rawValue) sign-off, given on \(given.on.readable)."
         }
@@ -31,7 +31,7 @@ enum Duplicates {
            let other = state.recommendations(of: r).lazy.flatMap({ state.actions(of: $0) }).first(where: { $0.id != "\(recommendation)/\(code)" && same($0.text, text) }) {
             return "\(other.id) already says '\(other.text)'; use \(other.id)." + again
         }
-        if case let .action(.updateAction(id, note, rag, evidence, _)) = command, let last = state.actions[id]?.lastUpdate,
+        if case let .action(.updateAction(id, note, rag, evidence, _, _)) = command, let last = state.actions[id]?.lastUpdate,
            same(last.note, note), rag == nil || rag == last.rag, (evidence ?? "") == (last.evidence ?? "") {
             return "That is the update \(id) already has, recorded for \(last.on.readable). If it was given again, record it with --again."
         }

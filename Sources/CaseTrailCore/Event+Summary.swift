@@ -33,8 +33,8 @@ extension Event {
             return "\(who) recorded that the National Panel \(agrees ? "agreed" : "disagreed") with \(ref) on \(on.readable)" + because(note)
         case let .reviewScreened(ref, on, recommendation, _):
             return "\(who) recorded the screening panel's recommendation on \(ref) (\(on.readable)): \(recommendation.rawValue)"
-        case let .reviewDecided(ref, on, outcome, by, _, creates, reconvene):
-            var s = "\(who) recorded the decision on \(ref) by \(by) on \(on.readable): \(outcome.rawValue)"
+        case let .reviewDecided(ref, on, outcome, by, _, creates, reconvene, attribution):
+            var s = "\(who)\(attribution?.words ?? "") recorded the decision on \(ref) by \(by) on \(on.readable): \(outcome.rawValue)"
             if let r = reconvene { s += ", reconvening \(r.readable)" }
             if let c = creates { s += ", opening \(c)" }
             return s
@@ -46,10 +46,11 @@ extension Event {
             return "\(who) recorded a delay to \(ref)" + (expected.map { ", now expected \($0.readable)" } ?? "") + ": \(reason)"
         case let .reviewClosed(ref, on):
             return "\(who) closed \(ref) on \(on.readable)"
-        case let .reviewSignedOff(ref, what, on, partner, refused, reason):
+        case let .reviewSignedOff(ref, what, on, partner, refused, reason, attribution):
             let forWhom = partner.map { " for \($0.rawValue)" } ?? ""
-            return refused ? "\(who) refused the \(what.rawValue) sign-off of \(ref)\(forWhom) on \(on.readable)" + because(reason)
-                : "\(who) signed off the \(what.rawValue) of \(ref)\(forWhom) on \(on.readable)"
+            let by = "\(who)\(attribution?.words ?? "")"
+            return refused ? "\(by) refused the \(what.rawValue) sign-off of \(ref)\(forWhom) on \(on.readable)" + because(reason)
+                : "\(by) signed off the \(what.rawValue) of \(ref)\(forWhom) on \(on.readable)"
         case let .recommendationAdded(ref, rec, text, _):
             return "\(who) added recommendation \(ref)/\(rec): \(text)"
         case let .auditResultsRecorded(ref, on, counts):
@@ -61,18 +62,18 @@ extension Event {
             return "\(who) imported \(file) into \(ref) (sha256 \(sha256.prefix(12))…, \(Set(rows.map { $0.prefix { $0 != " " } }).count) rows)"
         case let .actionAdded(action, text, owner, _, due, _, _, _):
             return "\(who) added action \(action) for \(owner), due \(due.readable): \(text)"
-        case let .actionUpdated(action, _, note, rag, _):
-            return "\(who) updated \(action)" + (rag.map { " (\($0.rawValue))" } ?? "") + ": \(note)"
+        case let .actionUpdated(action, _, note, rag, _, by):
+            return "\(who)\(by?.words ?? "") updated \(action)" + (rag.map { " (\($0.rawValue))" } ?? "") + ": \(note)"
         case let .actionDueRevised(action, _, from, due, reason):
             return "\(who) revised the due date of \(action) from \(from.readable) to \(due.readable): \(reason)"
         case let .actionImplemented(action, on, evidence):
             return "\(who) marked \(action) implemented on \(on.readable): \(evidence)"
         case let .actionImpactRecorded(action, on, evidence, _):
             return "\(who) recorded evidence of impact for \(action) on \(on.readable): \(evidence)"
-        case let .actionSignedOff(action, _, stage, complete):
-            return "\(who) gave the \(stage.rawValue) sign-off of \(action)" + (complete ? "; it is complete" : "")
-        case let .actionSignOffRefused(action, _, stage, reason):
-            return "\(who) refused the \(stage.rawValue) sign-off of \(action), returning it to in-progress: \(reason)"
+        case let .actionSignedOff(action, _, stage, complete, by):
+            return "\(who)\(by?.words ?? "") gave the \(stage.rawValue) sign-off of \(action)" + (complete ? "; it is complete" : "")
+        case let .actionSignOffRefused(action, _, stage, reason, by):
+            return "\(who)\(by?.words ?? "") refused the \(stage.rawValue) sign-off of \(action), returning it to in-progress: \(reason)"
         case let .actionTransferred(action, _, to, reason):
             return "\(who) transferred \(action) to \(to): \(reason)"
         case let .entryVoided(target, on, reason, dependents, _):

@@ -19,14 +19,15 @@ public enum Event: Equatable, Sendable {
     case panelResponded(ref: String, on: LocalDate, agrees: Bool, note: String?)
     case reviewScreened(ref: String, on: LocalDate, recommendation: Recommendation, note: String?)
     case reviewDecided(ref: String, on: LocalDate, outcome: DecisionOutcome, by: String, rationale: String,
-                       creates: String?, reconvene: LocalDate?)
+                       creates: String?, reconvene: LocalDate?, attribution: Attribution? = nil)
     case publicationWithheld(ref: String, on: LocalDate, reason: String)
     case reviewGraded(ref: String, on: LocalDate, by: String, grade: String)
     /// An audit's results: counts of cases at each grading, or of standards met.
     case auditResultsRecorded(ref: String, on: LocalDate, counts: [AuditCount])
     case reviewDelayed(ref: String, on: LocalDate, reason: String, expected: LocalDate?)
     case reviewClosed(ref: String, on: LocalDate)
-    case reviewSignedOff(ref: String, what: ReviewSignOffSubject, on: LocalDate, partner: Partner?, refused: Bool, reason: String?)
+    case reviewSignedOff(ref: String, what: ReviewSignOffSubject, on: LocalDate, partner: Partner?, refused: Bool, reason: String?,
+                         attribution: Attribution? = nil)
 
     // Recommendations and actions
     case recommendationAdded(ref: String, rec: String, text: String, on: LocalDate)
@@ -37,12 +38,12 @@ public enum Event: Equatable, Sendable {
     case trackerImported(ref: String, file: String, sha256: String, rows: [String])
     case actionAdded(action: String, text: String, owner: String, lead: String, due: LocalDate, dueText: String?,
                      success: String?, on: LocalDate)
-    case actionUpdated(action: String, on: LocalDate, note: String, rag: RAG?, evidence: String?)
+    case actionUpdated(action: String, on: LocalDate, note: String, rag: RAG?, evidence: String?, attribution: Attribution? = nil)
     case actionDueRevised(action: String, on: LocalDate, from: LocalDate, due: LocalDate, reason: String)
     case actionImplemented(action: String, on: LocalDate, evidence: String)
     case actionImpactRecorded(action: String, on: LocalDate, evidence: String, rating: String?)
-    case actionSignedOff(action: String, on: LocalDate, stage: SignOffStage, complete: Bool)
-    case actionSignOffRefused(action: String, on: LocalDate, stage: SignOffStage, reason: String)
+    case actionSignedOff(action: String, on: LocalDate, stage: SignOffStage, complete: Bool, attribution: Attribution? = nil)
+    case actionSignOffRefused(action: String, on: LocalDate, stage: SignOffStage, reason: String, attribution: Attribution? = nil)
     case actionTransferred(action: String, on: LocalDate, to: String, reason: String)
     /// An open action moved into another plan (`to` is its new reference there), keeping all it holds.
     case actionCarriedForward(action: String, on: LocalDate, to: String)
@@ -59,6 +60,31 @@ public enum Event: Equatable, Sendable {
     /// A review, recommendation or action entered in error, with every entry that goes with it
     /// (`dependents`, full references): from here on they are as if never recorded.
     case entryVoided(target: String, on: LocalDate, reason: String, dependents: [String], withDependents: Bool)
+}
+
+/// Who a decision, sign-off or update was recorded for, and where it was made: the business unit
+/// records most things on behalf of the groups that decided them ("for the Executive, 14 Jun 2023,
+/// minute 5"). `signer` is the member who recorded it, kept so a second stage can be told apart.
+public struct Attribution: Equatable, Sendable {
+    public var onBehalfOf: String?
+    public var meeting: String?
+    public var signer: String?
+
+    public init(onBehalfOf: String? = nil, meeting: String? = nil, signer: String? = nil) {
+        self.onBehalfOf = onBehalfOf
+        self.meeting = meeting
+        self.signer = signer
+    }
+
+    /// ", for the Executive (Executive, 14 June 2023, minute 5)", or "" when it says nothing.
+    public var words: String {
+        switch (onBehalfOf, meeting) {
+        case let (body?, meeting?): return ", for \(body) (\(meeting)),"
+        case let (body?, nil): return ", for \(body),"
+        case let (nil, meeting?): return " (\(meeting))"
+        case (nil, nil): return ""
+        }
+    }
 }
 
 /// The roles a roster member may hold (PRODUCT.md "Setup and roster").
@@ -91,9 +117,9 @@ extension Event {
         case .seriousIncidentRecorded(let ref, _, _, _, _), .reviewOpened(let ref, _, _, _, _, _),
              .milestoneRecorded(let ref, _, _, _, _), .rapidReviewCompleted(let ref, _, _, _),
              .panelResponded(let ref, _, _, _), .reviewScreened(let ref, _, _, _),
-             .reviewDecided(let ref, _, _, _, _, _, _), .publicationWithheld(let ref, _, _),
+             .reviewDecided(let ref, _, _, _, _, _, _, _), .publicationWithheld(let ref, _, _),
              .reviewGraded(let ref, _, _, _), .auditResultsRecorded(let ref, _, _), .reviewDelayed(let ref, _, _, _), .reviewClosed(let ref, _),
-             .reviewSignedOff(let ref, _, _, _, _, _), .recommendationAdded(let ref, _, _, _), .trackerImported(let ref, _, _, _):
+             .reviewSignedOff(let ref, _, _, _, _, _, _), .recommendationAdded(let ref, _, _, _), .trackerImported(let ref, _, _, _):
             return "review-\(ref)"
         case .recommendationResponded(let rec, _, _, _):
             return "review-\(rec.split(separator: "/").first.map(String.init) ?? rec)"
@@ -104,9 +130,9 @@ extension Event {
         case .entryVoided(let target, _, _, _, _):
             let parts = target.split(separator: "/")
             return parts.count == 3 ? "action-\(target)" : "review-\(parts.first.map(String.init) ?? target)"
-        case .actionAdded(let a, _, _, _, _, _, _, _), .actionUpdated(let a, _, _, _, _), .actionDueRevised(let a, _, _, _, _),
-             .actionImplemented(let a, _, _), .actionImpactRecorded(let a, _, _, _), .actionSignedOff(let a, _, _, _),
-             .actionSignOffRefused(let a, _, _, _), .actionTransferred(let a, _, _, _), .actionCarriedForward(let a, _, _), .actionWithdrawn(let a, _, _),
+        case .actionAdded(let a, _, _, _, _, _, _, _), .actionUpdated(let a, _, _, _, _, _), .actionDueRevised(let a, _, _, _, _),
+             .actionImplemented(let a, _, _), .actionImpactRecorded(let a, _, _, _), .actionSignedOff(let a, _, _, _, _),
+             .actionSignOffRefused(let a, _, _, _, _), .actionTransferred(let a, _, _, _), .actionCarriedForward(let a, _, _), .actionWithdrawn(let a, _, _),
              .actionReopened(let a, _, _), .actionCorrected(let a, _, _, _, _, _):
             return "action-\(a)"
         }

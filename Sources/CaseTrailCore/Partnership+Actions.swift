@@ -1,6 +1,6 @@
 extension Partnership {
     /// Recommendations and action plans: progress, due-date revisions, implementation, impact and staged sign-off.
-    static func decideAction(_ command: ActionCommand, _ state: State, today: LocalDate) throws(DomainError) -> [Event] {
+    static func decideAction(_ command: ActionCommand, _ state: State, today: LocalDate, request: Request? = nil) throws(DomainError) -> [Event] {
         switch command {
         case let .addRecommendation(ref, rec, text, on):
             let r = try review(ref, state)
@@ -66,11 +66,11 @@ extension Partnership {
             return [.actionAdded(action: id, text: text, owner: agency.code, lead: lead, due: due, dueText: dueText,
                                  success: success, on: agreed)]
 
-        case let .updateAction(id, note, rag, evidence, on):
+        case let .updateAction(id, note, rag, evidence, on, attribution):
             let a = try liveAction(id, state, doing: "update it")
             try Validate.text(note, what: "note")
             let when = try dated(on, today, "An update of \(id)", notBefore: a.agreed, "it was agreed")
-            return [.actionUpdated(action: a.id, on: when, note: note, rag: rag, evidence: evidence)]
+            return [.actionUpdated(action: a.id, on: when, note: note, rag: rag, evidence: evidence, attribution: try attributed(attribution))]
 
         case let .reviseDue(id, due, reason, on):
             let a = try liveAction(id, state, doing: "revise its due date")
@@ -97,7 +97,7 @@ extension Partnership {
             }
             return [.actionImpactRecorded(action: a.id, on: on, evidence: evidence, rating: rating)]
 
-        case let .signOffAction(id, stage, refusal, on):
+        case let .signOffAction(id, stage, refusal, on, attribution):
             let a = try action(id, state)
             let stages = state.signOffStages
             guard stages.contains(stage) else {
@@ -123,11 +123,16 @@ extension Partnership {
                 floor = (given.on, "its \(before.rawValue) sign-off")
             }
             let when = try dated(on, today, "The \(stage.rawValue) sign-off of \(id)", notBefore: floor.0, floor.1)
+            var by = try attributed(attribution) ?? Attribution()
+            if let request {
+                by.signer = request.actor
+                try checkSigner(a, stage: stage, by: by, request: request, state)
+            }
             if let reason = refusal {
                 try Validate.text(reason, what: "reason for refusing")
-                return [.actionSignOffRefused(action: a.id, on: when, stage: stage, reason: reason)]
+                return [.actionSignOffRefused(action: a.id, on: when, stage: stage, reason: reason, attribution: by)]
             }
-            return [.actionSignedOff(action: a.id, on: when, stage: stage, complete: stage == stages.last)]
+            return [.actionSignedOff(action: a.id, on: when, stage: stage, complete: stage == stages.last, attribution: by)]
 
         case let .transferAction(id, to, reason, on):
             let a = try liveAction(id, state, doing: "transfer it")
@@ -218,6 +223,35 @@ extension Partnership {
         try Validate.notAfterToday(when, today, what: "date")
         if when < floor { throw DomainError("\(fact) cannot be dated \(when.readable), before \(after) (\(floor.readable)).") }
         return when
+    }
+
+    /// The attribution given with a command, its words checked; nil when it says nothing.
+    static func attributed(_ given: Attribution?) throws(DomainError) -> Attribution? {
+        guard var a = given, a.onBehalfOf != nil || a.meeting != nil else { return nil }
+        if let body = a.onBehalfOf { try Validate.text(body, what: "body or member (--on-behalf-of)"); try Validate.noPersonalData(body, what: "--on-behalf-of") }
+        if let meeting = a.meeting { try Validate.text(meeting, what: "meeting (--meeting)") }
+        a.signer = nil
+        return a
+    }
+
+    /// A stage is given by its own body: the business unit recording it says for whom; and where
+    /// policy separate-sign-off is yes, one member does not give two stages on their own behalf.
+    /// New rules, so history written before them is not judged by them (`Request.replaying`).
+    static func checkSigner(_ a: ActionItem, stage: SignOffStage, by: Attribution, request: Request, _ state: State) throws(DomainError) {
+        guard !request.replaying, let member = state.activeMember(request.actor) else { return }
+        let own: Role = stage == .learningLessons ? .learningLessons : .executive
+        let body = stage == .learningLessons ? "Learning Lessons sub-group" : stage == .executive ? "Executive" : "Board"
+        if !member.has(own), by.onBehalfOf == nil {
+            throw DomainError("'\(request.actor)' records the \(stage.rawValue) sign-off of \(a.id) for the body that gave it: say which with --on-behalf-of "
+                + "(e.g. \"\(body)\") and, if you can, --meeting (e.g. \"\(body), 14 June 2023, minute 5\").")
+        }
+        if state.policy(.separateSignOff) == "yes", by.onBehalfOf == nil, let i = state.signOffStages.firstIndex(of: stage), i > 0 {
+            let before = state.signOffStages[i - 1]
+            if let earlier = a.signOffs.last(where: { $0.stage == before && !$0.refused }), earlier.by?.signer == request.actor, earlier.by?.onBehalfOf == nil {
+                throw DomainError("'\(request.actor)' gave the \(before.rawValue) sign-off of \(a.id) on their own behalf; the partnership's policy (separate-sign-off) "
+                    + "has another member give the \(stage.rawValue) one, or record it for the body that gave it with --on-behalf-of.")
+            }
+        }
     }
 
     /// A corrected date read from `value`, held to the same bounds a fact of that date is.

@@ -52,7 +52,7 @@ extension Partnership {
             s.reviews.update(ref) { $0.panelResponses.append(Review.PanelResponse(on: on, agrees: agrees, note: note)) }
         case let .reviewScreened(ref, on, recommendation, note):
             s.reviews.update(ref) { $0.screenings.append(Review.Screening(on: on, recommendation: recommendation, note: note)) }
-        case let .reviewDecided(ref, on, outcome, by, rationale, creates, reconvene):
+        case let .reviewDecided(ref, on, outcome, by, rationale, creates, reconvene, _):
             s.reviews.update(ref) { r in
                 r.decisions.append(Review.Decision(on: on, outcome: outcome, by: by, rationale: rationale, creates: creates, reconvene: reconvene))
                 if outcome == .initiate, r.kind.isStatutory, r.initiatedOn == nil { r.initiatedOn = on }
@@ -65,7 +65,7 @@ extension Partnership {
             s.reviews.update(ref) { $0.delays.append(Review.Delay(on: on, reason: reason, expected: expected)) }
         case let .reviewClosed(ref, on):
             s.reviews.update(ref) { $0.closedOn = on }
-        case let .reviewSignedOff(ref, what, on, partner, refused, reason):
+        case let .reviewSignedOff(ref, what, on, partner, refused, reason, _):
             s.reviews.update(ref) { $0.signOffs.append(Review.SignOff(what: what, on: on, partner: partner, refused: refused, reason: reason)) }
 
         case let .recommendationResponded(rec, accepted, reason, on):
@@ -85,7 +85,7 @@ extension Partnership {
             if !s.actions.contains(id) { s.recommendations.update(recID) { $0.actions.insertInNaturalOrder(id) } }
             s.actions[id] = ActionItem(id: id, ref: parts.ref, rec: parts.rec, text: text, owner: owner, lead: lead, due: due,
                                        originalDue: due, dueText: dueText, success: success, agreed: on)
-        case let .actionUpdated(id, on, note, rag, evidence):
+        case let .actionUpdated(id, on, note, rag, evidence, _):
             s.actions.update(id) { a in
                 a.lastUpdate = ActionItem.Update(on: on, note: note, rag: rag, evidence: evidence)
                 if let rag { a.rag = rag }
@@ -108,15 +108,15 @@ extension Partnership {
                 a.impactCount += 1
                 a.lastImpact = ActionItem.Evidence(on: on, evidence: evidence, rating: rating)
             }
-        case let .actionSignedOff(id, on, stage, complete):
+        case let .actionSignedOff(id, on, stage, complete, by):
             s.actions.update(id) { a in
-                a.signOffs.append(ActionItem.SignOff(on: on, stage: stage, refused: false, reason: nil))
+                a.signOffs.append(ActionItem.SignOff(on: on, stage: stage, refused: false, reason: nil, by: by))
                 a.stagesSigned.append(stage)
                 if complete { a.status = .signedOff }
             }
-        case let .actionSignOffRefused(id, on, stage, reason):
+        case let .actionSignOffRefused(id, on, stage, reason, by):
             s.actions.update(id) { a in
-                a.signOffs.append(ActionItem.SignOff(on: on, stage: stage, refused: true, reason: reason))
+                a.signOffs.append(ActionItem.SignOff(on: on, stage: stage, refused: true, reason: reason, by: by))
                 a.stagesSigned = []
                 a.implemented = nil
                 a.status = .inProgress

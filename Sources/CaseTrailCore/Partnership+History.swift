@@ -25,12 +25,23 @@ extension Partnership {
         let today = events.compactMap(\.stampedToday).max()
             ?? max(recordedOn, events.compactMap(\.businessDate).max() ?? recordedOn)
         do {
-            var decided = try decide(Request(actor: actor, login: login, today: today, command: command, again: true), state)
-            // A correction written before corrections kept the value before (action_corrected schema 1) lacks it.
+            var request = Request(actor: actor, login: login, today: today, command: command, again: true)
+            request.replaying = true
+            var decided = try decide(request, state)
+            // Lines written before casetrail kept a correction's value before (action_corrected schema 1),
+            // or a sign-off's signer, lack them.
             if decided.count == events.count {
                 for i in decided.indices {
                     if case let .actionCorrected(a, on, field, value, reason, .some) = decided[i], case .actionCorrected(_, _, _, _, _, nil) = events[i] {
                         decided[i] = .actionCorrected(action: a, on: on, field: field, value: value, reason: reason, from: nil)
+                    }
+                    if case let .actionSignedOff(a, on, stage, complete, by?) = decided[i], by.onBehalfOf == nil, by.meeting == nil,
+                       case .actionSignedOff(_, _, _, _, nil) = events[i] {
+                        decided[i] = .actionSignedOff(action: a, on: on, stage: stage, complete: complete)
+                    }
+                    if case let .actionSignOffRefused(a, on, stage, reason, by?) = decided[i], by.onBehalfOf == nil, by.meeting == nil,
+                       case .actionSignOffRefused(_, _, _, _, nil) = events[i] {
+                        decided[i] = .actionSignOffRefused(action: a, on: on, stage: stage, reason: reason)
                     }
                 }
             }
@@ -64,9 +75,9 @@ extension Partnership {
            case let .milestoneRecorded(_, .notified, on, nil, nil) = second {
             return .review(.recordIncident(ref: ref, child: child, aware: aware, incident: incident, notified: on, summary: summary))
         }
-        if case let .reviewDecided(ref, on, outcome, by, rationale, creates, reconvene) = first, case let .reviewOpened(_, _, title, _, _, _) = second {
+        if case let .reviewDecided(ref, on, outcome, by, rationale, creates, reconvene, attribution) = first, case let .reviewOpened(_, _, title, _, _, _) = second {
             return .review(.decideReview(ref: ref, on: on, outcome: outcome, by: by, rationale: rationale, creates: creates,
-                                         createsTitle: title, reconvene: reconvene))
+                                         createsTitle: title, reconvene: reconvene, attribution: attribution))
         }
         return nil
     }
@@ -116,9 +127,9 @@ extension Partnership {
             return .review(.recordPanelResponse(ref: ref, on: on, agrees: agrees, note: note))
         case let .reviewScreened(ref, on, recommendation, note):
             return .review(.screenReview(ref: ref, on: on, recommendation: recommendation, note: note))
-        case let .reviewDecided(ref, on, outcome, by, rationale, creates, reconvene):
+        case let .reviewDecided(ref, on, outcome, by, rationale, creates, reconvene, attribution):
             return .review(.decideReview(ref: ref, on: on, outcome: outcome, by: by, rationale: rationale, creates: creates,
-                                         createsTitle: nil, reconvene: reconvene))
+                                         createsTitle: nil, reconvene: reconvene, attribution: attribution))
         case let .publicationWithheld(ref, on, reason):
             return .review(.withholdPublication(ref: ref, on: on, reason: reason))
         case let .reviewGraded(ref, on, by, grade):
@@ -129,8 +140,8 @@ extension Partnership {
             return .review(.delayReview(ref: ref, reason: reason, expected: expected, on: on))
         case let .reviewClosed(ref, on):
             return .review(.closeReview(ref: ref, on: on))
-        case let .reviewSignedOff(ref, what, on, partner, refused, reason):
-            return .review(.signOffReview(ref: ref, what: what, on: on, partner: partner, refusal: refused ? reason ?? "" : nil))
+        case let .reviewSignedOff(ref, what, on, partner, refused, reason, attribution):
+            return .review(.signOffReview(ref: ref, what: what, on: on, partner: partner, refusal: refused ? reason ?? "" : nil, attribution: attribution))
         case let .recommendationAdded(ref, rec, text, on):
             return .action(.addRecommendation(ref: ref, rec: rec, text: text, on: on))
         case let .trackerImported(ref, file, sha256, rows):
@@ -141,18 +152,18 @@ extension Partnership {
             guard let parts = parseActionID(id) else { return nil }
             return .action(.addAction(recommendation: "\(parts.ref)/\(parts.rec)", code: parts.action, text: text, owner: owner, lead: lead,
                                       due: due, dueText: dueText, success: success, on: on))
-        case let .actionUpdated(id, on, note, rag, evidence):
-            return .action(.updateAction(action: id, note: note, rag: rag, evidence: evidence, on: on))
+        case let .actionUpdated(id, on, note, rag, evidence, attribution):
+            return .action(.updateAction(action: id, note: note, rag: rag, evidence: evidence, on: on, attribution: attribution))
         case let .actionDueRevised(id, on, _, due, reason):
             return .action(.reviseDue(action: id, due: due, reason: reason, on: on))
         case let .actionImplemented(id, on, evidence):
             return .action(.markImplemented(action: id, on: on, evidence: evidence))
         case let .actionImpactRecorded(id, on, evidence, rating):
             return .action(.recordImpact(action: id, on: on, evidence: evidence, rating: rating))
-        case let .actionSignedOff(id, on, stage, _):
-            return .action(.signOffAction(action: id, stage: stage, refusal: nil, on: on))
-        case let .actionSignOffRefused(id, on, stage, reason):
-            return .action(.signOffAction(action: id, stage: stage, refusal: reason, on: on))
+        case let .actionSignedOff(id, on, stage, _, attribution):
+            return .action(.signOffAction(action: id, stage: stage, refusal: nil, on: on, attribution: attribution))
+        case let .actionSignOffRefused(id, on, stage, reason, attribution):
+            return .action(.signOffAction(action: id, stage: stage, refusal: reason, on: on, attribution: attribution))
         case let .actionTransferred(id, on, to, reason):
             return .action(.transferAction(action: id, to: to, reason: reason, on: on))
         case let .actionCarriedForward(id, on, to):
@@ -200,11 +211,11 @@ extension Event {
             return aware
         case let .bankHolidayAdded(on, _), let .reviewOpened(_, _, _, on, _, _), let .milestoneRecorded(_, _, on, _, _),
              let .rapidReviewCompleted(_, on, _, _), let .panelResponded(_, on, _, _), let .reviewScreened(_, on, _, _),
-             let .reviewDecided(_, on, _, _, _, _, _), let .publicationWithheld(_, on, _), let .reviewGraded(_, on, _, _), let .auditResultsRecorded(_, on, _),
-             let .reviewDelayed(_, on, _, _), let .reviewClosed(_, on), let .reviewSignedOff(_, _, on, _, _, _),
-             let .recommendationAdded(_, _, _, on), let .recommendationResponded(_, _, _, on), let .actionAdded(_, _, _, _, _, _, _, on), let .actionUpdated(_, on, _, _, _),
+             let .reviewDecided(_, on, _, _, _, _, _, _), let .publicationWithheld(_, on, _), let .reviewGraded(_, on, _, _), let .auditResultsRecorded(_, on, _),
+             let .reviewDelayed(_, on, _, _), let .reviewClosed(_, on), let .reviewSignedOff(_, _, on, _, _, _, _),
+             let .recommendationAdded(_, _, _, on), let .recommendationResponded(_, _, _, on), let .actionAdded(_, _, _, _, _, _, _, on), let .actionUpdated(_, on, _, _, _, _),
              let .actionDueRevised(_, on, _, _, _), let .actionImplemented(_, on, _), let .actionImpactRecorded(_, on, _, _),
-             let .actionSignedOff(_, on, _, _), let .actionSignOffRefused(_, on, _, _), let .actionTransferred(_, on, _, _),
+             let .actionSignedOff(_, on, _, _, _), let .actionSignOffRefused(_, on, _, _, _), let .actionTransferred(_, on, _, _),
              let .actionCarriedForward(_, on, _), let .actionWithdrawn(_, on, _), let .actionReopened(_, on, _), let .actionCorrected(_, on, _, _, _, _),
              let .reviewCorrected(_, on, _, _, _, _), let .recommendationCorrected(_, on, _, _, _, _),
              let .entryVoided(_, on, _, _, _):

@@ -61,7 +61,7 @@ extension Partnership {
             try dated(on, r, today)
             return [.reviewScreened(ref: ref, on: on, recommendation: recommendation, note: note)]
 
-        case let .decideReview(ref, on, outcome, by, rationale, creates, createsTitle, reconvene):
+        case let .decideReview(ref, on, outcome, by, rationale, creates, createsTitle, reconvene, attribution):
             let r = try openReview(ref, state, kind: [.rapidReview, .lcspr, .scr], doing: "record a decision")
             try Validate.text(by, what: "deciding body (--by)")
             try Validate.text(rationale, what: "rationale")
@@ -88,7 +88,7 @@ extension Partnership {
                 throw DomainError("--reconvene goes only with --outcome defer.")
             }
             var events: [Event] = [.reviewDecided(ref: ref, on: on, outcome: outcome, by: by, rationale: rationale,
-                                                  creates: creates, reconvene: reconvene)]
+                                                  creates: creates, reconvene: reconvene, attribution: try attributed(attribution))]
             if let newRef = creates {
                 guard r.kind == .rapidReview, outcome == .initiate || outcome == .otherReview else {
                     throw DomainError("--creates opens the LCSPR (or other review) that a rapid review's decision starts; use it with a rapid review and --outcome initiate or other-review.")
@@ -177,7 +177,7 @@ extension Partnership {
             }
             return [.reviewClosed(ref: ref, on: on)]
 
-        case let .signOffReview(ref, what, on, partner, refusal):
+        case let .signOffReview(ref, what, on, partner, refusal, attribution):
             let r = try openReview(ref, state, kind: nil, doing: "record a sign-off")
             try dated(on, r, today)
             if let reason = refusal { try Validate.text(reason, what: "reason for refusing") }
@@ -199,7 +199,7 @@ extension Partnership {
             if what == .finalReport, r.date(of: .reportReceived) == nil {
                 throw DomainError("The final report of \(ref) can be signed off once received; record 'casetrail review milestone \(ref) --what report-received' first.")
             }
-            return [.reviewSignedOff(ref: ref, what: what, on: on, partner: signer, refused: refusal != nil, reason: refusal)]
+            return [.reviewSignedOff(ref: ref, what: what, on: on, partner: signer, refused: refusal != nil, reason: refusal, attribution: try attributed(attribution))]
 
         }
     }

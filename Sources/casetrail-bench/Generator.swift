@@ -162,13 +162,13 @@ struct Generator {
         case 5:
             if chance(0.6) { try record(.action(.recordImpact(action: id, on: day, evidence: "Re-audit shows practice improved", rating: "good"))) }
         case 6:
-            try record(.action(.signOffAction(action: id, stage: .learningLessons, refusal: nil)))
+            try record(.action(.signOffAction(action: id, stage: .learningLessons, refusal: nil, attribution: Attribution(onBehalfOf: "Learning Lessons sub-group"))))
         case 7:
             if chance(0.1) {
-                try record(.action(.signOffAction(action: id, stage: .executive, refusal: "More evidence of impact needed")))
+                try record(.action(.signOffAction(action: id, stage: .executive, refusal: "More evidence of impact needed", attribution: Attribution(onBehalfOf: "Executive"))))
                 actionsInFlight[i].step = 4
             } else {
-                try record(.action(.signOffAction(action: id, stage: .executive, refusal: nil)))
+                try record(.action(.signOffAction(action: id, stage: .executive, refusal: nil, attribution: Attribution(onBehalfOf: "Executive"))))
                 actionsInFlight.remove(at: i)
             }
         default:

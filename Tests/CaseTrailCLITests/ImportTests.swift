@@ -158,7 +158,7 @@ import CaseTrailTestSupport
         try writeBytes(file, Array(medway.utf8))
         #expect(try run(["import", file, "--into", "MSCP-LLR-2023-01"], log).status == 0)
         for args in [["action", "revise-due", "MSCP-LLR-2023-01/R1/A1", "--due", "2016-09-30", "--reason", "Consultation extended"],
-                     ["action", "sign-off", "MSCP-LLR-2023-01/R2/A1", "--stage", "learning-lessons"],
+                     ["action", "sign-off", "MSCP-LLR-2023-01/R2/A1", "--stage", "learning-lessons", "--on-behalf-of", "Learning Lessons sub-group"],
                      ["action", "update", "MSCP-LLR-2023-01/R1/A2", "--note", "-half the cases audited", "--rag", "amber", "--evidence", "=Audit log"]] {
             let out = try run(args, log)
             #expect(out.status == 0, "\(args): \(out.stderr)")

@@ -54,18 +54,24 @@ import CaseTrailTestSupport
                      ["action", "add", "MSCP-LLR-2023-01/R1", "A1", "--text", "Train staff", "--owner", "KP", "--lead", "L&D", "--due", "2023-03-31", "--on", "2023-01-20"],
                      ["action", "update", "MSCP-LLR-2023-01/R1/A1", "--note", "Booked", "--on", "2023-02-14"],
                      ["action", "implemented", "MSCP-LLR-2023-01/R1/A1", "--on", "2023-03-20", "--evidence", "Register"],
-                     ["action", "sign-off", "MSCP-LLR-2023-01/R1/A1", "--stage", "learning-lessons", "--on", "2023-04-12"]] {
+                     ["action", "sign-off", "MSCP-LLR-2023-01/R1/A1", "--stage", "learning-lessons", "--on", "2023-04-12", "--on-behalf-of", "Learning Lessons sub-group"]] {
             let out = try run(args)
             #expect(out.status == 0, "\(args): \(out.stderr)")
         }
-        let early = try run(["action", "sign-off", "MSCP-LLR-2023-01/R1/A1", "--stage", "executive", "--on", "2023-04-11"])
+        let early = try run(["action", "sign-off", "MSCP-LLR-2023-01/R1/A1", "--stage", "executive", "--on", "2023-04-11", "--on-behalf-of", "Executive"])
         #expect(early.status == 1 && early.stderr == "Error: The executive sign-off of MSCP-LLR-2023-01/R1/A1 cannot be dated 11 Apr 2023, before its learning-lessons sign-off (12 Apr 2023).\n")
         let history = try run(["history", "MSCP-LLR-2023-01/R1/A1", "--format", "csv"]).stdout
         #expect(history.hasPrefix("SEQ,RECORDED,ON,ACTOR,TYPE,SUMMARY\r\n"))
         #expect(history.contains(",2023-02-14,bu (login "), "the update's own date beside the time it was typed")
         let shown = try run(["show", "MSCP-LLR-2023-01/R1/A1"]).stdout
-        #expect(shown.contains("Signed by:      learning-lessons (12 Apr 2023)"))
-        #expect(try run(["show", "MSCP-LLR-2023-01/R1/A1", "--format", "json"]).stdout.contains(#""sign_offs":[{"stage":"learning-lessons","on":"2023-04-12","refused":false,"reason":null}]"#))
+        #expect(shown.contains("Signed by:      learning-lessons (12 Apr 2023, for Learning Lessons sub-group)"))
+        #expect(try run(["show", "MSCP-LLR-2023-01/R1/A1", "--format", "json"]).stdout.contains(
+            #""sign_offs":[{"stage":"learning-lessons","on":"2023-04-12","refused":false,"reason":null,"on_behalf_of":"Learning Lessons sub-group","meeting":null,"signer":"bu"}]"#))
+        let bare = try run(["action", "sign-off", "MSCP-LLR-2023-01/R1/A1", "--stage", "executive"])
+        #expect(bare.status == 1 && bare.stderr.hasPrefix("Error: 'bu' records the executive sign-off of MSCP-LLR-2023-01/R1/A1 for the body that gave it: say which with --on-behalf-of"))
+        #expect(try run(["action", "sign-off", "MSCP-LLR-2023-01/R1/A1", "--stage", "executive", "--on-behalf-of", "Executive", "--meeting", "Executive, 14 June 2023, minute 5"]).status == 0)
+        #expect(try run(["history", "MSCP-LLR-2023-01/R1/A1", "--format", "json"]).stdout.contains(
+            "Business Manager, for Executive (Executive, 14 June 2023, minute 5), gave the executive sign-off of MSCP-LLR-2023-01/R1/A1; it is complete"))
         #expect(try run(["action", "update", "--help"]).stdout.contains("--on <date>"))
         #expect(try exec(["verify", "--log", log]).status == 0)
     }

@@ -112,7 +112,7 @@ extension Scenario {
         try s.run(.action(.signOffAction(action: a1, stage: .executive, refusal: nil)), by: "ex")
         #expect(s.state.actions[a1]?.status == .implemented)
         #expect(Projections.awaitingSignOff(s.state).map { $0.1 } == [.board])
-        try s.run(.action(.signOffAction(action: a1, stage: .board, refusal: nil)), by: "bu")
+        try s.run(.action(.signOffAction(action: a1, stage: .board, refusal: nil, attribution: Attribution(onBehalfOf: "Board"))), by: "bu")
         #expect(s.state.actions[a1]?.status == .signedOff)
     }
 

@@ -38,12 +38,12 @@ import Testing
         try s.run(.action(.reviseDue(action: "L1/R1/A4", due: d("2023-06-30"), reason: "r")), on: "2023-04-05")
         try add("A5", owner: "KM-ICB", agreed: "2022-09-01", due: "2022-12-31")       // implemented and signed off in the year
         try s.run(.action(.markImplemented(action: "L1/R1/A5", on: d("2023-01-10"), evidence: "e")))
-        try s.run(.action(.signOffAction(action: "L1/R1/A5", stage: .learningLessons, refusal: nil)), on: "2023-03-20")
-        try s.run(.action(.signOffAction(action: "L1/R1/A5", stage: .executive, refusal: nil)), on: "2023-03-31")
+        try s.run(.action(.signOffAction(action: "L1/R1/A5", stage: .learningLessons, refusal: nil, attribution: Attribution(onBehalfOf: "Learning Lessons sub-group"))), on: "2023-03-20")
+        try s.run(.action(.signOffAction(action: "L1/R1/A5", stage: .executive, refusal: nil, attribution: Attribution(onBehalfOf: "Executive"))), on: "2023-03-31")
         try add("A6", owner: "KM-ICB", agreed: "2022-09-01", due: "2023-06-30")       // implemented in year, signed off 1 April
         try s.run(.action(.markImplemented(action: "L1/R1/A6", on: d("2023-03-01"), evidence: "e")))
-        try s.run(.action(.signOffAction(action: "L1/R1/A6", stage: .learningLessons, refusal: nil)), on: "2023-03-15")
-        try s.run(.action(.signOffAction(action: "L1/R1/A6", stage: .executive, refusal: nil)), on: "2023-04-01")
+        try s.run(.action(.signOffAction(action: "L1/R1/A6", stage: .learningLessons, refusal: nil, attribution: Attribution(onBehalfOf: "Learning Lessons sub-group"))), on: "2023-03-15")
+        try s.run(.action(.signOffAction(action: "L1/R1/A6", stage: .executive, refusal: nil, attribution: Attribution(onBehalfOf: "Executive"))), on: "2023-04-01")
         try add("A7", owner: "KP", agreed: "2021-06-01", due: "2022-03-01")           // from 2021-22, overdue, withdrawn in May
         try s.run(.action(.withdrawAction(action: "L1/R1/A7", reason: "r")), on: "2023-05-01")
         return s

@@ -12,7 +12,7 @@ import Testing
                 == [.actionDueRevised(action: a1, on: d("2023-09-01"), from: d("2023-10-31"), due: d("2023-12-31"), reason: "Trainer ill")])
         try s.implement(a1, on: "2023-11-20")
         #expect(try s.run(.action(.signOffAction(action: a1, stage: .learningLessons, refusal: nil, on: d("2023-12-04"))), by: "ll")
-                == [.actionSignedOff(action: a1, on: d("2023-12-04"), stage: .learningLessons, complete: false)])
+                == [.actionSignedOff(action: a1, on: d("2023-12-04"), stage: .learningLessons, complete: false, attribution: Attribution(signer: "ll"))])
         #expect(try s.run(.action(.withdrawAction(action: a2, reason: "Superseded", on: d("2023-10-02"))))
                 == [.actionWithdrawn(action: a2, on: d("2023-10-02"), reason: "Superseded")])
         #expect(try s.run(.action(.reopenAction(action: a2, reason: "Needed after all", on: d("2023-11-01"))))

@@ -70,7 +70,13 @@ enum EventType: String, CaseIterable {
 
     /// The payload schema this type is written with now. Raise it, with an upcaster, when a payload changes.
     /// action_corrected 2 keeps the value before (`from`); its schema-1 lines simply lack it.
-    var schema: Int { self == .actionCorrected ? 2 : 1 }
+    /// Schema 2 of decisions, sign-offs and updates adds on_behalf_of, meeting and (sign-offs) signer.
+    var schema: Int {
+        switch self {
+        case .actionCorrected, .reviewDecided, .reviewSignedOff, .actionUpdated, .actionSignedOff, .actionSignOffRefused: return 2
+        default: return 1
+        }
+    }
 
     init?(rawValue: String) {
         var name = rawValue
@@ -182,9 +188,9 @@ extension Event {
             return .object(["ref": .string(ref), "on": .date(on), "agrees": .bool(agrees), "note": .text(note)])
         case let .reviewScreened(ref, on, recommendation, note):
             return .object(["ref": .string(ref), "on": .date(on), "recommendation": .string(recommendation.rawValue), "note": .text(note)])
-        case let .reviewDecided(ref, on, outcome, by, rationale, creates, reconvene):
+        case let .reviewDecided(ref, on, outcome, by, rationale, creates, reconvene, attribution):
             return .object(["ref": .string(ref), "on": .date(on), "outcome": .string(outcome.rawValue), "by": .string(by),
-                            "rationale": .string(rationale), "creates": .text(creates), "reconvene": .date(reconvene)])
+                            "rationale": .string(rationale), "creates": .text(creates), "reconvene": .date(reconvene)]).with(attribution)
         case let .publicationWithheld(ref, on, reason):
             return .object(["ref": .string(ref), "on": .date(on), "reason": .string(reason)])
         case let .reviewGraded(ref, on, by, grade):
@@ -193,9 +199,9 @@ extension Event {
             return .object(["ref": .string(ref), "on": .date(on), "reason": .string(reason), "expected": .date(expected)])
         case let .reviewClosed(ref, on):
             return .object(["ref": .string(ref), "on": .date(on)])
-        case let .reviewSignedOff(ref, what, on, partner, refused, reason):
+        case let .reviewSignedOff(ref, what, on, partner, refused, reason, attribution):
             return .object(["ref": .string(ref), "what": .string(what.rawValue), "on": .date(on), "partner": .raw(partner),
-                            "refused": .bool(refused), "reason": .text(reason)])
+                            "refused": .bool(refused), "reason": .text(reason)]).with(attribution)
         case let .auditResultsRecorded(ref, on, counts):
             return .object(["ref": .string(ref), "on": .date(on), "counts": .object(counts.map { JSONMember($0.level.rawValue, .int($0.count)) })])
         case let .recommendationResponded(rec, accepted, reason, on):
@@ -207,9 +213,9 @@ extension Event {
         case let .actionAdded(action, text, owner, lead, due, dueText, success, on):
             return .object(["action": .string(action), "text": .string(text), "owner": .string(owner), "lead": .string(lead),
                             "due": .date(due), "due_text": .text(dueText), "success": .text(success), "on": .date(on)])
-        case let .actionUpdated(action, on, note, rag, evidence):
+        case let .actionUpdated(action, on, note, rag, evidence, attribution):
             return .object(["action": .string(action), "on": .date(on), "note": .string(note), "rag": .raw(rag),
-                            "evidence": .text(evidence)])
+                            "evidence": .text(evidence)]).with(attribution)
         case let .actionDueRevised(action, on, from, due, reason):
             return .object(["action": .string(action), "on": .date(on), "from": .date(from), "due": .date(due),
                             "reason": .string(reason)])
@@ -217,10 +223,10 @@ extension Event {
             return .object(["action": .string(action), "on": .date(on), "evidence": .string(evidence)])
         case let .actionImpactRecorded(action, on, evidence, rating):
             return .object(["action": .string(action), "on": .date(on), "evidence": .string(evidence), "rating": .text(rating)])
-        case let .actionSignedOff(action, on, stage, complete):
-            return .object(["action": .string(action), "on": .date(on), "stage": .string(stage.rawValue), "complete": .bool(complete)])
-        case let .actionSignOffRefused(action, on, stage, reason):
-            return .object(["action": .string(action), "on": .date(on), "stage": .string(stage.rawValue), "reason": .string(reason)])
+        case let .actionSignedOff(action, on, stage, complete, attribution):
+            return .object(["action": .string(action), "on": .date(on), "stage": .string(stage.rawValue), "complete": .bool(complete)]).with(attribution)
+        case let .actionSignOffRefused(action, on, stage, reason, attribution):
+            return .object(["action": .string(action), "on": .date(on), "stage": .string(stage.rawValue), "reason": .string(reason)]).with(attribution)
         case let .actionTransferred(action, on, to, reason):
             return .object(["action": .string(action), "on": .date(on), "to": .string(to), "reason": .string(reason)])
         case let .actionCarriedForward(action, on, to):
@@ -324,7 +330,7 @@ extension Event {
         case .reviewDecided:
             return .reviewDecided(ref: try f.string("ref"), on: try f.date("on"), outcome: try f.raw("outcome"), by: try f.string("by"),
                                   rationale: try f.string("rationale"), creates: try f.optionalString("creates"),
-                                  reconvene: try f.optionalDate("reconvene"))
+                                  reconvene: try f.optionalDate("reconvene"), attribution: try f.attribution())
         case .publicationWithheld:
             return .publicationWithheld(ref: try f.string("ref"), on: try f.date("on"), reason: try f.string("reason"))
         case .reviewGraded:
@@ -337,7 +343,7 @@ extension Event {
         case .reviewSignedOff:
             return .reviewSignedOff(ref: try f.string("ref"), what: try f.raw("what"), on: try f.date("on"),
                                     partner: try f.optionalRaw("partner"), refused: try f.bool("refused"),
-                                    reason: try f.optionalString("reason"))
+                                    reason: try f.optionalString("reason"), attribution: try f.attribution())
         case .recommendationAdded:
             return .recommendationAdded(ref: try f.string("ref"), rec: try f.string("rec"), text: try f.string("text"), on: try f.date("on"))
         case .auditResultsRecorded:
@@ -352,7 +358,7 @@ extension Event {
                                 success: try f.optionalString("success"), on: try f.date("on"))
         case .actionUpdated:
             return .actionUpdated(action: try f.string("action"), on: try f.date("on"), note: try f.string("note"),
-                                  rag: try f.optionalRaw("rag"), evidence: try f.optionalString("evidence"))
+                                  rag: try f.optionalRaw("rag"), evidence: try f.optionalString("evidence"), attribution: try f.attribution())
         case .actionDueRevised:
             return .actionDueRevised(action: try f.string("action"), on: try f.date("on"), from: try f.date("from"),
                                      due: try f.date("due"), reason: try f.string("reason"))
@@ -363,10 +369,10 @@ extension Event {
                                          rating: try f.optionalString("rating"))
         case .actionSignedOff:
             return .actionSignedOff(action: try f.string("action"), on: try f.date("on"), stage: try f.raw("stage"),
-                                    complete: try f.bool("complete"))
+                                    complete: try f.bool("complete"), attribution: try f.attribution())
         case .actionSignOffRefused:
             return .actionSignOffRefused(action: try f.string("action"), on: try f.date("on"), stage: try f.raw("stage"),
-                                         reason: try f.string("reason"))
+                                         reason: try f.string("reason"), attribution: try f.attribution())
         case .actionTransferred:
             return .actionTransferred(action: try f.string("action"), on: try f.date("on"), to: try f.string("to"),
                                       reason: try f.string("reason"))
@@ -486,6 +492,12 @@ struct Fields {
         return s
     }
 
+    /// Who a fact was recorded for and at which meeting (schema 2 of decisions, sign-offs and updates), if it says.
+    func attribution() throws(EventDecodingError) -> Attribution? {
+        let (body, meeting, signer) = (try optionalString("on_behalf_of"), try optionalString("meeting"), try optionalString("signer"))
+        return body == nil && meeting == nil && signer == nil ? nil : Attribution(onBehalfOf: body, meeting: meeting, signer: signer)
+    }
+
     func optionalString(_ key: StaticString) throws(EventDecodingError) -> String? {
         guard let m = present(key) else { return nil }
         guard let s = text(m) else { throw .badField(type: type, field: "\(key)", expected: "a string") }
@@ -552,5 +564,16 @@ struct Fields {
         guard let m = present(key) else { return nil }
         guard let d = date(m) else { throw .badField(type: type, field: "\(key)", expected: "a YYYY-MM-DD date") }
         return d
+    }
+}
+
+extension JSONValue {
+    /// This object with who the fact was recorded for, where it says (absent members left out).
+    func with(_ a: Attribution?) -> JSONValue {
+        guard case .object(var members) = self, let a else { return self }
+        for (key, value) in [("on_behalf_of", a.onBehalfOf), ("meeting", a.meeting), ("signer", a.signer)] {
+            if let value { members.append(JSONMember(key, .string(value))) }
+        }
+        return .object(members)
     }
 }

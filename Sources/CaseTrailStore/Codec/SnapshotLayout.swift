@@ -416,8 +416,15 @@ extension ActionItem.Evidence: BinaryCodable {
 }
 
 extension ActionItem.SignOff: BinaryCodable {
-    func write(to w: inout BinaryWriter) { w.write(on); w.write(stage); w.write(refused); w.write(reason) }
-    init(from r: inout BinaryReader) throws(SnapshotError) { self.init(on: try r.read(), stage: try r.read(), refused: try r.read(), reason: try r.read()) }
+    func write(to w: inout BinaryWriter) { w.write(on); w.write(stage); w.write(refused); w.write(reason); w.write(by) }
+    init(from r: inout BinaryReader) throws(SnapshotError) {
+        self.init(on: try r.read(), stage: try r.read(), refused: try r.read(), reason: try r.read(), by: try r.read())
+    }
+}
+
+extension Attribution: BinaryCodable {
+    func write(to w: inout BinaryWriter) { w.write(onBehalfOf); w.write(meeting); w.write(signer) }
+    init(from r: inout BinaryReader) throws(SnapshotError) { self.init(onBehalfOf: try r.read(), meeting: try r.read(), signer: try r.read()) }
 }
 
 extension Voiding: BinaryCodable {
