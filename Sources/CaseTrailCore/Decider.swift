@@ -41,6 +41,7 @@ public enum Partnership: Decider {
         case .correction(let command):
             events = try decideCorrection(command, state, today: request.today)
         }
+        if !events.isEmpty, !request.replaying, let personal = PersonalDataGuard.refusal(request.command) { throw DomainError(personal) }
         if !events.isEmpty, !request.again, let duplicate = Duplicates.refusal(request.command, state) { throw DomainError(duplicate) }
         return events
     }

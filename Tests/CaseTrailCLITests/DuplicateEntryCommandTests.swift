@@ -35,3 +35,17 @@ import CaseTrailTestSupport
         #expect(try exec(["outstanding", "--as-of", "seq:0", "--log", log]).status == 0, "seq:0 asks for the empty log on purpose")
     }
 }
+
+/// Personal details refused through the real binary, in any field, with nothing appended.
+@Suite struct PersonalDataCommandTests {
+    @Test func aPhoneNumberInAnActionNoteIsRefusedAndNothingIsWritten() throws {
+        let (dir, log) = try foundedLog()
+        defer { withExtendedLifetime(dir) {} }
+        func run(_ args: [String]) throws -> Outcome { try exec(args + ["--log", log, "--actor", "bu", "--today", "2023-06-01"]) }
+        #expect(try run(["review", "open", "MSCP-LLR-2023-01", "--kind", "llr", "--title", "Learning review", "--on", "2023-01-10"]).status == 0)
+        let before = readBytes(log)
+        let out = try run(["rec", "add", "MSCP-LLR-2023-01", "R1", "--text", "Ring the family on 07700 900123"])
+        #expect(out.status == 1 && out.stderr.hasPrefix("Error: The recommendation text contains a phone number ('07700 900123')."))
+        #expect(readBytes(log) == before)
+    }
+}

@@ -279,3 +279,43 @@ extension Scenario {
         #expect(Scenario(staffed).refusal(.review(.recordIncident(ref: rr, child: text, aware: d("2022-12-20"), incident: nil, notified: nil, summary: nil))) == nil)
     }
 }
+
+/// Personal details kept out of every field a person types, not only the incident's.
+@Suite struct PersonalDataEverywhereTests {
+    @Test(arguments: [
+        ("Spoke to mum, born 12/03/1990, about the plan", "a date of birth", "born 12/03/1990"),
+        ("DOB March 12th 2015 confirmed", "a date of birth", "DOB March 12th 2015"),
+        ("Child's NHS number 943 476 5919 checked", "an NHS number", "943 476 5919"),
+        ("NHS ٩٤٣٤٧٦٥٩١٩ on file", "an NHS number", "٩٤٣٤٧٦٥٩١٩"),
+        ("Call the family on 07700 900123", "a phone number", "07700 900123"),
+        ("or +44 7700 900123", "a phone number", "+44 7700 900123"),
+        ("Emailed jane.smith@example.org", "an email address", "jane.smith@example.org"),
+        ("NI QQ 12 34 56 C recorded", "a National Insurance number", "QQ123456C"),
+        ("Visited the home at ME4 4TR", "a postcode", "ME4 4TR"),
+    ])
+    func personalDetailsInANoteAreRefusedNamingTheWords(_ note: String, _ kind: String, _ words: String) throws {
+        let s = try Scenario.plan()
+        #expect(s.refusal(.action(.updateAction(action: a1, note: note, rag: nil, evidence: nil)))
+                == "The note contains \(kind) ('\(words)'). The log keeps no one's personal details: write the fact without them (\"Child Q's GP\", not a name, date of birth, NHS number, address or contact details).")
+    }
+
+    @Test(arguments: ["Training held on 12 March 2023", "Launch event held 13 November 2015", "Audit of 10 cases, 4 requires improvement",
+                      "Dataset redesign due June 2016 (001:312)", "Responses rose from 5% to 10%", "Reference 1234567890 in the minutes"])
+    func everydayDatesAndNumbersInANoteAreAccepted(_ note: String) throws {
+        let s = try Scenario.plan()
+        #expect(s.refusal(.action(.updateAction(action: a1, note: note, rag: nil, evidence: nil))) == nil, "\(note)")
+    }
+
+    @Test func everyFreeTextFieldIsGuardedAndAFullNameIsNotAPseudonym() throws {
+        let s = try Scenario.plan()
+        #expect(s.refusal(.action(.addRecommendation(ref: lcspr, rec: "R2", text: "Contact the GP on 01634 331234", on: nil)))?.hasPrefix("The recommendation text contains a phone number") == true)
+        #expect(s.refusal(.action(.withdrawAction(action: a1, reason: "Family moved to SW1A 1AA")))?.hasPrefix("The reason contains a postcode") == true)
+        #expect(s.refusal(.review(.openReview(ref: "MSCP-LLR-2023-09", kind: .llr, title: "Review for jane@example.org", from: nil, on: nil)))?.hasPrefix("The title contains an email address") == true)
+        #expect(s.refusal(.review(.recordIncident(ref: "MSCP-RR-2023-09", child: "Jane Smith", aware: d("2023-12-01"), incident: nil, notified: nil, summary: nil)))
+                == "'Jane Smith' looks like a full name. The log names a child by pseudonym only: \"Child Q\", a single given name, or a letter.")
+        let before = s.state
+        // History written before the guard is not refused when decided again: it is redacted, not rejected.
+        let old: [Event] = [.actionUpdated(action: a1, on: d("2023-12-31"), note: "Call 07700 900123", rag: nil, evidence: nil)]
+        #expect(Partnership.recheck(old, actor: "ann", recordedOn: d("2023-12-31"), in: before) == nil)
+    }
+}
