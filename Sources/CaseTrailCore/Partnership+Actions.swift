@@ -118,11 +118,12 @@ extension Partnership {
                 throw DomainError("\(id) needs the \(next.rawValue) sign-off before the \(stage.rawValue) one.")
             }
             // A stage follows the implementation and the stage before it.
-            var floor = (a.implemented?.on ?? a.agreed, "it was implemented")
-            if let before = a.stagesSigned.last, let given = a.signOffs.last(where: { $0.stage == before && !$0.refused }), given.on > floor.0 {
-                floor = (given.on, "its \(before.rawValue) sign-off")
+            var floor = a.implemented?.on ?? a.agreed, afterStage: SignOffStage?
+            if let before = a.stagesSigned.last, let given = a.signOffs.last(where: { $0.stage == before && !$0.refused }), given.on > floor {
+                (floor, afterStage) = (given.on, before)
             }
-            let when = try dated(on, today, "The \(stage.rawValue) sign-off of \(id)", notBefore: floor.0, floor.1)
+            let when = try dated(on, today, "The \(stage.rawValue) sign-off of \(id)", notBefore: floor,
+                                 afterStage.map { "its \($0.rawValue) sign-off" } ?? "it was implemented")
             var by = try attributed(attribution) ?? Attribution()
             if let request {
                 by.signer = request.actor
@@ -218,10 +219,12 @@ extension Partnership {
     /// An action still in the plan (not signed off, transferred or withdrawn).
     /// The business date of a fact: `on`, else today; never in the future, nor before what it follows
     /// (`floor`, described as `after`), each refusal giving both dates.
-    static func dated(_ on: LocalDate?, _ today: LocalDate, _ fact: String, notBefore floor: LocalDate, _ after: String) throws(DomainError) -> LocalDate {
+    /// The words are worked out only for a refusal: replay decides every update and sign-off again.
+    static func dated(_ on: LocalDate?, _ today: LocalDate, _ fact: @autoclosure () -> String, notBefore floor: LocalDate,
+                      _ after: @autoclosure () -> String) throws(DomainError) -> LocalDate {
         let when = on ?? today
         try Validate.notAfterToday(when, today, what: "date")
-        if when < floor { throw DomainError("\(fact) cannot be dated \(when.readable), before \(after) (\(floor.readable)).") }
+        if when < floor { throw DomainError("\(fact()) cannot be dated \(when.readable), before \(after()) (\(floor.readable)).") }
         return when
     }
 

@@ -28,6 +28,7 @@ extension Partnership {
             var request = Request(actor: actor, login: login, today: today, command: command, again: true)
             request.replaying = true
             var decided = try decide(request, state)
+            if decided == events { return nil }
             // Lines written before casetrail kept a correction's value before (action_corrected schema 1),
             // or a sign-off's signer, lack them.
             if decided.count == events.count {

@@ -277,10 +277,17 @@ extension Event {
     /// of the bytes: the replay path, so no `JSONValue` tree is built. An older schema (to upcast)
     /// or a member name written with escapes goes through the tree instead.
     static func decode(type: String, schema: Int, json: IndexedJSON) throws(EventDecodingError) -> Event {
-        if let kind = EventType(rawValue: type), schema == kind.schema, !json.index.hasEscapedNames {
+        // An older schema with nothing to upcast (the newer one only added optional members) reads as it is.
+        if let kind = EventType(rawValue: type), schema == kind.schema || (schema >= 1 && schema < kind.schema && !upcastsBetween(type, schema, kind.schema)),
+           !json.index.hasEscapedNames {
             return try decode(kind, Fields(type: type, json: json))
         }
         return try decode(type: type, schema: schema, data: (try? JSONValue.parse(json.bytes)) ?? .null)
+    }
+
+    /// Whether any upcaster changes a payload of `type` on its way from `schema` to `current`.
+    static func upcastsBetween(_ type: String, _ schema: Int, _ current: Int) -> Bool {
+        !upcasters.isEmpty && (schema..<current).contains { upcasters[UpcastKey(type: type, schema: $0)] != nil }
     }
 
     /// As `decode(type:schema:json:)` for JSON text not yet checked and indexed.
