@@ -71,7 +71,7 @@ import CaseTrailTestSupport
     }
 
     @Test func anExportOfACarriedForwardPlanImportedIntoAnotherLogGivesTheSameOutstandingAnswer() throws {
-        let (dir, log, run) = try planLog()
+        let (dir, _, run) = try planLog()
         defer { withExtendedLifetime(dir) {} }
         #expect(try run(["review", "carry-forward", "MSCB-BP-2014-15", "--to", "MSCB-BP-2015-16", "--on", "2015-04-01"]).status == 0)
         let exported = dir.path("export.csv")
