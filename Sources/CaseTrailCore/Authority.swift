@@ -111,8 +111,8 @@ public func possessive(_ name: String) -> String {
     name.last == "s" ? name + "'" : name + "'s"
 }
 
-/// "a, b or c": a list as a sentence says it.
-public func spokenList(_ words: [String]) -> String {
+/// "a, b or c" (or "a, b and c"): a list as a sentence says it.
+public func spokenList(_ words: [String], joinedBy conjunction: String = "or") -> String {
     guard let last = words.last else { return "" }
-    return words.count == 1 ? last : words.dropLast().joined(separator: ", ") + " or " + last
+    return words.count == 1 ? last : words.dropLast().joined(separator: ", ") + " \(conjunction) " + last
 }

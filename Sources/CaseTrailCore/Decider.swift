@@ -35,7 +35,7 @@ public enum Partnership: Decider {
         case .setup(let command):
             events = try decideSetup(command, state)
         case .review(let command):
-            events = try decideReview(command, state, actor: request.actor, today: request.today)
+            events = try decideReview(command, state, actor: request.actor, today: request.today, replaying: request.replaying)
         case .action(let command):
             events = try decideAction(command, state, today: request.today, request: request)
         case .correction(let command):

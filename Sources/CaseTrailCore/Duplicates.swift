@@ -17,11 +17,6 @@ enum Duplicates {
             // Only a briefing may be published more than once; the rest are refused outright by their rules.
             return "\(ref) already has a \(what.rawValue) milestone, recorded for \(m.on.readable). If there was another, record it with --again."
         }
-        // Review sign-offs once each, as an action's stages are (older logs may hold repeats, so replay lets them be).
-        if case let .review(.signOffReview(ref, what, _, _, refusal, _)) = command, what != .rapidReview, refusal == nil,
-           let given = state.reviews[ref]?.signOffs.last(where: { $0.what == what && !$0.refused }) {
-            return "\(ref) already has the \(what.rawValue) sign-off, given on \(given.on.readable)."
-        }
         if case let .action(.addRecommendation(ref, rec, text, _)) = command, let r = state.reviews[ref],
            let other = state.recommendations(of: r).first(where: { $0.id != rec && same($0.text, text) }) {
             return "\(other.fullID) already says '\(other.text)'; use \(other.fullID)." + again

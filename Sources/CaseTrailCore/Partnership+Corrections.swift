@@ -24,7 +24,7 @@ extension Partnership {
             }
             let needed = !goesWith.isEmpty
             if needed && !withDependents {
-                throw DomainError("Voiding \(target) also voids \(spokenAnd(goesWith)). If all of it was entered in error, void it with --with-dependents.")
+                throw DomainError("Voiding \(target) also voids \(spokenList(goesWith, joinedBy: "and")). If all of it was entered in error, void it with --with-dependents.")
             }
             return [.entryVoided(target: target, on: when, reason: reason, dependents: dependents, withDependents: needed)]
 
@@ -152,12 +152,6 @@ extension Partnership {
             s.reviews.remove(id)
         }
     }
-}
-
-/// "a, b and c": everything in a list, as a sentence says it.
-func spokenAnd(_ words: [String]) -> String {
-    guard let last = words.last else { return "" }
-    return words.count == 1 ? last : words.dropLast().joined(separator: ", ") + " and " + last
 }
 
 extension Review {

@@ -1,6 +1,7 @@
 extension Partnership {
     /// Review lifecycles: each kind's milestones in their legal order, refusing what comes too early.
-    static func decideReview(_ command: ReviewCommand, _ state: State, actor: String, today: LocalDate) throws(DomainError) -> [Event] {
+    /// `replaying`: decided again over history, where rules added since a line was written do not judge it.
+    static func decideReview(_ command: ReviewCommand, _ state: State, actor: String, today: LocalDate, replaying: Bool = false) throws(DomainError) -> [Event] {
         switch command {
         case let .recordIncident(ref, child, aware, incident, notified, summary):
             try Validate.reference(ref)
@@ -195,6 +196,10 @@ extension Partnership {
                 if refusal == nil, r.partnersSigned.contains(p), let given = r.signOffs.last(where: { $0.what == .rapidReview && $0.partner == p && !$0.refused }) {
                     throw DomainError("\(ref) already has the rapid-review sign-off of \(p.rawValue), given on \(given.on.readable).")
                 }
+            }
+            // Each sign-off once, as an action's stages are (older logs may hold repeats, so replay lets them be).
+            if what != .rapidReview, refusal == nil, !replaying, let given = r.signOffs.last(where: { $0.what == what && !$0.refused }) {
+                throw DomainError("\(ref) already has the \(what.rawValue) sign-off, given on \(given.on.readable).")
             }
             if what == .finalReport, r.date(of: .reportReceived) == nil {
                 throw DomainError("The final report of \(ref) can be signed off once received; record 'casetrail review milestone \(ref) --what report-received' first.")
