@@ -281,3 +281,11 @@ ct action revise-due MSCP-AUD-2022-02/R2/A1 --due 2023-07-31 --reason "Audit of 
 as bm
 ct action reopen MSCP-AUD-2022-02/R1/A1 --reason "A follow-up dip-sample found maternity still missing from some invitations (illustrative)"
 ct review delay MSCB-LLR-2016-01 --reason "Management reviews outstanding from two agencies (illustrative)" --expected 2023-09-30
+
+# --- May 2023: a child's name typed into an update by mistake, and taken out --------------------
+# Illustrative: the name is invented. The note keeps its date, RAG and everything else; only its
+# text reads [redacted], and 'casetrail verify' lists the redaction it relies on.
+on 2023-05-02; as csc-lead
+ct action update MSCP-EXT-2023-01/R2/A1 --note "Dashboard pilot discussed with Jordan Examplename's family worker" --rag green
+as bm
+ct redact "seq:$(wc -l < "$CASETRAIL_LOG")" --field note --reason "A child's full name typed into the note (illustrative)"

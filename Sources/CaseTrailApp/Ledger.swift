@@ -47,9 +47,16 @@ public final class Ledger {
                 replay.decidedThrough = witnessedBefore?.seq ?? 0
                 // Lines up to the snapshot's were checked against the witness when it was taken.
                 let asked = witnessed.filter { $0 > found.position.seq }
-                var scan = try store.read(upTo: limit, after: found.position, hashesOf: asked) { record, decoded in replay.take(record, decoded) }
+                var redactedBefore = false
+                var scan = try store.read(upTo: limit, after: found.position, hashesOf: asked) { record, decoded in
+                    // A line the snapshot was taken after has since been redacted: the snapshot still holds its text.
+                    if case let .success(.lineRedacted(seq, _, _, _, _, _, _)) = decoded, seq <= found.position.seq { redactedBefore = true }
+                    return replay.take(record, decoded)
+                }
                 replay.finish()
-                if !snapshotWasDamaged() {
+                if redactedBefore {
+                    store.discardSnapshot()
+                } else if !snapshotWasDamaged() {
                     if witnessedBefore.map({ $0.seq > found.position.seq }) ?? false { scan.problems += witnessProblems(scan) }
                     if !scan.problems.isEmpty { throw StoreError.integrity(path: store.location, problems: scan.problems) }
                     if limit == .all { remember(scan) }
@@ -117,6 +124,31 @@ public final class Ledger {
     /// state the ones before it leave, all their events appended as one batch, or none.
     /// `again` records what looks like a slip (the same entry twice) because it is meant.
     public func record(_ commands: [Command], actor: String, login: String? = nil, today: LocalDate, now: Timestamp, again: Bool = false) throws -> Appended {
+        try record(commands, actor: actor, login: login, today: today, now: now, again: again, redacting: nil)
+    }
+
+    /// Takes the text of `fields` (every free-text field, when nil) out of line `seq`, by the one
+    /// sanctioned change to a committed line: the line reads `[redacted]` there, keeps its hash, and a
+    /// `line_redacted` event vouches for its new bytes. The snapshot, which held the text, is rebuilt.
+    public func redact(seq: Int, fields: [String]?, reason: String, on: LocalDate?, actor: String, login: String? = nil,
+                       today: LocalDate, now: Timestamp) throws -> (Appended, RedactedLine) {
+        let (_, scan) = try load(upTo: .all, each: nil, refreshingSnapshot: false)
+        let head = scan.head?.seq ?? 0
+        guard (1...max(1, head)).contains(seq), let bytes = try store.line(seq: seq) else {
+            throw DomainError("The log has no line \(seq): it runs from seq 1 to seq \(head). 'casetrail history' shows each line's seq.")
+        }
+        let redaction = try LogLine.redacting(bytes, fields: fields)
+        let command = Command.correction(.redact(seq: seq, stream: redaction.stream, fields: redaction.fields, reason: reason, on: on,
+                                                 originalHash: redaction.originalHash, sha256: redaction.sha256))
+        let appended = try record([command], actor: actor, login: login, today: today, now: now, again: false, redacting: redaction)
+        store.discardSnapshot()
+        resumedFrom = nil
+        _ = try? load()
+        return (appended, redaction)
+    }
+
+    private func record(_ commands: [Command], actor: String, login: String?, today: LocalDate, now: Timestamp, again: Bool,
+                        redacting redaction: RedactedLine?) throws -> Appended {
         for _ in 0..<Ledger.attempts {
             let (state, scan) = try load(upTo: .all, each: nil, refreshingSnapshot: false)
             if keepsStatesUntilExit { KeptUntilExit.keep(state) }
@@ -151,7 +183,10 @@ public final class Ledger {
             for e in events where expected[e.stream] == nil { expected[e.stream] = scan.streamVersions[e.stream] ?? 0 }
             beforeAppend?()
             let result = Result { () throws(StoreError) in
-                try store.append(events, actor: actor, login: login, now: now, after: scan.position, expected: expected)
+                if let redaction {
+                    return try store.redact(redaction, events: events, actor: actor, login: login, now: now, after: scan.position, expected: expected)
+                }
+                return try store.append(events, actor: actor, login: login, now: now, after: scan.position, expected: expected)
             }
             if case .failure(let error) = result, error.isConflict { continue }
             var appended = try result.get()

@@ -12,7 +12,19 @@ public struct Verification: Sendable {
     public var snapshot: (seq: Int, matches: Bool)?
     /// How many of the problems are the checkpoint's (the log not matching it), which may be a checkpoint copied wrongly.
     public var checkpointProblems = 0
+    /// Each changed line accepted because a redaction vouches for it, with what that redaction says.
+    public var redactions: [Redaction] = []
     public var ok: Bool { scan.problems.isEmpty }
+
+    /// A redaction `verify` relied on: line `seq` reads [redacted] in `fields`, vouched for at seq `by`.
+    public struct Redaction: Sendable {
+        public var seq: Int
+        public var by: Int
+        public var actor: String
+        public var fields: [String]
+        public var on: LocalDate
+        public var reason: String
+    }
     /// The log is sound in itself and only the checkpoint does not match it.
     public var onlyTheCheckpointDiffers: Bool { checkpointProblems > 0 && checkpointProblems == scan.problems.count }
 }
@@ -26,10 +38,16 @@ extension Ledger {
         replay.latestBelievable = latestBelievable
         replay.state.reserveCapacity(forEvents: store.byteCount / 400)
         let seen = witnessedBefore
+        var vouches: [Int: Verification.Redaction] = [:]
         // A snapshot is checked too: the state the log gives at its line must be the state it holds.
         let snapshot = store.loadSnapshot(damage: SnapshotDamage())
         replay.captureAt = snapshot?.position.seq
-        var scan = try store.read(upTo: .all, after: nil, hashesOf: (checkpoint.map { [$0.seq] } ?? []) + witnessed + (snapshot.map { [$0.position.seq] } ?? [])) { record, decoded in replay.take(record, decoded) }
+        var scan = try store.read(upTo: .all, after: nil, hashesOf: (checkpoint.map { [$0.seq] } ?? []) + witnessed + (snapshot.map { [$0.position.seq] } ?? [])) { record, decoded in
+            if case let .success(.lineRedacted(seq, _, fields, reason, on, _, _)) = decoded {
+                vouches[record.seq] = Verification.Redaction(seq: seq, by: record.seq, actor: record.actor, fields: fields, on: on, reason: reason)
+            }
+            return replay.take(record, decoded)
+        }
         var snapshotCheck: (seq: Int, matches: Bool)?
         if let snapshot {
             let s = snapshot.position
@@ -47,6 +65,7 @@ extension Ledger {
         if scan.problems.isEmpty { remember(scan) }
         var verification = Verification(scan: scan, checkpoint: checkpoint, witnessed: seen, snapshot: snapshotCheck)
         verification.checkpointProblems = againstCheckpoint.count
+        verification.redactions = scan.redactions.compactMap { vouches[$0.vouchedBy] }
         return verification
     }
 }

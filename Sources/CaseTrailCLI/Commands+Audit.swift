@@ -94,6 +94,10 @@ extension Commands {
                 members.append(JSONMember("torn_tail", .object(["line": .int(t.line), "bytes": .int(t.bytes.count)])))
             }
             if let c = checkpoint { members.append(JSONMember("checkpoint", .string(c.text))) }
+            members.append(JSONMember("redactions", .array(verification.redactions.map { r in
+                .object(["seq": .int(r.seq), "fields": .array(r.fields.map { .string($0) }), "by": .string(r.actor), "on": .string(r.on.description),
+                         "reason": .string(r.reason), "vouched_by_seq": .int(r.by)])
+            })))
             members.append(JSONMember("snapshot", verification.snapshot.map { .object(["seq": .int($0.seq), "matches": .bool($0.matches)]) } ?? .null))
             members.append(JSONMember("witness", verification.witnessed.map { w in
                 .object(["seq": .int(w.seq), "hash": .string(w.hash), "seen_at": .string(w.seenAt.description)])
@@ -110,6 +114,10 @@ extension Commands {
                 out += "Witness: this user's casetrail had not read this log before\n"
             }
             if let s = verification.snapshot, s.matches { out += "Snapshot: at seq \(s.seq), matches the log\n" }
+            // Each changed line believed, and on whose word: an auditor should find each in the minutes.
+            for r in verification.redactions {
+                out += "Redacted: line \(r.seq) (\(r.fields.joined(separator: ", "))), by \(r.actor) on \(r.on.readable), vouched for by seq \(r.by): \(r.reason)\n"
+            }
             for p in scan.problems { out += p.line == 0 ? "database: \(p.problem)\n" : "line \(p.line): \(p.problem)\n" }
             if ok {
                 out += checkpoint == nil ? "OK: the hash chain is intact and every event replays.\n"

@@ -3,6 +3,36 @@ import CaseTrailCore
 extension Commands {
     static let corrections: [CommandSpec] = [
         CommandSpec(
+            words: ["redact"], abstract: "Take personal data typed by mistake out of one line of the log (admins only).",
+            discussion: """
+            The one change casetrail makes to a line already written. The named fields of line N (every free-text
+            field of it, without --field) then read [redacted]; everything else on the line stays as written,
+            its hash and its link to the line before included, so every checkpoint taken before still holds. A
+            line_redacted event, with who, when and why, records the line's hash and the SHA-256 of its new
+            bytes; 'casetrail verify' accepts the changed line only because of it, and lists every redaction
+            it relied on. Copies of the log made before (backups, 'copy-log') still hold the text: replace them.
+            """,
+            arguments: [ArgumentSpec(name: "line", help: "seq:N, the line holding the personal data ('casetrail history' shows each line's seq).")],
+            options: [
+                Opt.reason("Why, without repeating the personal data (e.g. 'child's full name typed in the note').", required: true),
+                OptionSpec(name: "--field", valueName: "name", help: "A field of the line to redact (note, evidence, reason, text, title, summary, …); repeat for more.",
+                           repeatable: true),
+                Opt.on("The date of the redaction (default: today).", required: false),
+            ],
+            run: { inv in
+                let target = inv.argument(0)!
+                guard target.hasPrefix("seq:"), let seq = Int(target.dropFirst(4)), (1...(1 << 53)).contains(seq) else {
+                    throw inv.usage("'\(target)' is not a line of the log; give seq:N, e.g. seq:57 ('casetrail history' shows each line's seq).")
+                }
+                let fields = inv.values("--field")
+                let (actor, login) = try inv.recorder()
+                let (result, redaction) = try inv.ledger.redact(seq: seq, fields: fields.isEmpty ? nil : fields, reason: inv.required("--reason"),
+                                                                on: try inv.date(option: "--on"), actor: actor, login: login, today: try inv.today(), now: inv.now)
+                let at = result.records.last.map { " (seq \($0.seq))" } ?? ""
+                return "Redacted \(redaction.fields.joined(separator: ", ")) of line \(seq) (\(redaction.type)); recorded line_redacted\(at). "
+                    + "Copies of the log made before still hold the text: replace them.\n"
+            }),
+        CommandSpec(
             words: ["void"], abstract: "Void a review, incident, recommendation or action entered in error.",
             discussion: """
             A voided entry leaves every answer and count from then on (outstanding, overdue, timeliness, the

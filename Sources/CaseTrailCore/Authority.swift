@@ -33,6 +33,8 @@ enum Authority {
         case .correction(let c):
             switch c {
             case .void, .correctReview, .correctRecommendation: allowed = recorders
+            // Changing a committed line is the admin's alone, as the roster is.
+            case .redact: allowed = [.admin]
             }
         }
         if !allowed.contains(where: member.has) {

@@ -19,6 +19,9 @@ public enum CorrectionCommand: Equatable, Sendable {
     case correctReview(ref: String, field: String, value: String, reason: String, on: LocalDate?)
     /// A recommendation's text or date typed wrongly (`rec` is REF/R<n>), put right.
     case correctRecommendation(rec: String, field: String, value: String, reason: String, on: LocalDate?)
+    /// Personal data typed into line `seq` (of `stream`), taken out of `fields`: the line as it will
+    /// read hashes to `sha256`; it keeps `originalHash` (`casetrail redact`, admins only).
+    case redact(seq: Int, stream: String, fields: [String], reason: String, on: LocalDate?, originalHash: String, sha256: String)
 }
 
 /// The roster, agencies, calendar and policy.

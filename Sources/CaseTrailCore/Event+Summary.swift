@@ -76,6 +76,8 @@ extension Event {
             return "\(who)\(by?.words ?? "") refused the \(stage.rawValue) sign-off of \(action), returning it to in-progress: \(reason)"
         case let .actionTransferred(action, _, to, reason):
             return "\(who) transferred \(action) to \(to): \(reason)"
+        case let .lineRedacted(seq, _, fields, reason, on, _, _):
+            return "\(who) redacted the \(spokenList(fields, joinedBy: "and")) of line \(seq) on \(on.readable), as personal data: \(reason)"
         case let .entryVoided(target, on, reason, dependents, _):
             return "\(who) voided \(target) as entered in error on \(on.readable)" + (dependents.isEmpty ? "" : dependents.count == 1 ? ", with \(dependents[0]), which depends on it" : ", with the \(dependents.count) entries that depend on it") + ": \(reason)"
         case let .actionCarriedForward(action, on, to):

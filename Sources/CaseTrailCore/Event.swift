@@ -60,6 +60,10 @@ public enum Event: Equatable, Sendable {
     /// A review, recommendation or action entered in error, with every entry that goes with it
     /// (`dependents`, full references): from here on they are as if never recorded.
     case entryVoided(target: String, on: LocalDate, reason: String, dependents: [String], withDependents: Bool)
+    /// The text of `fields` on line `seq` (of `stream`, which this event joins) replaced by `[redacted]`:
+    /// personal data typed by mistake, taken out. `originalHash` is the hash that line keeps; `sha256`
+    /// that of its new bytes, which this event vouches for (`verify` accepts the change only so).
+    case lineRedacted(seq: Int, stream: String, fields: [String], reason: String, on: LocalDate, originalHash: String, sha256: String)
 }
 
 /// Who a decision, sign-off or update was recorded for, and where it was made: the business unit
@@ -127,6 +131,8 @@ extension Event {
             return "review-\(ref)"
         case .recommendationCorrected(let rec, _, _, _, _, _):
             return "review-\(rec.split(separator: "/").first.map(String.init) ?? rec)"
+        case .lineRedacted(_, let stream, _, _, _, _, _):
+            return stream
         case .entryVoided(let target, _, _, _, _):
             let parts = target.split(separator: "/")
             return parts.count == 3 ? "action-\(target)" : "review-\(parts.first.map(String.init) ?? target)"

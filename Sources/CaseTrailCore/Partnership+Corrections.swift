@@ -28,6 +28,13 @@ extension Partnership {
             }
             return [.entryVoided(target: target, on: when, reason: reason, dependents: dependents, withDependents: needed)]
 
+        case let .redact(seq, stream, fields, reason, on, originalHash, sha256):
+            try Validate.text(reason, what: "reason")
+            let when = on ?? today
+            try Validate.notAfterToday(when, today, what: "date")
+            guard !fields.isEmpty else { throw DomainError("A redaction must name at least one field whose text it takes out.") }
+            return [.lineRedacted(seq: seq, stream: stream, fields: fields, reason: reason, on: when, originalHash: originalHash, sha256: sha256)]
+
         case let .correctReview(ref, field, value, reason, on):
             let r = try review(ref, state)
             try Validate.text(reason, what: "reason")

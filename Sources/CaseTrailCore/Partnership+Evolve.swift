@@ -126,6 +126,9 @@ extension Partnership {
                 a.exit = ActionItem.Exit(on: on, reason: reason, to: to)
                 a.status = .transferred
             }
+        case .lineRedacted:
+            // The redacted line itself now reads `[redacted]` where the text was: a replay from it has nothing else to change.
+            return
         case let .entryVoided(target, on, reason, dependents, _):
             for id in [target] + dependents { remove(id, from: &s) }
             s.voided[target] = Voiding(on: on, reason: reason)

@@ -136,6 +136,8 @@ public struct LogScan: Equatable, Sendable {
     public var headOffset = 0
     /// The seq of the position the scan resumed after, when it did not start from line 1.
     public var resumedAfter: Int?
+    /// The changed lines accepted because a redaction later in the log vouches for their bytes.
+    public var redactions: [RedactionRelied] = []
 }
 
 /// What names a log wherever a copy of it is kept: its partnership's code and its first line's hash.
@@ -185,6 +187,12 @@ public protocol LogStore: Sendable {
     /// as it was at `position` (where the decision was made) and each stream of the new events is
     /// at the version in `expected`: otherwise `.movedOn` or `.versionConflict`, and nothing is written.
     func append(_ events: [Event], actor: String, login: String?, now: Timestamp, after position: LogPosition,
+                expected: [String: Int]) throws(StoreError) -> Appended
+
+    /// The one sanctioned change to a committed line (`casetrail redact`): line `redaction.seq` takes its
+    /// redacted bytes and `events` (the `line_redacted` that vouches for them) are appended, together or
+    /// not at all, under the same conditions as `append`, and only while the line is still `redaction.original`.
+    func redact(_ redaction: RedactedLine, events: [Event], actor: String, login: String?, now: Timestamp, after position: LogPosition,
                 expected: [String: Int]) throws(StoreError) -> Appended
 
     /// The log's first line's hash and the partnership code it records, read on their own (nil for an

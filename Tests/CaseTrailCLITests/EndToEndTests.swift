@@ -35,7 +35,7 @@ import CaseTrailCore
 
         let verify = try exec(["verify"], env: env)
         #expect(verify.status == 3)
-        #expect(verify.stdout.contains("line 3: hash mismatch: the line was changed after it was written\n"))
+        #expect(verify.stdout.contains("line 3: hash mismatch: the line was changed after it was written, and no redaction later in the log vouches for it\n"))
 
         let query = try exec(["agencies"], env: env)
         #expect(query.status == 3)

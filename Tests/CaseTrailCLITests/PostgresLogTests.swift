@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import CaseTrailCLI
+import CaseTrailStore
 import CaseTrailTestSupport
 
 /// The throwaway cluster `scripts/with-postgres.sh` starts for `make test` (nil when PostgreSQL is not installed).
@@ -168,6 +169,55 @@ struct PostgresLogTests {
         #expect(try exec(["verify", "--log", db.uri("bm")]).status == 0)
     }
 
+    @Test func anAdminRedactsThroughTheDatabasesOneFunctionAndNoOtherChangeGetsThrough() throws {
+        let db = try DemoDatabase()
+        // The demo's redacted note came across as it is, vouched for by its redaction.
+        let first = try exec(["verify", "--log", db.uri("bm")])
+        #expect(first.status == 0 && first.stdout.contains("Redacted: line 247 (note), by bm"), "\(first.stdout)")
+        // The latest update with a note: the state, and so a snapshot, holds its text.
+        let seq = Int(db.sql("SELECT max(seq) FROM casetrail.events WHERE line LIKE '%\"type\":\"action_updated\"%\"note\":%' AND line NOT LIKE '%[redacted]%'").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines))!
+        let note = db.sql("SELECT line::jsonb->'data'->>'note' FROM casetrail.events WHERE seq = \(seq)").stdout.trimmingCharacters(in: .newlines)
+        // Another member's snapshot, kept in their own cache folder.
+        let cache = db.dir.path("cache")
+        let theirs = ["XDG_CACHE_HOME": cache, "CASETRAIL_SNAPSHOT_MIN_EVENTS": "10"]
+        func snapshotText() throws -> String {
+            let name = try FileManager.default.contentsOfDirectory(atPath: cache + "/casetrail")[0]
+            return String(decoding: readBytes(cache + "/casetrail/" + name), as: UTF8.self)
+        }
+        #expect(try exec(["outstanding", "--log", db.uri("scrutineer")], env: theirs).status == 0)
+        #expect(try snapshotText().contains(note))
+        let done = try exec(["redact", "seq:\(seq)", "--field", "note", "--reason", "A name typed into the note", "--log", db.uri("bm"), "--actor", "bm"])
+        #expect(done.status == 0, "\(done.stderr)")
+        #expect(try exec(["outstanding", "--log", db.uri("scrutineer")], env: theirs).status == 0)
+        #expect(try !snapshotText().contains(note), "a snapshot taken before a redaction is not used again, and is replaced")
+        #expect(db.sql("SELECT line FROM casetrail.events WHERE seq = \(seq)").stdout.contains(#""note":"[redacted]""#))
+        let verified = try exec(["verify", "--log", db.uri("scrutineer")])
+        #expect(verified.status == 0 && verified.stdout.contains("Redacted: line \(seq) (note), by bm"), "\(verified.stdout)")
+        let lines = db.lines
+
+        // Raw SQL: only an admin may call the function, only after adding the vouch for exactly the new
+        // text in the same transaction, and it changes only the fields that vouch names.
+        let old = db.sql("SELECT line FROM casetrail.events WHERE seq = \(seq + 1)").stdout.trimmingCharacters(in: .newlines)
+        let changed = old.replacingOccurrences(of: #""actor":""#, with: #""actor":"x"#)
+        let quoted = { (text: String) in text.replacingOccurrences(of: "'", with: "''") }
+        let police = db.sql("SELECT casetrail.redact_line(\(seq + 1), '\(quoted(changed))')", as: "police-lead")
+        #expect(police.status != 0 && police.stderr.contains("permission denied for function redact_line"), "\(police.stderr)")
+        let unvouched = db.sql("SELECT casetrail.redact_line(\(seq + 1), '\(quoted(changed))')", as: "bm")
+        #expect(unvouched.status != 0 && unvouched.stderr.contains("may be redacted only by the line_redacted event this session has just added"), "\(unvouched.stderr)")
+        // A vouch added in the same transaction, for a text that changes the actor as well: refused by what the function checks.
+        let head = db.sql("SELECT seq, hash, (SELECT max(version) FROM casetrail.events WHERE stream = 'partnership') FROM casetrail.events ORDER BY seq DESC LIMIT 1").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|").map(String.init)
+        let originalHash = old.components(separatedBy: #""hash":""#).last!.prefix(64)
+        let vouch = "{\"seq\":\(Int(head[0])! + 1),\"stream\":\"partnership\",\"version\":\(Int(head[2])! + 1),\"type\":\"line_redacted\",\"schema\":1,\"recorded_at\":\"2030-01-01T00:00:00.000Z\",\"actor\":\"bm\",\"data\":{\"seq\":\(seq + 1),\"fields\":[\"note\"],\"original_hash\":\"\(originalHash)\",\"sha256\":\"\(SpreadsheetCSV.sha256(Array(changed.utf8)))\"},\"prev\":\"\(head[1])\",\"hash\":\"\(String(repeating: "0", count: 64))\"}"
+        let more = db.sql("INSERT INTO casetrail.events (seq, stream, version, actor, hash, line) VALUES (\(Int(head[0])! + 1), 'partnership', \(Int(head[2])! + 1), 'bm', '\(String(repeating: "0", count: 64))', '\(quoted(vouch))'); SELECT casetrail.redact_line(\(seq + 1), '\(quoted(changed))')", as: "bm")
+        #expect(more.status != 0 && more.stderr.contains("a redaction of line \(seq + 1) may change only its fields' text"), "\(more.stderr)")
+        let update = db.sql("SET casetrail.redacting = '\(seq)'; UPDATE casetrail.events SET line = '{}' WHERE seq = \(seq)", as: "bm")
+        #expect(update.status != 0 && update.stderr.contains("permission denied"))
+        #expect(db.lines == lines)
+        #expect(try exec(["verify", "--log", db.uri("bm")]).status == 0)
+    }
+
     @Test func aSuperusersUpdateBehindTheTriggersIsCaughtByVerifyAndStopsWrites() throws {
         let db = try DemoDatabase()
         let changed = db.sql("SET session_replication_role = replica; UPDATE casetrail.events SET line = replace(line, 'Medway', 'Medwey') WHERE seq = 1")
@@ -262,7 +312,10 @@ struct PostgresLogTests {
         // The snapshot's own line changed behind the triggers: the snapshot is not used, and the change is named.
         #expect(db.sql("SET session_replication_role = replica; UPDATE casetrail.events SET line = replace(line, '\"actor\":\"bm\"', '\"actor\":\"bn\"') WHERE seq = \(db.lines)").status == 0)
         let after = try exec(query, env: env)
-        #expect(after.status == 3 && after.stderr.contains("at line \(db.lines)"))
+        #expect(after.status == 3 && after.stderr.contains("failed its integrity check"))
+        // The demo's last line is the redaction that vouched for line 247: changed, it vouches for nothing.
+        let verify = try exec(["verify", "--log", db.uri("bm")], env: env).stdout
+        #expect(verify.contains("line \(db.lines): hash mismatch") && verify.contains("line 247: hash mismatch"), "\(verify)")
     }
 
     @Test func initOnAnEmptyDatabaseMakesTheSignedInRoleItsFirstAdminAndRefusesASecondInit() throws {

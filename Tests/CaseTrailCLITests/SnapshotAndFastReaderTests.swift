@@ -264,7 +264,8 @@ import CaseTrailCore
         var types = Set<String>()
         for line in lines {
             let (record, payload, problem) = LogLine.read(line)
-            #expect(problem == nil)
+            // The demo's redacted note no longer gives its hash (its redaction, later, vouches for it).
+            #expect(problem == nil || problem == LogLine.changedProblem && String(decoding: line, as: UTF8.self).contains("[redacted]"))
             let envelope = try JSONDecoder().decode(LogEnvelope.self, from: Data(line))
             guard let r = record, let data = payload else { continue }
             #expect(r.seq == envelope.seq && r.stream == envelope.stream && r.version == envelope.version)
@@ -296,7 +297,8 @@ import CaseTrailCore
         // members is read by name, to the same values (its bytes changed, so its hash does not match).
         for line in try Self.corpus().prefix(300) {
             let (record, payload, problem) = LogLine.read(line)
-            #expect(problem == nil)
+            // The demo's redacted note no longer gives its hash (its redaction, later, vouches for it).
+            #expect(problem == nil || problem == LogLine.changedProblem && String(decoding: line, as: UTF8.self).contains("[redacted]"))
             guard let original = record, case .object(let members) = try JSONValue.parse(String(decoding: line, as: UTF8.self)) else { continue }
             let spaced = " {  " + members.map { "\"\($0.key)\" :  \($0.value.compactText)" }.joined(separator: " ,\n ") + " } "
             let reordered = "{" + members.reversed().map { "\"\($0.key)\":\($0.value.compactText)" }.joined(separator: ",") + "}"

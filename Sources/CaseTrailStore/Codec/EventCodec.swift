@@ -55,6 +55,7 @@ enum EventType: String, CaseIterable {
     case actionCarriedForward = "action_carried_forward"
     case actionWithdrawn = "action_withdrawn"
     case entryVoided = "entry_voided"
+    case lineRedacted = "line_redacted"
     case reviewCorrected = "review_corrected"
     case recommendationCorrected = "recommendation_corrected"
     case actionReopened = "action_reopened"
@@ -134,6 +135,7 @@ extension Event {
         case .actionCarriedForward: return .actionCarriedForward
         case .actionWithdrawn: return .actionWithdrawn
         case .entryVoided: return .entryVoided
+        case .lineRedacted: return .lineRedacted
         case .reviewCorrected: return .reviewCorrected
         case .recommendationCorrected: return .recommendationCorrected
         case .actionReopened: return .actionReopened
@@ -231,6 +233,9 @@ extension Event {
             return .object(["action": .string(action), "on": .date(on), "to": .string(to), "reason": .string(reason)])
         case let .actionCarriedForward(action, on, to):
             return .object(["action": .string(action), "on": .date(on), "to": .string(to)])
+        case let .lineRedacted(seq, stream, fields, reason, on, originalHash, sha256):
+            return .object(["seq": .int(seq), "stream": .string(stream), "fields": .array(fields.map { .string($0) }), "reason": .string(reason),
+                            "on": .date(on), "original_hash": .string(originalHash), "sha256": .string(sha256)])
         case let .entryVoided(target, on, reason, dependents, withDependents):
             return .object(["target": .string(target), "on": .date(on), "reason": .string(reason), "dependents": .array(dependents.map { .string($0) }),
                             "with_dependents": .bool(withDependents)])
@@ -385,6 +390,9 @@ extension Event {
                                       reason: try f.string("reason"))
         case .actionCarriedForward:
             return .actionCarriedForward(action: try f.string("action"), on: try f.date("on"), to: try f.string("to"))
+        case .lineRedacted:
+            return .lineRedacted(seq: try f.seq("seq"), stream: try f.string("stream"), fields: try f.strings("fields"), reason: try f.string("reason"),
+                                 on: try f.date("on"), originalHash: try f.string("original_hash"), sha256: try f.string("sha256"))
         case .entryVoided:
             return .entryVoided(target: try f.string("target"), on: try f.date("on"), reason: try f.string("reason"), dependents: try f.strings("dependents"),
                                 withDependents: try f.bool("with_dependents"))
@@ -542,6 +550,15 @@ struct Fields {
         // In the scale's order, whatever order the object's members came in (JSON objects have none).
         let order = AuditLevel.allCases
         return out.sorted { order.firstIndex(of: $0.level)! < order.firstIndex(of: $1.level)! }
+    }
+
+    /// A whole number within the range a seq may be.
+    func seq(_ key: StaticString) throws(EventDecodingError) -> Int {
+        var p = JSONParser(bytes: json)
+        guard let m = member(key) else { throw .badField(type: type, field: "\(key)", expected: "a line number") }
+        p.pos = m.value
+        guard let n = try? p.integerValue(), LogLine.counts.contains(n) else { throw .badField(type: type, field: "\(key)", expected: "a line number") }
+        return n
     }
 
     func bool(_ key: StaticString) throws(EventDecodingError) -> Bool {

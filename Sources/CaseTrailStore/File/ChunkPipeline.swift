@@ -206,9 +206,8 @@ final class ChunkJob<T>: @unchecked Sendable {
             while let batch = claim() {
                 for i in batch {
                     let line = UnsafeBufferPointer(rebasing: all[ranges[i]])
-                    let (record, problem, payload) = withUnsafeMutablePointer(to: &index) { LogLine.decode(line, payloadIndex: $0) }
-                    let value = problem == nil ? record.map { transform($0, IndexedJSON(bytes: UnsafeBufferPointer(rebasing: line[payload]), index: index)) } : nil
-                    (results.baseAddress! + i).initialize(to: (record, problem, value))
+                    let decoded = withUnsafeMutablePointer(to: &index) { LogLine.decodeForReplay(line, index: $0, transform: transform) }
+                    (results.baseAddress! + i).initialize(to: decoded)
                 }
             }
         }

@@ -133,6 +133,80 @@ public struct EventLog: LogStore {
         }
     }
 
+    /// Writes the whole log again beside itself, line `redaction.seq` redacted and the new lines after
+    /// the last, and renames it into place under the log's lock: a crash leaves the log as it was or as
+    /// it is after, never between. Readers waiting for the lock open the new file (`openLocked`).
+    public func redact(_ redaction: RedactedLine, events: [Event], actor: String, login: String?, now: Timestamp, after position: LogPosition,
+                       expected: [String: Int]) throws(StoreError) -> Appended {
+        let file = try openLocked(flags: O_RDWR, exclusive: true)
+        let scan = try scan(file, limit: .all, wanted: [], resume: nil, decode: Event.decoded, visit: { _, decoded in decoded.problem })
+        guard scan.problems.isEmpty else { throw .integrity(path: path, problems: scan.problems) }
+        for stream in Set(events.map(\.stream)).sorted() where (scan.streamVersions[stream] ?? 0) != (expected[stream] ?? 0) {
+            throw .versionConflict(stream: stream, expected: expected[stream] ?? 0, found: scan.streamVersions[stream] ?? 0)
+        }
+        let head = scan.head?.seq ?? 0
+        guard head == position.seq, redaction.seq <= head else { throw .movedOn(decidedAt: position.seq, head: head) }
+        let (lines, records) = try EventLog.encode(events.map(\.newEvent), after: scan, actor: actor, login: login, now: now)
+        do throws(IOError) {
+            let st = try file.status()
+            // Where line `seq` lies: found by counting line breaks, as `exportLines` does.
+            let (start, end) = try lineBounds(seq: redaction.seq, in: file)
+            var current = [UInt8](repeating: 0, count: end - start)
+            _ = try current.withUnsafeMutableBytes { raw in Result { () throws(IOError) in try file.read(into: raw, at: start) } }.get()
+            guard current == redaction.original else { throw IOError(operation: "find line \(redaction.seq) unchanged in", path: path, code: ESTALE) }
+            var quarantined: String?
+            if let torn = scan.torn { quarantined = try quarantine(torn, seq: head + 1) }
+            let temp = try writeTemporary(beside: path, mode: st.st_mode & 0o777) { out throws(IOError) in
+                if fchown(out.fd, uid_t.max, st.st_gid) != 0, errno != EPERM { throw IOError(operation: "keep the group of", path: path, code: errno) }
+                try copy(file, from: 0, to: start, into: out)
+                try out.writeAll(redaction.bytes)
+                try copy(file, from: end, to: scan.headOffset, into: out)
+                try out.writeAll(Array(lines.joined()))
+            }
+            guard rename(temp, path) == 0 else {
+                let code = errno
+                unlink(temp)
+                throw IOError(operation: "put the redacted log in place of", path: path, code: code)
+            }
+            try syncDirectory(of: path)
+            return Appended(records: records, quarantined: quarantined)
+        } catch where error.code == ESTALE {
+            throw .movedOn(decidedAt: position.seq, head: head)
+        } catch {
+            throw .io(error)
+        }
+    }
+
+    /// The offsets of line `seq`'s first byte and of its `\n`.
+    private func lineBounds(seq: Int, in file: POSIXFile) throws(IOError) -> (Int, Int) {
+        var buffer = [UInt8](repeating: 0, count: EventLog.chunkSize)
+        var offset = 0, breaks = 0, start = 0
+        while true {
+            let got = try buffer.withUnsafeMutableBytes { raw in Result { () throws(IOError) in try file.read(into: raw, at: offset) } }.get()
+            guard got > 0 else { throw IOError(operation: "find line \(seq) in", path: path, code: ESTALE) }
+            for i in 0..<got where buffer[i] == 0x0A {
+                breaks += 1
+                if breaks == seq - 1 { start = offset + i + 1 }
+                if breaks == seq { return (start, offset + i) }
+            }
+            offset += got
+        }
+    }
+
+    /// Copies bytes `from..<to` of `file` to `out`, a chunk at a time.
+    private func copy(_ file: POSIXFile, from: Int, to: Int, into out: POSIXFile) throws(IOError) {
+        var offset = from
+        var buffer = [UInt8](repeating: 0, count: EventLog.chunkSize)
+        while offset < to {
+            let got = try buffer.withUnsafeMutableBytes { raw in
+                Result { () throws(IOError) in try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[..<min(raw.count, to - offset)]), at: offset) }
+            }.get()
+            guard got > 0 else { throw IOError(operation: "copy", path: path, code: EIO) }
+            try out.writeAll(Array(buffer[..<got]))
+            offset += got
+        }
+    }
+
     /// A file has no protections of its own beyond its mode, which every open checks.
     public func safeguardProblems() -> [String] { [] }
 
@@ -346,6 +420,7 @@ public struct EventLog: LogStore {
                 replay.result.torn = LogScan.TornTail(line: replay.result.lines + 1, offset: reader.carryOffset, bytes: reader.carry)
             }
         }
+        replay.redactions.settle(into: &replay.result)
         return replay.result
     }
 }
@@ -378,6 +453,7 @@ struct InOrder<T> {
     var visiting = true
     var pending: [Decoded<T>] = []
     var pendingNeeded = 0, pendingOffset = 0
+    var redactions = RedactionCheck()
 
     init(limit: ReadLimit, wanted: [Int]) {
         self.limit = limit
@@ -387,9 +463,11 @@ struct InOrder<T> {
     /// Checks one line against the one before and hands it to `visit`.
     mutating func take(_ line: inout Decoded<T>, visit: (LogRecord, T) -> String?) {
         result.lines += 1
-        chain.check(line.record, line.problem, line: result.lines, into: &result, wanted: wanted)
+        var problem = line.problem
+        if let fact = line.redaction, let record = line.record { problem = redactions.note(fact, on: record, line: result.lines, into: &result) }
+        chain.check(line.record, problem, line: result.lines, into: &result, wanted: wanted)
         // Moved out, not copied: a copy retains and later releases every string in the record and the event.
-        guard visiting, line.problem == nil, var record = line.record.take(), let value = line.value.take() else { return }
+        guard visiting, problem == nil, var record = line.record.take(), let value = line.value.take() else { return }
         guard limit.includes(record) else { visiting = false; return }
         record.line = result.lines
         if let replayProblem = visit(record, value) {
@@ -474,6 +552,69 @@ extension EventLog {
         let (record, problem) = line.withUnsafeBufferPointer { LogLine.decode($0) }
         guard let r = record, problem == nil else { return nil }
         return LogPosition(seq: r.seq, hash: r.hash, offset: offset, recordedAt: r.recordedAt, streamVersions: StreamVersions())
+    }
+}
+
+/// A redaction relied on: line `line` (seq `seq`) holds bytes other than its hash covers, vouched for
+/// by the `line_redacted` event at seq `vouchedBy`.
+public struct RedactionRelied: Equatable, Sendable {
+    public var line: Int
+    public var seq: Int
+    public var vouchedBy: Int
+}
+
+/// Accepts a changed line only when a later `line_redacted` line vouches for exactly the bytes it has
+/// now and names the hash it keeps; every other change, and every vouch that matches nothing, is a problem.
+struct RedactionCheck {
+    private struct Changed {
+        var line: Int
+        var hash: Digest?
+        var now: Digest
+        /// The seq of the latest vouch for this line, and whether it named these bytes.
+        var lastVouch: (seq: Int, matches: Bool)?
+    }
+    private var changed: [Int: Changed] = [:]
+
+    /// Notes what a line says about a redaction; returns the line's problem as far as it is known now
+    /// (a changed line's waits for the vouches after it).
+    mutating func note(_ fact: RedactionFact, on record: LogRecord, line: Int, into result: inout LogScan) -> String? {
+        switch fact.kind {
+        case .changed(let now):
+            changed[record.seq] = Changed(line: line, hash: record.hashDigest, now: now)
+            return nil
+        case let .vouches(seq, original, now):
+            guard var target = changed[seq] else {
+                // A line before the snapshot this read began after is not read again here; `verify` reads it.
+                if let resumed = result.resumedAfter, seq <= resumed { return nil }
+                result.problems.append(LineProblem(line: line, problem: seq < record.seq
+                    ? "it vouches for a redaction of seq \(seq), but that line is as it was written, or has other problems"
+                    : "it vouches for a redaction of seq \(seq), which does not come before it"))
+                return nil
+            }
+            guard target.hash == original else {
+                result.problems.append(LineProblem(line: line, problem: "it vouches for a redaction of seq \(seq) whose hash is not the one that line keeps"))
+                return nil
+            }
+            target.lastVouch = (record.seq, target.now == now)
+            changed[seq] = target
+            return nil
+        }
+    }
+
+    /// After the last line: each changed line is accepted only if the latest vouch for it names its bytes.
+    mutating func settle(into result: inout LogScan) {
+        guard !changed.isEmpty else { return }
+        for (seq, c) in changed.sorted(by: { $0.key < $1.key }) {
+            if let v = c.lastVouch, v.matches {
+                result.redactions.append(RedactionRelied(line: c.line, seq: seq, vouchedBy: v.seq))
+            } else {
+                result.problems.append(LineProblem(line: c.line, problem: LogLine.changedProblem + (c.lastVouch == nil
+                    ? ", and no redaction later in the log vouches for it"
+                    : ", and its bytes are not those the latest redaction of it vouches for")))
+            }
+        }
+        changed = [:]
+        result.problems.sort { $0.line < $1.line }
     }
 }
 

@@ -142,7 +142,7 @@ public enum LogLine {
         // The hash covers the previous hash's text as written on this line.
         let prevText = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[e.prevText]))
         guard SHA256.digest(prevText, body, then: UInt8(ascii: "}")) == hash else {
-            return (record, "hash mismatch: the line was changed after it was written", e.dataText)
+            return (record, changedProblem, e.dataText)
         }
         return (record, nil, e.dataText)
     }
@@ -175,8 +175,51 @@ public struct LineProblem: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { "line \(line): \(problem)" }
 }
 
-/// A line as read: the record (if it parsed), its problem (if any), and the caller's decoding of it.
-typealias Decoded<T> = (record: LogRecord?, problem: String?, value: T?)
+/// A line as read: the record (if it parsed), its problem (if any), the caller's decoding of it, and
+/// what it says about a redaction (nil on almost every line).
+typealias Decoded<T> = (record: LogRecord?, problem: String?, value: T?, redaction: RedactionFact?)
+
+/// What one line says about a redaction: that its bytes are no longer those its hash covers (with
+/// the SHA-256 of the bytes it has now), or, on a `line_redacted` line, which line's new bytes it vouches for.
+final class RedactionFact: Sendable {
+    enum Kind: Sendable {
+        case changed(now: Digest)
+        case vouches(seq: Int, original: Digest, now: Digest)
+    }
+    let kind: Kind
+    init(_ kind: Kind) { self.kind = kind }
+}
+
+extension LogLine {
+    /// The problem of a line whose bytes do not give its hash.
+    static let changedProblem = "hash mismatch: the line was changed after it was written"
+    /// The type of the line that vouches for a redacted line's new bytes: the store's one exception to "never changed".
+    static let redactionType = "line_redacted"
+
+    /// Reads one line for replay: its record, problem and the caller's decoding of it. A line whose
+    /// only fault is that it was changed is still decoded (a redaction later in the log may vouch for
+    /// it), with the digest of its bytes; a redaction's line says what it vouches for.
+    static func decodeForReplay<T>(_ line: UnsafeBufferPointer<UInt8>, index: UnsafeMutablePointer<JSONObjectIndex>,
+                                   transform: (LogRecord, IndexedJSON) -> T) -> Decoded<T> {
+        let (record, problem, payload) = decode(line, payloadIndex: index)
+        guard let record else { return (nil, problem, nil, nil) }
+        let json = IndexedJSON(bytes: UnsafeBufferPointer(rebasing: line[payload]), index: index.pointee)
+        if problem == nil {
+            return (record, nil, transform(record, json), record.type == redactionType ? vouch(in: json) : nil)
+        }
+        guard problem == changedProblem else { return (record, problem, nil, nil) }
+        let now = Digest(hex: SHA256.hex(UnsafeRawBufferPointer(line)))
+        return (record, problem, transform(record, json), now.map { RedactionFact(.changed(now: $0)) })
+    }
+
+    /// What a `line_redacted` payload vouches for, if it says it in full.
+    private static func vouch(in json: IndexedJSON) -> RedactionFact? {
+        let f = Fields(type: redactionType, json: json)
+        guard let seq = try? f.seq("seq"), let original = try? Digest(hex: f.string("original_hash")),
+              let now = try? Digest(hex: f.string("sha256")) else { return nil }
+        return RedactionFact(.vouches(seq: seq, original: original, now: now))
+    }
+}
 
 /// The envelope as a `Codable` value, for tools and for checking the fast reader against Foundation's
 /// decoder. The log is never written through it: `LogLine.encode` fixes the bytes.

@@ -140,6 +140,18 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
     /// contract of Message DB's `write_message`, for a whole command at once).
     public func append(_ events: [Event], actor: String, login: String?, now: Timestamp, after position: LogPosition,
                        expected: [String: Int]) throws(StoreError) -> Appended {
+        try write(events, redacting: nil, actor: actor, login: login, now: now, after: position, expected: expected)
+    }
+
+    /// As an append of the `line_redacted` event, in the same transaction as the one change to a
+    /// committed line the database allows: `casetrail.redact_line`, which checks the event vouches for it.
+    public func redact(_ redaction: RedactedLine, events: [Event], actor: String, login: String?, now: Timestamp, after position: LogPosition,
+                       expected: [String: Int]) throws(StoreError) -> Appended {
+        try write(events, redacting: redaction, actor: actor, login: login, now: now, after: position, expected: expected)
+    }
+
+    private func write(_ events: [Event], redacting redaction: RedactedLine?, actor: String, login: String?, now: Timestamp, after position: LogPosition,
+                       expected: [String: Int]) throws(StoreError) -> Appended {
         guard !events.isEmpty else { return .nothing }
         let c = try connection()
         do throws(SQLError) {
@@ -167,6 +179,11 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
                 throw SQLError(message: error.description, state: "casetrail-encode")
             }
             try insert(lines, records, on: c)
+            if let r = redaction {
+                let stored: String? = try c.query("SELECT line FROM casetrail.events WHERE seq = $1", [String(r.seq)]).first?[0] ?? nil
+                guard stored.map({ Array($0.utf8) }) == r.original else { throw SQLError(message: "moved on", state: "casetrail-moved:\(headSeq)") }
+                try c.query("SELECT casetrail.redact_line($1, $2)", [String(r.seq), String(decoding: r.bytes, as: UTF8.self)])
+            }
             try c.query("COMMIT")
             committed = true
             return Appended(records: records, quarantined: nil)
@@ -255,6 +272,7 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
         if !reader.carry.isEmpty {
             replay.result.problems.append(LineProblem(line: replay.result.lines + 1, problem: "the last row does not end as a line of the log does"))
         }
+        replay.redactions.settle(into: &replay.result)
         replay.result.headOffset = replay.result.head?.seq ?? 0
         return replay.result
     }

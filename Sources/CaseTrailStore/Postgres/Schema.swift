@@ -9,7 +9,8 @@ enum PostgresSchema {
     /// The bodies of the functions that enforce the rules, as the server stores them (`prosrc`), so
     /// `verify` can tell that none was replaced.
     static var functionBodies: [(String, String)] {
-        ["casetrail.check_new_line()", "casetrail.refuse_change()", "casetrail.grant_member(name,boolean)", "casetrail.revoke_member(name)"].map { signature in
+        ["casetrail.check_new_line()", "casetrail.refuse_change()", "casetrail.refuse_line_change()", "casetrail.redact_line(bigint,text)",
+         "casetrail.grant_member(name,boolean)", "casetrail.revoke_member(name)"].map { signature in
             let name = String(signature.prefix { $0 != "(" })
             let text = Array(create.utf8)
             let start = find(Array("CREATE FUNCTION \(name)(".utf8), in: text, from: 0)!
@@ -104,8 +105,79 @@ enum PostgresSchema {
       RAISE EXCEPTION 'casetrail: committed lines are never changed or removed; record a correction instead' USING ERRCODE = '42501';
     END $$;
 
+    -- A committed line changes only inside casetrail.redact_line, which says which line it is changing:
+    -- its text and nothing else, never removed.
+    CREATE FUNCTION casetrail.refuse_line_change() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp AS $$
+    BEGIN
+      IF TG_OP = 'UPDATE' AND current_setting('casetrail.redacting', true) = OLD.seq::text
+         AND NEW.seq = OLD.seq AND NEW.stream = OLD.stream AND NEW.version = OLD.version AND NEW.actor = OLD.actor
+         AND NEW.hash = OLD.hash AND NEW.committed_by = OLD.committed_by AND NEW.committed_at = OLD.committed_at THEN
+        RETURN NEW;
+      END IF;
+      RAISE EXCEPTION 'casetrail: committed lines are never changed or removed; record a correction instead' USING ERRCODE = '42501';
+    END $$;
+
+    -- The one sanctioned change to a committed line (casetrail redact), for admins only (casetrail
+    -- grants them EXECUTE): line target takes the text redacted, which must be the line with only the
+    -- fields named by the line_redacted event this session added last, in this transaction, reading
+    -- [redacted]; that event must name the line's hash and the SHA-256 of its new text.
+    CREATE FUNCTION casetrail.redact_line(target bigint, redacted text) RETURNS void LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    DECLARE
+      old_row casetrail.events%ROWTYPE;
+      vouch_row casetrail.events%ROWTYPE;
+      vouch_xmin xid;
+      was jsonb;
+      now_line jsonb;
+      v jsonb;
+      fields jsonb;
+      k text;
+    BEGIN
+      PERFORM pg_advisory_xact_lock(\(appendLock));
+      SELECT * INTO old_row FROM casetrail.events WHERE seq = target;
+      IF NOT FOUND THEN
+        RAISE EXCEPTION 'casetrail: the log has no line %', target USING ERRCODE = '22023';
+      END IF;
+      SELECT e.* INTO vouch_row FROM casetrail.events e ORDER BY e.seq DESC LIMIT 1;
+      SELECT e.xmin INTO vouch_xmin FROM casetrail.events e WHERE e.seq = vouch_row.seq;
+      v := vouch_row.line::jsonb;
+      IF vouch_xmin IS DISTINCT FROM pg_current_xact_id()::xid OR vouch_row.committed_by IS DISTINCT FROM session_user
+         OR v->>'type' IS DISTINCT FROM 'line_redacted' OR v->'data'->'seq' IS DISTINCT FROM to_jsonb(target)
+         OR v->'data'->>'original_hash' IS DISTINCT FROM old_row.hash
+         OR v->'data'->>'sha256' IS DISTINCT FROM encode(sha256(convert_to(redacted, 'UTF8')), 'hex') THEN
+        RAISE EXCEPTION 'casetrail: line % may be redacted only by the line_redacted event this session has just added for exactly its new text', target
+          USING ERRCODE = '42501';
+      END IF;
+      BEGIN
+        now_line := redacted::jsonb;
+      EXCEPTION WHEN others THEN
+        RAISE EXCEPTION 'casetrail: the redacted line % is not a JSON object', target USING ERRCODE = '23514';
+      END;
+      was := old_row.line::jsonb;
+      fields := v->'data'->'fields';
+      IF jsonb_typeof(now_line) IS DISTINCT FROM 'object' OR (now_line - 'data') IS DISTINCT FROM (was - 'data')
+         OR jsonb_typeof(now_line->'data') IS DISTINCT FROM 'object' OR jsonb_typeof(fields) IS DISTINCT FROM 'array' THEN
+        RAISE EXCEPTION 'casetrail: a redaction of line % may change only its fields'' text', target USING ERRCODE = '23514';
+      END IF;
+      FOR k IN SELECT jsonb_object_keys(was->'data') UNION SELECT jsonb_object_keys(now_line->'data') LOOP
+        IF fields ? k THEN
+          IF now_line->'data'->k IS DISTINCT FROM '"[redacted]"'::jsonb OR jsonb_typeof(was->'data'->k) IS DISTINCT FROM 'string' THEN
+            RAISE EXCEPTION 'casetrail: the field % of line % is not text that now reads [redacted]', k, target USING ERRCODE = '23514';
+          END IF;
+        ELSIF now_line->'data'->k IS DISTINCT FROM was->'data'->k THEN
+          RAISE EXCEPTION 'casetrail: a redaction of line % may change only the fields it names, not %', target, k USING ERRCODE = '23514';
+        END IF;
+      END LOOP;
+      PERFORM set_config('casetrail.redacting', target::text, true);
+      EXECUTE format('GRANT UPDATE (line) ON casetrail.events TO %I', current_user);
+      UPDATE casetrail.events SET line = redacted WHERE seq = target;
+      EXECUTE format('REVOKE UPDATE (line) ON casetrail.events FROM %I', current_user);
+      PERFORM set_config('casetrail.redacting', '', true);
+    END $$;
+
     CREATE TRIGGER check_new_line BEFORE INSERT ON casetrail.events FOR EACH ROW EXECUTE FUNCTION casetrail.check_new_line();
-    CREATE TRIGGER refuse_change BEFORE UPDATE OR DELETE ON casetrail.events FOR EACH ROW EXECUTE FUNCTION casetrail.refuse_change();
+    CREATE TRIGGER refuse_change BEFORE UPDATE OR DELETE ON casetrail.events FOR EACH ROW EXECUTE FUNCTION casetrail.refuse_line_change();
     CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON casetrail.events FOR EACH STATEMENT EXECUTE FUNCTION casetrail.refuse_change();
     CREATE TRIGGER refuse_change BEFORE UPDATE OR DELETE ON casetrail.log FOR EACH ROW EXECUTE FUNCTION casetrail.refuse_change();
     CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON casetrail.log FOR EACH STATEMENT EXECUTE FUNCTION casetrail.refuse_change();
@@ -122,7 +194,7 @@ enum PostgresSchema {
       EXECUTE format('GRANT SELECT, INSERT ON casetrail.events TO %I', member);
       EXECUTE format('GRANT SELECT ON casetrail.log TO %I', member);
       IF admin THEN
-        EXECUTE format('GRANT EXECUTE ON FUNCTION casetrail.grant_member(name, boolean), casetrail.revoke_member(name) TO %I', member);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION casetrail.grant_member(name, boolean), casetrail.revoke_member(name), casetrail.redact_line(bigint, text) TO %I', member);
       END IF;
     END $$;
 
@@ -130,12 +202,12 @@ enum PostgresSchema {
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     BEGIN
       IF member = (SELECT owner FROM casetrail.log) THEN RETURN; END IF;
-      EXECUTE format('REVOKE EXECUTE ON FUNCTION casetrail.grant_member(name, boolean), casetrail.revoke_member(name) FROM %I', member);
+      EXECUTE format('REVOKE EXECUTE ON FUNCTION casetrail.grant_member(name, boolean), casetrail.revoke_member(name), casetrail.redact_line(bigint, text) FROM %I', member);
       EXECUTE format('REVOKE ALL ON casetrail.events, casetrail.log FROM %I', member);
       EXECUTE format('REVOKE ALL ON SCHEMA casetrail FROM %I', member);
     END $$;
 
-    REVOKE ALL ON FUNCTION casetrail.grant_member(name, boolean), casetrail.revoke_member(name) FROM PUBLIC;
+    REVOKE ALL ON FUNCTION casetrail.grant_member(name, boolean), casetrail.revoke_member(name), casetrail.redact_line(bigint, text) FROM PUBLIC;
     REVOKE ALL ON SCHEMA casetrail FROM PUBLIC;
     REVOKE ALL ON casetrail.events, casetrail.log FROM PUBLIC;
     -- Not even the owner changes a committed line through its privileges.
