@@ -282,6 +282,12 @@ as bm
 ct action reopen MSCP-AUD-2022-02/R1/A1 --reason "A follow-up dip-sample found maternity still missing from some invitations (illustrative)"
 ct review delay MSCB-LLR-2016-01 --reason "Management reviews outstanding from two agencies (illustrative)" --expected 2023-09-30
 
+# --- April 2023: an update recorded against the wrong action, voided (illustrative) ---------------
+on 2023-04-24; as bm
+ct action update MSCP-EXT-2023-01/R1/A1 --note "Dashboard specification agreed with the data team" --rag green
+ct void "seq:$(wc -l < "$CASETRAIL_LOG")" --reason "Recorded against R1/A1; it is progress on the dashboard, R2/A1"
+ct action update MSCP-EXT-2023-01/R2/A1 --note "Dashboard specification agreed with the data team" --rag green
+
 # --- May 2023: a child's name typed into an update by mistake, and taken out --------------------
 # Illustrative: the name is invented. The note keeps its date, RAG and everything else; only its
 # text reads [redacted], and 'casetrail verify' lists the redaction it relies on.

@@ -56,6 +56,8 @@ public final class Ledger {
                 replay.finish()
                 if redactedBefore {
                     store.discardSnapshot()
+                } else if !replay.voidsFound.isEmpty {
+                    // A line voided since: the state without it is worked out from the whole log below.
                 } else if !snapshotWasDamaged() {
                     if witnessedBefore.map({ $0.seq > found.position.seq }) ?? false { scan.problems += witnessProblems(scan) }
                     if !scan.problems.isEmpty { throw StoreError.integrity(path: store.location, problems: scan.problems) }
@@ -70,23 +72,46 @@ public final class Ledger {
                 // The log no longer has the snapshot's line: replay everything, and write a fresh snapshot.
             }
         }
-        var replay = Replay(Partnership.initialState)
-        // What this user's casetrail saw before is not decided again: if the line it saw last is not
-        // the same now, the witness check below fails this command anyway.
-        replay.decidedThrough = witnessedBefore?.seq ?? 0
-        // Lines average some 400 bytes; room made for what a log of this size holds.
-        replay.state.reserveCapacity(forEvents: store.byteCount / 400)
-        var scan = try store.read(upTo: limit, after: nil, hashesOf: witnessed) { record, decoded in
-            if case .success(let event) = decoded { each?(record, event) }
-            return replay.take(record, decoded)
-        }
-        replay.finish()
+        var (replay, scan) = try replayAll(upTo: limit, hashesOf: witnessed, each: each)
         scan.problems += witnessProblems(scan)
         if !scan.problems.isEmpty { throw StoreError.integrity(path: store.location, problems: scan.problems) }
         if limit == .all { remember(scan) }
         // Queries that walk every event (history, show) leave an existing snapshot alone, and so does recording.
         if refreshingSnapshot, each == nil, limit == .all, policy.isWorthKeeping(head: scan.head?.seq ?? 0) { saveSnapshot(replay.state, scan) }
         return (replay.state, scan)
+    }
+
+    /// Replays the log from its first line within `limit`, every line decided again (but those this
+    /// user's casetrail saw before). A log in which single facts were voided (`void seq:N`) is read a
+    /// second time once they are known, so each is taken away at its void and the lines after it are
+    /// decided on the state without it, as they were recorded. `each` sees every event once.
+    func replayAll(upTo limit: ReadLimit, hashesOf wanted: [Int], captureAt: Int? = nil, latestBelievable: Timestamp? = nil,
+                   decidingEveryLine: Bool = false, each: ((LogRecord, Event) -> Void)?) throws(StoreError) -> (Replay, LogScan) {
+        func fresh() -> Replay {
+            var replay = Replay(Partnership.initialState)
+            // What this user's casetrail saw before is not decided again: if the line it saw last is not
+            // the same now, the witness check fails the command anyway.
+            replay.decidedThrough = decidingEveryLine ? 0 : witnessedBefore?.seq ?? 0
+            replay.captureAt = captureAt
+            replay.latestBelievable = latestBelievable
+            // Lines average some 400 bytes; room made for what a log of this size holds.
+            replay.state.reserveCapacity(forEvents: store.byteCount / 400)
+            return replay
+        }
+        var replay = fresh()
+        let scan = try store.read(upTo: limit, after: nil, hashesOf: wanted) { record, decoded in
+            if case .success(let event) = decoded { each?(record, event) }
+            return replay.take(record, decoded)
+        }
+        replay.finish()
+        guard !replay.voidsFound.isEmpty else { return (replay, scan) }
+        var again = fresh()
+        again.voidedAhead = replay.voidsFound
+        // No further than the first read went, whatever was appended since.
+        let seen = replay.lastSeq
+        let rescan = try store.read(upTo: .seq(seen), after: nil, hashesOf: wanted) { record, decoded in again.take(record, decoded) }
+        again.finish()
+        return (again, rescan)
     }
 
     /// The snapshot, if policy allows one, it covers `limit`, and it can be read.
@@ -145,6 +170,22 @@ public final class Ledger {
         resumedFrom = nil
         _ = try? load()
         return (appended, redaction)
+    }
+
+    /// Voids one fact, line `seq`, entered in error (`void seq:N`): an update, a revised date, a
+    /// sign-off or its refusal, a milestone or a decision. From then on every answer is as if it had
+    /// never been recorded; the line stays in the log and in `history`, marked.
+    public func voidLine(seq: Int, reason: String, on: LocalDate?, actor: String, login: String? = nil, today: LocalDate, now: Timestamp) throws -> Appended {
+        let (_, scan) = try load(upTo: .all, each: nil, refreshingSnapshot: false)
+        let head = scan.head?.seq ?? 0
+        guard (1...max(1, head)).contains(seq), let bytes = try store.line(seq: seq), let event = LogLine.event(of: bytes) else {
+            throw DomainError("The log has no line \(seq): it runs from seq 1 to seq \(head). 'casetrail history' shows each line's seq.")
+        }
+        guard let fact = event.voidable else {
+            throw DomainError("Line \(seq) is not a fact that can be voided on its own: only an update, a revised due date, a sign-off or its refusal, "
+                + "a milestone or a decision can. Void the review, recommendation or action it belongs to ('casetrail void REF'), or correct it ('casetrail action correct', 'casetrail review correct').")
+        }
+        return try record(.correction(.voidEvent(seq: seq, stream: event.stream, fact: fact, reason: reason, on: on)), actor: actor, login: login, today: today, now: now)
     }
 
     private func record(_ commands: [Command], actor: String, login: String?, today: LocalDate, now: Timestamp, again: Bool,

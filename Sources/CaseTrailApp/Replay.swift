@@ -15,6 +15,23 @@ struct Replay {
     /// When set, the state just after this seq is kept in `captured` (to compare a snapshot with).
     var captureAt: Int?
     private(set) var captured: State?
+    /// Lines a later line voids (`void seq:N`), each with the seq of its void, known before reading:
+    /// from each such line to its void, the state without it is kept beside the state with it (on
+    /// which the lines between were decided), and at the void it becomes the state.
+    var voidedAhead: [Int: Int] = [:]
+    /// The state without each set of lines that are voided later but not yet, for every such set
+    /// (one line's void may come while another's is still to come); at a void the state becomes the
+    /// one without that line, and the sets holding it lose it.
+    private var without: [Set<Int>: State] = [:]
+    /// The most lines voided later that may be awaiting their voids at once (each doubles the states kept).
+    static let mostPendingVoids = 10
+    /// Set when a line voided later met more than that: the state after its void cannot be worked out.
+    private var overwhelmed: Int?
+    /// Voids met that were not known before reading (voided line → its void). Once one is met, the
+    /// lines after it are not replayed: the log must be read again with them known (`voidedAhead`).
+    private(set) var voidsFound: [Int: Int] = [:]
+    /// The last seq replayed or passed over.
+    private(set) var lastSeq = 0
     /// The facts of a several-line command, held until its last line is read.
     private var held: [Event] = []
     private var heldFor = 0, heldFrom = 0
@@ -22,10 +39,14 @@ struct Replay {
     init(_ state: State) { self.state = state }
 
     mutating func take(_ record: LogRecord, _ decoded: DecodedEvent) -> String? {
+        lastSeq = record.seq
         guard case .success(let event) = decoded else {
             finish()
             return decoded.problem
         }
+        if case let .eventVoided(seq, _, _, _, _) = event, voidedAhead[seq] == nil { voidsFound[seq] = record.seq }
+        // The state from here would still hold a voided line: nothing more is worth replaying.
+        guard voidsFound.isEmpty else { return nil }
         if let latest = latestBelievable, record.recordedAt > latest {
             _ = check([event], record, lines: "this line")
             return "recorded_at \(record.recordedAt) is more than a day after this machine's clock: the clock that wrote it was wrong, or the line was forged"
@@ -44,19 +65,47 @@ struct Replay {
     }
 
     private mutating func check(_ events: [Event], _ record: LogRecord, lines: String) -> String? {
-        if record.seq <= decidedThrough {
-            for event in events { Partnership.apply(event, to: &state) }
-            return nil
-        }
-        let problem = Partnership.recheck(events, actor: record.actor, login: record.login, recordedOn: LondonTime.date(at: record.recordedAt), in: state)
-        for event in events { Partnership.apply(event, to: &state) }
+        let problem = record.seq <= decidedThrough ? nil
+            : Partnership.recheck(events, actor: record.actor, login: record.login, recordedOn: LondonTime.date(at: record.recordedAt), in: state)
+        apply(events, endingAt: record.seq)
         if record.seq == captureAt { captured = state }
+        if let n = overwhelmed {
+            overwhelmed = nil
+            return "line \(n) is one of more than \(Replay.mostPendingVoids) lines awaiting their voids at once, too many to work out the state without them; ask for help before recording more voids"
+        }
         return problem.map { "\(lines) could not have been recorded by '\(record.actor)': \($0)" }
+    }
+
+    /// Applies a command's facts, the last of them line `last`, keeping the states without the lines voided later.
+    private mutating func apply(_ events: [Event], endingAt last: Int) {
+        guard !voidedAhead.isEmpty else {
+            for event in events { Partnership.apply(event, to: &state) }
+            return
+        }
+        for (i, event) in events.enumerated() {
+            let seq = last - events.count + 1 + i
+            // The states as if this line had never been recorded (with or without the others awaiting their voids).
+            var forks: [Set<Int>: State] = [:]
+            if voidedAhead[seq] != nil {
+                if without.count >= 1 << Replay.mostPendingVoids { overwhelmed = seq }
+                forks[[seq]] = state
+                for (lines, s) in without where lines.count < Replay.mostPendingVoids { forks[lines.union([seq])] = s }
+            }
+            for lines in Array(without.keys) { Partnership.apply(event, to: &without[lines]!) }
+            Partnership.apply(event, to: &state)
+            without.merge(forks) { a, _ in a }
+            if case let .eventVoided(n, _, _, _, _) = event, let kept = without[[n]] {
+                state = kept
+                var after: [Set<Int>: State] = [:]
+                for (lines, s) in without where lines.contains(n) && lines.count > 1 { after[lines.subtracting([n])] = s }
+                without = after
+            }
+        }
     }
 
     /// Applies the facts of a command a read limit cut short (`--as-of seq:N` inside it).
     mutating func finish() {
-        for event in held { Partnership.apply(event, to: &state) }
+        if voidsFound.isEmpty { apply(held, endingAt: lastSeq) }
         held = []
         heldFor = 0
     }

@@ -34,19 +34,15 @@ extension Ledger {
     /// into a typed fact, that the command which wrote it could have been decided then, and with a
     /// checkpoint that the log still extends it.
     public func verify(against checkpoint: Checkpoint?) throws(StoreError) -> Verification {
-        var replay = Replay(Partnership.initialState)
-        replay.latestBelievable = latestBelievable
-        replay.state.reserveCapacity(forEvents: store.byteCount / 400)
         let seen = witnessedBefore
         var vouches: [Int: Verification.Redaction] = [:]
         // A snapshot is checked too: the state the log gives at its line must be the state it holds.
         let snapshot = store.loadSnapshot(damage: SnapshotDamage())
-        replay.captureAt = snapshot?.position.seq
-        var scan = try store.read(upTo: .all, after: nil, hashesOf: (checkpoint.map { [$0.seq] } ?? []) + witnessed + (snapshot.map { [$0.position.seq] } ?? [])) { record, decoded in
-            if case let .success(.lineRedacted(seq, _, fields, reason, on, _, _)) = decoded {
+        var (replay, scan) = try replayAll(upTo: .all, hashesOf: (checkpoint.map { [$0.seq] } ?? []) + witnessed + (snapshot.map { [$0.position.seq] } ?? []),
+                                           captureAt: snapshot?.position.seq, latestBelievable: latestBelievable, decidingEveryLine: true) { record, event in
+            if case let .lineRedacted(seq, _, fields, reason, on, _, _) = event {
                 vouches[record.seq] = Verification.Redaction(seq: seq, by: record.seq, actor: record.actor, fields: fields, on: on, reason: reason)
             }
-            return replay.take(record, decoded)
         }
         var snapshotCheck: (seq: Int, matches: Bool)?
         if let snapshot {

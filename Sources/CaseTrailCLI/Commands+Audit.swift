@@ -193,7 +193,7 @@ extension Commands {
         }
         // What was voided stays in the history, marked; the void's own line says who and why.
         for (i, item) in items.enumerated() {
-            guard let item, let v = state.voided[item] else { continue }
+            guard let v = item.flatMap({ state.voided[$0] }) ?? state.voided["seq:\(entries[i].0.seq)"] else { continue }
             entries[i].1 += " [void since \(v.on.readable): \(v.reason)]"
         }
         if let t = target, entries.isEmpty, !seen {

@@ -40,8 +40,10 @@ extension Commands {
             entry stays in 'history', marked void, with who voided it and why, and '--as-of' a moment before the
             void still shows it as it was. What depends on it (a review's recommendations and actions, an
             action's sign-offs) goes with it only when --with-dependents says so. Its reference is not used again.
+            One line voided (seq:N) is as if that update, date, sign-off, milestone or decision had never been
+            recorded; a sign-off is voided only while it is the action's latest.
             """,
-            arguments: [ArgumentSpec(name: "target", help: "A review or incident (REF), a recommendation (REF/R1) or an action (REF/R1/A1).")],
+            arguments: [ArgumentSpec(name: "target", help: "A review or incident (REF), a recommendation (REF/R1), an action (REF/R1/A1), or one line, seq:N: an update, revised due date, sign-off or its refusal, milestone or decision ('casetrail history' shows each line's seq).")],
             options: [
                 Opt.reason("Why it was entered in error, in a sentence."),
                 OptionSpec(name: "--with-dependents", valueName: nil, help: "Void what depends on it too (casetrail says what that is)."),
@@ -50,8 +52,14 @@ extension Commands {
             run: { inv in
                 let target = inv.argument(0)!
                 if target.hasPrefix("seq:") {
-                    throw Refusal(message: "Voiding a single line (\(target)) is not available yet. Void the review, recommendation or action it belongs to, "
-                        + "or record what is right now (an update, 'casetrail action correct', 'casetrail action revise-due').")
+                    guard let seq = Int(target.dropFirst(4)), (1...(1 << 53)).contains(seq) else {
+                        throw inv.usage("'\(target)' is not a line of the log; give seq:N, e.g. seq:57 ('casetrail history' shows each line's seq).")
+                    }
+                    if inv.flag("--with-dependents") { throw inv.usage("--with-dependents is for a review, recommendation or action; one line (\(target)) has none.") }
+                    let (actor, login) = try inv.recorder()
+                    let result = try inv.ledger.voidLine(seq: seq, reason: inv.required("--reason"), on: try inv.date(option: "--on"),
+                                                         actor: actor, login: login, today: try inv.today(), now: inv.now)
+                    return result.records.last.map { "Recorded event_voided (seq \($0.seq)).\n" } ?? "Nothing to record: that is already so.\n"
                 }
                 return try recorded(inv, .correction(.void(target: target, reason: inv.required("--reason"),
                                                           withDependents: inv.flag("--with-dependents"), on: try inv.date(option: "--on"))))

@@ -54,6 +54,10 @@ extension Commands {
             (state, _) = try load(inv, each: collect)
         }
         if let a = state.actions[target] {
+            // A line voided on its own stays in the timeline, marked; its void's own line says who and why.
+            for i in timeline.indices {
+                if let v = state.voided["seq:\(timeline[i].0.seq)"] { timeline[i].1 += " [void since \(v.on.readable): \(v.reason)]" }
+            }
             return showAction(a, state, timeline: timeline, today: today, format: format)
         }
         if let v = state.voided[target] {

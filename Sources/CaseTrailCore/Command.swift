@@ -21,6 +21,8 @@ public enum CorrectionCommand: Equatable, Sendable {
     case correctRecommendation(rec: String, field: String, value: String, reason: String, on: LocalDate?)
     /// Personal data typed into line `seq` (of `stream`), taken out of `fields`: the line as it will
     /// read hashes to `sha256`; it keeps `originalHash` (`casetrail redact`, admins only).
+    /// One fact, line `seq` (of `stream`), entered in error (`void seq:N`).
+    case voidEvent(seq: Int, stream: String, fact: VoidableFact, reason: String, on: LocalDate?)
     case redact(seq: Int, stream: String, fields: [String], reason: String, on: LocalDate?, originalHash: String, sha256: String)
 }
 

@@ -76,6 +76,8 @@ extension Event {
             return "\(who)\(by?.words ?? "") refused the \(stage.rawValue) sign-off of \(action), returning it to in-progress: \(reason)"
         case let .actionTransferred(action, _, to, reason):
             return "\(who) transferred \(action) to \(to): \(reason)"
+        case let .eventVoided(seq, _, fact, on, reason):
+            return "\(who) voided line \(seq), \(fact.words), as entered in error on \(on.readable): \(reason)"
         case let .lineRedacted(seq, _, fields, reason, on, _, _):
             return "\(who) redacted the \(spokenList(fields, joinedBy: "and")) of line \(seq) on \(on.readable), as personal data: \(reason)"
         case let .entryVoided(target, on, reason, dependents, _):

@@ -64,6 +64,9 @@ public enum Event: Equatable, Sendable {
     /// personal data typed by mistake, taken out. `originalHash` is the hash that line keeps; `sha256`
     /// that of its new bytes, which this event vouches for (`verify` accepts the change only so).
     case lineRedacted(seq: Int, stream: String, fields: [String], reason: String, on: LocalDate, originalHash: String, sha256: String)
+    /// One fact (line `seq`, of `stream`, which this event joins) entered in error: from here on every
+    /// answer is as if that line had never been recorded (the ledger replays without it).
+    case eventVoided(seq: Int, stream: String, fact: VoidableFact, on: LocalDate, reason: String)
 }
 
 /// Who a decision, sign-off or update was recorded for, and where it was made: the business unit
@@ -131,7 +134,7 @@ extension Event {
             return "review-\(ref)"
         case .recommendationCorrected(let rec, _, _, _, _, _):
             return "review-\(rec.split(separator: "/").first.map(String.init) ?? rec)"
-        case .lineRedacted(_, let stream, _, _, _, _, _):
+        case .lineRedacted(_, let stream, _, _, _, _, _), .eventVoided(_, let stream, _, _, _):
             return stream
         case .entryVoided(let target, _, _, _, _):
             let parts = target.split(separator: "/")

@@ -28,6 +28,32 @@ extension Partnership {
             }
             return [.entryVoided(target: target, on: when, reason: reason, dependents: dependents, withDependents: needed)]
 
+        case let .voidEvent(seq, stream, fact, reason, on):
+            try Validate.text(reason, what: "reason")
+            let when = on ?? today
+            try Validate.notAfterToday(when, today, what: "date")
+            if let earlier = state.voided["seq:\(seq)"] {
+                throw DomainError("Line \(seq) was already voided on \(earlier.on.readable): \(earlier.reason).")
+            }
+            if let gone = state.voided[fact.subject] {
+                throw DomainError("\(fact.subject) was voided as entered in error on \(gone.on.readable), and everything recorded on it with it.")
+            }
+            switch fact.kind {
+            case .update, .dueRevision, .actionSignOff, .signOffRefusal:
+                guard let a = state.actions[fact.subject] else { throw DomainError("No action '\(fact.subject)' to void line \(seq) of.") }
+                // A sign-off or its refusal is followed by what it allowed; only the latest can be taken back.
+                if fact.kind == .actionSignOff || fact.kind == .signOffRefusal, let last = a.signOffs.last,
+                   last.stage.rawValue != fact.detail || last.refused != (fact.kind == .signOffRefusal) || last.on != fact.happened {
+                    throw DomainError("Line \(seq) is not the latest sign-off of \(fact.subject) (that is the \(last.stage.rawValue) \(last.refused ? "refusal" : "sign-off") of \(last.on.readable)); void that first.")
+                }
+            case .milestone, .decision, .reviewSignOff:
+                guard state.reviews[fact.subject] != nil else { throw DomainError("No review '\(fact.subject)' to void line \(seq) of.") }
+            }
+            if when < fact.happened {
+                throw DomainError("Line \(seq) cannot be voided on \(when.readable), before \(fact.words).")
+            }
+            return [.eventVoided(seq: seq, stream: stream, fact: fact, on: when, reason: reason)]
+
         case let .redact(seq, stream, fields, reason, on, originalHash, sha256):
             try Validate.text(reason, what: "reason")
             let when = on ?? today

@@ -126,6 +126,9 @@ extension Partnership {
                 a.exit = ActionItem.Exit(on: on, reason: reason, to: to)
                 a.status = .transferred
             }
+        case let .eventVoided(seq, _, _, on, reason):
+            // The ledger replays the log without line `seq`; here it is only noted (no second void, and `history` marks it).
+            s.voided["seq:\(seq)"] = Voiding(on: on, reason: reason)
         case .lineRedacted:
             // The redacted line itself now reads `[redacted]` where the text was: a replay from it has nothing else to change.
             return

@@ -182,6 +182,8 @@ extension Partnership {
             return .correction(.correctReview(ref: ref, field: field, value: value, reason: reason, on: on))
         case let .recommendationCorrected(rec, on, field, _, value, reason):
             return .correction(.correctRecommendation(rec: rec, field: field, value: value, reason: reason, on: on))
+        case let .eventVoided(seq, stream, fact, on, reason):
+            return .correction(.voidEvent(seq: seq, stream: stream, fact: fact, reason: reason, on: on))
         case let .lineRedacted(seq, stream, fields, reason, on, originalHash, sha256):
             return .correction(.redact(seq: seq, stream: stream, fields: fields, reason: reason, on: on, originalHash: originalHash, sha256: sha256))
         }
@@ -200,7 +202,7 @@ extension Event {
              .reviewDecided, .publicationWithheld, .reviewGraded, .reviewClosed, .reviewSignedOff, .recommendationAdded, .actionAdded,
              .actionImplemented, .actionImpactRecorded, .trackerImported, .recommendationResponded, .auditResultsRecorded, .actionCarriedForward,
              .entryVoided, .actionUpdated, .actionDueRevised, .actionSignedOff, .actionSignOffRefused, .actionTransferred, .actionWithdrawn,
-             .actionReopened, .actionCorrected, .reviewCorrected, .recommendationCorrected, .lineRedacted:
+             .actionReopened, .actionCorrected, .reviewCorrected, .recommendationCorrected, .lineRedacted, .eventVoided:
             return nil
         }
     }
@@ -221,7 +223,7 @@ extension Event {
              let .actionSignedOff(_, on, _, _, _), let .actionSignOffRefused(_, on, _, _, _), let .actionTransferred(_, on, _, _),
              let .actionCarriedForward(_, on, _), let .actionWithdrawn(_, on, _), let .actionReopened(_, on, _), let .actionCorrected(_, on, _, _, _, _),
              let .reviewCorrected(_, on, _, _, _, _), let .recommendationCorrected(_, on, _, _, _, _),
-             let .entryVoided(_, on, _, _, _), let .lineRedacted(_, _, _, _, on, _, _):
+             let .entryVoided(_, on, _, _, _), let .lineRedacted(_, _, _, _, on, _, _), let .eventVoided(_, _, _, on, _):
             return on
         }
     }

@@ -109,6 +109,20 @@ extension LogLine {
     }
 }
 
+extension LogLine {
+    /// The fact a stored line (without its `\n`) holds, if it can be read.
+    public static func event(of line: [UInt8]) -> Event? {
+        var index = JSONObjectIndex()
+        return line.withUnsafeBufferPointer { b in
+            withUnsafeMutablePointer(to: &index) { i -> Event? in
+                let d = decodeForReplay(b, index: i, transform: Event.decoded)
+                guard case .success(let e)? = d.value else { return nil }
+                return e
+            }
+        }
+    }
+}
+
 extension LogStore {
     /// Line `seq` exactly as stored, without its `\n` (nil past the end of the log).
     public func line(seq: Int) throws(StoreError) -> [UInt8]? {

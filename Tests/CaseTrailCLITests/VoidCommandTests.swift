@@ -39,7 +39,98 @@ import CaseTrailTestSupport
         let help = try run(["void", "--help"]).stdout
         #expect(help.contains("--with-dependents") && help.contains("as if it had never been recorded"))
         let line = try run(["void", "seq:5", "--reason", "x"])
-        #expect(line.status == 1 && line.stderr.contains("Voiding a single line (seq:5) is not available yet"))
+        #expect(line.status == 1 && line.stderr.contains("Line 5 is not a fact that can be voided on its own"))
+    }
+}
+
+/// `void seq:N` through the real binary: one update, revised date, sign-off, milestone and decision
+/// entered in error and voided give every answer the log gives without them.
+@Suite struct VoidOneLineCommandTests {
+    /// The commands of a small year; with `slips`, five facts entered in error among them, each voided later.
+    static func year(_ log: String, slips: Bool) throws {
+        var n = 0
+        var wrong: [Int] = []
+        func run(_ args: [String], as actor: String = "bu", slip: Bool = false) throws {
+            let out = try exec(args + ["--log", log, "--actor", actor, "--today", "2023-06-01"])
+            #expect(out.status == 0, "\(args): \(out.stderr)")
+            n += 1
+            if slip { wrong.append(n) }
+        }
+        n = readBytes(log).split(separator: 0x0A).count
+        try run(["review", "open", "MSCP-CSPR-2022-01", "--kind", "lcspr", "--title", "Child R", "--on", "2022-09-01"])
+        if slips {
+            try run(["review", "decide", "MSCP-CSPR-2022-01", "--outcome", "defer", "--reconvene", "2022-09-30", "--by", "Executive", "--rationale", "Typed for another review",
+                     "--on", "2022-09-20", "--on-behalf-of", "Executive"], slip: true)
+        }
+        try run(["review", "decide", "MSCP-CSPR-2022-01", "--outcome", "initiate", "--by", "Executive", "--rationale", "Criteria met", "--on", "2022-09-21", "--on-behalf-of", "Executive"])
+        try run(["review", "milestone", "MSCP-CSPR-2022-01", "--what", "commissioned", "--on", "2022-10-03"])
+        if slips { try run(["review", "milestone", "MSCP-CSPR-2022-01", "--what", "report-received", "--on", "2023-01-10"], slip: true) }
+        try run(["rec", "add", "MSCP-CSPR-2022-01", "R1", "--text", "Share information", "--on", "2022-11-01"])
+        try run(["action", "add", "MSCP-CSPR-2022-01/R1", "A1", "--text", "Train staff", "--owner", "KP", "--lead", "L&D", "--due", "2023-03-31", "--on", "2022-11-10"])
+        try run(["action", "update", "MSCP-CSPR-2022-01/R1/A1", "--note", "Booked", "--rag", "green", "--on", "2023-01-05"])
+        if slips {
+            try run(["action", "update", "MSCP-CSPR-2022-01/R1/A1", "--note", "Meant for another action", "--rag", "red", "--on", "2023-01-06"], slip: true)
+            try run(["action", "revise-due", "MSCP-CSPR-2022-01/R1/A1", "--due", "2023-12-31", "--reason", "Meant for another action", "--on", "2023-01-07"], slip: true)
+        }
+        try run(["action", "implemented", "MSCP-CSPR-2022-01/R1/A1", "--on", "2023-03-20", "--evidence", "Register"])
+        try run(["action", "sign-off", "MSCP-CSPR-2022-01/R1/A1", "--stage", "learning-lessons", "--on", "2023-04-12", "--on-behalf-of", "Learning Lessons sub-group"])
+        if slips {
+            try run(["action", "sign-off", "MSCP-CSPR-2022-01/R1/A1", "--stage", "executive", "--on", "2023-04-20", "--on-behalf-of", "Executive"], slip: true)
+            for seq in wrong.reversed() { try run(["void", "seq:\(seq)", "--reason", "Entered in error"]) }
+        }
+    }
+
+    @Test func fiveFactsEnteredInErrorAndVoidedLeaveEveryAnswerAsIfTheyHadNeverBeenRecorded() throws {
+        let (dirA, withSlips) = try foundedLog()
+        let (dirB, clean) = try foundedLog()
+        defer { withExtendedLifetime((dirA, dirB)) {} }
+        try Self.year(withSlips, slips: true)
+        try Self.year(clean, slips: false)
+        let queries: [[String]] = [["outstanding"], ["overdue"], ["due", "--within", "400"], ["awaiting-signoff"], ["reviews"], ["no-impact-evidence"],
+                                   ["timeliness", "--year", "2022-23"], ["report", "annual", "--year", "2022-23"], ["show", "MSCP-CSPR-2022-01"]]
+        for q in queries {
+            let a = try exec(q + ["--format", "json", "--log", withSlips, "--today", "2023-06-01"])
+            let b = try exec(q + ["--format", "json", "--log", clean, "--today", "2023-06-01"])
+            // The annual report ends with its log's checkpoint, which differs: the rest must not.
+            func figures(_ text: String) -> String { text.replacingOccurrences(of: #""checkpoint":"[^"]*""#, with: "", options: .regularExpression) }
+            #expect(a.status == 0 && figures(a.stdout) == figures(b.stdout), "\(q): \(a.stderr)")
+        }
+        let action = try exec(["show", "MSCP-CSPR-2022-01/R1/A1", "--format", "json", "--log", withSlips, "--today", "2023-06-01"]).stdout
+        let cleanAction = try exec(["show", "MSCP-CSPR-2022-01/R1/A1", "--format", "json", "--log", clean, "--today", "2023-06-01"]).stdout
+        for field in [#""due":"2023-03-31""#, #""rag":"green""#, #""status":"implemented""#, #""stages_signed":["learning-lessons"]"#] {
+            #expect(action.contains(field) && cleanAction.contains(field), "\(field)")
+        }
+        #expect(action.contains("Meant for another action [void since 1 Jun 2023: Entered in error]"))
+        #expect(try exec(["verify", "--log", withSlips]).status == 0)
+        // The as-it-was view before the voids still shows them.
+        let lines = readBytes(withSlips).split(separator: 0x0A).count
+        let before = try exec(["show", "MSCP-CSPR-2022-01/R1/A1", "--format", "json", "--log", withSlips, "--as-of", "seq:\(lines - 5)"]).stdout
+        #expect(before.contains(#""rag":"red""#) && before.contains(#""due":"2023-12-31""#))
+    }
+}
+
+extension VoidOneLineCommandTests {
+    @Test func aLineVoidedAfterASnapshotWasTakenIsGoneFromAnswersGivenFromTheSnapshot() throws {
+        let (dir, log) = try foundedLog()
+        defer { withExtendedLifetime(dir) {} }
+        let env = ["CASETRAIL_SNAPSHOT_MIN_EVENTS": "1"]
+        func run(_ args: [String]) throws -> Outcome { try exec(args + ["--log", log, "--actor", "bu", "--today", "2023-06-01"], env: env) }
+        for args in [["review", "open", "MSCP-LLR-2023-01", "--kind", "llr", "--title", "Learning review", "--on", "2023-01-10"],
+                     ["rec", "add", "MSCP-LLR-2023-01", "R1", "--text", "Share information", "--on", "2023-01-10"],
+                     ["action", "add", "MSCP-LLR-2023-01/R1", "A1", "--text", "Train staff", "--owner", "KP", "--lead", "L&D", "--due", "2023-09-30", "--on", "2023-01-20"],
+                     ["action", "update", "MSCP-LLR-2023-01/R1/A1", "--note", "On track", "--rag", "green", "--on", "2023-02-01"],
+                     ["action", "update", "MSCP-LLR-2023-01/R1/A1", "--note", "Meant for another action", "--rag", "red", "--on", "2023-02-02"]] {
+            #expect(try run(args).status == 0)
+        }
+        let slip = readBytes(log).split(separator: 0x0A).count
+        #expect(try run(["outstanding", "--format", "json"]).stdout.contains(#""rag":"red""#))
+        #expect(FileManager.default.fileExists(atPath: log + ".snapshot"))
+        #expect(try run(["void", "seq:\(slip)", "--reason", "Meant for another action"]).stdout == "Recorded event_voided (seq \(slip + 1)).\n")
+        for _ in 0..<2 {
+            let answer = try run(["outstanding", "--format", "json"]).stdout
+            #expect(answer.contains(#""rag":"green""#) && !answer.contains(#""rag":"red""#))
+        }
+        #expect(try exec(["verify", "--log", log]).stdout.contains("Snapshot: at seq \(slip + 1), matches the log"))
     }
 }
 

@@ -88,3 +88,53 @@ import Testing
         }
     }
 }
+
+/// One fact voided (`void seq:N`): the decider says what it may void; the ledger replays without it.
+@Suite struct VoidOneFactTests {
+    static let a1 = "MSCP-AUD-2022-01/R1/A1"
+
+    /// An action implemented and given both sign-offs.
+    static func signedOff() throws -> (Scenario, signOffs: [Event]) {
+        var s = Scenario(staffed)
+        s.today = d("2023-06-30")
+        try s.run(.review(.openReview(ref: "MSCP-AUD-2022-01", kind: .audit, title: "Themed audit: Neglect", from: nil, on: d("2022-06-01"))))
+        try s.run(.action(.addRecommendation(ref: "MSCP-AUD-2022-01", rec: "R1", text: "Review GCP2 scores", on: d("2022-06-24"))))
+        try s.run(.action(.addAction(recommendation: "MSCP-AUD-2022-01/R1", code: "A1", text: "Neglect training", owner: "KP", lead: "NSIG",
+                                     due: d("2022-12-31"), dueText: nil, success: nil, on: d("2022-07-01"))))
+        try s.run(.action(.markImplemented(action: a1, on: d("2022-11-30"), evidence: "Training register")))
+        let ll = try s.run(.action(.signOffAction(action: a1, stage: .learningLessons, refusal: nil, on: d("2023-01-10"))), by: "ll")
+        let ex = try s.run(.action(.signOffAction(action: a1, stage: .executive, refusal: nil, on: d("2023-02-14"))), by: "ex")
+        return (s, ll + ex)
+    }
+
+    static func void(_ event: Event, seq: Int, on: LocalDate? = nil) -> Command {
+        .correction(.voidEvent(seq: seq, stream: event.stream, fact: event.voidable!, reason: "Recorded against the wrong action", on: on))
+    }
+
+    @Test func givenTwoSignOffsWhenTheFirstIsVoidedThenItSaysToVoidTheLatestFirst() throws {
+        let (s, signOffs) = try Self.signedOff()
+        #expect(s.refusal(Self.void(signOffs[0], seq: 8), by: "bu")
+                == "Line 8 is not the latest sign-off of \(Self.a1) (that is the executive sign-off of 14 Feb 2023); void that first.")
+        #expect(s.refusal(Self.void(signOffs[1], seq: 9), by: "bu") == nil)
+    }
+
+    @Test func givenAVoidedLineWhenVoidedAgainOrBeforeItHappenedThenTheRefusalSaysWhen() throws {
+        var (s, signOffs) = try Self.signedOff()
+        #expect(s.refusal(Self.void(signOffs[1], seq: 9, on: d("2023-02-01")), by: "bu")
+                == "Line 9 cannot be voided on 1 Feb 2023, before the executive sign-off of \(Self.a1) on 14 Feb 2023.")
+        let voided = try s.run(Self.void(signOffs[1], seq: 9), by: "bu")
+        #expect(voided == [.eventVoided(seq: 9, stream: "action-\(Self.a1)", fact: VoidableFact(kind: .actionSignOff, subject: Self.a1, detail: "executive", happened: d("2023-02-14")),
+                                        on: d("2023-06-30"), reason: "Recorded against the wrong action")])
+        #expect(s.refusal(Self.void(signOffs[1], seq: 9), by: "bu") == "Line 9 was already voided on 30 Jun 2023: Recorded against the wrong action.")
+        #expect(s.refusal(Self.void(signOffs[1], seq: 9), by: "ll")?.contains("needs a member with role admin or business-unit") == true)
+        #expect(Partnership.recheck(voided, actor: "bu", recordedOn: d("2023-06-30"), in: try Self.signedOff().0.state) == nil)
+    }
+
+    @Test func onlyAnUpdateDateSignOffMilestoneOrDecisionIsVoidableAloneAndNotADecisionThatOpenedAReview() {
+        #expect(Event.actionAdded(action: "R/R1/A1", text: "t", owner: "KP", lead: "l", due: d("2023-02-01"), dueText: nil, success: nil, on: d("2023-01-01")).voidable == nil)
+        #expect(Event.reviewDecided(ref: "R", on: d("2023-01-01"), outcome: .initiate, by: "ex", rationale: "r", creates: "R2", reconvene: nil).voidable == nil)
+        #expect(Event.reviewDecided(ref: "R", on: d("2023-01-01"), outcome: .initiate, by: "ex", rationale: "r", creates: nil, reconvene: nil).voidable
+                == VoidableFact(kind: .decision, subject: "R", detail: "initiate", happened: d("2023-01-01")))
+        #expect(Event.actionUpdated(action: "R/R1/A1", on: d("2023-01-05"), note: "n", rag: nil, evidence: nil).voidable?.words == "the update of R/R1/A1 on 5 Jan 2023")
+    }
+}

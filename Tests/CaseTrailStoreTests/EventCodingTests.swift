@@ -41,6 +41,8 @@ private func d(_ s: String) -> LocalDate { LocalDate(s)! }
         .actionTransferred(action: "L-1/R1/A1", on: d("2024-03-04"), to: "Business plan", reason: "Wider"),
         .actionCarriedForward(action: "BP-1/P2/A2.10", on: d("2024-04-01"), to: "BP-2/P2/A2.10"),
         .entryVoided(target: "L-1", on: d("2024-04-02"), reason: "Opened twice", dependents: ["L-1/R1", "L-1/R1/A1"], withDependents: true),
+        .eventVoided(seq: 13, stream: "action-L-1/R1/A1", fact: VoidableFact(kind: .actionSignOff, subject: "L-1/R1/A1", detail: "executive", happened: d("2024-03-08")),
+                     on: d("2024-04-04"), reason: "Recorded against the wrong action"),
         .lineRedacted(seq: 12, stream: "action-L-1/R1/A1", fields: ["note", "evidence"], reason: "A child's name typed in", on: d("2024-04-03"),
                       originalHash: String(repeating: "a", count: 64), sha256: String(repeating: "b", count: 64)),
         .actionWithdrawn(action: "L-1/R1/A1", on: d("2024-03-05"), reason: "Superseded"),

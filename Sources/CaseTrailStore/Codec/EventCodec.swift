@@ -56,6 +56,7 @@ enum EventType: String, CaseIterable {
     case actionWithdrawn = "action_withdrawn"
     case entryVoided = "entry_voided"
     case lineRedacted = "line_redacted"
+    case eventVoided = "event_voided"
     case reviewCorrected = "review_corrected"
     case recommendationCorrected = "recommendation_corrected"
     case actionReopened = "action_reopened"
@@ -136,6 +137,7 @@ extension Event {
         case .actionWithdrawn: return .actionWithdrawn
         case .entryVoided: return .entryVoided
         case .lineRedacted: return .lineRedacted
+        case .eventVoided: return .eventVoided
         case .reviewCorrected: return .reviewCorrected
         case .recommendationCorrected: return .recommendationCorrected
         case .actionReopened: return .actionReopened
@@ -233,6 +235,9 @@ extension Event {
             return .object(["action": .string(action), "on": .date(on), "to": .string(to), "reason": .string(reason)])
         case let .actionCarriedForward(action, on, to):
             return .object(["action": .string(action), "on": .date(on), "to": .string(to)])
+        case let .eventVoided(seq, stream, fact, on, reason):
+            return .object(["seq": .int(seq), "stream": .string(stream), "fact": .string(fact.kind.rawValue), "subject": .string(fact.subject),
+                            "detail": .optional(fact.detail), "happened": .date(fact.happened), "on": .date(on), "reason": .string(reason)])
         case let .lineRedacted(seq, stream, fields, reason, on, originalHash, sha256):
             return .object(["seq": .int(seq), "stream": .string(stream), "fields": .array(fields.map { .string($0) }), "reason": .string(reason),
                             "on": .date(on), "original_hash": .string(originalHash), "sha256": .string(sha256)])
@@ -390,6 +395,11 @@ extension Event {
                                       reason: try f.string("reason"))
         case .actionCarriedForward:
             return .actionCarriedForward(action: try f.string("action"), on: try f.date("on"), to: try f.string("to"))
+        case .eventVoided:
+            return .eventVoided(seq: try f.seq("seq"), stream: try f.string("stream"),
+                                fact: VoidableFact(kind: try f.raw("fact"), subject: try f.string("subject"), detail: try f.optionalString("detail"),
+                                                   happened: try f.date("happened")),
+                                on: try f.date("on"), reason: try f.string("reason"))
         case .lineRedacted:
             return .lineRedacted(seq: try f.seq("seq"), stream: try f.string("stream"), fields: try f.strings("fields"), reason: try f.string("reason"),
                                  on: try f.date("on"), originalHash: try f.string("original_hash"), sha256: try f.string("sha256"))

@@ -463,11 +463,11 @@ struct InOrder<T> {
     /// Checks one line against the one before and hands it to `visit`.
     mutating func take(_ line: inout Decoded<T>, visit: (LogRecord, T) -> String?) {
         result.lines += 1
-        var problem = line.problem
-        if let fact = line.redaction, let record = line.record { problem = redactions.note(fact, on: record, line: result.lines, into: &result) }
-        chain.check(line.record, problem, line: result.lines, into: &result, wanted: wanted)
+        // Changed in place, not copied: a copy of the problem costs a retain and a release on every line.
+        if let fact = line.redaction, let record = line.record { line.problem = redactions.note(fact, on: record, line: result.lines, into: &result) }
+        chain.check(line.record, line.problem, line: result.lines, into: &result, wanted: wanted)
         // Moved out, not copied: a copy retains and later releases every string in the record and the event.
-        guard visiting, problem == nil, var record = line.record.take(), let value = line.value.take() else { return }
+        guard visiting, line.problem == nil, var record = line.record.take(), let value = line.value.take() else { return }
         guard limit.includes(record) else { visiting = false; return }
         record.line = result.lines
         if let replayProblem = visit(record, value) {
