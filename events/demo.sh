@@ -287,6 +287,7 @@ on 2023-04-24; as bm
 ct action update MSCP-EXT-2023-01/R1/A1 --note "Dashboard specification agreed with the data team" --rag green
 ct void "seq:$(wc -l < "$CASETRAIL_LOG")" --reason "Recorded against R1/A1; it is progress on the dashboard, R2/A1"
 ct action update MSCP-EXT-2023-01/R2/A1 --note "Dashboard specification agreed with the data team" --rag green
+spec=$(wc -l < "$CASETRAIL_LOG")   # its seq, put right below
 
 # --- May 2023: a child's name typed into an update by mistake, and taken out --------------------
 # Illustrative: the name is invented. The note keeps its date, RAG and everything else; only its
@@ -295,3 +296,7 @@ on 2023-05-02; as csc-lead
 ct action update MSCP-EXT-2023-01/R2/A1 --note "Dashboard pilot discussed with Jordan Examplename's family worker" --rag green
 as bm
 ct redact "seq:$(wc -l < "$CASETRAIL_LOG")" --field note --reason "A child's full name typed into the note (illustrative)"
+
+# --- June 2023: the date of that earlier update put right (illustrative) ------------------------
+on 2023-06-05; as bm
+ct action correct MSCP-EXT-2023-01/R2/A1 --field update-on --value 2023-04-21 --line "seq:$spec" --reason "The data team agreed the specification on 21 April, not the 24th (illustrative)"

@@ -176,16 +176,37 @@ public final class Ledger {
     /// sign-off or its refusal, a milestone or a decision. From then on every answer is as if it had
     /// never been recorded; the line stays in the log and in `history`, marked.
     public func voidLine(seq: Int, reason: String, on: LocalDate?, actor: String, login: String? = nil, today: LocalDate, now: Timestamp) throws -> Appended {
+        let (event, found) = try fact(at: seq)
+        guard let fact = found else {
+            throw DomainError("Line \(seq) is not a fact that can be voided on its own: only an update, a revised due date, a sign-off or its refusal, "
+                + "a milestone or a decision can. Void the review, recommendation or action it belongs to ('casetrail void REF'), or correct it ('casetrail action correct', 'casetrail review correct').")
+        }
+        return try record(.correction(.voidEvent(seq: seq, stream: event.stream, fact: fact, reason: reason, on: on)), actor: actor, login: login, today: today, now: now)
+    }
+
+    /// Puts right the date of one update or sign-off of `action`, line `seq` (`action correct --line seq:N`):
+    /// from then on every answer is as if it had been recorded with `date`.
+    /// `stage` is the sign-off stage the line must be of, nil for an update.
+    public func redateLine(seq: Int, action: String, stage: SignOffStage?, date: LocalDate, reason: String, on: LocalDate?, actor: String, login: String? = nil,
+                           today: LocalDate, now: Timestamp) throws -> Appended {
+        let (event, found) = try fact(at: seq)
+        let what = stage.map { "\($0 == .executive ? "an" : "a") \($0.rawValue) sign-off" } ?? "an update"
+        guard let fact = found, fact.subject == action,
+              stage == nil ? fact.kind == .update : (fact.kind == .actionSignOff || fact.kind == .signOffRefusal) && fact.detail == stage?.rawValue else {
+            throw DomainError("Line \(seq) is not \(what) of \(action); 'casetrail history \(action)' shows its lines and their seq.")
+        }
+        return try record(.correction(.redateEvent(seq: seq, stream: event.stream, fact: fact, date: date, reason: reason, on: on)),
+                          actor: actor, login: login, today: today, now: now)
+    }
+
+    /// The fact line `seq` holds, and what voiding or redating it would concern.
+    private func fact(at seq: Int) throws -> (Event, VoidableFact?) {
         let (_, scan) = try load(upTo: .all, each: nil, refreshingSnapshot: false)
         let head = scan.head?.seq ?? 0
         guard (1...max(1, head)).contains(seq), let bytes = try store.line(seq: seq), let event = LogLine.event(of: bytes) else {
             throw DomainError("The log has no line \(seq): it runs from seq 1 to seq \(head). 'casetrail history' shows each line's seq.")
         }
-        guard let fact = event.voidable else {
-            throw DomainError("Line \(seq) is not a fact that can be voided on its own: only an update, a revised due date, a sign-off or its refusal, "
-                + "a milestone or a decision can. Void the review, recommendation or action it belongs to ('casetrail void REF'), or correct it ('casetrail action correct', 'casetrail review correct').")
-        }
-        return try record(.correction(.voidEvent(seq: seq, stream: event.stream, fact: fact, reason: reason, on: on)), actor: actor, login: login, today: today, now: now)
+        return (event, event.voidable)
     }
 
     private func record(_ commands: [Command], actor: String, login: String?, today: LocalDate, now: Timestamp, again: Bool,

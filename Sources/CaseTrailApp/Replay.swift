@@ -18,7 +18,7 @@ struct Replay {
     /// Lines a later line voids (`void seq:N`), each with the seq of its void, known before reading:
     /// from each such line to its void, the state without it is kept beside the state with it (on
     /// which the lines between were decided), and at the void it becomes the state.
-    var voidedAhead: [Int: Int] = [:]
+    var voidedAhead: [Int: LineChange] = [:]
     /// The state without each set of lines that are voided later but not yet, for every such set
     /// (one line's void may come while another's is still to come); at a void the state becomes the
     /// one without that line, and the sets holding it lose it.
@@ -29,7 +29,7 @@ struct Replay {
     private var overwhelmed: Int?
     /// Voids met that were not known before reading (voided line → its void). Once one is met, the
     /// lines after it are not replayed: the log must be read again with them known (`voidedAhead`).
-    private(set) var voidsFound: [Int: Int] = [:]
+    private(set) var voidsFound: [Int: LineChange] = [:]
     /// The last seq replayed or passed over.
     private(set) var lastSeq = 0
     /// The facts of a several-line command, held until its last line is read.
@@ -44,7 +44,7 @@ struct Replay {
             finish()
             return decoded.problem
         }
-        if case let .eventVoided(seq, _, _, _, _) = event, voidedAhead[seq] == nil { voidsFound[seq] = record.seq }
+        if let (seq, change) = LineChange.made(by: event), voidedAhead[seq] == nil { voidsFound[seq] = change }
         // The state from here would still hold a voided line: nothing more is worth replaying.
         guard voidsFound.isEmpty else { return nil }
         if let latest = latestBelievable, record.recordedAt > latest {
@@ -86,15 +86,22 @@ struct Replay {
             let seq = last - events.count + 1 + i
             // The states as if this line had never been recorded (with or without the others awaiting their voids).
             var forks: [Set<Int>: State] = [:]
-            if voidedAhead[seq] != nil {
+            if let change = voidedAhead[seq] {
                 if without.count >= 1 << Replay.mostPendingVoids { overwhelmed = seq }
-                forks[[seq]] = state
-                for (lines, s) in without where lines.count < Replay.mostPendingVoids { forks[lines.union([seq])] = s }
+                // Voided, the line is left out; given its right date, it is applied with that date.
+                let instead: Event? = switch change { case .void: nil; case .redate(let d): event.redated(to: d) }
+                func changed(_ s: State) -> State {
+                    var s = s
+                    if let instead { Partnership.apply(instead, to: &s) }
+                    return s
+                }
+                forks[[seq]] = changed(state)
+                for (lines, s) in without where lines.count < Replay.mostPendingVoids { forks[lines.union([seq])] = changed(s) }
             }
             for lines in Array(without.keys) { Partnership.apply(event, to: &without[lines]!) }
             Partnership.apply(event, to: &state)
             without.merge(forks) { a, _ in a }
-            if case let .eventVoided(n, _, _, _, _) = event, let kept = without[[n]] {
+            if let (n, _) = LineChange.made(by: event), let kept = without[[n]] {
                 state = kept
                 var after: [Set<Int>: State] = [:]
                 for (lines, s) in without where lines.contains(n) && lines.count > 1 { after[lines.subtracting([n])] = s }
@@ -108,5 +115,20 @@ struct Replay {
         if voidsFound.isEmpty { apply(held, endingAt: lastSeq) }
         held = []
         heldFor = 0
+    }
+}
+
+/// What a later line does to an earlier one: voids it, or puts its date right.
+enum LineChange: Equatable {
+    case void
+    case redate(LocalDate)
+
+    /// The line an event changes, and how (nil for every event but a void or a date correction of one line).
+    static func made(by event: Event) -> (Int, LineChange)? {
+        switch event {
+        case let .eventVoided(seq, _, _, _, _): return (seq, .void)
+        case let .eventRedated(seq, _, _, date, _, _): return (seq, .redate(date))
+        default: return nil
+        }
     }
 }

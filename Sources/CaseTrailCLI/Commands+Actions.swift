@@ -127,16 +127,32 @@ extension Commands {
             run: { inv in try recorded(inv, .action(.reopenAction(action: inv.argument(0)!, reason: inv.required("--reason"), on: try inv.date(option: "--on")))) }),
         CommandSpec(
             words: ["action", "correct"], abstract: "Correct a mistaken field of an action; the history keeps both values.",
-            discussion: "due corrects a target date typed wrongly (the original date: not a revision, which is 'action revise-due');\nimplemented-on, update-on and learning-lessons-on, executive-on, board-on correct the date of the\nimplementation, the latest update, or a stage's sign-off.",
+            discussion: "due corrects a target date typed wrongly (the original date: not a revision, which is 'action revise-due');\nimplemented-on, update-on and learning-lessons-on, executive-on, board-on correct the date of the\nimplementation, the latest update, or a stage's sign-off. With --line seq:N, update-on and the sign-off\nfields correct the date of that update or sign-off, however long ago ('casetrail history ACTION' shows each seq).",
             arguments: [Opt.action],
             options: [
                 OptionSpec(name: "--field", valueName: "name", help: "\(Opt.oneOf(CorrectableField.self)).", required: true),
                 OptionSpec(name: "--value", valueName: "value", help: "The right value.", required: true),
+                OptionSpec(name: "--line", valueName: "seq:N", help: "The update or sign-off whose date is corrected (default: the latest)."),
                 Opt.reason(),
                 Opt.on("The date of the correction (default: today).", required: false),
             ],
             run: { inv in
-                try recorded(inv, .action(.correctAction(action: inv.argument(0)!, field: inv.required("--field"), value: inv.required("--value"),
+                if let line = inv.value("--line") {
+                    let field = try inv.required("--field")
+                    guard let f = CorrectableField(rawValue: field), f == .updateOn || f.stage != nil else {
+                        throw inv.usage("--line names an update or a sign-off, so --field must be update-on, learning-lessons-on, executive-on or board-on.")
+                    }
+                    guard line.hasPrefix("seq:"), let seq = Int(line.dropFirst(4)), (1...(1 << 53)).contains(seq) else {
+                        throw inv.usage("'\(line)' is not a line of the log; give seq:N ('casetrail history ACTION' shows each line's seq).")
+                    }
+                    let value = try inv.required("--value")
+                    guard let date = LocalDate(value) else { throw Refusal(message: LocalDate.whyNot(value) + ".") }
+                    let (actor, login) = try inv.recorder()
+                    let result = try inv.ledger.redateLine(seq: seq, action: inv.argument(0)!, stage: f.stage, date: date, reason: inv.required("--reason"), on: try inv.date(option: "--on"),
+                                                           actor: actor, login: login, today: try inv.today(), now: inv.now)
+                    return result.records.last.map { "Recorded event_date_corrected (seq \($0.seq)).\n" } ?? "Nothing to record: that is already so.\n"
+                }
+                return try recorded(inv, .action(.correctAction(action: inv.argument(0)!, field: inv.required("--field"), value: inv.required("--value"),
                                                  reason: inv.required("--reason"), on: try inv.date(option: "--on"))))
             }),
     ]

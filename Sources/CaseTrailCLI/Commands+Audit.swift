@@ -165,7 +165,9 @@ extension Commands {
         // lists are shown with the file and row they came from.
         var imported: (file: String, ref: String, last: Int, rows: [String: String])?
         var items: [String?] = []           // the entry each line is about, to mark those voided since
+        var redated: [Int: String] = [:]    // lines whose date was put right since, with the words that say so
         func collect(_ record: LogRecord, _ event: Event) {
+            if case let .eventRedated(seq, _, _, date, on, reason) = event { redated[seq] = " [date corrected to \(date.readable) on \(on.readable): \(reason)]" }
             if case let .memberAdded(user, name, _, _, _) = event { names[user] = name }
             if case let .trackerImported(ref, file, _, rows) = event {
                 var byItem: [String: String] = [:]
@@ -196,6 +198,7 @@ extension Commands {
             guard let v = item.flatMap({ state.voided[$0] }) ?? state.voided["seq:\(entries[i].0.seq)"] else { continue }
             entries[i].1 += " [void since \(v.on.readable): \(v.reason)]"
         }
+        for i in entries.indices { entries[i].1 += redated[entries[i].0.seq] ?? "" }
         if let t = target, entries.isEmpty, !seen {
             throw Refusal(message: "Nothing in the log is about '\(t)'. See 'casetrail reviews' for the references.")
         }

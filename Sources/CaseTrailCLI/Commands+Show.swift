@@ -36,7 +36,9 @@ extension Commands {
         var timeline: [(LogRecord, String, LocalDate?)] = []
         var names: [String: String] = [:]
         var about: Set<String> = [target]
+        var redated: [Int: String] = [:]
         func collect(_ record: LogRecord, _ event: Event) {
+            if case let .eventRedated(seq, _, _, date, on, reason) = event { redated[seq] = " [date corrected to \(date.readable) on \(on.readable): \(reason)]" }
             if case let .memberAdded(user, name, _, _, _) = event { names[user] = name }
             if event.subject.map(about.contains) ?? false || event.alsoAbout == target {
                 timeline.append((record, event.summary(by: names[record.actor] ?? record.actor), event.businessDate))
@@ -57,6 +59,7 @@ extension Commands {
             // A line voided on its own stays in the timeline, marked; its void's own line says who and why.
             for i in timeline.indices {
                 if let v = state.voided["seq:\(timeline[i].0.seq)"] { timeline[i].1 += " [void since \(v.on.readable): \(v.reason)]" }
+                timeline[i].1 += redated[timeline[i].0.seq] ?? ""
             }
             return showAction(a, state, timeline: timeline, today: today, format: format)
         }

@@ -32,7 +32,7 @@ enum Authority {
             allowed = roles(for: c)
         case .correction(let c):
             switch c {
-            case .void, .voidEvent, .correctReview, .correctRecommendation: allowed = recorders
+            case .void, .voidEvent, .redateEvent, .correctReview, .correctRecommendation: allowed = recorders
             // Changing a committed line is the admin's alone, as the roster is.
             case .redact: allowed = [.admin]
             }

@@ -23,6 +23,8 @@ public enum CorrectionCommand: Equatable, Sendable {
     /// read hashes to `sha256`; it keeps `originalHash` (`casetrail redact`, admins only).
     /// One fact, line `seq` (of `stream`), entered in error (`void seq:N`).
     case voidEvent(seq: Int, stream: String, fact: VoidableFact, reason: String, on: LocalDate?)
+    /// The date of one update or sign-off, line `seq` (of `stream`), typed wrongly (`action correct --line seq:N`).
+    case redateEvent(seq: Int, stream: String, fact: VoidableFact, date: LocalDate, reason: String, on: LocalDate?)
     case redact(seq: Int, stream: String, fields: [String], reason: String, on: LocalDate?, originalHash: String, sha256: String)
 }
 

@@ -76,6 +76,8 @@ extension Event {
             return "\(who)\(by?.words ?? "") refused the \(stage.rawValue) sign-off of \(action), returning it to in-progress: \(reason)"
         case let .actionTransferred(action, _, to, reason):
             return "\(who) transferred \(action) to \(to): \(reason)"
+        case let .eventRedated(seq, _, fact, date, _, reason):
+            return "\(who) corrected the date of line \(seq), \(fact.words), to \(date.readable): \(reason)"
         case let .eventVoided(seq, _, fact, on, reason):
             return "\(who) voided line \(seq), \(fact.words), as entered in error on \(on.readable): \(reason)"
         case let .lineRedacted(seq, _, fields, reason, on, _, _):

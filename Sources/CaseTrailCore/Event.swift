@@ -67,6 +67,9 @@ public enum Event: Equatable, Sendable {
     /// One fact (line `seq`, of `stream`, which this event joins) entered in error: from here on every
     /// answer is as if that line had never been recorded (the ledger replays without it).
     case eventVoided(seq: Int, stream: String, fact: VoidableFact, on: LocalDate, reason: String)
+    /// The date of one update or sign-off (line `seq`, of `stream`, which this event joins) typed
+    /// wrongly: from here on every answer is as if it had been recorded with `date`.
+    case eventRedated(seq: Int, stream: String, fact: VoidableFact, date: LocalDate, on: LocalDate, reason: String)
 }
 
 /// Who a decision, sign-off or update was recorded for, and where it was made: the business unit
@@ -134,7 +137,7 @@ extension Event {
             return "review-\(ref)"
         case .recommendationCorrected(let rec, _, _, _, _, _):
             return "review-\(rec.split(separator: "/").first.map(String.init) ?? rec)"
-        case .lineRedacted(_, let stream, _, _, _, _, _), .eventVoided(_, let stream, _, _, _):
+        case .lineRedacted(_, let stream, _, _, _, _, _), .eventVoided(_, let stream, _, _, _), .eventRedated(_, let stream, _, _, _, _):
             return stream
         case .entryVoided(let target, _, _, _, _):
             let parts = target.split(separator: "/")

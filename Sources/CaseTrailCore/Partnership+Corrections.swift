@@ -38,6 +38,9 @@ extension Partnership {
             if let gone = state.voided[fact.subject] {
                 throw DomainError("\(fact.subject) was voided as entered in error on \(gone.on.readable), and everything recorded on it with it.")
             }
+            if let dated = state.voided["dated:\(seq)"] {
+                throw DomainError("The date of line \(seq) was corrected on \(dated.on.readable) (\(dated.reason)); a line is put right once, so record what is right now instead.")
+            }
             switch fact.kind {
             case .update, .dueRevision, .actionSignOff, .signOffRefusal:
                 guard let a = state.actions[fact.subject] else { throw DomainError("No action '\(fact.subject)' to void line \(seq) of.") }
@@ -53,6 +56,26 @@ extension Partnership {
                 throw DomainError("Line \(seq) cannot be voided on \(when.readable), before \(fact.words).")
             }
             return [.eventVoided(seq: seq, stream: stream, fact: fact, on: when, reason: reason)]
+
+        case let .redateEvent(seq, stream, fact, date, reason, on):
+            try Validate.text(reason, what: "reason")
+            let when = on ?? today
+            try Validate.notAfterToday(when, today, what: "date")
+            guard fact.kind == .update || fact.kind == .actionSignOff || fact.kind == .signOffRefusal else {
+                throw DomainError("Line \(seq) is not an update or a sign-off; correct its entry with 'casetrail review correct' or 'casetrail action correct', or void it.")
+            }
+            for key in ["seq:\(seq)", "dated:\(seq)"] {
+                if let earlier = state.voided[key] {
+                    throw DomainError("Line \(seq) was already \(key.hasPrefix("seq") ? "voided" : "given its right date") on \(earlier.on.readable): \(earlier.reason).")
+                }
+            }
+            guard let a = state.actions[fact.subject] else { throw DomainError("No action '\(fact.subject)' to correct line \(seq) of.") }
+            try Validate.notAfterToday(date, today, what: "date")
+            if date < a.agreed {
+                throw DomainError("\(fact.words.prefix(1).uppercased() + fact.words.dropFirst()) cannot have happened on \(date.readable), before the action was agreed (\(a.agreed.readable)).")
+            }
+            if date == fact.happened { return [] }
+            return [.eventRedated(seq: seq, stream: stream, fact: fact, date: date, on: when, reason: reason)]
 
         case let .redact(seq, stream, fields, reason, on, originalHash, sha256):
             try Validate.text(reason, what: "reason")

@@ -126,6 +126,9 @@ extension Partnership {
                 a.exit = ActionItem.Exit(on: on, reason: reason, to: to)
                 a.status = .transferred
             }
+        case let .eventRedated(seq, _, _, _, on, reason):
+            // As for a void: the ledger replays the log with the line's date put right; here it is noted.
+            s.voided["dated:\(seq)"] = Voiding(on: on, reason: reason)
         case let .eventVoided(seq, _, _, on, reason):
             // The ledger replays the log without line `seq`; here it is only noted (no second void, and `history` marks it).
             s.voided["seq:\(seq)"] = Voiding(on: on, reason: reason)

@@ -184,6 +184,8 @@ extension Partnership {
             return .correction(.correctRecommendation(rec: rec, field: field, value: value, reason: reason, on: on))
         case let .eventVoided(seq, stream, fact, on, reason):
             return .correction(.voidEvent(seq: seq, stream: stream, fact: fact, reason: reason, on: on))
+        case let .eventRedated(seq, stream, fact, date, on, reason):
+            return .correction(.redateEvent(seq: seq, stream: stream, fact: fact, date: date, reason: reason, on: on))
         case let .lineRedacted(seq, stream, fields, reason, on, originalHash, sha256):
             return .correction(.redact(seq: seq, stream: stream, fields: fields, reason: reason, on: on, originalHash: originalHash, sha256: sha256))
         }
@@ -202,7 +204,7 @@ extension Event {
              .reviewDecided, .publicationWithheld, .reviewGraded, .reviewClosed, .reviewSignedOff, .recommendationAdded, .actionAdded,
              .actionImplemented, .actionImpactRecorded, .trackerImported, .recommendationResponded, .auditResultsRecorded, .actionCarriedForward,
              .entryVoided, .actionUpdated, .actionDueRevised, .actionSignedOff, .actionSignOffRefused, .actionTransferred, .actionWithdrawn,
-             .actionReopened, .actionCorrected, .reviewCorrected, .recommendationCorrected, .lineRedacted, .eventVoided:
+             .actionReopened, .actionCorrected, .reviewCorrected, .recommendationCorrected, .lineRedacted, .eventVoided, .eventRedated:
             return nil
         }
     }
@@ -223,7 +225,7 @@ extension Event {
              let .actionSignedOff(_, on, _, _, _), let .actionSignOffRefused(_, on, _, _, _), let .actionTransferred(_, on, _, _),
              let .actionCarriedForward(_, on, _), let .actionWithdrawn(_, on, _), let .actionReopened(_, on, _), let .actionCorrected(_, on, _, _, _, _),
              let .reviewCorrected(_, on, _, _, _, _), let .recommendationCorrected(_, on, _, _, _, _),
-             let .entryVoided(_, on, _, _, _), let .lineRedacted(_, _, _, _, on, _, _), let .eventVoided(_, _, _, on, _):
+             let .entryVoided(_, on, _, _, _), let .lineRedacted(_, _, _, _, on, _, _), let .eventVoided(_, _, _, on, _), let .eventRedated(_, _, _, _, on, _):
             return on
         }
     }

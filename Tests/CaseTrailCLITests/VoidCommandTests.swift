@@ -134,6 +134,43 @@ extension VoidOneLineCommandTests {
     }
 }
 
+extension VoidOneLineCommandTests {
+    @Test func theDateOfAnEarlierUpdateAndSignOffPutRightGivesTheAnswersOfTheRightDates() throws {
+        let (dirA, typo) = try foundedLog()
+        let (dirB, right) = try foundedLog()
+        defer { withExtendedLifetime((dirA, dirB)) {} }
+        func run(_ log: String, _ args: [String]) throws -> Outcome { try exec(args + ["--log", log, "--actor", "bu", "--today", "2023-06-01"]) }
+        for (log, updateOn, llOn) in [(typo, "2023-01-21", "2023-04-21"), (right, "2023-01-12", "2023-04-12")] {
+            for args in [["review", "open", "MSCP-LLR-2023-01", "--kind", "llr", "--title", "Learning review", "--on", "2023-01-10"],
+                         ["rec", "add", "MSCP-LLR-2023-01", "R1", "--text", "Share information", "--on", "2023-01-10"],
+                         ["action", "add", "MSCP-LLR-2023-01/R1", "A1", "--text", "Train staff", "--owner", "KP", "--lead", "L&D", "--due", "2023-09-30", "--on", "2023-01-10"],
+                         ["action", "update", "MSCP-LLR-2023-01/R1/A1", "--note", "Booked", "--rag", "green", "--on", updateOn],
+                         ["action", "update", "MSCP-LLR-2023-01/R1/A1", "--note", "Half trained", "--rag", "green", "--on", "2023-02-20"],
+                         ["action", "implemented", "MSCP-LLR-2023-01/R1/A1", "--on", "2023-03-20", "--evidence", "Register"],
+                         ["action", "sign-off", "MSCP-LLR-2023-01/R1/A1", "--stage", "learning-lessons", "--on", llOn, "--on-behalf-of", "Learning Lessons sub-group"],
+                         ["action", "sign-off", "MSCP-LLR-2023-01/R1/A1", "--stage", "executive", "--on", "2023-05-02", "--on-behalf-of", "Executive"]] {
+                #expect(try run(log, args).status == 0, "\(args)")
+            }
+        }
+        let lines = readBytes(typo).split(separator: 0x0A).count
+        let (update, signOff) = (lines - 4, lines - 1)
+        let wrongStage = try run(typo, ["action", "correct", "MSCP-LLR-2023-01/R1/A1", "--field", "executive-on", "--value", "2023-04-12", "--line", "seq:\(signOff)", "--reason", "x"])
+        #expect(wrongStage.status == 1 && wrongStage.stderr.contains("Line \(signOff) is not an executive sign-off of MSCP-LLR-2023-01/R1/A1"))
+        #expect(try run(typo, ["action", "correct", "MSCP-LLR-2023-01/R1/A1", "--field", "update-on", "--value", "2023-01-12", "--line", "seq:\(update)",
+                               "--reason", "Typed the 21st for the 12th"]).stdout == "Recorded event_date_corrected (seq \(lines + 1)).\n")
+        #expect(try run(typo, ["action", "correct", "MSCP-LLR-2023-01/R1/A1", "--field", "learning-lessons-on", "--value", "2023-04-12", "--line", "seq:\(signOff)",
+                               "--reason", "The minutes say 12 April"]).status == 0)
+        func figures(_ text: String) -> String { text.replacingOccurrences(of: #""checkpoint":"[^"]*""#, with: "", options: .regularExpression) }
+        for q in [["report", "annual", "--year", "2022-23"], ["outstanding"], ["awaiting-signoff"]] {
+            #expect(figures(try run(typo, q + ["--format", "json"]).stdout) == figures(try run(right, q + ["--format", "json"]).stdout), "\(q)")
+        }
+        let shown = try run(typo, ["show", "MSCP-LLR-2023-01/R1/A1", "--format", "json"]).stdout
+        #expect(shown.contains(#""stage":"learning-lessons","on":"2023-04-12""#) || shown.contains("2023-04-12"), "\(shown)")
+        #expect(shown.contains("Booked [date corrected to 12 Jan 2023 on 1 Jun 2023: Typed the 21st for the 12th]"))
+        #expect(try exec(["verify", "--log", typo]).status == 0)
+    }
+}
+
 /// Business dates through the real binary: given with --on, shown beside when they were typed.
 @Suite struct BusinessDateCommandTests {
     @Test func progressEnteredAfterTheFactShowsTheDateItHappenedBesideTheDayItWasTyped() throws {

@@ -137,4 +137,19 @@ import Testing
                 == VoidableFact(kind: .decision, subject: "R", detail: "initiate", happened: d("2023-01-01")))
         #expect(Event.actionUpdated(action: "R/R1/A1", on: d("2023-01-05"), note: "n", rag: nil, evidence: nil).voidable?.words == "the update of R/R1/A1 on 5 Jan 2023")
     }
+
+    @Test func givenAnEarlierSignOffWhenItsDateIsPutRightThenOnceOnlyAndNeverBeforeTheActionWasAgreed() throws {
+        var (s, signOffs) = try Self.signedOff()
+        let fact = try #require(signOffs[0].voidable)
+        func redate(_ day: String) -> Command {
+            .correction(.redateEvent(seq: 8, stream: signOffs[0].stream, fact: fact, date: d(day), reason: "The minutes say so", on: nil))
+        }
+        #expect(s.refusal(redate("2022-06-30"), by: "bu")
+                == "The learning-lessons sign-off of \(Self.a1) on 10 Jan 2023 cannot have happened on 30 Jun 2022, before the action was agreed (1 Jul 2022).")
+        #expect(try s.run(redate("2023-01-10"), by: "bu") == [], "the date it already has: nothing to record")
+        let corrected = try s.run(redate("2023-01-12"), by: "bu")
+        #expect(corrected == [.eventRedated(seq: 8, stream: "action-\(Self.a1)", fact: fact, date: d("2023-01-12"), on: d("2023-06-30"), reason: "The minutes say so")])
+        #expect(s.refusal(redate("2023-01-13"), by: "bu") == "Line 8 was already given its right date on 30 Jun 2023: The minutes say so.")
+        #expect(s.refusal(Self.void(signOffs[0], seq: 8), by: "bu")?.hasPrefix("The date of line 8 was corrected on 30 Jun 2023") == true)
+    }
 }

@@ -43,6 +43,8 @@ private func d(_ s: String) -> LocalDate { LocalDate(s)! }
         .entryVoided(target: "L-1", on: d("2024-04-02"), reason: "Opened twice", dependents: ["L-1/R1", "L-1/R1/A1"], withDependents: true),
         .eventVoided(seq: 13, stream: "action-L-1/R1/A1", fact: VoidableFact(kind: .actionSignOff, subject: "L-1/R1/A1", detail: "executive", happened: d("2024-03-08")),
                      on: d("2024-04-04"), reason: "Recorded against the wrong action"),
+        .eventRedated(seq: 14, stream: "action-L-1/R1/A1", fact: VoidableFact(kind: .update, subject: "L-1/R1/A1", happened: d("2024-03-09")),
+                      date: d("2024-03-19"), on: d("2024-04-05"), reason: "Typed the 9th for the 19th"),
         .lineRedacted(seq: 12, stream: "action-L-1/R1/A1", fields: ["note", "evidence"], reason: "A child's name typed in", on: d("2024-04-03"),
                       originalHash: String(repeating: "a", count: 64), sha256: String(repeating: "b", count: 64)),
         .actionWithdrawn(action: "L-1/R1/A1", on: d("2024-03-05"), reason: "Superseded"),

@@ -57,6 +57,7 @@ enum EventType: String, CaseIterable {
     case entryVoided = "entry_voided"
     case lineRedacted = "line_redacted"
     case eventVoided = "event_voided"
+    case eventRedated = "event_date_corrected"
     case reviewCorrected = "review_corrected"
     case recommendationCorrected = "recommendation_corrected"
     case actionReopened = "action_reopened"
@@ -138,6 +139,7 @@ extension Event {
         case .entryVoided: return .entryVoided
         case .lineRedacted: return .lineRedacted
         case .eventVoided: return .eventVoided
+        case .eventRedated: return .eventRedated
         case .reviewCorrected: return .reviewCorrected
         case .recommendationCorrected: return .recommendationCorrected
         case .actionReopened: return .actionReopened
@@ -235,6 +237,9 @@ extension Event {
             return .object(["action": .string(action), "on": .date(on), "to": .string(to), "reason": .string(reason)])
         case let .actionCarriedForward(action, on, to):
             return .object(["action": .string(action), "on": .date(on), "to": .string(to)])
+        case let .eventRedated(seq, stream, fact, date, on, reason):
+            return .object(["seq": .int(seq), "stream": .string(stream), "fact": .string(fact.kind.rawValue), "subject": .string(fact.subject),
+                            "detail": .optional(fact.detail), "happened": .date(fact.happened), "date": .date(date), "on": .date(on), "reason": .string(reason)])
         case let .eventVoided(seq, stream, fact, on, reason):
             return .object(["seq": .int(seq), "stream": .string(stream), "fact": .string(fact.kind.rawValue), "subject": .string(fact.subject),
                             "detail": .optional(fact.detail), "happened": .date(fact.happened), "on": .date(on), "reason": .string(reason)])
@@ -396,10 +401,10 @@ extension Event {
         case .actionCarriedForward:
             return .actionCarriedForward(action: try f.string("action"), on: try f.date("on"), to: try f.string("to"))
         case .eventVoided:
-            return .eventVoided(seq: try f.seq("seq"), stream: try f.string("stream"),
-                                fact: VoidableFact(kind: try f.raw("fact"), subject: try f.string("subject"), detail: try f.optionalString("detail"),
-                                                   happened: try f.date("happened")),
-                                on: try f.date("on"), reason: try f.string("reason"))
+            return .eventVoided(seq: try f.seq("seq"), stream: try f.string("stream"), fact: try f.voidableFact(), on: try f.date("on"), reason: try f.string("reason"))
+        case .eventRedated:
+            return .eventRedated(seq: try f.seq("seq"), stream: try f.string("stream"), fact: try f.voidableFact(), date: try f.date("date"),
+                                 on: try f.date("on"), reason: try f.string("reason"))
         case .lineRedacted:
             return .lineRedacted(seq: try f.seq("seq"), stream: try f.string("stream"), fields: try f.strings("fields"), reason: try f.string("reason"),
                                  on: try f.date("on"), originalHash: try f.string("original_hash"), sha256: try f.string("sha256"))
@@ -560,6 +565,11 @@ struct Fields {
         // In the scale's order, whatever order the object's members came in (JSON objects have none).
         let order = AuditLevel.allCases
         return out.sorted { order.firstIndex(of: $0.level)! < order.firstIndex(of: $1.level)! }
+    }
+
+    /// What a void or a date correction says the line it names recorded.
+    func voidableFact() throws(EventDecodingError) -> VoidableFact {
+        VoidableFact(kind: try raw("fact"), subject: try string("subject"), detail: try optionalString("detail"), happened: try date("happened"))
     }
 
     /// A whole number within the range a seq may be.
