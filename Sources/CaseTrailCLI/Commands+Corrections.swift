@@ -15,7 +15,7 @@ extension Commands {
             arguments: [ArgumentSpec(name: "line", help: "seq:N, the line holding the personal data ('casetrail history' shows each line's seq).")],
             options: [
                 Opt.reason("Why, without repeating the personal data (e.g. 'child's full name typed in the note').", required: true),
-                OptionSpec(name: "--field", valueName: "name", help: "A field of the line to redact (note, evidence, reason, text, title, summary, …); repeat for more.",
+                OptionSpec(name: "--field", valueName: "name", help: "A field of the line to redact (note, evidence, reason, text, title, summary, …).",
                            repeatable: true),
                 Opt.on("The date of the redaction (default: today).", required: false),
             ],
