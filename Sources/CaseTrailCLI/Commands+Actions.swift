@@ -138,14 +138,14 @@ extension Commands {
             ],
             run: { inv in
                 if let line = inv.value("--line") {
-                    let field = try inv.required("--field")
+                    let field = inv.required("--field")
                     guard let f = CorrectableField(rawValue: field), f == .updateOn || f.stage != nil else {
                         throw inv.usage("--line names an update or a sign-off, so --field must be update-on, learning-lessons-on, executive-on or board-on.")
                     }
                     guard line.hasPrefix("seq:"), let seq = Int(line.dropFirst(4)), (1...(1 << 53)).contains(seq) else {
                         throw inv.usage("'\(line)' is not a line of the log; give seq:N ('casetrail history ACTION' shows each line's seq).")
                     }
-                    let value = try inv.required("--value")
+                    let value = inv.required("--value")
                     guard let date = LocalDate(value) else { throw Refusal(message: LocalDate.whyNot(value) + ".") }
                     let (actor, login) = try inv.recorder()
                     let result = try inv.ledger.redateLine(seq: seq, action: inv.argument(0)!, stage: f.stage, date: date, reason: inv.required("--reason"), on: try inv.date(option: "--on"),
