@@ -157,12 +157,7 @@ public final class Ledger {
     /// `line_redacted` event vouches for its new bytes. The snapshot, which held the text, is rebuilt.
     public func redact(seq: Int, fields: [String]?, reason: String, on: LocalDate?, actor: String, login: String? = nil,
                        today: LocalDate, now: Timestamp) throws -> (Appended, RedactedLine) {
-        let (_, scan) = try load(upTo: .all, each: nil, refreshingSnapshot: false)
-        let head = scan.head?.seq ?? 0
-        guard (1...max(1, head)).contains(seq), let bytes = try store.line(seq: seq) else {
-            throw DomainError("The log has no line \(seq): it runs from seq 1 to seq \(head). 'casetrail history' shows each line's seq.")
-        }
-        let redaction = try LogLine.redacting(bytes, fields: fields)
+        let redaction = try LogLine.redacting(try storedLine(seq), fields: fields)
         let command = Command.correction(.redact(seq: seq, stream: redaction.stream, fields: redaction.fields, reason: reason, on: on,
                                                  originalHash: redaction.originalHash, sha256: redaction.sha256))
         let appended = try record([command], actor: actor, login: login, today: today, now: now, again: false, redacting: redaction)
@@ -201,12 +196,18 @@ public final class Ledger {
 
     /// The fact line `seq` holds, and what voiding or redating it would concern.
     private func fact(at seq: Int) throws -> (Event, VoidableFact?) {
+        guard let event = LogLine.event(of: try storedLine(seq)) else { throw DomainError("Line \(seq) cannot be read as a fact; run 'casetrail verify'.") }
+        return (event, event.voidable)
+    }
+
+    /// Line `seq` exactly as stored, once the whole log has been checked.
+    private func storedLine(_ seq: Int) throws -> [UInt8] {
         let (_, scan) = try load(upTo: .all, each: nil, refreshingSnapshot: false)
         let head = scan.head?.seq ?? 0
-        guard (1...max(1, head)).contains(seq), let bytes = try store.line(seq: seq), let event = LogLine.event(of: bytes) else {
+        guard (1...max(1, head)).contains(seq), let bytes = try store.line(seq: seq) else {
             throw DomainError("The log has no line \(seq): it runs from seq 1 to seq \(head). 'casetrail history' shows each line's seq.")
         }
-        return (event, event.voidable)
+        return bytes
     }
 
     private func record(_ commands: [Command], actor: String, login: String?, today: LocalDate, now: Timestamp, again: Bool,

@@ -27,6 +27,8 @@ struct Replay {
     static let mostPendingVoids = 10
     /// Set when a line voided later met more than that: the state after its void cannot be worked out.
     private var overwhelmed: Int?
+    /// Set when a line voided or redated later is not the fact its void or correction says it is.
+    private var misnamed: (Int, LineChange)?
     /// Voids met that were not known before reading (voided line → its void). Once one is met, the
     /// lines after it are not replayed: the log must be read again with them known (`voidedAhead`).
     private(set) var voidsFound: [Int: LineChange] = [:]
@@ -44,7 +46,11 @@ struct Replay {
             finish()
             return decoded.problem
         }
-        if let (seq, change) = LineChange.made(by: event), voidedAhead[seq] == nil { voidsFound[seq] = change }
+        if let (seq, change) = LineChange.made(by: event, at: record.seq) {
+            // A forged void or correction could name its own line, or one after it: it changes nothing then.
+            guard seq < record.seq else { return "it changes line \(seq), which does not come before it" }
+            if voidedAhead[seq] == nil { voidsFound[seq] = change }
+        }
         // The state from here would still hold a voided line: nothing more is worth replaying.
         guard voidsFound.isEmpty else { return nil }
         if let latest = latestBelievable, record.recordedAt > latest {
@@ -69,6 +75,10 @@ struct Replay {
             : Partnership.recheck(events, actor: record.actor, login: record.login, recordedOn: LondonTime.date(at: record.recordedAt), in: state)
         apply(events, endingAt: record.seq)
         if record.seq == captureAt { captured = state }
+        if let (line, change) = misnamed {
+            misnamed = nil
+            return "line \(change.by) says line \(line) recorded \(change.fact.words) (stream \(change.stream)), but it does not; a void or correction names the line it changes exactly"
+        }
         if let n = overwhelmed {
             overwhelmed = nil
             return "line \(n) is one of more than \(Replay.mostPendingVoids) lines awaiting their voids at once, too many to work out the state without them; ask for help before recording more voids"
@@ -88,8 +98,9 @@ struct Replay {
             var forks: [Set<Int>: State] = [:]
             if let change = voidedAhead[seq] {
                 if without.count >= 1 << Replay.mostPendingVoids { overwhelmed = seq }
+                if event.voidable != change.fact || event.stream != change.stream { misnamed = (seq, change) }
                 // Voided, the line is left out; given its right date, it is applied with that date.
-                let instead: Event? = switch change { case .void: nil; case .redate(let d): event.redated(to: d) }
+                let instead: Event? = change.date.flatMap { event.redated(to: $0) }
                 func changed(_ s: State) -> State {
                     var s = s
                     if let instead { Partnership.apply(instead, to: &s) }
@@ -101,7 +112,7 @@ struct Replay {
             for lines in Array(without.keys) { Partnership.apply(event, to: &without[lines]!) }
             Partnership.apply(event, to: &state)
             without.merge(forks) { a, _ in a }
-            if let (n, _) = LineChange.made(by: event), let kept = without[[n]] {
+            if let (n, _) = LineChange.made(by: event, at: seq), let kept = without[[n]] {
                 state = kept
                 var after: [Set<Int>: State] = [:]
                 for (lines, s) in without where lines.contains(n) && lines.count > 1 { after[lines.subtracting([n])] = s }
@@ -118,16 +129,19 @@ struct Replay {
     }
 }
 
-/// What a later line does to an earlier one: voids it, or puts its date right.
-enum LineChange: Equatable {
-    case void
-    case redate(LocalDate)
+/// What a later line (`by`) does to an earlier one: voids it (`date` nil), or puts its date right,
+/// and what it says that line recorded (checked when the line is met again).
+struct LineChange: Equatable {
+    var by: Int
+    var fact: VoidableFact
+    var stream: String
+    var date: LocalDate?
 
-    /// The line an event changes, and how (nil for every event but a void or a date correction of one line).
-    static func made(by event: Event) -> (Int, LineChange)? {
+    /// The line an event (line `by`) changes, and how (nil for every event but a void or a date correction of one line).
+    static func made(by event: Event, at by: Int) -> (Int, LineChange)? {
         switch event {
-        case let .eventVoided(seq, _, _, _, _): return (seq, .void)
-        case let .eventRedated(seq, _, _, date, _, _): return (seq, .redate(date))
+        case let .eventVoided(seq, stream, fact, _, _): return (seq, LineChange(by: by, fact: fact, stream: stream))
+        case let .eventRedated(seq, stream, fact, date, _, _): return (seq, LineChange(by: by, fact: fact, stream: stream, date: date))
         default: return nil
         }
     }

@@ -142,9 +142,7 @@ extension Commands {
                     guard let f = CorrectableField(rawValue: field), f == .updateOn || f.stage != nil else {
                         throw inv.usage("--line names an update or a sign-off, so --field must be update-on, learning-lessons-on, executive-on or board-on.")
                     }
-                    guard line.hasPrefix("seq:"), let seq = Int(line.dropFirst(4)), (1...(1 << 53)).contains(seq) else {
-                        throw inv.usage("'\(line)' is not a line of the log; give seq:N ('casetrail history ACTION' shows each line's seq).")
-                    }
+                    let seq = try inv.lineSeq(line)
                     let value = inv.required("--value")
                     guard let date = LocalDate(value) else { throw Refusal(message: LocalDate.whyNot(value) + ".") }
                     let (actor, login) = try inv.recorder()

@@ -116,7 +116,7 @@ extension Commands {
             if let s = verification.snapshot, s.matches { out += "Snapshot: at seq \(s.seq), matches the log\n" }
             // Each changed line believed, and on whose word: an auditor should find each in the minutes.
             for r in verification.redactions {
-                out += "Redacted: line \(r.seq) (\(r.fields.joined(separator: ", "))), by \(r.actor) on \(r.on.readable), vouched for by seq \(r.by): \(r.reason)\n"
+                out += Escape.terminal("Redacted: line \(r.seq) (\(r.fields.joined(separator: ", "))), by \(r.actor) on \(r.on.readable), vouched for by seq \(r.by): \(r.reason)") + "\n"
             }
             for p in scan.problems { out += p.line == 0 ? "database: \(p.problem)\n" : "line \(p.line): \(p.problem)\n" }
             if ok {

@@ -21,9 +21,7 @@ extension Commands {
             ],
             run: { inv in
                 let target = inv.argument(0)!
-                guard target.hasPrefix("seq:"), let seq = Int(target.dropFirst(4)), (1...(1 << 53)).contains(seq) else {
-                    throw inv.usage("'\(target)' is not a line of the log; give seq:N, e.g. seq:57 ('casetrail history' shows each line's seq).")
-                }
+                let seq = try inv.lineSeq(target)
                 let fields = inv.values("--field")
                 let (actor, login) = try inv.recorder()
                 let (result, redaction) = try inv.ledger.redact(seq: seq, fields: fields.isEmpty ? nil : fields, reason: inv.required("--reason"),
@@ -52,9 +50,7 @@ extension Commands {
             run: { inv in
                 let target = inv.argument(0)!
                 if target.hasPrefix("seq:") {
-                    guard let seq = Int(target.dropFirst(4)), (1...(1 << 53)).contains(seq) else {
-                        throw inv.usage("'\(target)' is not a line of the log; give seq:N, e.g. seq:57 ('casetrail history' shows each line's seq).")
-                    }
+                    let seq = try inv.lineSeq(target)
                     if inv.flag("--with-dependents") { throw inv.usage("--with-dependents is for a review, recommendation or action; one line (\(target)) has none.") }
                     let (actor, login) = try inv.recorder()
                     let result = try inv.ledger.voidLine(seq: seq, reason: inv.required("--reason"), on: try inv.date(option: "--on"),

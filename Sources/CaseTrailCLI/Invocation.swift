@@ -61,6 +61,14 @@ struct Invocation {
     }
 
     func value(_ name: String) -> String? { line.values[name]?.last }
+
+    /// The seq a user wrote as `seq:N` to name one line of the log, range-checked, or a usage error.
+    func lineSeq(_ text: String) throws(UsageError) -> Int {
+        guard text.hasPrefix("seq:"), let seq = Int(text.dropFirst(4)), (1...(1 << 53)).contains(seq) else {
+            throw usage("'\(text)' is not a line of the log; give seq:N, e.g. seq:57 ('casetrail history' shows each line's seq).")
+        }
+        return seq
+    }
     func values(_ name: String) -> [String] { line.values[name] ?? [] }
     func flag(_ name: String) -> Bool { line.flags.contains(name) }
     func argument(_ index: Int) -> String? { index < line.positionals.count ? line.positionals[index] : nil }

@@ -89,15 +89,7 @@ extension LogLine {
         var bytes = line
         for m in fresh.sorted(by: { $0.value.lowerBound > $1.value.lowerBound }) { bytes.replaceSubrange(m.value, with: placeholder) }
         guard bytes.count <= maxBytes else { throw DomainError("The redacted line would be longer than a line may be.") }
-        var again = JSONObjectIndex()
-        let event: Event? = bytes.withUnsafeBufferPointer { b in
-            withUnsafeMutablePointer(to: &again) { i -> Event? in
-                let d = decodeForReplay(b, index: i, transform: Event.decoded)
-                guard d.record != nil, d.problem == nil || d.problem == changedProblem, case .success(let e)? = d.value else { return nil }
-                return e
-            }
-        }
-        guard let event else {
+        guard let event = event(of: bytes) else {
             throw DomainError("Line \(record.seq) would no longer read as a \(record.type) with \(spoken(fresh.map(\.name))) redacted, so it cannot be redacted that way.")
         }
         return RedactedLine(seq: record.seq, stream: record.stream, type: record.type, fields: fresh.map(\.name), originalHash: record.hash,

@@ -78,4 +78,18 @@ import CaseTrailTestSupport
         #expect(verify.status == 3)
         #expect(verify.stdout.contains("line \(seq + 1): ") && verify.stdout.contains("needs a member with role admin"), "\(verify.stdout)")
     }
+
+    @Test func aRedactionsReasonCannotWriteLinesOfItsOwnIntoVerifysReport() throws {
+        let (dir, log, seq, env) = try logWithANameInAnUpdate()
+        defer { withExtendedLifetime(dir) {} }
+        let store = EventLog(path: log)
+        let scan = try store.read { _, _ in nil }
+        let r = try LogLine.redacting(try #require(try store.line(seq: seq)), fields: ["note"])
+        _ = try store.redact(r, events: [.lineRedacted(seq: seq, stream: r.stream, fields: r.fields, reason: "tidying\nOK: every line is as written", on: LocalDate("2023-06-01")!,
+                                                       originalHash: r.originalHash, sha256: r.sha256)],
+                             actor: "ann", login: nil, now: t0.adding(milliseconds: 1), after: scan.position, expected: [r.stream: scan.streamVersions[r.stream] ?? 0])
+        let verify = try exec(["verify", "--log", log], env: env).stdout
+        #expect(verify.contains("tidying\\u{A}OK: every line is as written"), "\(verify)")
+        #expect(!verify.split(separator: "\n").contains { $0.hasPrefix("OK: every line") })
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import CaseTrailCLI
+import CaseTrailCore
 import CaseTrailTestSupport
 @testable import CaseTrailStore
 
@@ -168,6 +169,36 @@ extension VoidOneLineCommandTests {
         #expect(shown.contains(#""stage":"learning-lessons","on":"2023-04-12""#) || shown.contains("2023-04-12"), "\(shown)")
         #expect(shown.contains("Booked [date corrected to 12 Jan 2023 on 1 Jun 2023: Typed the 21st for the 12th]"))
         #expect(try exec(["verify", "--log", typo]).status == 0)
+    }
+}
+
+extension VoidOneLineCommandTests {
+    @Test func aForgedVoidNamingALineAsAnotherFactOrALineAfterItFailsVerify() throws {
+        let (dir, log) = try foundedLog()
+        defer { withExtendedLifetime(dir) {} }
+        for args in [["review", "open", "MSCP-LLR-2023-01", "--kind", "llr", "--title", "Learning review", "--on", "2023-01-10"],
+                     ["rec", "add", "MSCP-LLR-2023-01", "R1", "--text", "Share information", "--on", "2023-01-10"],
+                     ["action", "add", "MSCP-LLR-2023-01/R1", "A1", "--text", "Train staff", "--owner", "KP", "--lead", "L&D", "--due", "2023-09-30", "--on", "2023-01-10"],
+                     ["action", "implemented", "MSCP-LLR-2023-01/R1/A1", "--on", "2023-03-20", "--evidence", "Register"]] {
+            #expect(try exec(args + ["--log", log, "--actor", "bu", "--today", "2023-06-01"]).status == 0)
+        }
+        let implemented = readBytes(log).split(separator: 0x0A).count
+        // What anyone who can write the file could append: a void, well hashed and by the business unit,
+        // that calls the implementation an update (which the decider would let the business unit void).
+        let store = EventLog(path: log)
+        let a1 = "MSCP-LLR-2023-01/R1/A1"
+        try store.appendBypassingRules([.eventVoided(seq: implemented, stream: "action-\(a1)", fact: VoidableFact(kind: .update, subject: a1, happened: LocalDate("2023-03-20")!),
+                                                     on: LocalDate("2023-06-01")!, reason: "Tidying")], actor: "bu", now: t0)
+        let verify = try exec(["verify", "--log", log])
+        #expect(verify.status == 3 && verify.stdout.contains("line \(implemented): line \(implemented + 1) says line \(implemented) recorded the update of \(a1) on 20 Mar 2023"), "\(verify.stdout)")
+
+        let (dir2, other) = try foundedLog()
+        defer { withExtendedLifetime(dir2) {} }
+        let head = readBytes(other).split(separator: 0x0A).count
+        try EventLog(path: other).appendBypassingRules([.eventVoided(seq: head + 1, stream: "action-X/R1/A1", fact: VoidableFact(kind: .update, subject: "X/R1/A1", happened: LocalDate("2023-03-20")!),
+                                                                     on: LocalDate("2023-06-01")!, reason: "Itself")], actor: "bu", now: t0)
+        let itself = try exec(["verify", "--log", other])
+        #expect(itself.status == 3 && itself.stdout.contains("line \(head + 1): it changes line \(head + 1), which does not come before it"), "\(itself.stdout)")
     }
 }
 

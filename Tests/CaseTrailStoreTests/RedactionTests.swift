@@ -23,7 +23,7 @@ private func redact(_ log: EventLog, seq: Int, fields: [String]? = nil, vouching
     let r = try LogLine.redacting(try #require(try log.line(seq: seq)), fields: fields)
     let event = vouching?(r) ?? .lineRedacted(seq: seq, stream: r.stream, fields: r.fields, reason: "A child's name typed in", on: may2,
                                               originalHash: r.originalHash, sha256: r.sha256)
-    _ = try log.redact(r, events: [event], actor: "ann", login: nil, now: t0, after: scan.position, expected: [r.stream: scan.streamVersions[r.stream] ?? 0])
+    _ = try log.redact(r, events: [event], actor: "ann", login: nil, now: t0, after: scan.position, expected: [event.stream: scan.streamVersions[event.stream] ?? 0])
     return r
 }
 
@@ -92,6 +92,15 @@ private func tamper(_ log: EventLog, _ old: String, _ new: String) throws {
         let scan = try log.read { _, _ in nil }
         #expect(scan.problems.map(\.line) == [2, 4])
         #expect(scan.problems.last?.problem == "it vouches for a redaction of seq 2 whose hash is not the one that line keeps")
+
+        let thirdDir = try TemporaryDirectory()
+        let third = try logWithANameInANote(thirdDir)
+        try redact(third, seq: 2) { r in
+            .lineRedacted(seq: 2, stream: "agency-KP", fields: r.fields, reason: "x", on: may2, originalHash: r.originalHash, sha256: r.sha256)
+        }
+        let inAnotherStream = try third.read { _, _ in nil }
+        #expect(inAnotherStream.problems.map(\.line) == [2, 4])
+        #expect(inAnotherStream.problems.last?.problem == "it vouches for a redaction of seq 2, which is in stream action-R-1/R1/A1, not agency-KP")
 
         let otherDir = try TemporaryDirectory()
         let other = try logWithANameInANote(otherDir)

@@ -568,6 +568,7 @@ public struct RedactionRelied: Equatable, Sendable {
 struct RedactionCheck {
     private struct Changed {
         var line: Int
+        var stream: String
         var hash: Digest?
         var now: Digest
         /// The seq of the latest vouch for this line, and whether it named these bytes.
@@ -580,7 +581,7 @@ struct RedactionCheck {
     mutating func note(_ fact: RedactionFact, on record: LogRecord, line: Int, into result: inout LogScan) -> String? {
         switch fact.kind {
         case .changed(let now):
-            changed[record.seq] = Changed(line: line, hash: record.hashDigest, now: now)
+            changed[record.seq] = Changed(line: line, stream: record.stream, hash: record.hashDigest, now: now)
             return nil
         case let .vouches(seq, original, now):
             guard var target = changed[seq] else {
@@ -591,8 +592,11 @@ struct RedactionCheck {
                     : "it vouches for a redaction of seq \(seq), which does not come before it"))
                 return nil
             }
-            guard target.hash == original else {
-                result.problems.append(LineProblem(line: line, problem: "it vouches for a redaction of seq \(seq) whose hash is not the one that line keeps"))
+            // The redaction joins the stream of the line it redacts, and names the hash that line keeps.
+            guard target.hash == original, target.stream == record.stream else {
+                result.problems.append(LineProblem(line: line, problem: target.hash == original
+                    ? "it vouches for a redaction of seq \(seq), which is in stream \(target.stream), not \(record.stream)"
+                    : "it vouches for a redaction of seq \(seq) whose hash is not the one that line keeps"))
                 return nil
             }
             target.lastVouch = (record.seq, target.now == now)
