@@ -165,6 +165,7 @@ struct ArgumentParser {
             switch o.name {
             case "--format": return !spec.formats.isEmpty
             case "--as-of": return spec.asOf
+            case "--wide": return spec.formats.contains(.table)
             case "--version": return false
             default: return true
             }

@@ -10,8 +10,13 @@ public struct Context: Sendable {
     /// Set by a process that exits straight after the run: the replayed state is then left for the
     /// OS to reclaim instead of being freed object by object (a large log's state takes a while to free).
     public var exitsAfterRun: Bool
+    /// How many columns the terminal stdout goes to shows; nil when stdout is not a terminal, so
+    /// tables keep every cell whole on one line.
+    public var terminalWidth: Int?
 
-    public init(environment: [String: String], now: @escaping @Sendable () -> Timestamp, loginName: String, exitsAfterRun: Bool = false) {
+    public init(environment: [String: String], now: @escaping @Sendable () -> Timestamp, loginName: String, exitsAfterRun: Bool = false,
+                terminalWidth: Int? = nil) {
+        self.terminalWidth = terminalWidth
         self.environment = environment
         self.now = now
         self.loginName = loginName

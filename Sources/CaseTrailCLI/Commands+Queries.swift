@@ -44,97 +44,130 @@ extension Commands {
             }),
         CommandSpec(
             words: ["outstanding"], abstract: "Recommendations and actions not yet signed off, transferred or withdrawn.",
-            options: [
-                OptionSpec(name: "--agency", valueName: "agency", help: "Only actions this agency owns (a code or any of its names)."),
-                OptionSpec(name: "--review", valueName: "ref", help: "Only this review's."),
-                OptionSpec(name: "--group-by", valueName: "key", help: "Count by review, agency or year (April–March year of origin)."),
-            ],
-            formats: OutputFormat.tabular, asOf: true,
+            options: actionFilterOptions + [groupByOption], formats: OutputFormat.tabular, asOf: true,
             run: { inv in
-                let groupBy: GroupBy? = try inv.choice("--group-by")
-                let (state, _) = try load(inv)
-                let items = Projections.outstanding(state, today: try inv.today(), agency: try agencyFilter(inv, state),
-                                                    review: try reviewFilter(inv, state))
-                if let by = groupBy {
-                    let groups = Projections.grouped(items, by: by)
-                    let json: JSONValue = .object(["groups": .array(groups.map { .object(["key": .string($0.key), "count": .int($0.count), "overdue": .int($0.overdue)]) }),
-                                                   "count": .int(items.count)])
-                    let table = Table(columns: [by.rawValue.uppercased(), "OUTSTANDING", "OVERDUE"],
-                                      rows: groups.map { [$0.key, "\($0.count)", "\($0.overdue)"] } + [["Total", "\(items.count)", "\(groups.map(\.overdue).reduce(0, +))"]])
-                    return try render(inv, table: table, json: json)
-                }
-                return try itemList(inv, items)
+                let (state, filter, today) = try actionQuery(inv)
+                return try itemList(inv, Projections.outstanding(state, today: today, filter: filter))
             }),
         CommandSpec(
             words: ["overdue"], abstract: "Actions past their current due date and not implemented, with days overdue.",
-            options: [
-                OptionSpec(name: "--agency", valueName: "agency", help: "Only actions this agency owns."),
-                OptionSpec(name: "--review", valueName: "ref", help: "Only this review's."),
-            ],
-            formats: OutputFormat.tabular, asOf: true,
+            options: actionFilterOptions + [groupByOption], formats: OutputFormat.tabular, asOf: true,
             run: { inv in
-                let (state, _) = try load(inv)
-                return try itemList(inv, Projections.overdue(state, today: try inv.today(), agency: try agencyFilter(inv, state),
-                                                             review: try reviewFilter(inv, state)))
+                let (state, filter, today) = try actionQuery(inv)
+                return try itemList(inv, Projections.overdue(state, today: today, filter: filter))
             }),
         CommandSpec(
             words: ["due"], abstract: "Open actions falling due within a number of days.",
-            options: [OptionSpec(name: "--within", valueName: "days", help: "How many days ahead to look.", required: true)],
+            options: [OptionSpec(name: "--within", valueName: "days", help: "How many days ahead to look.", required: true)] + actionFilterOptions + [groupByOption],
             formats: OutputFormat.tabular, asOf: true,
             run: { inv in
-                guard let days = Int(inv.required("--within")), (0...36_500).contains(days) else {
-                    throw inv.usage("'\(inv.required("--within"))' is not a number of days for '--within'; give one from 0 to 36500, such as 30.")
-                }
-                let (state, _) = try load(inv)
-                return try itemList(inv, Projections.due(state, today: try inv.today(), within: days))
+                let days = try withinDays(inv)
+                let (state, filter, today) = try actionQuery(inv)
+                return try itemList(inv, Projections.due(state, today: today, within: days, filter: filter))
             }),
         CommandSpec(
             words: ["awaiting-signoff"], abstract: "Implemented actions waiting for a sign-off, and which stage they wait for.",
-            options: [OptionSpec(name: "--stage", valueName: "stage", help: "Only those waiting for this stage: \(Opt.oneOf(SignOffStage.self)).")],
+            options: [OptionSpec(name: "--stage", valueName: "stage", help: "Only those waiting for this stage: \(Opt.oneOf(SignOffStage.self)).")] + actionFilterOptions + [groupByOption],
             formats: OutputFormat.tabular, asOf: true,
             run: { inv in
                 let stage: SignOffStage? = try inv.choice("--stage")
-                let (state, _) = try load(inv)
-                let list = Projections.awaitingSignOff(state, stage: stage)
-                let json: JSONValue = .object(["items": .array(list.map { a, s in
-                    .object(["action": .string(a.id), "review": .string(a.ref), "owner": .string(a.owner),
-                             "implemented": .optional(a.implemented?.on.description), "stage": .string(s.rawValue)])
-                }), "count": .int(list.count)])
-                let table = Table(columns: ["ACTION", "OWNER", "IMPLEMENTED", "AWAITS", "TEXT"],
-                                  rows: list.map { a, s in [a.id, a.owner, a.implemented?.on.description ?? "-", s.rawValue, a.text] })
-                return try render(inv, table: table, json: json)
+                let (state, filter, today) = try actionQuery(inv)
+                let list = Projections.awaitingSignOff(state, today: today, stage: stage, filter: filter)
+                return try itemList(inv, list.map(\.item), extra: ("IMPLEMENTED", "implemented", list.map { $0.action.implemented?.on.description }),
+                                    ("AWAITS", "stage", list.map { $0.stage.rawValue }))
             }),
         CommandSpec(
             words: ["no-impact-evidence"], abstract: "Implemented actions with no evidence yet that they made a difference.",
-            formats: OutputFormat.tabular, asOf: true,
+            options: actionFilterOptions + [groupByOption], formats: OutputFormat.tabular, asOf: true,
             run: { inv in
-                let (state, _) = try load(inv)
-                let list = Projections.noImpactEvidence(state)
-                let json: JSONValue = .object(["items": .array(list.map { a in
-                    .object(["action": .string(a.id), "review": .string(a.ref), "owner": .string(a.owner), "status": .string(a.status.rawValue),
-                             "implemented": .optional(a.implemented?.on.description)])
-                }), "count": .int(list.count)])
-                let table = Table(columns: ["ACTION", "OWNER", "STATUS", "IMPLEMENTED", "TEXT"],
-                                  rows: list.map { [$0.id, $0.owner, $0.status.rawValue, $0.implemented?.on.description ?? "-", $0.text] })
-                return try render(inv, table: table, json: json)
+                let (state, filter, today) = try actionQuery(inv)
+                let list = Projections.noImpactEvidence(state, today: today, filter: filter)
+                return try itemList(inv, list.map(\.item), extra: ("IMPLEMENTED", "implemented", list.map { $0.action.implemented?.on.description }))
             }),
     ]
 
-    /// The item list shared by `outstanding`, `overdue` and `due`, in the JSON contract's shape.
-    static func itemList(_ inv: Invocation, _ items: [OutstandingItem]) throws -> String {
-        let json: JSONValue = .object(["items": .array(items.map(itemJSON)), "count": .int(items.count)])
-        let table = Table(columns: ["ACTION", "OWNER", "DUE", "STATUS", "RAG", "OVERDUE", "TEXT"], rows: items.map { i in
-            [i.action ?? "\(i.review)/\(i.recommendation)", i.owner ?? "-", i.due?.description ?? "-", i.status, i.rag?.rawValue ?? "-",
-             i.daysOverdue.map { $0 == 1 ? "1 day" : "\($0) days" } ?? "-", i.text]
+    /// The filters every action query takes (`outstanding`, `overdue`, `due`, `awaiting-signoff`,
+    /// `no-impact-evidence`, `export`); all but `export` can also count instead of list.
+    static let actionFilterOptions: [OptionSpec] = [
+        OptionSpec(name: "--agency", valueName: "agency", help: "Only actions this agency owns (a code or any of its names)."),
+        OptionSpec(name: "--review", valueName: "ref", help: "Only this review's."),
+        OptionSpec(name: "--kind", valueName: "kind", help: "Only reviews of this kind: \(Opt.oneOf(ReviewKind.self))."),
+        OptionSpec(name: "--lead", valueName: "text", help: "Only actions whose lead's name or title contains this text (any case)."),
+        OptionSpec(name: "--rag", valueName: "rating", help: "Only actions last rated \(Opt.oneOf(RAG.self))."),
+        OptionSpec(name: "--status", valueName: "status", help: "Only this status: \(spokenList(ActionFilter.statuses))."),
+    ]
+
+    static let groupByOption = OptionSpec(name: "--group-by", valueName: "key",
+                                          help: "Count instead of list, by \(Opt.oneOf(GroupBy.self)) (year: April–March year of origin).")
+
+    /// The state, the filter the options give, and today, for an action query.
+    static func actionQuery(_ inv: Invocation) throws -> (State, ActionFilter, LocalDate) {
+        let kind: ReviewKind? = try inv.choice("--kind")
+        let rag: RAG? = try inv.choice("--rag")
+        _ = try groupBy(inv)
+        if let status = inv.value("--status"), !ActionFilter.statuses.contains(status) {
+            throw inv.usage("'\(status)' is not a value for '--status'; use one of: \(ActionFilter.statuses.joined(separator: ", ")).")
+        }
+        if let lead = inv.value("--lead"), lead.isEmpty { throw inv.usage("'--lead' needs some text of the lead's name or title.") }
+        let today = try inv.today()
+        let (state, _) = try load(inv)
+        let filter = ActionFilter(agency: try agencyFilter(inv, state), review: try reviewFilter(inv, state), kind: kind,
+                                  lead: inv.value("--lead"), rag: rag, status: inv.value("--status"))
+        return (state, filter, today)
+    }
+
+    static func groupBy(_ inv: Invocation) throws(UsageError) -> GroupBy? { try inv.choice("--group-by") }
+
+    /// `due --within DAYS`, range-checked.
+    static func withinDays(_ inv: Invocation) throws(UsageError) -> Int {
+        guard let days = Int(inv.required("--within")), (0...36_500).contains(days) else {
+            throw inv.usage("'\(inv.required("--within"))' is not a number of days for '--within'; give one from 0 to 36500, such as 30.")
+        }
+        return days
+    }
+
+    /// An action query's answer in the JSON contract's shape, or its counts when `--group-by` asks;
+    /// `extra` columns (a header, a JSON field and a value per item) follow the common ones.
+    static func itemList(_ inv: Invocation, _ items: [OutstandingItem], extra: (header: String, field: String, values: [String?])...) throws -> String {
+        if let by = try groupBy(inv) {
+            let groups = Projections.grouped(items, by: by)
+            let json: JSONValue = .object(["groups": .array(groups.map { .object(["key": .string($0.key), "count": .int($0.count), "overdue": .int($0.overdue)]) }),
+                                           "count": .int(items.count)])
+            let table = Table(columns: [by.rawValue.uppercased(), "COUNT", "OVERDUE"],
+                              rows: groups.map { [$0.key, "\($0.count)", "\($0.overdue)"] } + [["Total", "\(items.count)", "\(groups.map(\.overdue).reduce(0, +))"]])
+            return try render(inv, table: table, json: json)
+        }
+        let json: JSONValue = .object(["items": .array(items.indices.map { n in
+            var object = itemJSON(items[n])
+            if case .object(var members) = object {
+                for e in extra { members.append(JSONMember(e.field, .optional(e.values[n]))) }
+                object = .object(members)
+            }
+            return object
+        }), "count": .int(items.count)])
+        let table = Table(columns: ["ACTION", "OWNER", "LEAD", "DUE", "STATUS", "RAG", "OVERDUE"] + extra.map(\.header) + ["TEXT", "SUCCESS"],
+                          rows: items.indices.map { n in
+            let i = items[n]
+            return [i.action ?? "\(i.review)/\(i.recommendation)", i.owner ?? "-", i.lead ?? "-", dueCell(i), i.status, i.rag?.rawValue ?? "-",
+                    i.daysOverdue.map { $0 == 1 ? "1 day" : "\($0) days" } ?? "-"] + extra.map { $0.values[n] ?? "-" } + [i.text, i.success ?? "-"]
         })
         return try render(inv, table: table, json: json)
+    }
+
+    /// The due date with the source's own words for it, when they say more than the date ("revised
+    /// from" them once the date has moved).
+    static func dueCell(_ i: OutstandingItem) -> String {
+        guard let due = i.due else { return "-" }
+        guard let words = i.dueText, !words.isEmpty, words != due.description else { return due.description }
+        return i.originalDue == nil || i.originalDue == due ? "\(due) (\(words))" : "\(due) (revised from \(words))"
     }
 
     static func itemJSON(_ i: OutstandingItem) -> JSONValue {
         .object(["action": .optional(i.action), "review": .string(i.review), "recommendation": .string(i.recommendation),
                  "owner": .optional(i.owner), "lead": .optional(i.lead), "due": .optional(i.due?.description),
                  "status": .string(i.status), "rag": .optional(i.rag?.rawValue), "days_overdue": i.daysOverdue.map { .int($0) } ?? .null,
-                 "text": .string(i.text), "year_of_origin": .string(i.yearOfOrigin)])
+                 "text": .string(i.text), "year_of_origin": .string(i.yearOfOrigin), "due_text": .optional(i.dueText),
+                 "success": .optional(i.success), "kind": .optional(i.kind?.rawValue)])
     }
 
     static func clockJSON(_ c: StatutoryClock) -> JSONValue {

@@ -13,7 +13,7 @@ extension Commands {
         CommandSpec(
             words: ["export"], abstract: "Every action with its review, owner, dates, status and sign-offs, for a spreadsheet.",
             discussion: "CSV follows RFC 4180 (UTF-8, CRLF line ends, quoted where needed). The raw log is already JSON Lines.",
-            formats: [.csv, .json], asOf: true,
+            options: actionFilterOptions, formats: [.csv, .json], asOf: true,
             run: export),
     ]
 
@@ -56,9 +56,9 @@ extension Commands {
 
     static func export(_ inv: Invocation) throws -> String {
         let format = try inv.value("--format") == nil ? OutputFormat.csv : inv.format()
-        let today = try inv.today()
-        let (state, _) = try load(inv)
-        let actions = Projections.sortedActions(state)
+        let (state, filter, today) = try actionQuery(inv)
+        let listed = Projections.actions(state, today: today, filter: filter)
+        let actions = listed.map(\.action), kinds = listed.map { $0.item.kind?.rawValue }
         func revisions(_ a: ActionItem) -> String {
             a.revisions.map { "\($0.from) to \($0.to) on \($0.on): \($0.reason)" }.joined(separator: "; ")
         }
@@ -66,7 +66,7 @@ extension Commands {
             a.signOffs.map { "\($0.stage.rawValue) \($0.on)\($0.refused ? " refused" : "")" }.joined(separator: "; ")
         }
         if format == .json {
-            return jsonText(.object(["actions": .array(actions.map { a in
+            return jsonText(.object(["actions": .array(zip(actions, kinds).map { a, kind in
                 .object(["action": .string(a.id), "review": .string(a.ref), "recommendation": .string(a.rec), "text": .string(a.text),
                          "owner": .string(a.owner), "lead": .string(a.lead), "agreed": .string(a.agreed.description),
                          "original_due": .string(a.originalDue.description), "due": .string(a.due.description), "due_text": .optional(a.dueText),
@@ -78,19 +78,19 @@ extension Commands {
                          "success": .optional(a.success), "last_update_evidence": .optional(a.lastUpdate?.evidence),
                          "implemented_evidence": .optional(a.implemented?.evidence), "revisions": .string(revisions(a)),
                          "exit_on": .optional(a.exit?.on.description), "exit_to": .optional(a.exit?.to), "exit_reason": .optional(a.exit?.reason),
-                         "carried_from": .optional(a.carried?.from)])
+                         "carried_from": .optional(a.carried?.from), "kind": .optional(kind)])
             }), "count": .int(actions.count)]))
         }
         let table = Table(columns: ["action", "review", "recommendation", "text", "owner", "lead", "agreed", "original_due", "due",
                                     "due_text", "status", "rag", "days_overdue", "implemented", "last_update_on", "last_update",
                                     "sign_offs", "impact_evidence", "recommendation_text", "success", "last_update_evidence",
-                                    "implemented_evidence", "revisions", "exit_on", "exit_to", "exit_reason", "carried_from"],
-                          rows: actions.map { a in
+                                    "implemented_evidence", "revisions", "exit_on", "exit_to", "exit_reason", "carried_from", "kind"],
+                          rows: zip(actions, kinds).map { a, kind in
             [a.id, a.ref, a.rec, a.text, a.owner, a.lead, a.agreed.description, a.originalDue.description, a.due.description,
              a.dueText ?? "", a.status.rawValue, a.rag?.rawValue ?? "", a.daysOverdue(today: today).map(String.init) ?? "",
              a.implemented?.on.description ?? "", a.lastUpdate?.on.description ?? "", a.lastUpdate?.note ?? "", signOffs(a), "\(a.impactCount)",
              state.recommendations["\(a.ref)/\(a.rec)"]?.text ?? "", a.success ?? "", a.lastUpdate?.evidence ?? "", a.implemented?.evidence ?? "", revisions(a),
-             a.exit?.on.description ?? "", a.exit?.to ?? "", a.exit?.reason ?? "", a.carried?.from ?? ""]
+             a.exit?.on.description ?? "", a.exit?.to ?? "", a.exit?.reason ?? "", a.carried?.from ?? "", kind ?? ""]
         })
         return table.csv()
     }

@@ -8,7 +8,7 @@ struct Document {
     var facts: [(String, String)] = []
     var sections: [(String, Table)] = []
 
-    func render(_ format: OutputFormat) -> String {
+    func render(_ format: OutputFormat, width: Int?) -> String {
         if format == .md {
             var out = "## \(Escape.markdown(title))\n\n"
             for (k, v) in facts { out += "- **\(k)**: \(Escape.markdown(v))\n" }
@@ -16,9 +16,9 @@ struct Document {
             return out
         }
         var out = title + "\n"
-        let width = (facts.map(\.0.count).max() ?? 0) + 2
-        for (k, v) in facts { out += (k + ":").padding(to: width) + Escape.terminal(v) + "\n" }
-        for (name, table) in sections where !table.rows.isEmpty { out += "\n" + name.uppercased() + "\n" + table.aligned() }
+        let labels = (facts.map(\.0.count).max() ?? 0) + 2
+        for (k, v) in facts { out += (k + ":").padding(to: labels) + Escape.terminal(v) + "\n" }
+        for (name, table) in sections where !table.rows.isEmpty { out += "\n" + name.uppercased() + "\n" + table.aligned(width: width) }
         return out
     }
 }
@@ -46,7 +46,7 @@ extension Commands {
         }
         var (state, _) = try load(inv, each: collect)
         if let r = state.reviews[target] {
-            return showReview(r, state, today: today, format: format)
+            return showReview(r, state, today: today, format: format, width: inv.tableWidth)
         }
         if state.actions[target]?.carried != nil {
             // Its earlier life is on the actions it was carried from, whose lines come first: read again for them.
@@ -61,7 +61,7 @@ extension Commands {
                 if let v = state.voided["seq:\(timeline[i].0.seq)"] { timeline[i].1 += " [void since \(v.on.readable): \(v.reason)]" }
                 timeline[i].1 += redated[timeline[i].0.seq] ?? ""
             }
-            return showAction(a, state, timeline: timeline, today: today, format: format)
+            return showAction(a, state, timeline: timeline, today: today, format: format, width: inv.tableWidth)
         }
         if let v = state.voided[target] {
             throw Refusal(message: "\(target) was voided as entered in error on \(v.on.readable)" + (v.with.map { ", with \($0)" } ?? "")
@@ -73,7 +73,7 @@ extension Commands {
         throw Refusal(message: "No review or action '\(target)'. See 'casetrail reviews' or 'casetrail outstanding'.")
     }
 
-    static func showReview(_ r: Review, _ state: State, today: LocalDate, format: OutputFormat) -> String {
+    static func showReview(_ r: Review, _ state: State, today: LocalDate, format: OutputFormat, width: Int?) -> String {
         let clocks = Clocks.of(r, calendar: state.calendar, policy: state.policy, today: today)
         let recs = state.recommendations(of: r)
         if format == .json {
@@ -154,11 +154,11 @@ extension Commands {
             }
         }
         doc.sections.append(("Recommendations and actions", Table(columns: ["ITEM", "OWNER", "DUE", "STATUS", "TEXT"], rows: rows)))
-        return doc.render(format)
+        return doc.render(format, width: width)
     }
 
     static func showAction(_ a: ActionItem, _ state: State, timeline entries: [(LogRecord, String, LocalDate?)],
-                           today: LocalDate, format: OutputFormat) -> String {
+                           today: LocalDate, format: OutputFormat, width: Int?) -> String {
         if format == .json {
             return jsonText(.object([
                 "action": .string(a.id), "review": .string(a.ref), "recommendation": .string(a.rec), "text": .string(a.text),
@@ -205,6 +205,6 @@ extension Commands {
         doc.sections.append(("Timeline", Table(columns: ["SEQ", "RECORDED", "ON", "ACTOR", "WHAT"], rows: entries.map { r, s, on in
             ["\(r.seq)", String(r.recordedAt.description.prefix(10)), on?.description ?? "-", r.recordedBy, s]
         })))
-        return doc.render(format)
+        return doc.render(format, width: width)
     }
 }

@@ -180,7 +180,7 @@ enum Commands {
     /// Renders a query's answer in the requested format.
     static func render(_ inv: Invocation, table: Table, json: JSONValue) throws(UsageError) -> String {
         let format = try inv.format()
-        return format == .json ? jsonText(json) : table.render(format)
+        return format == .json ? jsonText(json) : table.render(format, width: inv.tableWidth)
     }
 }
 

@@ -16,6 +16,7 @@ enum Globals {
         OptionSpec(name: "--as-of", valueName: "when",
                    help: "Answer from the events recorded up to a UTC time (2023-04-01T09:00Z), the end of a date, or seq:N."),
         OptionSpec(name: "--format", valueName: "format", help: "Output format: table (default), json, csv or md."),
+        OptionSpec(name: "--wide", valueName: nil, help: "In a terminal, keep each table row on one line instead of wrapping text to its width."),
         OptionSpec(name: "--version", valueName: nil, help: "Show the version."),
     ]
 }
@@ -98,6 +99,9 @@ struct Invocation {
 
     /// A required option's value (the parser has already checked it is present).
     func required(_ name: String) -> String { value(name) ?? "" }
+
+    /// The width tables fit by wrapping: the terminal's, unless `--wide`; nil when not to a terminal.
+    var tableWidth: Int? { flag("--wide") ? nil : context.terminalWidth }
 
     func note(_ text: String) { notes.lines.append(text) }
 

@@ -15,46 +15,75 @@ struct Table {
     var columns: [String]
     var rows: [[String]]
 
-    /// Widest a table may be; long cells are cut with an ellipsis to fit.
-    static let maxWidth = 100
-
-    func render(_ format: OutputFormat) -> String {
+    /// `width`: the terminal's columns, to fit by wrapping; nil (output not to a terminal, or `--wide`)
+    /// keeps every cell on one line.
+    func render(_ format: OutputFormat, width: Int?) -> String {
         switch format {
         case .csv: return csv()
         case .md: return markdown()
-        case .table, .json, .html: return aligned()
+        case .table, .json, .html: return aligned(width: width)
         }
     }
 
     /// The cells as a terminal may show them: control characters written out, not obeyed.
     private var shownRows: [[String]] { rows.map { $0.map(Escape.terminal) } }
 
-    /// Columns padded to line up, shrinking the widest until the table fits in 100 columns.
-    func aligned() -> String {
+    /// Columns padded to line up. Given a width, the widest columns are narrowed until the table fits
+    /// (none below its heading or 6 characters) and their cells wrapped onto further lines: no
+    /// character is ever dropped, so a table too wide even then runs past the edge instead.
+    func aligned(width: Int? = nil) -> String {
         let rows = shownRows
         var widths = columns.indices.map { i in ([columns[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
-        let gaps = 2 * (columns.count - 1)
-        // The last column is free text: it gives way first, then the widest of the others.
-        let last = widths.count - 1
-        while widths.reduce(0, +) + gaps > Table.maxWidth {
-            if widths[last] > 16 { widths[last] -= 1; continue }
-            guard let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 else { break }
-            widths[widest] -= 1
-        }
-        func line(_ cells: [String]) -> String {
-            var parts: [String] = []
-            for (i, cell) in cells.enumerated() {
-                let fitted = cell.count > widths[i] ? String(cell.prefix(widths[i] - 1)) + "…" : cell
-                parts.append(i == cells.count - 1 ? fitted : fitted + String(repeating: " ", count: widths[i] - fitted.count))
+        if let width {
+            // Columns of words give way first, down to 20 characters; then the widest of any.
+            let gaps = 2 * (columns.count - 1)
+            let words = columns.indices.map { i in rows.contains { $0[i].contains(" ") } }
+            for least in [columns.indices.map { words[$0] ? max(columns[$0].count, 20) : Int.max },
+                          columns.map { max($0.count, 6) }] {
+                while widths.reduce(0, +) + gaps > width,
+                      let widest = widths.indices.filter({ widths[$0] > least[$0] }).max(by: { widths[$0] < widths[$1] }) {
+                    widths[widest] -= 1
+                }
             }
-            var text = parts.joined(separator: "  ")
-            while text.last == " " { text.removeLast() }
-            return text
         }
-        var out = line(columns) + "\n"
-        out += line(widths.map { String(repeating: "-", count: $0) }) + "\n"
-        for r in rows { out += line(r) + "\n" }
+        func lines(_ cells: [String]) -> String {
+            let wrapped = cells.indices.map { Table.wrap(cells[$0], to: widths[$0]) }
+            var out = ""
+            for n in 0..<(wrapped.map(\.count).max() ?? 1) {
+                var text = ""
+                for (i, cell) in wrapped.enumerated() {
+                    let part = n < cell.count ? cell[n] : ""
+                    text += i == wrapped.count - 1 ? part : part + String(repeating: " ", count: max(0, widths[i] - part.count)) + "  "
+                }
+                while text.last == " " { text.removeLast() }
+                out += text + "\n"
+            }
+            return out
+        }
+        var out = lines(columns)
+        out += lines(widths.map { String(repeating: "-", count: $0) })
+        for r in rows { out += lines(r) }
         return out
+    }
+
+    /// A cell as lines of at most `width` characters, broken after a space where there is one;
+    /// joined with single spaces at those breaks, the lines give the cell back.
+    static func wrap(_ cell: String, to width: Int) -> [String] {
+        guard cell.count > width, width > 0 else { return [cell] }
+        var lines: [String] = []
+        var rest = Substring(cell)
+        while rest.count > width {
+            let head = rest.prefix(width + 1)
+            if head.last == " " {
+                lines.append(String(head.dropLast())); rest = rest.dropFirst(width + 1); continue
+            }
+            if let space = head.dropLast().lastIndex(of: " "), space > rest.startIndex {
+                lines.append(String(rest[..<space])); rest = rest[rest.index(after: space)...]; continue
+            }
+            lines.append(String(rest.prefix(width))); rest = rest.dropFirst(width)
+        }
+        lines.append(String(rest))
+        return lines
     }
 
     /// RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line

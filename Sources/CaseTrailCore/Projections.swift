@@ -1,4 +1,4 @@
-/// One line of "what is still outstanding": an action, or a recommendation that has none yet.
+/// One line of an action query: an action, or a recommendation that has none yet.
 public struct OutstandingItem: Equatable, Sendable {
     public var action: String?
     public var review: String
@@ -7,14 +7,22 @@ public struct OutstandingItem: Equatable, Sendable {
     public var owner: String?
     public var lead: String?
     public var due: LocalDate?
+    /// The due date in the source's own words ("Summer 2023"), when it had any.
+    public var dueText: String?
+    /// The due date first agreed, before any revision.
+    public var originalDue: LocalDate?
+    /// What success will look like, as the action plan says.
+    public var success: String?
     public var status: String
     public var rag: RAG?
     public var daysOverdue: Int?
     /// The April–March year the action was agreed (or the recommendation made) in.
     public var yearOfOrigin: String
+    /// The kind of the review the action answers.
+    public var kind: ReviewKind?
 }
 
-/// A group of outstanding items with how many of them are overdue.
+/// A group of items with how many of them are overdue.
 public struct OutstandingGroup: Equatable, Sendable {
     public var key: String
     public var count: Int
@@ -22,26 +30,53 @@ public struct OutstandingGroup: Equatable, Sendable {
 }
 
 public enum GroupBy: String, CaseIterable, Sendable {
-    case review, agency, year
+    case review, agency, year, lead, kind, rag
+}
+
+/// What every action query can be narrowed to; a field left nil lets everything through.
+public struct ActionFilter: Equatable, Sendable {
+    /// An agency code.
+    public var agency: String?
+    public var review: String?
+    public var kind: ReviewKind?
+    /// Any part of the lead's name or title, in any case.
+    public var lead: String?
+    public var rag: RAG?
+    /// An action status, or "no-actions" for a recommendation with no actions yet.
+    public var status: String?
+
+    public init(agency: String? = nil, review: String? = nil, kind: ReviewKind? = nil, lead: String? = nil, rag: RAG? = nil, status: String? = nil) {
+        (self.agency, self.review, self.kind, self.lead, self.rag, self.status) = (agency, review, kind, lead, rag, status)
+    }
+
+    /// The statuses `status` may name.
+    public static let statuses = ActionStatus.allCases.map(\.rawValue) + ["no-actions"]
+
+    public func admits(_ i: OutstandingItem) -> Bool {
+        (agency == nil || i.owner == agency) && (review == nil || i.review == review) && (kind == nil || i.kind == kind)
+            && (lead == nil || (i.lead.map { $0.lowercased().contains(lead!.lowercased()) } ?? false))
+            && (rag == nil || i.rag == rag) && (status == nil || i.status == status)
+    }
 }
 
 /// Read models over the state: the executive's questions (PRODUCT.md "Queries").
 public enum Projections {
     /// Recommendations and actions not yet done, in review, recommendation and action order.
     /// A recommendation is outstanding while any of its actions is, or while it has none.
-    public static func outstanding(_ state: State, today: LocalDate, agency: String? = nil, review: String? = nil) -> [OutstandingItem] {
+    public static func outstanding(_ state: State, today: LocalDate, filter: ActionFilter = ActionFilter()) -> [OutstandingItem] {
         // Only unsettled actions and recommendations can be outstanding (after a snapshot, the settled
         // ones are not even decoded); order them by review, then by when each was made.
+        var kinds = ReviewKinds(state: state)
         var items: [OutstandingItem] = []
-        for a in state.actions.unsettled {
-            if (review == nil || a.ref == review) && (agency == nil || a.owner == agency) { items.append(item(a, today: today)) }
+        for a in state.actions.unsettled where filter.review == nil || a.ref == filter.review {
+            let i = item(a, today: today, kind: kinds[a.ref])
+            if filter.admits(i) { items.append(i) }
         }
-        if agency == nil {
-            for rec in state.recommendations.unsettled where rec.actions.isEmpty && (review == nil || rec.ref == review) {
-                items.append(OutstandingItem(action: nil, review: rec.ref, recommendation: rec.id, text: rec.text, owner: nil,
-                                             lead: nil, due: nil, status: "no-actions", rag: nil, daysOverdue: nil,
-                                             yearOfOrigin: rec.on.financialYear))
-            }
+        for rec in state.recommendations.unsettled where rec.actions.isEmpty && (filter.review == nil || rec.ref == filter.review) {
+            let i = OutstandingItem(action: nil, review: rec.ref, recommendation: rec.id, text: rec.text, owner: nil,
+                                    lead: nil, due: nil, status: "no-actions", rag: nil, daysOverdue: nil,
+                                    yearOfOrigin: rec.on.financialYear, kind: kinds[rec.ref])
+            if filter.admits(i) { items.append(i) }
         }
         // Each review and recommendation looked up once (after a snapshot, a lookup decodes it).
         var recommendationOrder: [String: [String]] = [:], actionOrder: [String: [String]] = [:]
@@ -60,18 +95,34 @@ public enum Projections {
         }.map(\.0)
     }
 
-    static func item(_ a: ActionItem, today: LocalDate) -> OutstandingItem {
+    /// Each review's kind looked up once (after a snapshot, a lookup decodes the review).
+    struct ReviewKinds {
+        let state: State
+        var known: [String: ReviewKind] = [:]
+        init(state: State) { self.state = state }
+        subscript(ref: String) -> ReviewKind? {
+            mutating get {
+                if let k = known[ref] { return k }
+                let k = state.reviews[ref]?.kind
+                known[ref] = k
+                return k
+            }
+        }
+    }
+
+    /// An action as a query lists it.
+    public static func item(_ a: ActionItem, today: LocalDate, kind: ReviewKind?) -> OutstandingItem {
         OutstandingItem(action: a.id, review: a.ref, recommendation: a.rec, text: a.text, owner: a.owner, lead: a.lead,
-                        due: a.due, status: a.status.rawValue, rag: a.rag, daysOverdue: a.daysOverdue(today: today),
-                        yearOfOrigin: a.agreed.financialYear)
+                        due: a.due, dueText: a.dueText, originalDue: a.originalDue, success: a.success, status: a.status.rawValue, rag: a.rag,
+                        daysOverdue: a.daysOverdue(today: today), yearOfOrigin: a.agreed.financialYear, kind: kind)
     }
 
     /// Outstanding actions past their current due date and not implemented.
-    public static func overdue(_ state: State, today: LocalDate, agency: String? = nil, review: String? = nil) -> [OutstandingItem] {
-        outstanding(state, today: today, agency: agency, review: review).filter { $0.daysOverdue != nil }
+    public static func overdue(_ state: State, today: LocalDate, filter: ActionFilter = ActionFilter()) -> [OutstandingItem] {
+        outstanding(state, today: today, filter: filter).filter { $0.daysOverdue != nil }
     }
 
-    /// Counts by review, owning agency or financial year of origin, in key order.
+    /// Counts by review, owning agency, financial year of origin, lead, review kind or RAG, in key order.
     public static func grouped(_ items: [OutstandingItem], by: GroupBy) -> [OutstandingGroup] {
         var groups: [String: OutstandingGroup] = [:]
         for i in items {
@@ -80,6 +131,9 @@ public enum Projections {
             case .review: key = i.review
             case .agency: key = i.owner ?? "(no actions yet)"
             case .year: key = i.yearOfOrigin
+            case .lead: key = i.lead ?? "(no actions yet)"
+            case .kind: key = i.kind?.rawValue ?? "(unknown)"
+            case .rag: key = i.rag?.rawValue ?? "(no rating)"
             }
             groups[key, default: OutstandingGroup(key: key, count: 0, overdue: 0)].count += 1
             if i.daysOverdue != nil { groups[key]!.overdue += 1 }
@@ -88,27 +142,44 @@ public enum Projections {
     }
 
     /// Open or in-progress actions due from today up to `days` days ahead.
-    public static func due(_ state: State, today: LocalDate, within days: Int) -> [OutstandingItem] {
+    public static func due(_ state: State, today: LocalDate, within days: Int, filter: ActionFilter = ActionFilter()) -> [OutstandingItem] {
         let horizon = today.adding(days: days)
-        return outstanding(state, today: today).filter { i in
+        return outstanding(state, today: today, filter: filter).filter { i in
             guard let d = i.due, i.status == ActionStatus.open.rawValue || i.status == ActionStatus.inProgress.rawValue else { return false }
             return d >= today && d <= horizon
         }
     }
 
     /// Implemented actions waiting for a sign-off, with the stage each waits for.
-    public static func awaitingSignOff(_ state: State, stage: SignOffStage? = nil) -> [(ActionItem, SignOffStage)] {
+    public static func awaitingSignOff(_ state: State, today: LocalDate, stage: SignOffStage? = nil,
+                                       filter: ActionFilter = ActionFilter()) -> [(item: OutstandingItem, action: ActionItem, stage: SignOffStage)] {
         let stages = state.signOffStages
+        var kinds = ReviewKinds(state: state)
         return sortedActions(state, among: state.actions.unsettled, where: { $0.status == .implemented }).compactMap { a in
             guard a.stagesSigned.count < stages.count else { return nil }
             let next = stages[a.stagesSigned.count]
-            return stage == nil || stage == next ? (a, next) : nil
+            let i = item(a, today: today, kind: kinds[a.ref])
+            return (stage == nil || stage == next) && filter.admits(i) ? (i, a, next) : nil
         }
     }
 
     /// Implemented (or signed-off) actions with no evidence that they made a difference.
-    public static func noImpactEvidence(_ state: State) -> [ActionItem] {
-        sortedActions(state, among: state.actions.values, where: { ($0.status == .implemented || $0.status == .signedOff) && $0.impactCount == 0 })
+    public static func noImpactEvidence(_ state: State, today: LocalDate, filter: ActionFilter = ActionFilter()) -> [(item: OutstandingItem, action: ActionItem)] {
+        filtered(state, today: today, filter: filter,
+                 sortedActions(state, among: state.actions.values, where: { ($0.status == .implemented || $0.status == .signedOff) && $0.impactCount == 0 }))
+    }
+
+    /// Every action that passes `filter`, in review, recommendation and action order.
+    public static func actions(_ state: State, today: LocalDate, filter: ActionFilter) -> [(item: OutstandingItem, action: ActionItem)] {
+        filtered(state, today: today, filter: filter, sortedActions(state))
+    }
+
+    static func filtered(_ state: State, today: LocalDate, filter: ActionFilter, _ actions: [ActionItem]) -> [(item: OutstandingItem, action: ActionItem)] {
+        var kinds = ReviewKinds(state: state)
+        return actions.compactMap { a in
+            let i = item(a, today: today, kind: kinds[a.ref])
+            return filter.admits(i) ? (i, a) : nil
+        }
     }
 
     /// Every action in review, recommendation and action order.

@@ -27,10 +27,20 @@ while let pointer = entry.pointee {
     entry += 1
 }
 
+/// The columns of the terminal stdout goes to (`COLUMNS` first, as shells set it), or nil when it goes elsewhere.
+func terminalWidth(_ environment: [String: String]) -> Int? {
+    guard isatty(1) == 1 else { return nil }
+    if let text = environment["COLUMNS"], let n = Int(text), (20...10_000).contains(n) { return n }
+    var size = winsize()
+    if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 20 { return Int(size.ws_col) }
+    return 80
+}
+
 // Read as bytes: `CommandLine.arguments` would silently replace what is not UTF-8.
 let arguments = (1..<Int(CommandLine.argc)).map { i in CommandLine.unsafeArgv[i].flatMap { String(validatingCString: $0) } }
 let outcome = CLI.run(arguments: arguments,
-                      context: Context(environment: environment, now: systemNow, loginName: loginName(), exitsAfterRun: true))
+                      context: Context(environment: environment, now: systemNow, loginName: loginName(), exitsAfterRun: true,
+                                       terminalWidth: terminalWidth(environment)))
 /// Writes all of `text` to a file descriptor, looping over short writes.
 func emit(_ text: String, to fd: Int32) {
     var bytes = Array(text.utf8)

@@ -121,13 +121,35 @@ struct Refused: Error { var text: String }
         #expect(since.split(separator: "\r\n").count == 3)
     }
 
-    @Test func tablesFitInAHundredColumns() throws {
+    @Test func aTableInATerminalWrapsLongTextToItsWidthAndLosesNoCharacter() throws {
         let (dir, log) = try foundedLog()
         defer { withExtendedLifetime(dir) {} }
-        _ = cli(["agency", "add", "LONG", "--name", String(repeating: "Very long agency name ", count: 8), "--log", log])
-        let lines = cli(["history", "--log", log]).stdout.split(separator: "\n")
-        #expect(lines.allSatisfy { $0.count <= 100 })
-        #expect(lines.last!.hasSuffix("…"))
+        let name = (1...8).map { "Very long agency name \($0)" }.joined(separator: " ")
+        _ = cli(["agency", "add", "LONG", "--name", name, "--log", log])
+        let lines = cli(["agencies", "--log", log], terminalWidth: 60).stdout.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.count <= 60 })
+        // The NAME column's pieces, read down the rows of LONG, give the whole name back.
+        let start = lines.firstIndex { $0.hasPrefix("LONG") }!
+        let column = lines[0].distance(from: lines[0].startIndex, to: lines[0].firstIndex(of: "N")!)
+        let pieces = lines[start...].prefix { $0.hasPrefix("LONG") || $0.hasPrefix(" ") }.map { line in
+            String(line.dropFirst(column)).trimmingCharacters(in: .whitespaces)
+        }
+        #expect(pieces.count > 2)
+        #expect(pieces.joined(separator: " ") == name)
+        let wide = cli(["agencies", "--wide", "--log", log], terminalWidth: 60).stdout.split(separator: "\n")
+        #expect(wide.contains { $0.hasPrefix("LONG") && $0.hasSuffix(name) })
+    }
+
+    @Test func aTableNotToATerminalCutsNoCellHoweverLong() throws {
+        let (dir, log) = try foundedLog()
+        defer { withExtendedLifetime(dir) {} }
+        let name = String(repeating: "Very long agency name ", count: 12) + "end"
+        _ = cli(["agency", "add", "LONG", "--name", name, "--log", log])
+        let out = cli(["history", "--log", log]).stdout
+        #expect(out.split(separator: "\n").last!.hasSuffix(name + ")"))
+        #expect(!out.contains("…"))
+        let piped = try exec(["agencies", "--log", log], env: ["COLUMNS": "40"])
+        #expect(piped.stdout.split(separator: "\n").contains { $0.hasPrefix("LONG ") && $0.hasSuffix(" " + name) })
     }
 
     @Test func aCheckpointPinsTheLog() throws {

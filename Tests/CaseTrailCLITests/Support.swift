@@ -10,8 +10,8 @@ let t0 = Timestamp("2023-04-03T09:00:00.000Z")!
 var realNow: Timestamp { Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)) }
 
 /// Runs the CLI in-process with a fixed clock, login name and environment.
-func cli(_ args: [String], env: [String: String] = [:], now: Timestamp = t0) -> Outcome {
-    CLI.run(args, context: Context(environment: env, now: { now }, loginName: "ann"))
+func cli(_ args: [String], env: [String: String] = [:], now: Timestamp = t0, terminalWidth: Int? = nil) -> Outcome {
+    CLI.run(args, context: Context(environment: env, now: { now }, loginName: "ann", terminalWidth: terminalWidth))
 }
 
 /// The built `casetrail` binary beside the test bundle (or $CASETRAIL_BIN).

@@ -111,7 +111,7 @@ extension Scenario {
         try s.run(.action(.signOffAction(action: a1, stage: .learningLessons, refusal: nil)), by: "ll")
         try s.run(.action(.signOffAction(action: a1, stage: .executive, refusal: nil)), by: "ex")
         #expect(s.state.actions[a1]?.status == .implemented)
-        #expect(Projections.awaitingSignOff(s.state).map { $0.1 } == [.board])
+        #expect(Projections.awaitingSignOff(s.state, today: s.today).map(\.stage) == [.board])
         try s.run(.action(.signOffAction(action: a1, stage: .board, refusal: nil, attribution: Attribution(onBehalfOf: "Board"))), by: "bu")
         #expect(s.state.actions[a1]?.status == .signedOff)
     }
@@ -120,9 +120,9 @@ extension Scenario {
         var s = try Scenario.plan()
         #expect(s.refusal(.action(.recordImpact(action: a1, on: d("2023-11-01"), evidence: "Audit", rating: nil)))?.hasPrefix("Evidence of impact follows implementation") == true)
         try s.implement(a1)
-        #expect(Projections.noImpactEvidence(s.state).map(\.id) == [a1])
+        #expect(Projections.noImpactEvidence(s.state, today: s.today).map(\.action.id) == [a1])
         try s.run(.action(.recordImpact(action: a1, on: d("2023-12-20"), evidence: "Re-audit: referrals now complete", rating: "good")))
-        #expect(Projections.noImpactEvidence(s.state).isEmpty)
+        #expect(Projections.noImpactEvidence(s.state, today: s.today).isEmpty)
     }
 
     @Test func withdrawnAndTransferredActionsLeaveOutstandingWithTheirReasons() throws {
