@@ -38,6 +38,18 @@ public final class Ledger {
         try load(upTo: limit, each: each, refreshingSnapshot: true)
     }
 
+    /// The state as things stood on `day` by the dates the facts carry, of the events within `limit`
+    /// (every line checked as `load` checks it), plus the scan; never from a snapshot, which holds
+    /// every fact whatever its date.
+    public func load(upTo limit: ReadLimit = .all, onDate day: LocalDate, each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, LogScan) {
+        resumedFrom = nil
+        var (replay, scan) = try replayAll(upTo: limit, hashesOf: witnessed, onDate: day, each: each)
+        scan.problems += witnessProblems(scan)
+        if !scan.problems.isEmpty { throw StoreError.integrity(path: store.location, problems: scan.problems) }
+        if limit == .all { remember(scan) }
+        return (replay.dated, scan)
+    }
+
     private func load(upTo limit: ReadLimit, each: ((LogRecord, Event) -> Void)?, refreshingSnapshot: Bool) throws -> (State, LogScan) {
         resumedFrom = nil
         if each == nil, let found = usableSnapshot(within: limit) {
@@ -86,7 +98,7 @@ public final class Ledger {
     /// second time once they are known, so each is taken away at its void and the lines after it are
     /// decided on the state without it, as they were recorded. `each` sees every event once.
     func replayAll(upTo limit: ReadLimit, hashesOf wanted: [Int], captureAt: Int? = nil, latestBelievable: Timestamp? = nil,
-                   decidingEveryLine: Bool = false, each: ((LogRecord, Event) -> Void)?) throws(StoreError) -> (Replay, LogScan) {
+                   decidingEveryLine: Bool = false, onDate: LocalDate? = nil, each: ((LogRecord, Event) -> Void)?) throws(StoreError) -> (Replay, LogScan) {
         func fresh() -> Replay {
             var replay = Replay(Partnership.initialState)
             // What this user's casetrail saw before is not decided again: if the line it saw last is not
@@ -94,6 +106,7 @@ public final class Ledger {
             replay.decidedThrough = decidingEveryLine ? 0 : witnessedBefore?.seq ?? 0
             replay.captureAt = captureAt
             replay.latestBelievable = latestBelievable
+            replay.onDate = onDate
             // Lines average some 400 bytes; room made for what a log of this size holds.
             replay.state.reserveCapacity(forEvents: store.byteCount / 400)
             return replay

@@ -32,6 +32,11 @@ struct Replay {
     /// Voids met that were not known before reading (voided line → its void). Once one is met, the
     /// lines after it are not replayed: the log must be read again with them known (`voidedAhead`).
     private(set) var voidsFound: [Int: LineChange] = [:]
+    /// When set (`--on-date`), a second state is kept beside the first: only the facts that held on
+    /// this day by their own dates, each voided line left out and each redated one given its right date.
+    var onDate: LocalDate?
+    /// That state; the first stays the one each line is decided on.
+    var dated = Partnership.initialState
     /// The last seq replayed or passed over.
     private(set) var lastSeq = 0
     /// The facts of a several-line command, held until its last line is read.
@@ -88,6 +93,14 @@ struct Replay {
 
     /// Applies a command's facts, the last of them line `last`, keeping the states without the lines voided later.
     private mutating func apply(_ events: [Event], endingAt last: Int) {
+        if let day = onDate {
+            for (i, event) in events.enumerated() {
+                let seq = last - events.count + 1 + i
+                // Voided, the line never held; redated, it held from its right date.
+                let fact = voidedAhead[seq].map { change in change.date.flatMap { event.redated(to: $0) } } ?? event
+                if let fact, fact.held(on: day) { Partnership.apply(fact, to: &dated) }
+            }
+        }
         guard !voidedAhead.isEmpty else {
             for event in events { Partnership.apply(event, to: &state) }
             return

@@ -31,6 +31,8 @@ struct CommandSpec: Sendable {
     var formats: [OutputFormat] = []
     /// Whether it answers from the log as it was at an earlier moment (`--as-of`).
     var asOf = false
+    /// Whether it answers `--on-date` (every query taking `--as-of` but those that pin the log itself).
+    var byBusinessDate = true
     var run: @Sendable (Invocation) throws -> String
 
     var path: String { words.joined(separator: " ") }
@@ -165,6 +167,7 @@ struct ArgumentParser {
             switch o.name {
             case "--format": return !spec.formats.isEmpty
             case "--as-of": return spec.asOf
+            case "--on-date": return spec.asOf && spec.byBusinessDate
             case "--wide": return spec.formats.contains(.table)
             case "--version": return false
             default: return true

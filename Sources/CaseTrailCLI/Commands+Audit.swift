@@ -14,7 +14,7 @@ extension Commands {
         CommandSpec(
             words: ["checkpoint"], abstract: "Print one line that pins the log as it is now, to keep in minutes.",
             discussion: "Later, 'casetrail verify --checkpoint \"<line>\"' proves nothing before it has changed.\nWith --as-of, the checkpoint the log had at that moment.",
-            formats: [.table, .json], asOf: true,
+            formats: [.table, .json], asOf: true, byBusinessDate: false,
             run: { inv in
                 var last: LogRecord?
                 let (state, _) = try load(inv) { record, _ in last = record }
@@ -166,7 +166,9 @@ extension Commands {
         var imported: (file: String, ref: String, last: Int, rows: [String: String])?
         var items: [String?] = []           // the entry each line is about, to mark those voided since
         var redated: [Int: String] = [:]    // lines whose date was put right since, with the words that say so
+        var held = HeldLines(day: try inv.onDate())
         func collect(_ record: LogRecord, _ event: Event) {
+            held.note(record, event)
             if case let .eventRedated(seq, _, _, date, on, reason) = event { redated[seq] = " [date corrected to \(date.readable) on \(on.readable): \(reason)]" }
             if case let .memberAdded(user, name, _, _, _) = event { names[user] = name }
             if case let .trackerImported(ref, file, _, rows) = event {
@@ -199,6 +201,7 @@ extension Commands {
             entries[i].1 += " [void since \(v.on.readable): \(v.reason)]"
         }
         for i in entries.indices { entries[i].1 += redated[entries[i].0.seq] ?? "" }
+        entries = entries.filter { held.held($0.0.seq) }
         if let t = target, entries.isEmpty, !seen {
             throw Refusal(message: "Nothing in the log is about '\(t)'. See 'casetrail reviews' for the references.")
         }
@@ -211,5 +214,26 @@ extension Commands {
             [String(r.seq), String(r.recordedAt.description.prefix(16)).replacingAll("T", with: " "), on?.description ?? "-", r.recordedBy, r.type, summary]
         })
         return try render(inv, table: table, json: json)
+    }
+}
+
+/// Which lines held on `--on-date`'s day by the dates they carry (a redated line by its right one),
+/// for the timelines `history` and `show` print; every line when no day is given.
+struct HeldLines {
+    let day: LocalDate?
+    private var later: Set<Int> = []
+    private var redatedTo: [Int: LocalDate] = [:]
+
+    init(day: LocalDate?) { self.day = day }
+
+    mutating func note(_ record: LogRecord, _ event: Event) {
+        guard let day else { return }
+        if case let .eventRedated(seq, _, _, date, _, _) = event { redatedTo[seq] = date }
+        if !event.held(on: day) { later.insert(record.seq) }
+    }
+
+    func held(_ seq: Int) -> Bool {
+        guard let day else { return true }
+        return redatedTo[seq].map { $0 <= day } ?? !later.contains(seq)
     }
 }

@@ -8,7 +8,7 @@ extension Commands {
             words: ["report", "annual"], abstract: "The learning-and-improvement section of the annual report for an April–March year.",
             discussion: "Markdown by default, or one self-contained HTML file (inline CSS and SVG charts, no network).\nIt ends with the checkpoint line, so any later change to the log can be detected against the printed report.",
             options: [OptionSpec(name: "--year", valueName: "year", help: "The reporting year, e.g. 2022-23.", required: true)],
-            formats: [.md, .html, .json], asOf: true,
+            formats: [.md, .html, .json], asOf: true, byBusinessDate: false,
             run: annualReport),
         CommandSpec(
             words: ["export"], abstract: "Every action with its review, owner, dates, status and sign-offs, for a spreadsheet.",
@@ -21,7 +21,8 @@ extension Commands {
         guard let year = try reportingYear(inv) else { throw inv.usage("'report annual' needs --year, e.g. 2022-23.") }
         let format = try inv.value("--format") == nil ? OutputFormat.md : inv.format()
         var last: LogRecord?
-        let (state, _) = try load(inv) { record, _ in last = record }
+        // A year's figures depend only on what was true within it: the state as things stood at its end.
+        let (state, _) = try load(inv, onDate: year.last) { record, _ in last = record }
         guard let partnership = state.partnership, let head = last else { throw Refusal(message: "The log holds nothing at that point.") }
         let report = AnnualReport(state, year: year, today: try inv.today())
         let checkpoint = Checkpoint(partnership, head: head).text

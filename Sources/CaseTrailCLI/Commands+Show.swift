@@ -37,7 +37,9 @@ extension Commands {
         var names: [String: String] = [:]
         var about: Set<String> = [target]
         var redated: [Int: String] = [:]
+        var held = HeldLines(day: try inv.onDate())
         func collect(_ record: LogRecord, _ event: Event) {
+            held.note(record, event)
             if case let .eventRedated(seq, _, _, date, on, reason) = event { redated[seq] = " [date corrected to \(date.readable) on \(on.readable): \(reason)]" }
             if case let .memberAdded(user, name, _, _, _) = event { names[user] = name }
             if event.subject.map(about.contains) ?? false || event.alsoAbout == target {
@@ -61,6 +63,7 @@ extension Commands {
                 if let v = state.voided["seq:\(timeline[i].0.seq)"] { timeline[i].1 += " [void since \(v.on.readable): \(v.reason)]" }
                 timeline[i].1 += redated[timeline[i].0.seq] ?? ""
             }
+            timeline = timeline.filter { held.held($0.0.seq) }
             return showAction(a, state, timeline: timeline, today: today, format: format, width: inv.tableWidth)
         }
         if let v = state.voided[target] {

@@ -157,9 +157,12 @@ enum Commands {
     }
 
     /// Loads state for a query within `--as-of`, noting a torn tail on stderr.
-    static func load(_ inv: Invocation, each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, LogScan) {
+    /// The state the query answers from: the log within `--as-of`, as things stood on `onDate` (else
+    /// `--on-date`) when a day is given.
+    static func load(_ inv: Invocation, onDate: LocalDate? = nil, each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, LogScan) {
         let limit = try inv.limit()
-        let result = try inv.ledger.load(upTo: limit, each: each)
+        let day = try onDate ?? inv.onDate()
+        let result = try day.map { try inv.ledger.load(upTo: limit, onDate: $0, each: each) } ?? inv.ledger.load(upTo: limit, each: each)
         if case .recordedBy = limit, result.0.partnership == nil, result.1.lines > 0 {
             // Not even the partnership's first line is within the limit. An empty answer would read as
             // "nothing was outstanding then", when nothing had been recorded yet.

@@ -15,6 +15,8 @@ enum Globals {
                    help: "Take this YYYY-MM-DD as today (default: $CASETRAIL_TODAY, else today in London)."),
         OptionSpec(name: "--as-of", valueName: "when",
                    help: "Answer from the events recorded up to a UTC time (2023-04-01T09:00Z), the end of a date, or seq:N."),
+        OptionSpec(name: "--on-date", valueName: "date",
+                   help: "Answer as things stood on a YYYY-MM-DD by the dates the facts carry (agreed, implemented, signed off…), as far as the log knows now; today is that date."),
         OptionSpec(name: "--format", valueName: "format", help: "Output format: table (default), json, csv or md."),
         OptionSpec(name: "--wide", valueName: nil, help: "In a terminal, keep each table row on one line instead of wrapping text to its width."),
         OptionSpec(name: "--version", valueName: nil, help: "Show the version."),
@@ -140,6 +142,12 @@ struct Invocation {
     var now: Timestamp { context.now() }
 
     func today() throws(UsageError) -> LocalDate {
+        if let day = try onDate() {
+            if let text = value("--today"), try date(text, option: "--today") != day {
+                throw usage("--on-date \(day) answers as things stood on that day, so that day is 'today' for it; leave out --today \(text).")
+            }
+            return day
+        }
         if let text = value("--today") { return try date(text, option: "--today") }
         if let text = context.environment["CASETRAIL_TODAY"], !text.isEmpty {
             guard let d = LocalDate(text) else {
@@ -149,6 +157,9 @@ struct Invocation {
         }
         return LondonTime.date(at: now)
     }
+
+    /// `--on-date`: answer by the business dates the facts carry, as things stood on that day.
+    func onDate() throws(UsageError) -> LocalDate? { try date(option: "--on-date") }
 
     func format() throws(UsageError) -> OutputFormat {
         guard let text = value("--format") else { return .table }

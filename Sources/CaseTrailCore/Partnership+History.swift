@@ -230,3 +230,23 @@ extension Event {
         }
     }
 }
+
+extension Event {
+    /// Whether the fact held on `day` by the date it carries, as far as the log knows now (`--on-date`,
+    /// and the annual report's year end): what keeps the record (the roster, agencies, policies, the
+    /// calendar, corrections, voids, redactions) always does; what happened in the world once its date has come.
+    public func held(on day: LocalDate) -> Bool {
+        switch self {
+        case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .agencyAdded, .agencyAliasAdded, .bankHolidayAdded,
+             .policySet, .trackerImported, .actionCorrected, .reviewCorrected, .recommendationCorrected, .entryVoided, .lineRedacted,
+             .eventVoided, .eventRedated:
+            return true
+        case .seriousIncidentRecorded, .reviewOpened, .milestoneRecorded, .rapidReviewCompleted, .panelResponded, .reviewScreened,
+             .reviewDecided, .publicationWithheld, .reviewGraded, .auditResultsRecorded, .reviewDelayed, .reviewClosed, .reviewSignedOff,
+             .recommendationAdded, .recommendationResponded, .actionAdded, .actionUpdated, .actionDueRevised, .actionImplemented,
+             .actionImpactRecorded, .actionSignedOff, .actionSignOffRefused, .actionTransferred, .actionCarriedForward, .actionWithdrawn,
+             .actionReopened:
+            return businessDate.map { $0 <= day } ?? true
+        }
+    }
+}
