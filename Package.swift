@@ -38,7 +38,8 @@ let package = Package(
         .testTarget(name: "CaseTrailCoreTests", dependencies: ["CaseTrailCore"]),
         .testTarget(name: "CaseTrailStoreTests", dependencies: ["CaseTrailStore", "CaseTrailCore", "CaseTrailTestSupport"]),
         .testTarget(name: "CaseTrailAppTests", dependencies: ["CaseTrailApp", "CaseTrailStore", "CaseTrailCore", "CaseTrailTestSupport"]),
-        .testTarget(name: "CaseTrailCLITests", dependencies: ["CaseTrailCLI", "CaseTrailApp", "CaseTrailStore", "CaseTrailCore", "CaseTrailTestSupport"]),
+        .testTarget(name: "CaseTrailCLITests", dependencies: ["CaseTrailCLI", "CaseTrailApp", "CaseTrailStore", "CaseTrailCore", "CaseTrailTestSupport"],
+                    exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,6 +10,7 @@ extension Commands {
             options: [OptionSpec(name: "--year", valueName: "year", help: "The reporting year, e.g. 2022-23.", required: true)],
             formats: [.md, .html, .json], asOf: true, byBusinessDate: false,
             run: annualReport),
+        meeting,
         CommandSpec(
             words: ["export"], abstract: "Every action with its review, owner, dates, status and sign-offs, for a spreadsheet.",
             discussion: "CSV follows RFC 4180 (UTF-8, CRLF line ends, quoted where needed). The raw log is already JSON Lines.",
