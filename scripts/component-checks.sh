@@ -14,4 +14,12 @@ elif [ "${CASETRAIL_REQUIRE_COMPONENTS:-0}" = 1 ]; then
 else
   echo "skipped: the CSV export check in LibreOffice Calc (not installed; apt-get install -y libreoffice-calc)"
 fi
+# The HTML papers are checked in headless Chromium by the Swift tests (BrowserTests) when it is here.
+if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null && ! command -v google-chrome >/dev/null && [ -z "${CASETRAIL_CHROMIUM:-}" ]; then
+  if [ "${CASETRAIL_REQUIRE_COMPONENTS:-0}" = 1 ]; then
+    echo "Chromium is required here but not installed (apt-get install -y chromium)" >&2; status=1
+  else
+    echo "skipped: the HTML report and meeting paper checks in headless Chromium (not installed; apt-get install -y chromium)"
+  fi
+fi
 exit $status

@@ -227,8 +227,7 @@ enum MeetingHTML {
     static func render(_ p: MeetingPaper, partnership: PartnershipInfo, since: String, checkpoint: String) -> String {
         let e = ReportHTML.escape
         let title = "\(p.body.title): papers for the meeting of \(p.today.readable)"
-        var body = "<header class=\"running\">\(e(partnership.name)) · \(e(title))</header>\n"
-        body += "<h1>\(e(title))</h1>\n<p class=\"sub\">\(e(partnership.name)) (\(e(partnership.code))). Changes \(e(since)); due dates within \(p.within) days.</p>\n"
+        var body = "<h1>\(e(title))</h1>\n<p class=\"sub\">\(e(partnership.name)) (\(e(partnership.code))). Changes \(e(since)); due dates within \(p.within) days.</p>\n"
         body += "<section id=\"changes\"><h2>1. What changed \(e(since))</h2>\n"
         if p.changes.isEmpty { body += "<p>Nothing about actions was recorded.</p>\n" }
         for (kind, changes) in p.changes {
@@ -267,11 +266,12 @@ enum MeetingHTML {
         article.item{border-left:4px solid #1d5e8c;background:#f5f8fb;padding:.4rem .8rem;margin:.6rem 0}
         article.item h4{margin:.2rem 0 .3rem;font-size:.95rem}dl{display:grid;grid-template-columns:10rem 1fr;gap:.15rem .6rem;margin:0}
         dt{font-weight:600;color:#333}dd{margin:0;overflow-wrap:anywhere}
-        header.running{display:none}footer{margin-top:2rem;color:#333;font-size:.8rem;overflow-wrap:anywhere}
-        @page{size:A4;margin:20mm 15mm 15mm}
+        footer{margin-top:2rem;color:#333;font-size:.8rem;overflow-wrap:anywhere}
+        @page{size:A4;margin:20mm 15mm 18mm;
+          @top-left{content:\(cssString("\(partnership.name) · \(title)"));font-size:8pt;color:#555}
+          @bottom-right{content:"Page " counter(page) " of " counter(pages);font-size:8pt;color:#555}}
         @media print{
           body{max-width:none;margin:0;padding:0;font-size:10pt}
-          header.running{display:block;position:fixed;top:-12mm;left:0;right:0;font-size:8pt;color:#555;border-bottom:1px solid #bbb}
           article.item,tr,li{break-inside:avoid}h2,h3{break-after:avoid}thead{display:table-header-group}
           article.item{background:none}
         }
@@ -279,6 +279,20 @@ enum MeetingHTML {
         \(body)</body></html>
 
         """
+    }
+
+    /// Text as a quoted CSS string: anything but letters, digits, spaces and plain punctuation written
+    /// as a code point escape, so no name can close the string, or the style sheet it sits in.
+    static func cssString(_ text: String) -> String {
+        var out = "\""
+        for c in text.unicodeScalars {
+            if c.properties.isAlphabetic || c.properties.numericType != nil || " .,;:()-'·/".unicodeScalars.contains(c) {
+                out.unicodeScalars.append(c)
+            } else {
+                out += "\\" + String(c.value, radix: 16) + " "
+            }
+        }
+        return out + "\""
     }
 
     static func item(_ i: PaperItem, today: LocalDate) -> String {

@@ -208,7 +208,7 @@ enum ReportHTML {
                 + table(["Recommendation", "Made", "Days waiting", "Text"], r.awaitingResponse.map { [$0.rec.fullID, $0.rec.on.description, "\($0.days)", $0.rec.text] },
                         text: [0, 3])
         }
-        body += "<footer><code>\(escape(checkpoint))</code></footer>\n"
+        body += "<footer id=\"checkpoint\"><code>\(escape(checkpoint))</code></footer>\n"
         return """
         <!DOCTYPE html>
         <html lang="en-GB"><head><meta charset="utf-8"><title>\(escape(title))</title>

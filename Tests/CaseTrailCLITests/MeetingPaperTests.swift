@@ -98,3 +98,17 @@ import CaseTrailTestSupport
         #expect(cli(["report", "meeting", "--for", "executive", "--today", "2023-04-10", "--within", "-1", "--log", log]).status == 64)
     }
 }
+
+@Suite struct MeetingPaperHTMLTests {
+    @Test func aPartnershipsNameCannotCloseThePapersStyleSheetOrAddAScript() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("events/x.jsonl")
+        let name = #"Evil "} </style><script>alert(1)</script> \ SCP"#
+        #expect(cli(["init", "--partnership", name, "--code", "XSCP", "--log", log]).status == 0)
+        let html = cli(["report", "meeting", "--for", "executive", "--today", "2023-04-10", "--format", "html", "--log", log]).stdout
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(!html.contains("<script"))
+        #expect(html.components(separatedBy: "</style>").count == 2, "one style sheet, closed once")
+        #expect(html.contains(#"content:"Evil \22 \7d  \3c /style\3e \3c script\3e alert(1)\3c /script\3e  \5c  SCP · Executive"#))
+    }
+}
