@@ -37,9 +37,12 @@ ct agency add KMPT        --name "Kent and Medway NHS Partnership Trust" --alias
 ct agency add MCH         --name "Medway Community Healthcare"
 ct agency add PROBATION   --name "National Probation Service" --alias "Kent Probation"
 ct agency add SCHOOLS     --name "Medway schools"
-ct member add csc-lead    --name "Head of Safeguarding, Children's Services" --agency MEDWAY-CSC --role agency-lead
+ct member add csc-lead    --name "Head of Safeguarding, Children's Services" --agency MEDWAY-CSC --role agency-lead --email csc.lead@medway.example
 ct member add health-lead --name "Designated Nurse" --agency "NHS Medway" --role agency-lead
 ct member add police-lead --name "DI Smith" --agency KENT-POLICE --role agency-lead
+# Where reminders to the leads go ('casetrail remind'); illustrative addresses under the reserved .example domain.
+ct member set-email health-lead designated.nurse@nhs-kent-medway.example
+ct member set-email police-lead di.smith@kent-police.example
 ct policy set board-stage yes   # the LSCB era: the Board gave final sign-off (001:302)
 
 # --- 2009: the first serious case review, judged good by Ofsted (000:1025) --------------------

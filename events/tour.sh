@@ -15,6 +15,15 @@ echo "casetrail demo: Medway's case reviews 2009-2023, replayed from $(wc -l < "
 step reviews
 step outstanding --today $today --group-by agency
 step overdue --today $today
+papers=$(dirname "$CASETRAIL_LOG")
+echo; echo "The Executive's papers for its meeting (the first lines; the whole paper is in $papers/executive-$today.md, and as HTML for A4):"
+printf '%s$ casetrail report meeting --for executive --since 2023-03-01 --today %s%s\n' "$bold" "$today" "$plain"
+"$CT" report meeting --for executive --since 2023-03-01 --today $today > "$papers/executive-$today.md"
+"$CT" report meeting --for executive --since 2023-03-01 --today $today --format html > "$papers/executive-$today.html"
+sed -n '1,32p' "$papers/executive-$today.md"
+echo "…"
+echo; echo "Reminders to the agency leads of what they owe before the next meeting (nothing is recorded):"
+step remind --within 30 --today $today --out "$papers/reminders"
 step show MSCP-RR-2021-02 --today $today
 step timeliness --year 2021-22
 step history MSCB-OFSTED-2015/R4/A2.10

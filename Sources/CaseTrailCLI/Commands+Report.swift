@@ -11,6 +11,7 @@ extension Commands {
             formats: [.md, .html, .json], asOf: true, byBusinessDate: false,
             run: annualReport),
         meeting,
+        remind,
         CommandSpec(
             words: ["export"], abstract: "Every action with its review, owner, dates, status and sign-offs, for a spreadsheet.",
             discussion: "CSV follows RFC 4180 (UTF-8, CRLF line ends, quoted where needed). The raw log is already JSON Lines.",

@@ -37,6 +37,7 @@ enum Commands {
                 OptionSpec(name: "--role", valueName: "roles", help: "One or more roles, comma-separated.", required: true),
                 OptionSpec(name: "--partner", valueName: "partner", help: "For role partner: la, police or health."),
                 OptionSpec(name: "--login", valueName: "account", help: "The operating-system account they record from; once bound, only it may record as them."),
+                OptionSpec(name: "--email", valueName: "address", help: "Where reminders to them go ('casetrail remind'), e.g. j.smith@medway.gov.uk."),
             ],
             run: { inv in
                 var roles: [Role] = []
@@ -61,7 +62,8 @@ enum Commands {
                         + "Ask the database administrator to create it (CREATE ROLE \(user) LOGIN), then add the member again.")
                 }
                 let said = try recorded(inv, .setup(.addMember(user: user, name: inv.required("--name"), agency: inv.required("--agency"),
-                                                    roles: roles, partner: partner, login: inv.value("--login"))))
+                                                    roles: roles, partner: partner, login: inv.value("--login"),
+                                                    email: inv.value("--email"))))
                 try database?.grantAccess(to: user, admin: roles.contains(.admin))
                 return said + (database == nil ? "" : "The role \(user) may now read the log and record in it.\n")
             }),
@@ -76,6 +78,10 @@ enum Commands {
                 }
                 return try recorded(inv, .setup(.bindLogin(user: inv.argument(0)!, login: inv.required("--login"))))
             }),
+        CommandSpec(
+            words: ["member", "set-email"], abstract: "Set the address reminders to a member go to ('casetrail remind').",
+            arguments: [ArgumentSpec(name: "user", help: "The roster name."), ArgumentSpec(name: "email", help: "Their address, e.g. j.smith@medway.gov.uk.")],
+            run: { inv in try recorded(inv, .setup(.setEmail(user: inv.argument(0)!, email: inv.argument(1)!))) }),
         CommandSpec(
             words: ["member", "retire"], abstract: "Take a person off the roster; their past entries stay.",
             arguments: [ArgumentSpec(name: "user", help: "The roster name to retire.")],
@@ -94,7 +100,7 @@ enum Commands {
                 let json: JSONValue = .object(["members": .array(members.map { m in
                     .object(["user": .string(m.user), "name": .string(m.name), "agency": .string(m.agency),
                              "roles": .array(m.roles.map { .string($0.rawValue) }), "partner": .optional(m.partner?.rawValue),
-                             "active": .bool(!m.retired), "login": .optional(m.login)])
+                             "active": .bool(!m.retired), "login": .optional(m.login), "email": .optional(m.email)])
                 })])
                 let table = Table(columns: ["USER", "NAME", "AGENCY", "ROLES", "STATUS"], rows: members.map { m in
                     [m.user, m.name, m.agency, m.roles.map(\.rawValue).joined(separator: ",") + (m.partner.map { " (\($0.rawValue))" } ?? ""),

@@ -64,7 +64,7 @@ enum Authority {
 
     static func roles(for command: SetupCommand) -> [Role] {
         switch command {
-        case .addMember, .retireMember, .setPolicy, .bindLogin: return [.admin]
+        case .addMember, .retireMember, .setPolicy, .bindLogin, .setEmail: return [.admin]
         case .addAgency, .addAgencyAlias, .addHoliday: return recorders
         }
     }

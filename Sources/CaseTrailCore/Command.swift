@@ -31,7 +31,9 @@ public enum CorrectionCommand: Equatable, Sendable {
 /// The roster, agencies, calendar and policy.
 public enum SetupCommand: Equatable, Sendable {
     /// `login`: the operating-system account the member records from, once bound only that one.
-    case addMember(user: String, name: String, agency: String, roles: [Role], partner: Partner?, login: String? = nil)
+    case addMember(user: String, name: String, agency: String, roles: [Role], partner: Partner?, login: String? = nil, email: String? = nil)
+    /// The address reminders to a member go to (`casetrail remind`).
+    case setEmail(user: String, email: String)
     /// Binds an existing member to the operating-system account they record from.
     case bindLogin(user: String, login: String)
     case retireMember(user: String, reason: String?)

@@ -69,7 +69,7 @@ public enum Partnership: Decider {
 
     static func decideSetup(_ command: SetupCommand, _ state: State) throws(DomainError) -> [Event] {
         switch command {
-        case let .addMember(user, name, agency, roles, partner, login):
+        case let .addMember(user, name, agency, roles, partner, login, email):
             try Validate.identifier(user, what: "user name")
             try Validate.text(name, what: "name")
             try Validate.text(agency, what: "agency")
@@ -90,10 +90,22 @@ public enum Partnership: Decider {
                 throw DomainError("An agency lead's --agency must be a known agency, and '\(agency)' is not. Add it first with 'casetrail agency add'.")
             }
             let agencyCode = state.agency(named: agency)?.code ?? agency
-            let added: Event = .memberAdded(user: user, name: name, agency: agencyCode, roles: roles, partner: partner)
-            guard let login else { return [added] }
-            try checkLogin(login, for: user, state)
-            return [added, .memberLoginBound(user: user, login: login)]
+            var added: [Event] = [.memberAdded(user: user, name: name, agency: agencyCode, roles: roles, partner: partner)]
+            if let login {
+                try checkLogin(login, for: user, state)
+                added.append(.memberLoginBound(user: user, login: login))
+            }
+            if let email {
+                try Validate.email(email)
+                added.append(.memberEmailSet(user: user, email: email))
+            }
+            return added
+        case let .setEmail(user, email):
+            guard let member = state.activeMember(user) else {
+                throw DomainError("'\(user)' is not an active member. See 'casetrail members'.")
+            }
+            try Validate.email(email)
+            return member.email == email ? [] : [.memberEmailSet(user: user, email: email)]
         case let .bindLogin(user, login):
             guard let member = state.activeMember(user) else {
                 throw DomainError("'\(user)' is not an active member. See 'casetrail members'.")

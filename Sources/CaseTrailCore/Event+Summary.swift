@@ -9,6 +9,8 @@ extension Event {
         case let .memberAdded(user, name, agency, roles, partner):
             let p = partner.map { ", partner for \($0.rawValue)" } ?? ""
             return "\(who) added \(user) (\(name), \(agency)) to the roster as \(roles.map(\.rawValue).joined(separator: ", "))\(p)"
+        case let .memberEmailSet(user, email):
+            return "\(who) set the email address of \(user) to \(email), for reminders"
         case let .memberLoginBound(user, login):
             return "\(who) bound \(user) to the login \(login): only that account may record as \(user)"
         case let .memberRetired(user, reason):

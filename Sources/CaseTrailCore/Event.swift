@@ -6,6 +6,8 @@ public enum Event: Equatable, Sendable {
     case memberAdded(user: String, name: String, agency: String, roles: [Role], partner: Partner?)
     case memberRetired(user: String, reason: String?)
     case memberLoginBound(user: String, login: String)
+    /// The address reminders to this member go to.
+    case memberEmailSet(user: String, email: String)
     case agencyAdded(code: String, name: String, aliases: [String])
     case agencyAliasAdded(code: String, alias: String)
     case bankHolidayAdded(on: LocalDate, name: String)
@@ -122,7 +124,7 @@ extension Event {
         case .partnershipInitialised: return "partnership"
         case .policySet: return "policy"
         case .bankHolidayAdded: return "calendar"
-        case .memberAdded(let user, _, _, _, _), .memberRetired(let user, _), .memberLoginBound(let user, _): return "member-\(user)"
+        case .memberAdded(let user, _, _, _, _), .memberRetired(let user, _), .memberLoginBound(let user, _), .memberEmailSet(let user, _): return "member-\(user)"
         case .agencyAdded(let code, _, _), .agencyAliasAdded(let code, _): return "agency-\(code)"
         case .seriousIncidentRecorded(let ref, _, _, _, _), .reviewOpened(let ref, _, _, _, _, _),
              .milestoneRecorded(let ref, _, _, _, _), .rapidReviewCompleted(let ref, _, _, _),

@@ -61,7 +61,7 @@ public struct MeetingPaper: Sendable {
             case .actionDueRevised: return .revisedDates
             case .actionTransferred, .actionWithdrawn, .actionCarriedForward, .actionReopened: return .closedOrReopened
             case .entryVoided, .eventVoided: return .voids
-            case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .agencyAdded, .agencyAliasAdded, .bankHolidayAdded,
+            case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .memberEmailSet, .agencyAdded, .agencyAliasAdded, .bankHolidayAdded,
                  .policySet, .seriousIncidentRecorded, .reviewOpened, .milestoneRecorded, .rapidReviewCompleted, .panelResponded, .reviewScreened,
                  .reviewDecided, .publicationWithheld, .reviewGraded, .auditResultsRecorded, .reviewDelayed, .reviewClosed, .reviewSignedOff,
                  .recommendationAdded, .recommendationResponded, .trackerImported, .actionCorrected, .reviewCorrected,

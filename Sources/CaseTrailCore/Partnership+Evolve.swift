@@ -16,6 +16,8 @@ extension Partnership {
         case let .memberRetired(user, _):
             s.members[user]?.retired = true
             if let login = s.members[user]?.login, s.boundLogins[login] == user { s.boundLogins[login] = nil }
+        case let .memberEmailSet(user, email):
+            s.members[user]?.email = email
         case let .memberLoginBound(user, login):
             s.members[user]?.login = login
             if s.members[user] != nil { s.boundLogins[login] = user }

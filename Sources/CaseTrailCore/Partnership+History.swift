@@ -64,13 +64,20 @@ extension Partnership {
            let from = parseActionID(carried.0)?.ref, let to = parseActionID(carried.1)?.ref {
             return .action(.carryForward(from: from, to: to, on: carried.2))
         }
+        // A member added with a login, an email address or both.
+        if case let .memberAdded(user, name, agency, roles, partner) = first {
+            var login: String?, email: String?
+            for e in events.dropFirst() {
+                if case let .memberLoginBound(u, l) = e, u == user, login == nil, email == nil { login = l; continue }
+                if case let .memberEmailSet(u, m) = e, u == user, email == nil { email = m; continue }
+                return nil
+            }
+            return .setup(.addMember(user: user, name: name, agency: agency, roles: roles, partner: partner, login: login, email: email))
+        }
         guard events.count == 2 else { return nil }
         let second = events[1]
         if case let .partnershipInitialised(name, code) = first, case let .memberAdded(_, adminName, _, _, _) = second {
             return .initialise(name: name, code: code, adminName: adminName)
-        }
-        if case let .memberAdded(user, name, agency, roles, partner) = first, case let .memberLoginBound(bound, login) = second, bound == user {
-            return .setup(.addMember(user: user, name: name, agency: agency, roles: roles, partner: partner, login: login))
         }
         if case let .seriousIncidentRecorded(ref, child, aware, incident, summary) = first,
            case let .milestoneRecorded(_, .notified, on, nil, nil) = second {
@@ -108,6 +115,8 @@ extension Partnership {
             return .setup(.retireMember(user: user, reason: reason))
         case let .memberLoginBound(user, login):
             return .setup(.bindLogin(user: user, login: login))
+        case let .memberEmailSet(user, email):
+            return .setup(.setEmail(user: user, email: email))
         case let .agencyAdded(code, name, aliases):
             return .setup(.addAgency(code: code, name: name, aliases: aliases))
         case let .agencyAliasAdded(code, alias):
@@ -199,7 +208,7 @@ extension Event {
         case let .reviewDelayed(_, on, _, _):
             return on
         // The rest carry the date given with --on (default: today), which their commands take back.
-        case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .agencyAdded, .agencyAliasAdded, .bankHolidayAdded,
+        case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .memberEmailSet, .agencyAdded, .agencyAliasAdded, .bankHolidayAdded,
              .policySet, .seriousIncidentRecorded, .reviewOpened, .milestoneRecorded, .rapidReviewCompleted, .panelResponded, .reviewScreened,
              .reviewDecided, .publicationWithheld, .reviewGraded, .reviewClosed, .reviewSignedOff, .recommendationAdded, .actionAdded,
              .actionImplemented, .actionImpactRecorded, .trackerImported, .recommendationResponded, .auditResultsRecorded, .actionCarriedForward,
@@ -212,7 +221,7 @@ extension Event {
     /// The business date the fact carries (when it happened), if it has one.
     public var businessDate: LocalDate? {
         switch self {
-        case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .agencyAdded, .agencyAliasAdded, .policySet, .trackerImported:
+        case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .memberEmailSet, .agencyAdded, .agencyAliasAdded, .policySet, .trackerImported:
             return nil
         case let .seriousIncidentRecorded(_, _, aware, _, _):
             return aware
@@ -237,7 +246,7 @@ extension Event {
     /// calendar, corrections, voids, redactions) always does; what happened in the world once its date has come.
     public func held(on day: LocalDate) -> Bool {
         switch self {
-        case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .agencyAdded, .agencyAliasAdded, .bankHolidayAdded,
+        case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .memberEmailSet, .agencyAdded, .agencyAliasAdded, .bankHolidayAdded,
              .policySet, .trackerImported, .actionCorrected, .reviewCorrected, .recommendationCorrected, .entryVoided, .lineRedacted,
              .eventVoided, .eventRedated:
             return true

@@ -34,7 +34,7 @@ extension Command {
         case .setup(let c):
             switch c {
             case let .retireMember(_, reason): return some(("reason", reason))
-            case .addMember, .bindLogin, .addAgency, .addAgencyAlias, .addHoliday, .setPolicy: return []
+            case .addMember, .bindLogin, .setEmail, .addAgency, .addAgencyAlias, .addHoliday, .setPolicy: return []
             }
         case .review(let c):
             switch c {

@@ -60,13 +60,17 @@ public struct Member: Equatable, Sendable {
     public var retired: Bool = false
     /// The operating-system account this member records from, once bound.
     public var login: String?
+    /// Where reminders to this member go, once set.
+    public var email: String?
 
     public func has(_ role: Role) -> Bool { roles.contains(role) }
 
     /// Whether this member may record under another roster name (on behalf of a group or a person).
     public var recordsForOthers: Bool { has(.admin) || has(.businessUnit) }
 
-    package init(user: String, name: String, agency: String, roles: [Role], partner: Partner? = nil, retired: Bool = false, login: String? = nil) {
+    package init(user: String, name: String, agency: String, roles: [Role], partner: Partner? = nil, retired: Bool = false, login: String? = nil,
+                 email: String? = nil) {
+        self.email = email
         self.user = user
         self.name = name
         self.agency = agency

@@ -1,5 +1,5 @@
 /// Input checks shared by the deciders, each refusing with what a valid value looks like.
-enum Validate {
+public enum Validate {
     static func text(_ s: String, what: String) throws(DomainError) {
         // Most text starts with a visible ASCII character; replay re-checks every note this way.
         if let first = s.utf8.first, first > 0x20, first < 0x7F { return }
@@ -21,6 +21,29 @@ enum Validate {
 
     /// User names: ASCII letters, digits, dots, hyphens and underscores, starting with a letter or digit,
     /// so no two can look alike (no lookalike letters from other scripts, no invisible characters).
+    /// An email address in its plain form (name@council.gov.uk): ASCII letters, digits and the few
+    /// signs addresses use before the @, a dotted domain after it; nothing a mail header could take
+    /// for more than one address.
+    public static func email(_ s: String) throws(DomainError) {
+        let u = Array(s.utf8)
+        func alnum(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) }
+        let at = u.firstIndex(of: 0x40)
+        var ok = u.count <= 254 && at != nil && u.filter { $0 == 0x40 }.count == 1
+        if ok, let at {
+            let local = u[..<at], domain = u[(at + 1)...]
+            let localSigns = Array("!#$%&'*+-/=?^_`{|}~.".utf8)
+            ok = !local.isEmpty && local.count <= 64 && local.allSatisfy { alnum($0) || localSigns.contains($0) }
+                && local.first != 0x2E && local.last != 0x2E && !zip(local, local.dropFirst()).contains { $0 == 0x2E && $1 == 0x2E }
+            let labels = domain.split(separator: 0x2E, omittingEmptySubsequences: false)
+            ok = ok && labels.count >= 2 && labels.allSatisfy { l in
+                !l.isEmpty && l.count <= 63 && l.allSatisfy { alnum($0) || $0 == 0x2D } && l.first != 0x2D && l.last != 0x2D
+            }
+        }
+        if !ok {
+            throw DomainError("'\(s)' is not an email address casetrail can send to: give one like j.smith@medway.gov.uk (letters, digits and dots; an international domain in its xn-- form).")
+        }
+    }
+
     static func identifier(_ s: String, what: String) throws(DomainError) {
         let u = Array(s.utf8)
         func plain(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) }

@@ -61,7 +61,7 @@ extension Event {
             return creates == nil ? VoidableFact(kind: .decision, subject: ref, detail: outcome.rawValue, happened: on) : nil
         case let .reviewSignedOff(ref, what, on, _, _, _, _):
             return VoidableFact(kind: .reviewSignOff, subject: ref, detail: what.rawValue, happened: on)
-        case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .agencyAdded, .agencyAliasAdded, .bankHolidayAdded,
+        case .partnershipInitialised, .memberAdded, .memberRetired, .memberLoginBound, .memberEmailSet, .agencyAdded, .agencyAliasAdded, .bankHolidayAdded,
              .policySet, .seriousIncidentRecorded, .reviewOpened, .rapidReviewCompleted, .panelResponded, .reviewScreened, .publicationWithheld,
              .reviewGraded, .auditResultsRecorded, .reviewDelayed, .reviewClosed, .recommendationAdded, .recommendationResponded, .trackerImported,
              .actionAdded, .actionImplemented, .actionImpactRecorded, .actionTransferred, .actionCarriedForward, .actionWithdrawn, .actionReopened,

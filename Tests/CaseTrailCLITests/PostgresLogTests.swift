@@ -173,7 +173,7 @@ struct PostgresLogTests {
         let db = try DemoDatabase()
         // The demo's redacted note came across as it is, vouched for by its redaction.
         let first = try exec(["verify", "--log", db.uri("bm")])
-        #expect(first.status == 0 && first.stdout.contains("Redacted: line 250 (note), by bm"), "\(first.stdout)")
+        #expect(first.status == 0 && first.stdout.contains("Redacted: line 253 (note), by bm"), "\(first.stdout)")
         // The latest update with a note: the state, and so a snapshot, holds its text.
         let seq = Int(db.sql("""
             SELECT max(e.seq) FROM casetrail.events e WHERE e.line LIKE '%"type":"action_updated"%"note":%' AND e.line NOT LIKE '%[redacted]%' AND NOT EXISTS (SELECT 1 FROM casetrail.events l

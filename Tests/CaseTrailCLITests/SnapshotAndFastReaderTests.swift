@@ -195,7 +195,7 @@ import CaseTrailCore
         let (dir, log) = try reviewedLog()
         defer { withExtendedLifetime(dir) {} }
         let digest = SHA256.hex(try bytes(replayed(log)))
-        #expect(EventLog.snapshotFormat == 12 && digest == "4f0be7e31d96e120bd9c3c2cd992da6e87c62ab1ce64d7fcf5a57812ace1ba60",
+        #expect(EventLog.snapshotFormat == 13 && digest == "941cfdb71fbd9af579804f404f23c5f4419f4e57fa27a63865b002abaf64126c",
                 "the snapshot's bytes changed (\(digest)): if the layout changed, bump EventLog.snapshotFormat, then record the new digest here")
     }
 

@@ -53,6 +53,7 @@ private func d(_ s: String) -> LocalDate { LocalDate(s)! }
         .actionCorrected(action: "L-1/R1/A1", on: d("2024-03-07"), field: "lead", value: "Head of safeguarding", reason: "Typo", from: nil),
         .reviewCorrected(ref: "L-1", on: d("2024-03-08"), field: "title", from: "Learnign review", value: "Learning review", reason: "Typo"),
         .recommendationCorrected(rec: "L-1/R1", on: d("2024-03-08"), field: "on", from: "2023-01-10", value: "2023-01-01", reason: "Date of the report"),
+        .memberEmailSet(user: "jsmith", email: "j.smith@medway.gov.uk"),
         .memberLoginBound(user: "jsmith", login: "jsmith"),   // last: the tests below count samples by position
         .trackerImported(ref: "L-1", file: "plan 2014-17.csv", sha256: String(repeating: "ab", count: 32), rows: ["4 R1", "4 R1/A1"]),
         .recommendationResponded(rec: "L-1/R2", accepted: false, reason: "Covered by the county-wide threshold", on: d("2023-08-01")),

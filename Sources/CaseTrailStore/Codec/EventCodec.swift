@@ -24,6 +24,7 @@ enum EventType: String, CaseIterable {
     case memberAdded = "member_added"
     case memberRetired = "member_retired"
     case memberLoginBound = "member_login_bound"
+    case memberEmailSet = "member_email_set"
     case agencyAdded = "agency_added"
     case agencyAliasAdded = "agency_alias_added"
     case bankHolidayAdded = "bank_holiday_added"
@@ -106,6 +107,7 @@ extension Event {
         case .memberAdded: return .memberAdded
         case .memberRetired: return .memberRetired
         case .memberLoginBound: return .memberLoginBound
+        case .memberEmailSet: return .memberEmailSet
         case .agencyAdded: return .agencyAdded
         case .agencyAliasAdded: return .agencyAliasAdded
         case .bankHolidayAdded: return .bankHolidayAdded
@@ -171,6 +173,8 @@ extension Event {
             return .object(["user": .string(user), "reason": .text(reason)])
         case let .memberLoginBound(user, login):
             return .object(["user": .string(user), "login": .string(login)])
+        case let .memberEmailSet(user, email):
+            return .object(["user": .string(user), "email": .string(email)])
         case let .agencyAdded(code, name, aliases):
             return .object(["code": .string(code), "name": .string(name), "aliases": .array(aliases.map { .string($0) })])
         case let .agencyAliasAdded(code, alias):
@@ -323,6 +327,8 @@ extension Event {
             return .memberRetired(user: try f.string("user"), reason: try f.optionalString("reason"))
         case .memberLoginBound:
             return .memberLoginBound(user: try f.string("user"), login: try f.string("login"))
+        case .memberEmailSet:
+            return .memberEmailSet(user: try f.string("user"), email: try f.string("email"))
         case .agencyAdded:
             return .agencyAdded(code: try f.string("code"), name: try f.string("name"), aliases: try f.strings("aliases"))
         case .agencyAliasAdded:

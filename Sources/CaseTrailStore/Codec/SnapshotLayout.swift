@@ -279,10 +279,10 @@ extension BinaryReader {
 }
 
 extension Member: BinaryCodable {
-    func write(to w: inout BinaryWriter) { w.write(user); w.write(name); w.write(agency); w.write(roles); w.write(partner); w.write(retired); w.write(login) }
+    func write(to w: inout BinaryWriter) { w.write(user); w.write(name); w.write(agency); w.write(roles); w.write(partner); w.write(retired); w.write(login); w.write(email) }
     init(from r: inout BinaryReader) throws(SnapshotError) {
         self.init(user: try r.read(), name: try r.read(), agency: try r.read(), roles: try r.read(), partner: try r.read(), retired: try r.read(),
-                  login: try r.read())
+                  login: try r.read(), email: try r.read())
     }
 }
 
