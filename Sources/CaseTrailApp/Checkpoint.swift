@@ -1,34 +1,45 @@
 import CaseTrailCore
 import CaseTrailStore
 
-/// `casetrail-checkpoint <code> seq=<n> sha256=<hex>`: the head of a log at a moment, to keep in
-/// minutes; `verify --checkpoint` later proves the log still extends it.
+/// `casetrail-checkpoint <code> seq=<n> sha256=<hex> root=<hex>`: the head of a log at a moment, to
+/// keep in minutes; `verify --checkpoint` later proves the log still extends it. `root` is the RFC 6962
+/// Merkle root of its first n lines, against which `prove` gives proofs; lines without it (older
+/// checkpoints) are still read.
 public struct Checkpoint: Equatable, Sendable {
     public var code: String
     public var seq: Int
     public var hash: String
+    public var root: String?
 
-    public init(code: String, seq: Int, hash: String) {
+    public init(code: String, seq: Int, hash: String, root: String? = nil) {
         self.code = code
         self.seq = seq
         self.hash = hash
+        self.root = root
     }
 
     /// The checkpoint of a partnership's log whose last line (within what was read) is `head`.
-    public init(_ partnership: PartnershipInfo, head: LogRecord) {
-        self.init(code: partnership.code, seq: head.seq, hash: head.hash)
+    public init(_ partnership: PartnershipInfo, head: LogRecord, root: Digest? = nil) {
+        self.init(code: partnership.code, seq: head.seq, hash: head.hash, root: root?.hex)
     }
 
-    public var text: String { "casetrail-checkpoint \(code) seq=\(seq) sha256=\(hash)" }
+    public var text: String { "casetrail-checkpoint \(code) seq=\(seq) sha256=\(hash)" + (root.map { " root=\($0)" } ?? "") }
 
-    /// Reads a checkpoint line as `text` writes it; nil for anything else.
+    /// Reads a checkpoint line as `text` writes it (with or without its root); nil for anything else.
     public init?(_ text: String) {
         let parts = text.split(separator: " ").map(String.init)
-        guard parts.count == 4, parts[0] == "casetrail-checkpoint", parts[2].hasPrefix("seq="), parts[3].hasPrefix("sha256="),
-              let n = Int(parts[2].dropFirst(4)), n > 0 else { return nil }
-        let hex = String(parts[3].dropFirst(7))
-        guard hex.utf8.count == 64, hex.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
-        self.init(code: parts[1], seq: n, hash: hex)
+        guard parts.count == 4 || parts.count == 5, parts[0] == "casetrail-checkpoint", parts[2].hasPrefix("seq="), parts[3].hasPrefix("sha256="),
+              let n = Int(parts[2].dropFirst(4)), n > 0, n <= 1 << 53 else { return nil }
+        func hex(_ s: Substring) -> String? {
+            s.utf8.count == 64 && s.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) ? String(s) : nil
+        }
+        guard let head = hex(parts[3].dropFirst(7)) else { return nil }
+        var root: String?
+        if parts.count == 5 {
+            guard parts[4].hasPrefix("root="), let r = hex(parts[4].dropFirst(5)) else { return nil }
+            root = r
+        }
+        self.init(code: parts[1], seq: n, hash: head, root: root)
     }
 
     /// What stops a log (scanned with `hashesOf: [seq]`) from proving it extends this checkpoint.

@@ -35,11 +35,14 @@ extension Ledger {
     /// checkpoint that the log still extends it.
     public func verify(against checkpoint: Checkpoint?) throws(StoreError) -> Verification {
         let seen = witnessedBefore
+        // The Merkle root of the lines the checkpoint covers, when it names one.
+        var tree = Merkle.Builder()
         var vouches: [Int: Verification.Redaction] = [:]
         // A snapshot is checked too: the state the log gives at its line must be the state it holds.
         let snapshot = store.loadSnapshot(damage: SnapshotDamage())
         var (replay, scan) = try replayAll(upTo: .all, hashesOf: (checkpoint.map { [$0.seq] } ?? []) + witnessed + (snapshot.map { [$0.position.seq] } ?? []),
                                            captureAt: snapshot?.position.seq, latestBelievable: latestBelievable, decidingEveryLine: true) { record, event in
+            if let c = checkpoint, c.root != nil, record.seq <= c.seq, let d = record.digest { tree.append(line: d) }
             if case let .lineRedacted(seq, _, fields, reason, on, _, _) = event {
                 vouches[record.seq] = Verification.Redaction(seq: seq, by: record.seq, actor: record.actor, fields: fields, on: on, reason: reason)
             }
@@ -53,7 +56,10 @@ extension Ledger {
                 scan.problems.append(LineProblem(line: s.seq, problem: "the snapshot beside the log, taken at this line, does not hold the state the log gives here: it was changed or damaged. Delete \(store.snapshotLocation) (it is rebuilt from the log); if others can write this folder, find out who changed it."))
             }
         }
-        let againstCheckpoint = checkpoint.map { $0.problems(against: scan, code: replay.state.partnership?.code) } ?? []
+        var againstCheckpoint = checkpoint.map { $0.problems(against: scan, code: replay.state.partnership?.code) } ?? []
+        if let c = checkpoint, let root = c.root, againstCheckpoint.isEmpty, tree.size == c.seq, tree.root?.hex != root {
+            againstCheckpoint.append(LineProblem(line: c.seq, problem: "the Merkle root of lines 1 to \(c.seq) is \(tree.root?.hex ?? "-"), not the checkpoint's \(root): the checkpoint was copied wrongly, or made up"))
+        }
         scan.problems += againstCheckpoint
         // Line 0: the medium, not a line of the log.
         scan.problems += store.safeguardProblems().map { LineProblem(line: 0, problem: $0) }

@@ -145,6 +145,8 @@ public enum CLI {
             return Outcome(stdout: "", stderr: notes.text + "Error: \(capitalised(e.description))\n", status: status)
         } catch let e as IntegrityFailure {
             return Outcome(stdout: e.stdout, stderr: notes.text, status: ExitStatus.integrity)
+        } catch let e as ProofError {
+            return Outcome(stdout: "", stderr: notes.text + "Error: \(capitalised(e.message)).\n", status: ExitStatus.refused)
         } catch let e as LedgerError {
             return Outcome(stdout: "", stderr: notes.text + "Error: \(capitalised(e.description))\n", status: ExitStatus.refused)
         } catch {

@@ -16,13 +16,10 @@ extension Commands {
             discussion: "Later, 'casetrail verify --checkpoint \"<line>\"' proves nothing before it has changed.\nWith --as-of, the checkpoint the log had at that moment.",
             formats: [.table, .json], asOf: true, byBusinessDate: false,
             run: { inv in
-                var last: LogRecord?
-                let (state, _) = try load(inv) { record, _ in last = record }
-                guard let head = last, let partnership = state.partnership else { throw Refusal(message: "The log holds nothing at that point.") }
-                let checkpoint = Checkpoint(partnership, head: head)
+                let (_, checkpoint) = try pinned(inv)
                 if try inv.format() == .json {
                     return jsonText(.object(["checkpoint": .string(checkpoint.text), "code": .string(checkpoint.code), "seq": .int(checkpoint.seq),
-                                             "sha256": .string(checkpoint.hash)]))
+                                             "sha256": .string(checkpoint.hash), "root": .optional(checkpoint.root), "tree_size": .int(checkpoint.seq)]))
                 }
                 return checkpoint.text + "\n"
             }),

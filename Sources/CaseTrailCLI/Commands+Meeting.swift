@@ -59,24 +59,22 @@ extension Commands {
         }
         let today = try inv.today()
         let format = try inv.value("--format") == nil ? OutputFormat.md : inv.format()
-        var last: LogRecord?
         var names: [String: String] = [:]
         var lines: [(change: MeetingPaper.Change, event: Event)] = []
-        let (state, _) = try load(inv) { record, event in
-            last = record
+        let (state, pin) = try pinned(inv) { record, event in
             if case let .memberAdded(user, name, _, _, _) = event { names[user] = name }
             if since?.includes(record, event) ?? true, MeetingPaper.ChangeKind.of(event) != nil {
                 lines.append((MeetingPaper.Change(seq: record.seq, on: event.businessDate, summary: event.summary(by: names[record.actor] ?? record.actor)), event))
             }
         }
-        guard let partnership = state.partnership, let head = last else { throw Refusal(message: "The log holds nothing at that point.") }
+        let partnership = state.partnership!
         for i in lines.indices {
             if let v = state.voided["seq:\(lines[i].change.seq)"] { lines[i].change.summary += " [void since \(v.on.readable): \(v.reason)]" }
         }
         let missedFrom: LocalDate
         if case .date(let d) = since { missedFrom = d } else { missedFrom = today.adding(days: -365) }
         let paper = MeetingPaper(state, body: body, today: today, within: within, missedFrom: missedFrom, changes: lines)
-        let checkpoint = Checkpoint(partnership, head: head).text
+        let checkpoint = pin.text
         let sinceWords = since?.words ?? "since the log began"
         switch format {
         case .json: return jsonText(MeetingJSON.render(paper, since: inv.value("--since"), checkpoint: checkpoint))

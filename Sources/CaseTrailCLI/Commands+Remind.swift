@@ -33,12 +33,11 @@ extension Commands {
             do { try Validate.email(from) } catch { throw inv.usage("--from: \(error.message)") }
         }
         let today = try inv.today()
-        var last: LogRecord?
-        let (state, _) = try load(inv) { record, _ in last = record }
-        guard let partnership = state.partnership, let head = last else { throw Refusal(message: "The log holds nothing at that point.") }
+        let (state, pin) = try pinned(inv)
+        let partnership = state.partnership!
         let reminders = Reminder.all(state, today: today, within: days, agency: try agencyFilter(inv, state))
         let from = inv.value("--from") ?? state.members[inv.actor]?.email ?? "casetrail@localhost"
-        let checkpoint = Checkpoint(partnership, head: head).text
+        let checkpoint = pin.text
         var written: [(Reminder, String?, [UInt8])] = []
         for r in reminders {
             let message = ReminderMail.message(r, partnership: partnership, from: from, today: today, within: days, now: inv.now, checkpoint: checkpoint)

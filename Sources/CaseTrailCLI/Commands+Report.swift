@@ -22,12 +22,11 @@ extension Commands {
     static func annualReport(_ inv: Invocation) throws -> String {
         guard let year = try reportingYear(inv) else { throw inv.usage("'report annual' needs --year, e.g. 2022-23.") }
         let format = try inv.value("--format") == nil ? OutputFormat.md : inv.format()
-        var last: LogRecord?
         // A year's figures depend only on what was true within it: the state as things stood at its end.
-        let (state, _) = try load(inv, onDate: year.last) { record, _ in last = record }
-        guard let partnership = state.partnership, let head = last else { throw Refusal(message: "The log holds nothing at that point.") }
+        let (state, pin) = try pinned(inv, onDate: year.last)
+        let partnership = state.partnership!
         let report = AnnualReport(state, year: year, today: try inv.today())
-        let checkpoint = Checkpoint(partnership, head: head).text
+        let checkpoint = pin.text
         switch format {
         case .html: return ReportHTML.render(report, partnership: partnership, checkpoint: checkpoint)
         case .json: return jsonText(reportJSON(report, checkpoint: checkpoint))

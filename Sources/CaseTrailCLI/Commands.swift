@@ -4,7 +4,7 @@ import CaseTrailStore
 
 /// The command table: every command's words, help and handler, in the order help lists them.
 enum Commands {
-    static let all: [CommandSpec] = setup + reviews + actions + corrections + importing + queries + reports + audit
+    static let all: [CommandSpec] = setup + reviews + actions + corrections + importing + queries + reports + audit + proofs
 
     static let setup: [CommandSpec] = [
         CommandSpec(
@@ -187,6 +187,20 @@ enum Commands {
     }
 
     /// Renders a query's answer in the requested format.
+    /// The state with the checkpoint of the lines it was read from (their head and Merkle root): what
+    /// reports end with. `each` sees every event too.
+    static func pinned(_ inv: Invocation, onDate: LocalDate? = nil, each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, Checkpoint) {
+        var last: LogRecord?
+        var tree = Merkle.Builder()
+        let (state, _) = try load(inv, onDate: onDate) { record, event in
+            if record.seq != last?.seq, let d = record.digest { tree.append(line: d) }
+            last = record
+            each?(record, event)
+        }
+        guard let partnership = state.partnership, let head = last else { throw Refusal(message: "The log holds nothing at that point.") }
+        return (state, Checkpoint(partnership, head: head, root: tree.root))
+    }
+
     static func render(_ inv: Invocation, table: Table, json: JSONValue) throws(UsageError) -> String {
         let format = try inv.format()
         return format == .json ? jsonText(json) : table.render(format, width: inv.tableWidth)

@@ -1,3 +1,5 @@
+import CaseTrailCore
+
 /// The RFC 6962 (Certificate Transparency) Merkle tree over a log's lines: leaf i is
 /// SHA-256(0x00 ‖ the 32 bytes of line i's hash), a node SHA-256(0x01 ‖ left ‖ right), split at the
 /// largest power of two below the size (RFC 6962 section 2.1), so any CT tool can check its proofs.
@@ -190,5 +192,21 @@ extension Digest {
             }
         }
         self.init(w)
+    }
+}
+
+extension LogRecord {
+    /// The line's hash as a digest (nil where it is not 64 hex digits): what its Merkle leaf is made of.
+    public var digest: Digest? { hashDigest }
+}
+
+/// One stored line read on its own, as a proof bundle carries it: no line before it to chain to.
+public enum StandaloneLine {
+    /// The line's envelope and event, and nil, when its own hash is right; else what is wrong with it
+    /// (`changed` when the bytes no longer give the hash they carry, as a redacted line's do).
+    public static func read(_ bytes: [UInt8]) -> (record: LogRecord?, event: Event?, problem: String?, changed: Bool) {
+        let (record, problem) = bytes.withUnsafeBufferPointer { LogLine.decode($0) }
+        guard let record else { return (nil, nil, problem ?? "the line cannot be read", false) }
+        return (record, LogLine.event(of: bytes), problem, problem == LogLine.changedProblem)
     }
 }

@@ -55,3 +55,46 @@ public enum OutgoingMail {
         return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 }
+
+/// Files a user names for casetrail to write or read whole (proof bundles).
+public enum UserFile {
+    /// Writes a new file at `path`: refused if anything is there already, link or file, and never
+    /// seen half-written (a temporary beside it, linked into place).
+    public static func create(_ path: String, _ bytes: [UInt8]) throws(StoreError) {
+        do { try writeFileNew(path, bytes, mode: 0o644) } catch {
+            throw error.code == EEXIST ? .database("\(path) already exists; give a new file name (nothing was written).") : .io(error)
+        }
+    }
+
+    /// The whole of a regular file of at most `maxBytes` (a link is not followed).
+    public static func read(_ path: String, maxBytes: Int) throws(StoreError) -> [UInt8] {
+        let file: POSIXFile
+        do { file = try POSIXFile.open(path, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK) } catch {
+            switch error.code {
+            case ENOENT: throw .database("there is no file \(path); check the name and folder.")
+            case ELOOP: throw .database("\(path) is a symbolic link; give the file itself.")
+            default: throw .io(error)
+            }
+        }
+        do {
+            let st = try file.status()
+            if let kind = nonRegularKind(st) { throw StoreError.database("\(path) is \(kind), not a file.") }
+            let size = try file.size()
+            guard size <= maxBytes else { throw StoreError.database("\(path) is larger (\(size) bytes) than casetrail reads for it (\(maxBytes)).") }
+            var bytes = [UInt8](repeating: 0, count: size)
+            var done = 0
+            while done < size {
+                let n = try bytes.withUnsafeMutableBytes { raw throws(IOError) in try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[done...]), at: done) }
+                if n == 0 { break }
+                done += n
+            }
+            return Array(bytes[..<done])
+        } catch let e as IOError {
+            throw .io(e)
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw .database("\(path) could not be read")
+        }
+    }
+}
