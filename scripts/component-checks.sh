@@ -22,4 +22,12 @@ if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null 
     echo "skipped: the HTML report and meeting paper checks in headless Chromium (not installed; apt-get install -y chromium)"
   fi
 fi
+# Signed checkpoints are checked through OpenSSH's ssh-keygen by the Swift tests (SignedCheckpointTests).
+if ! command -v ssh-keygen >/dev/null; then
+  if [ "${CASETRAIL_REQUIRE_COMPONENTS:-0}" = 1 ]; then
+    echo "ssh-keygen is required here but not installed (apt-get install -y openssh-client)" >&2; status=1
+  else
+    echo "skipped: the signed checkpoint checks (ssh-keygen not installed; apt-get install -y openssh-client)"
+  fi
+fi
 exit $status

@@ -57,3 +57,50 @@ public struct Checkpoint: Equatable, Sendable {
         return out
     }
 }
+
+/// A checkpoint as kept in minutes: its line, and below it, when it was signed, the SSH signature of
+/// that line (`checkpoint --sign`), which `--allowed-signers` checks.
+public struct SignedCheckpoint: Equatable, Sendable {
+    public var checkpoint: Checkpoint
+    /// The armored `-----BEGIN SSH SIGNATURE-----` block, when signed.
+    public var signature: String?
+
+    public init(_ checkpoint: Checkpoint, signature: String? = nil) {
+        self.checkpoint = checkpoint
+        self.signature = signature
+    }
+
+    /// What is signed: the checkpoint's line with its line break.
+    public var message: [UInt8] { Array((checkpoint.text + "\n").utf8) }
+
+    public var text: String { checkpoint.text + (signature.map { "\n" + $0.trimmingTrailingNewlines } ?? "") }
+
+    /// Reads a checkpoint line, with a signature block after it or not; nil for anything else.
+    public init?(_ text: String) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) }
+        guard let first = lines.first, let c = Checkpoint(first.trimmingSpacesAround) else { return nil }
+        checkpoint = c
+        let rest = lines.dropFirst()
+        if rest.isEmpty { signature = nil; return }
+        guard rest.first == "-----BEGIN SSH SIGNATURE-----", rest.last == "-----END SSH SIGNATURE-----", rest.count <= 64,
+              rest.dropFirst().dropLast().allSatisfy({ $0.utf8.allSatisfy { b in (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2B || b == 0x2F || b == 0x3D } }) else {
+            return nil
+        }
+        signature = rest.joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    var trimmingTrailingNewlines: String {
+        var s = self
+        while s.hasSuffix("\n") { s.removeLast() }
+        return s
+    }
+
+    var trimmingSpacesAround: String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}

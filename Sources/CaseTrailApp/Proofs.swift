@@ -14,6 +14,8 @@ public struct ProofBundle: Equatable, Sendable {
     /// What the lines were chosen by: a review, an action, or seq:N lines; nil for a consistency proof.
     public var target: String?
     public var checkpoint: Checkpoint
+    /// The checkpoint's SSH signature, when the one proven against was signed (`verify-proof --allowed-signers` checks it).
+    public var signature: String?
     /// The inclusion proof of the checkpoint's own line (its `sha256`) as the last leaf of its tree:
     /// what ties the checkpoint's hash, size and root together.
     public var headProof: [Digest] = []
@@ -23,7 +25,7 @@ public struct ProofBundle: Equatable, Sendable {
     public var extends: (checkpoint: Checkpoint, proof: [Digest], headProof: [Digest])?
 
     public static func == (a: ProofBundle, b: ProofBundle) -> Bool {
-        a.target == b.target && a.checkpoint == b.checkpoint && a.headProof == b.headProof && a.lines == b.lines
+        a.target == b.target && a.checkpoint == b.checkpoint && a.signature == b.signature && a.headProof == b.headProof && a.lines == b.lines
             && a.extends?.checkpoint == b.extends?.checkpoint && a.extends?.proof == b.extends?.proof && a.extends?.headProof == b.extends?.headProof
     }
 
@@ -51,6 +53,7 @@ public struct ProofBundle: Equatable, Sendable {
         var members: [JSONMember] = [JSONMember("casetrail_proof", .int(1))]
         if let t = target { members.append(JSONMember("target", .string(t))) }
         members.append(JSONMember("checkpoint", .string(checkpoint.text)))
+        if let s = signature { members.append(JSONMember("checkpoint_signature", .string(s))) }
         members.append(JSONMember("head_proof", hashes(headProof)))
         if let e = extends {
             members.append(JSONMember("extends", .string(e.checkpoint.text)))
@@ -89,6 +92,10 @@ public struct ProofBundle: Equatable, Sendable {
             return out
         }
         var bundle = ProofBundle(target: json["target"]?.stringValue, checkpoint: checkpoint, headProof: try digests(json["head_proof"], "the checkpoint's head proof"))
+        if let s = json["checkpoint_signature"] {
+            guard let text = s.stringValue, SignedCheckpoint(checkpoint.text + "\n" + text) != nil else { throw ProofError("the checkpoint's signature is not an SSH signature block") }
+            bundle.signature = text
+        }
         if let old = json["extends"] {
             guard let text = old.stringValue, let c = Checkpoint(text), c.root != nil else { throw ProofError("the earlier checkpoint ('extends') is unreadable or carries no Merkle root") }
             bundle.extends = (c, try digests(json["consistency"], "the consistency proof"), try digests(json["extends_head_proof"], "the earlier checkpoint's head proof"))

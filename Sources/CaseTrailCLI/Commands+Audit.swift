@@ -8,20 +8,24 @@ extension Commands {
             words: ["verify"], abstract: "Check the whole log: hash chain, sequence, JSON, schemas, and that every event replays.",
             discussion: "Exits 0 when the log is sound and 3 when it is not, listing every problem by line number.\nWith --checkpoint, also proves the log still extends a checkpoint printed earlier, so a\ntruncated or rewritten log is caught.",
             options: [OptionSpec(name: "--checkpoint", valueName: "text",
-                                 help: "A line printed by 'casetrail checkpoint' (casetrail-checkpoint CODE seq=N sha256=HEX).")],
+                                 help: "What 'casetrail checkpoint' printed (casetrail-checkpoint CODE seq=N sha256=HEX root=HEX), with its signature if signed."),
+                      allowedSignersOption],
             formats: [.table, .json],
             run: verify),
         CommandSpec(
             words: ["checkpoint"], abstract: "Print one line that pins the log as it is now, to keep in minutes.",
             discussion: "Later, 'casetrail verify --checkpoint \"<line>\"' proves nothing before it has changed.\nWith --as-of, the checkpoint the log had at that moment.",
+            options: [signOption],
             formats: [.table, .json], asOf: true, byBusinessDate: false,
             run: { inv in
-                let (_, checkpoint) = try pinned(inv)
+                let (state, checkpoint) = try pinned(inv)
+                let signed = try sign(checkpoint, inv, state)
                 if try inv.format() == .json {
                     return jsonText(.object(["checkpoint": .string(checkpoint.text), "code": .string(checkpoint.code), "seq": .int(checkpoint.seq),
-                                             "sha256": .string(checkpoint.hash), "root": .optional(checkpoint.root), "tree_size": .int(checkpoint.seq)]))
+                                             "sha256": .string(checkpoint.hash), "root": .optional(checkpoint.root), "tree_size": .int(checkpoint.seq),
+                                             "signature": .optional(signed.signature)]))
                 }
-                return checkpoint.text + "\n"
+                return signed.text + "\n"
             }),
         CommandSpec(
             words: ["copy-log"], abstract: "Copy the log line for line to a new file or database (file to database, database to file).",
@@ -71,11 +75,13 @@ extension Commands {
     static func verify(_ inv: Invocation) throws -> String {
         let format = try inv.format()
         var checkpoint: Checkpoint?
+        var signer: String?
         if let text = inv.value("--checkpoint") {
-            guard let c = Checkpoint(text) else {
-                throw inv.usage("'\(text)' is not a checkpoint; it looks like: casetrail-checkpoint MSCP seq=42 sha256=<64 hex digits>.")
+            guard let c = SignedCheckpoint(text) else {
+                throw inv.usage("'\(text)' is not a checkpoint; it looks like: casetrail-checkpoint MSCP seq=42 sha256=<64 hex digits> root=<64 hex digits>, with its signature below it if signed.")
             }
-            checkpoint = c
+            checkpoint = c.checkpoint
+            signer = try checkSignature(c, inv)
         }
         let verification = try inv.ledger.verify(against: checkpoint)
         let scan = verification.scan
@@ -91,6 +97,7 @@ extension Commands {
                 members.append(JSONMember("torn_tail", .object(["line": .int(t.line), "bytes": .int(t.bytes.count)])))
             }
             if let c = checkpoint { members.append(JSONMember("checkpoint", .string(c.text))) }
+            if let s = signer { members.append(JSONMember("signed_by", .string(s))) }
             members.append(JSONMember("redactions", .array(verification.redactions.map { r in
                 .object(["seq": .int(r.seq), "fields": .array(r.fields.map { .string($0) }), "by": .string(r.actor), "on": .string(r.on.description),
                          "reason": .string(r.reason), "vouched_by_seq": .int(r.by)])
@@ -111,6 +118,7 @@ extension Commands {
                 out += "Witness: this user's casetrail had not read this log before\n"
             }
             if let s = verification.snapshot, s.matches { out += "Snapshot: at seq \(s.seq), matches the log\n" }
+            if let s = signer { out += Escape.terminal("Signed:  the checkpoint was signed by \(s) (a key in \(inv.value("--allowed-signers")!))") + "\n" }
             // Each changed line believed, and on whose word: an auditor should find each in the minutes.
             for r in verification.redactions {
                 out += Escape.terminal("Redacted: line \(r.seq) (\(r.fields.joined(separator: ", "))), by \(r.actor) on \(r.on.readable), vouched for by seq \(r.by): \(r.reason)") + "\n"

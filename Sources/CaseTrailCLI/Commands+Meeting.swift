@@ -16,6 +16,7 @@ extension Commands {
             OptionSpec(name: "--since", valueName: "when",
                        help: "The last meeting: a date (facts dated from it) or seq:N (lines after N, the last paper's checkpoint)."),
             OptionSpec(name: "--within", valueName: "days", help: "How far ahead 'due soon' looks (default 60 days)."),
+            signOption,
         ],
         formats: [.md, .html, .json], asOf: true, byBusinessDate: false,
         run: meetingPaper)
@@ -74,10 +75,14 @@ extension Commands {
         let missedFrom: LocalDate
         if case .date(let d) = since { missedFrom = d } else { missedFrom = today.adding(days: -365) }
         let paper = MeetingPaper(state, body: body, today: today, within: within, missedFrom: missedFrom, changes: lines)
-        let checkpoint = pin.text
+        let signed = try sign(pin, inv, state)
+        let checkpoint = signed.text
         let sinceWords = since?.words ?? "since the log began"
         switch format {
-        case .json: return jsonText(MeetingJSON.render(paper, since: inv.value("--since"), checkpoint: checkpoint))
+        case .json:
+            guard case .object(var members) = MeetingJSON.render(paper, since: inv.value("--since"), checkpoint: pin.text) else { return "" }
+            if let s = signed.signature { members.append(JSONMember("checkpoint_signature", .string(s))) }
+            return jsonText(.object(members))
         case .html: return MeetingHTML.render(paper, partnership: partnership, since: sinceWords, checkpoint: checkpoint)
         case .table, .csv, .md: return MeetingMarkdown.render(paper, partnership: partnership, since: sinceWords, checkpoint: checkpoint)
         }
@@ -178,7 +183,7 @@ enum MeetingMarkdown {
         out += "## 7. Recommendations with no response (\(p.unanswered.count))\n\n"
         out += p.unanswered.isEmpty ? "None.\n\n" : Table(columns: ["Recommendation", "Made", "Days waiting", "Text"],
                                                           rows: p.unanswered.map { [$0.rec.fullID, $0.rec.on.readable, "\($0.days)", $0.rec.text] }).markdown() + "\n"
-        out += "---\n\n`\(checkpoint)`\n"
+        out += "---\n\n" + checkpointMarkdown(checkpoint)
         return out
     }
 
@@ -251,7 +256,7 @@ enum MeetingHTML {
         body += "</section>\n<section id=\"unanswered\"><h2>7. Recommendations with no response (\(p.unanswered.count))</h2>\n"
         body += p.unanswered.isEmpty ? "<p>None.</p>\n" : ReportHTML.table(["Recommendation", "Made", "Days waiting", "Text"],
                                                                           p.unanswered.map { [$0.rec.fullID, $0.rec.on.readable, "\($0.days)", $0.rec.text] }, text: [0, 1, 3])
-        body += "</section>\n<footer id=\"checkpoint\"><code>\(e(checkpoint))</code></footer>\n"
+        body += "</section>\n<footer id=\"checkpoint\"><pre>\(e(checkpoint))</pre></footer>\n"
         return """
         <!DOCTYPE html>
         <html lang="en-GB"><head><meta charset="utf-8"><title>\(e(title))</title>
@@ -264,7 +269,7 @@ enum MeetingHTML {
         article.item{border-left:4px solid #1d5e8c;background:#f5f8fb;padding:.4rem .8rem;margin:.6rem 0}
         article.item h4{margin:.2rem 0 .3rem;font-size:.95rem}dl{display:grid;grid-template-columns:10rem 1fr;gap:.15rem .6rem;margin:0}
         dt{font-weight:600;color:#333}dd{margin:0;overflow-wrap:anywhere}
-        footer{margin-top:2rem;color:#333;font-size:.8rem;overflow-wrap:anywhere}
+        footer{margin-top:2rem;color:#333;font-size:.8rem;overflow-wrap:anywhere}footer pre{white-space:pre-wrap;margin:0}
         @page{size:A4;margin:20mm 15mm 18mm;
           @top-left{content:\(cssString("\(partnership.name) · \(title)"));font-size:8pt;color:#555}
           @bottom-right{content:"Page " counter(page) " of " counter(pages);font-size:8pt;color:#555}}

@@ -7,7 +7,7 @@ extension Commands {
         CommandSpec(
             words: ["report", "annual"], abstract: "The learning-and-improvement section of the annual report for an April–March year.",
             discussion: "Markdown by default, or one self-contained HTML file (inline CSS and SVG charts, no network).\nIt ends with the checkpoint line, so any later change to the log can be detected against the printed report.",
-            options: [OptionSpec(name: "--year", valueName: "year", help: "The reporting year, e.g. 2022-23.", required: true)],
+            options: [OptionSpec(name: "--year", valueName: "year", help: "The reporting year, e.g. 2022-23.", required: true), signOption],
             formats: [.md, .html, .json], asOf: true, byBusinessDate: false,
             run: annualReport),
         meeting,
@@ -26,10 +26,14 @@ extension Commands {
         let (state, pin) = try pinned(inv, onDate: year.last)
         let partnership = state.partnership!
         let report = AnnualReport(state, year: year, today: try inv.today())
-        let checkpoint = pin.text
+        let signed = try sign(pin, inv, state)
+        let checkpoint = signed.text
         switch format {
         case .html: return ReportHTML.render(report, partnership: partnership, checkpoint: checkpoint)
-        case .json: return jsonText(reportJSON(report, checkpoint: checkpoint))
+        case .json:
+            guard case .object(var members) = reportJSON(report, checkpoint: pin.text) else { return "" }
+            if let s = signed.signature { members.append(JSONMember("checkpoint_signature", .string(s))) }
+            return jsonText(.object(members))
         default: return ReportMarkdown.render(report, partnership: partnership, checkpoint: checkpoint)
         }
     }
@@ -98,6 +102,11 @@ extension Commands {
     }
 }
 
+/// A checkpoint at the foot of a paper: inline, or a fenced block when a signature follows it.
+func checkpointMarkdown(_ text: String) -> String {
+    text.contains("\n") ? "```\n\(text)\n```\n" : "`\(text)`\n"
+}
+
 /// The annual report as Markdown, to paste into the partnership's report.
 enum ReportMarkdown {
     /// "4 requires improvement, 1 good", with each level's share of the whole for standards ("83% fully met").
@@ -151,7 +160,7 @@ enum ReportMarkdown {
             out += Table(columns: ["Recommendation", "Made", "Days waiting", "Text"],
                          rows: r.awaitingResponse.map { [$0.rec.fullID, $0.rec.on.description, "\($0.days)", $0.rec.text] }).markdown()
         }
-        out += "\n---\n\n`\(checkpoint)`\n"
+        out += "\n---\n\n" + checkpointMarkdown(checkpoint)
         return out
     }
 }
@@ -208,7 +217,7 @@ enum ReportHTML {
                 + table(["Recommendation", "Made", "Days waiting", "Text"], r.awaitingResponse.map { [$0.rec.fullID, $0.rec.on.description, "\($0.days)", $0.rec.text] },
                         text: [0, 3])
         }
-        body += "<footer id=\"checkpoint\"><code>\(escape(checkpoint))</code></footer>\n"
+        body += "<footer id=\"checkpoint\"><pre>\(escape(checkpoint))</pre></footer>\n"
         return """
         <!DOCTYPE html>
         <html lang="en-GB"><head><meta charset="utf-8"><title>\(escape(title))</title>
@@ -219,7 +228,7 @@ enum ReportHTML {
         th,td{border-bottom:1px solid #ccc;padding:.3rem .6rem;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
         .tiles{display:flex;flex-wrap:wrap;gap:.6rem;margin:1rem 0}.tile{background:#eef4f9;border-left:4px solid #1d5e8c;padding:.5rem .8rem;min-width:8rem}
         .tile .v{font-size:1.5rem;font-weight:700}.tile .l{font-size:.85rem;color:#333}
-        svg text{font-size:11px;fill:#333}footer{margin-top:2rem;color:#555;font-size:.8rem;word-break:break-all}
+        svg text{font-size:11px;fill:#333}footer{margin-top:2rem;color:#555;font-size:.8rem;word-break:break-all}footer pre{white-space:pre-wrap;margin:0}
         </style></head><body>
         \(body)</body></html>
 

@@ -8,6 +8,8 @@ public enum PolicyName: String, CaseIterable, Sendable {
     case responseDueDays = "response-due-days"
     /// `no` (default) or `yes`: whether one member may give two stages of an action's sign-off on their own behalf.
     case separateSignOff = "separate-sign-off"
+    /// `none` (default) or the path of an SSH private key: reports and papers end with their checkpoint signed by it.
+    case checkpointKey = "checkpoint-key"
 
     /// The values it takes, the default first (for a number of days: the default alone).
     public var allowed: [String] {
@@ -15,6 +17,7 @@ public enum PolicyName: String, CaseIterable, Sendable {
         case .rapidReviewFrom: return ["notification", "awareness"]
         case .boardStage, .separateSignOff: return ["no", "yes"]
         case .responseDueDays: return ["60"]
+        case .checkpointKey: return ["none"]
         }
     }
 
@@ -23,6 +26,7 @@ public enum PolicyName: String, CaseIterable, Sendable {
         switch self {
         case .rapidReviewFrom, .boardStage, .separateSignOff: return allowed.contains(value)
         case .responseDueDays: return value.count <= 3 && value.utf8.allSatisfy { (48...57).contains($0) } && (Int(value).map { (1...730).contains($0) } ?? false)
+        case .checkpointKey: return !value.isEmpty && value.utf8.count <= 4096 && value.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
         }
     }
 
@@ -31,6 +35,7 @@ public enum PolicyName: String, CaseIterable, Sendable {
         switch self {
         case .rapidReviewFrom, .boardStage, .separateSignOff: return allowed.joined(separator: " or ")
         case .responseDueDays: return "a number of days from 1 to 730"
+        case .checkpointKey: return "none, or the path of an SSH private key file such as /home/bm/.ssh/id_ed25519"
         }
     }
 
