@@ -33,6 +33,11 @@ echo; echo "What the Board could have seen at its April 2016 meeting (the log up
 step outstanding --as-of "seq:$seq" --today 2016-04-15
 step verify --checkpoint "$checkpoint"
 step checkpoint
+echo; echo "What an inspector is given for one action: its lines, each proven to be in that checkpoint's log, and nothing else:"
+now=$("$CT" checkpoint)
+rm -f "$papers/action.proof"
+step prove MSCP-AUD-2022-02/R1/A1 --checkpoint "$now" --out "$papers/action.proof"
+step verify-proof "$papers/action.proof" --checkpoint "$now"
 echo; echo "An auditor cannot write (exit status 1, nothing appended):"
 printf '%s$ casetrail action withdraw MSCP-EXT-2023-01/R1/A1 --reason test%s\n' "$bold" "$plain"
 "$CT" action withdraw MSCP-EXT-2023-01/R1/A1 --reason test || echo "(exit status $?)"
