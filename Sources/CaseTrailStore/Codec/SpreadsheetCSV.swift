@@ -118,33 +118,10 @@ public struct SpreadsheetCSV: Equatable, Sendable {
 
     /// Reads a file to import (a regular file, links not followed), refusing one larger than `maxBytes`.
     public static func read(_ path: String) throws(StoreError) -> [UInt8] {
-        let file: POSIXFile
-        do { file = try POSIXFile.open(path, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK) } catch {
-            switch error.code {
-            case ENOENT: throw .database("there is no file \(path) to import; check the name and folder.")
-            case ELOOP: throw .database("the file to import, \(path), is a symbolic link; give the tracker's own file.")
-            default: throw .io(error)
-            }
-        }
-        do {
-            let st = try file.status()
-            if let kind = nonRegularKind(st) { throw StoreError.database("the file to import, \(path), is \(kind), not a file; give the tracker saved as CSV.") }
-            let size = try file.size()
-            guard size <= maxBytes else { throw StoreError.database("\(path) is \(size / 1_048_576) MB, more than a tracker can be (\(maxBytes >> 20) MB); split it.") }
-            var bytes = [UInt8](repeating: 0, count: size)
-            var done = 0
-            while done < size {
-                let n = try bytes.withUnsafeMutableBytes { raw throws(IOError) in try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[done...]), at: done) }
-                if n == 0 { break }
-                done += n
-            }
-            return Array(bytes[..<done])
-        } catch let e as StoreError {
-            throw e
-        } catch let e as IOError {
-            throw .io(e)
-        } catch {
-            throw .database("\(error)")
-        }
+        try UserFile.read(path, maxBytes: maxBytes, words: UserFile.Words(
+            missing: "there is no file \(path) to import; check the name and folder.",
+            link: "the file to import, \(path), is a symbolic link; give the tracker's own file.",
+            notAFile: { "the file to import, \(path), is \($0), not a file; give the tracker saved as CSV." },
+            tooBig: { "\(path) is \($0 / 1_048_576) MB, more than a tracker can be (\(maxBytes >> 20) MB); split it." }))
     }
 }

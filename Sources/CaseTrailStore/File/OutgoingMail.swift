@@ -66,21 +66,33 @@ public enum UserFile {
         }
     }
 
+    /// What to say when a file cannot be read, for the command reading it.
+    public struct Words {
+        var missing: String, link: String
+        var notAFile: (String) -> String, tooBig: (Int) -> String
+    }
+
     /// The whole of a regular file of at most `maxBytes` (a link is not followed).
     public static func read(_ path: String, maxBytes: Int) throws(StoreError) -> [UInt8] {
+        try read(path, maxBytes: maxBytes, words: Words(
+            missing: "there is no file \(path); check the name and folder.", link: "\(path) is a symbolic link; give the file itself.",
+            notAFile: { "\(path) is \($0), not a file." }, tooBig: { "\(path) is larger (\($0) bytes) than casetrail reads for it (\(maxBytes))." }))
+    }
+
+    static func read(_ path: String, maxBytes: Int, words: Words) throws(StoreError) -> [UInt8] {
         let file: POSIXFile
         do { file = try POSIXFile.open(path, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK) } catch {
             switch error.code {
-            case ENOENT: throw .database("there is no file \(path); check the name and folder.")
-            case ELOOP: throw .database("\(path) is a symbolic link; give the file itself.")
+            case ENOENT: throw .database(words.missing)
+            case ELOOP: throw .database(words.link)
             default: throw .io(error)
             }
         }
         do {
             let st = try file.status()
-            if let kind = nonRegularKind(st) { throw StoreError.database("\(path) is \(kind), not a file.") }
+            if let kind = nonRegularKind(st) { throw StoreError.database(words.notAFile(kind)) }
             let size = try file.size()
-            guard size <= maxBytes else { throw StoreError.database("\(path) is larger (\(size) bytes) than casetrail reads for it (\(maxBytes)).") }
+            guard size <= maxBytes else { throw StoreError.database(words.tooBig(size)) }
             var bytes = [UInt8](repeating: 0, count: size)
             var done = 0
             while done < size {
@@ -89,10 +101,10 @@ public enum UserFile {
                 done += n
             }
             return Array(bytes[..<done])
-        } catch let e as IOError {
-            throw .io(e)
         } catch let e as StoreError {
             throw e
+        } catch let e as IOError {
+            throw .io(e)
         } catch {
             throw .database("\(path) could not be read")
         }
