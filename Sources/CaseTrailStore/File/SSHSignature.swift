@@ -24,7 +24,7 @@ public enum SSHSignature {
             try write(file, message)
             let (status, _, err) = try run(program, ["-Y", "sign", "-f", key, "-n", namespace, file], in: dir)
             guard status == 0, let sig = try? read(file + ".sig") else {
-                throw .database("ssh-keygen could not sign with \(key): \(err.isEmpty ? "exit status \(status)" : err)")
+                throw .database("the checkpoint could not be signed with \(key) (ssh-keygen: \(err.isEmpty ? "exit status \(status)" : err)); give the path of an SSH private key you can read")
             }
             return String(decoding: sig, as: UTF8.self)
         }
@@ -91,6 +91,7 @@ public enum SSHSignature {
         let out = (try? read(dir + "/out")).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let err = (try? read(dir + "/err")).map { String(decoding: $0, as: UTF8.self) } ?? ""
         unlink(dir + "/out"); unlink(dir + "/err")
-        return (code, out, err.split(separator: "\n").first.map(String.init) ?? "")
+        let firstError = err.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        return (code, out, firstError)
     }
 }
