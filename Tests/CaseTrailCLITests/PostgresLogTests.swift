@@ -78,12 +78,29 @@ struct PostgresLogTests {
             ["timeliness"] + today, ["timeliness", "--year", "2021-22"], ["report", "annual", "--year", "2021-22"] + today,
             ["report", "annual", "--year", "2022-23", "--format", "json"] + today, ["export", "--format", "csv"], ["export", "--format", "json"],
             ["checkpoint"], ["checkpoint", "--as-of", "seq:100"], ["outstanding", "--as-of", "seq:120"] + today,
+            ["outstanding", "--on-date", "2023-03-31"], ["overdue", "--as-of", "seq:200", "--on-date", "2022-12-31"],
+            ["outstanding", "--kind", "plan", "--group-by", "lead"] + today, ["history", "MSCP-AUD-2022-02/R1/A1", "--on-date", "2023-03-31"],
+            ["report", "meeting", "--for", "executive", "--since", "2023-03-01", "--format", "json"] + today,
+            ["report", "meeting", "--for", "learning-lessons", "--format", "html"] + today,
+            ["remind", "--within", "30", "--format", "json"] + today,
         ]
         for args in queries {
             let fromFile = try exec(args + ["--log", db.file]), fromDatabase = try exec(args + ["--log", db.uri("scrutineer")])
             #expect(fromFile.status == 0, "\(args): \(fromFile.stderr)")
             #expect(fromDatabase == fromFile, "\(args.joined(separator: " ")) differs on the database")
         }
+    }
+
+    @Test func aProofBundleFromTheDatabaseIsTheFilesByteForByteAndVerifies() throws {
+        let db = try DemoDatabase()
+        let checkpoint = try exec(["checkpoint", "--log", db.file]).stdout.trimmingCharacters(in: .newlines)
+        #expect(try exec(["checkpoint", "--log", db.uri("scrutineer")]).stdout.trimmingCharacters(in: .newlines) == checkpoint)
+        let fromFile = db.dir.path("file.proof"), fromDatabase = db.dir.path("database.proof")
+        #expect(try exec(["prove", "MSCP-AUD-2022-02/R1/A1", "--checkpoint", checkpoint, "--out", fromFile, "--log", db.file]).status == 0)
+        let made = try exec(["prove", "MSCP-AUD-2022-02/R1/A1", "--checkpoint", checkpoint, "--out", fromDatabase, "--log", db.uri("scrutineer")])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(readBytes(fromDatabase) == readBytes(fromFile))
+        #expect(try exec(["verify-proof", fromDatabase, "--checkpoint", checkpoint]).status == 0)
     }
 
     @Test func fourProcessesAppendingFifteenEventsEachLeaveExactlySixtyGaplessLinesAndAValidChain() throws {
