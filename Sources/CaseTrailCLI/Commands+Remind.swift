@@ -15,7 +15,7 @@ extension Commands {
         options: [
             OptionSpec(name: "--within", valueName: "days", help: "How far ahead 'due soon' looks, e.g. 30.", required: true),
             OptionSpec(name: "--agency", valueName: "agency", help: "Only this agency (a code or any of its names)."),
-            OptionSpec(name: "--out", valueName: "folder", help: "Where to write the messages (made if it is not there); needed but with --format json."),
+            OptionSpec(name: "--out", valueName: "folder", help: "Where to write the messages (made if it is not there); needed unless --format json only lists them."),
             OptionSpec(name: "--from", valueName: "address", help: "The sender (default: your own member email, else casetrail@localhost)."),
             OptionSpec(name: "--send", valueName: nil, help: "Also hand each message with a recipient to sendmail."),
         ],
@@ -45,14 +45,16 @@ extension Commands {
             written.append((r, path, message))
         }
         var lines: [String] = []
+        var unsent = 0
         if inv.flag("--send") {
             guard let sendmail = OutgoingMail.sendmail(inv.context.environment) else {
                 throw Refusal(message: "There is no sendmail on this machine (looked for /usr/sbin/sendmail and /usr/lib/sendmail); the messages are written in \(out!): send them from your mail client.")
             }
             for (r, path, message) in written where !r.recipients.isEmpty {
                 let status = try OutgoingMail.send(message, with: sendmail)
+                if status != 0 { unsent += 1 }
                 lines.append(status == 0 ? "Sent \(path!) to \(r.recipients.map(\.email!).joined(separator: ", "))."
-                                         : "Error: sendmail exited with status \(status) for \(path!); it may not have been sent.")
+                                         : "Not sent: sendmail exited with status \(status) for \(path!).")
             }
         }
         if format == .json {
@@ -74,7 +76,11 @@ extension Commands {
                 : "to " + r.recipients.map { "\($0.name) <\($0.email!)>" }.joined(separator: ", ")
             text += "Wrote \(path!) for \(r.agency.name) (\(r.agency.code)): \(r.items.count) item\(r.items.count == 1 ? "" : "s"), \(to).\n"
         }
-        return text + lines.map { $0 + "\n" }.joined() + (written.isEmpty ? "" : "Nothing was recorded in the log; record each reply with its reference.\n")
+        text += lines.map { $0 + "\n" }.joined() + (written.isEmpty ? "" : "Nothing was recorded in the log; record each reply with its reference.\n")
+        if unsent > 0 {
+            throw RefusalWithReport(stdout: text, message: "sendmail did not take \(unsent) message\(unsent == 1 ? "" : "s"); they are written in \(out!): send \(unsent == 1 ? "it" : "them") from your mail client, or ask IT why sendmail failed.")
+        }
+        return text
     }
 }
 

@@ -85,6 +85,14 @@ import CaseTrailTestSupport
         let none = try exec(["remind", "--within", "30", "--today", "2023-04-10", "--out", dir.path("r"), "--send", "--log", log],
                             env: ["CASETRAIL_SENDMAIL": dir.path("no-such-sendmail")])
         #expect(none.status == 1)
+        // A sendmail that refuses: each message said not sent, exit status 1, the files still there.
+        let failing = dir.path("failing-sendmail")
+        try "#!/bin/sh\ncat >/dev/null\nexit 75\n".write(toFile: failing, atomically: true, encoding: .utf8)
+        chmod(failing, 0o755)
+        let refused = try exec(["remind", "--within", "30", "--today", "2023-04-10", "--out", dir.path("r"), "--send", "--log", log],
+                               env: ["CASETRAIL_SENDMAIL": failing])
+        #expect(refused.status == 1 && refused.stdout.contains("Not sent: sendmail exited with status 75 for \(dir.path("r"))/KP.eml."))
+        #expect(refused.stderr.hasPrefix("Error: sendmail did not take 2 messages"))
     }
 
     @Test func aMessageIsRenamedIntoPlaceNeverWrittenThroughALinkPlantedThere() throws {
