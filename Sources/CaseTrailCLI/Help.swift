@@ -17,6 +17,8 @@ enum Help {
         for o in globals + [ArgumentParser.helpOption] { out += row(o.label, o.help) }
         out += "\nSUBCOMMANDS:\n"
         for c in commands { out += row(c.path, c.abstract) }
+        out += "\nACTION QUERIES (outstanding, overdue, due, awaiting-signoff, no-impact-evidence, export) all take:\n"
+        for o in Commands.actionFilterOptions + [Commands.groupByOption] { out += row(o.label, o.help + (o.name == "--group-by" ? " Not export." : "")) }
         out += "\n  See '\(tool) help <subcommand>' for detailed help.\n"
         return out
     }
