@@ -199,6 +199,26 @@ public struct ActionItem: Equatable, Sendable {
     public var exit: Exit?
     /// Set when the action was carried forward into this plan from another (`review carry-forward`).
     public var carried: Carry?
+    /// Where it stood from each date its facts give on: implemented, sent back or reopened, closed;
+    /// what a past month end's figures are read from.
+    public var standings: [StandingChange] = []
+
+    /// Open (or in progress), implemented, or closed (signed off, withdrawn, transferred).
+    public enum Standing: UInt8, Sendable { case open = 0, implemented = 1, closed = 2 }
+
+    public struct StandingChange: Equatable, Sendable {
+        public var on: LocalDate
+        public var standing: Standing
+        package init(on: LocalDate, standing: Standing) { (self.on, self.standing) = (on, standing) }
+    }
+
+    /// Where the action stood on `day` by the dates of its facts (the latest on or before it; of two
+    /// on one day, the one recorded later).
+    public func standing(at day: LocalDate) -> Standing {
+        var best: StandingChange?
+        for c in standings where c.on <= day && c.on >= (best?.on ?? c.on) { best = c }
+        return best?.standing ?? .open
+    }
 
     public var isOutstanding: Bool { status.isOutstanding }
 

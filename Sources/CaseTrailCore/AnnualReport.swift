@@ -154,9 +154,10 @@ extension ActionItem {
         }
     }
 
-    /// Agreed by `day` (in this plan: carried into it by then) and not yet closed on it, by the business dates recorded.
+    /// Agreed by `day` (in this plan: carried into it by then) and not closed on it, by the business
+    /// dates recorded (closed then reopened is outstanding again from the reopening).
     public func wasOutstanding(at day: LocalDate) -> Bool {
-        (carried?.on ?? agreed) <= day && (closedOn.map { $0 > day } ?? true)
+        (carried?.on ?? agreed) <= day && standing(at: day) != .closed
     }
 
     /// The due date in force on `day`, after the revisions recorded by then.
@@ -164,8 +165,8 @@ extension ActionItem {
         revisions.last { $0.on <= day }?.to ?? originalDue
     }
 
-    /// Outstanding on `day`, past the due date then in force, and not implemented by then.
+    /// Outstanding on `day`, past the due date then in force, and not implemented then.
     public func wasOverdue(at day: LocalDate) -> Bool {
-        wasOutstanding(at: day) && due(at: day) < day && !(implemented.map { $0.on <= day } ?? false)
+        wasOutstanding(at: day) && due(at: day) < day && standing(at: day) == .open
     }
 }

@@ -103,6 +103,7 @@ extension Partnership {
                 a.implemented = ActionItem.Evidence(on: on, evidence: evidence, rating: nil)
                 a.carried?.arrivedImplemented = false
                 a.status = .implemented
+                a.standings.append(.init(on: on, standing: .implemented))
                 a.stagesSigned = []
             }
         case let .actionImpactRecorded(id, on, evidence, rating):
@@ -114,7 +115,10 @@ extension Partnership {
             s.actions.update(id) { a in
                 a.signOffs.append(ActionItem.SignOff(on: on, stage: stage, refused: false, reason: nil, by: by))
                 a.stagesSigned.append(stage)
-                if complete { a.status = .signedOff }
+                if complete {
+                    a.status = .signedOff
+                    a.standings.append(.init(on: on, standing: .closed))
+                }
             }
         case let .actionSignOffRefused(id, on, stage, reason, by):
             s.actions.update(id) { a in
@@ -122,11 +126,13 @@ extension Partnership {
                 a.stagesSigned = []
                 a.implemented = nil
                 a.status = .inProgress
+                a.standings.append(.init(on: on, standing: .open))
             }
         case let .actionTransferred(id, on, to, reason):
             s.actions.update(id) { a in
                 a.exit = ActionItem.Exit(on: on, reason: reason, to: to)
                 a.status = .transferred
+                a.standings.append(.init(on: on, standing: .closed))
             }
         case let .eventRedated(seq, _, _, _, on, reason):
             // As for a void: the ledger replays the log with the line's date put right; here it is noted.
@@ -152,14 +158,17 @@ extension Partnership {
             s.actions.update(id) { a in
                 a.exit = ActionItem.Exit(on: on, reason: "Carried forward into \(parts.ref)", to: to)
                 a.status = .transferred
+                a.standings.append(.init(on: on, standing: .closed))
             }
         case let .actionWithdrawn(id, on, reason):
             s.actions.update(id) { a in
                 a.exit = ActionItem.Exit(on: on, reason: reason, to: nil)
                 a.status = .withdrawn
+                a.standings.append(.init(on: on, standing: .closed))
             }
-        case .actionReopened(let id, _, _):
+        case .actionReopened(let id, let on, _):
             s.actions.update(id) { a in
+                a.standings.append(.init(on: on, standing: .open))
                 a.status = .inProgress
                 a.stagesSigned = []
                 a.implemented = nil

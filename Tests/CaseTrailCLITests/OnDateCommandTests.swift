@@ -53,6 +53,20 @@ import CaseTrailTestSupport
         #expect(next["overdue_at_year_end"] == 2)
     }
 
+    @Test func eachMonthEndCountsWhatWasOutstandingThenThoughItWasReopenedOrSentBackLater() throws {
+        let (dir, log) = try yearLog()
+        defer { withExtendedLifetime(dir) {} }
+        // In 2023-24: A1's executive sign-off refused on 12 April, A2 (signed off in March) reopened on 1 May.
+        #expect(cli(["action", "sign-off", Self.a1, "--stage", "executive", "--refuse", "--reason", "No evidence from GPs", "--on", "2023-04-12",
+                     "--log", log, "--actor", "ex", "--today", "2023-04-12"]).status == 0)
+        #expect(cli(["action", "reopen", Self.a2, "--reason", "Re-audit found gaps", "--on", "2023-05-01", "--log", log, "--actor", "bu", "--today", "2023-05-01"]).status == 0)
+        let months = try figures(log, "2023-24")["month_ends"]!.arrayValue!.map { $0["outstanding"]!.intValue! }
+        // 30 April: A1 only (A2 still signed off); from 31 May: both.
+        #expect(months == [1] + Array(repeating: 2, count: 11))
+        // At 31 March 2023 only A1 was outstanding (implemented, awaiting sign-off); A2 was signed off on 15 March.
+        #expect(try figures(log, "2022-23")["month_ends"]!.arrayValue!.last?["outstanding"] == 1)
+    }
+
     @Test func outstandingOnADateListsWhatWasOutstandingThenByTheFactsOwnDates() throws {
         let (dir, log) = try yearLog()
         defer { withExtendedLifetime(dir) {} }

@@ -195,7 +195,7 @@ import CaseTrailCore
         let (dir, log) = try reviewedLog()
         defer { withExtendedLifetime(dir) {} }
         let digest = SHA256.hex(try bytes(replayed(log)))
-        #expect(EventLog.snapshotFormat == 13 && digest == "941cfdb71fbd9af579804f404f23c5f4419f4e57fa27a63865b002abaf64126c",
+        #expect(EventLog.snapshotFormat == 14 && digest == "1984f4c1889fd9b4f06e106ab6a70e01bf02b7b1a4062fc7429ef60d01fb5d98",
                 "the snapshot's bytes changed (\(digest)): if the layout changed, bump EventLog.snapshotFormat, then record the new digest here")
     }
 

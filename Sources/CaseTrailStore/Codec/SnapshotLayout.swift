@@ -389,14 +389,24 @@ extension ActionItem: BinaryCodable {
         w.write(id); w.write(ref); w.write(rec); w.write(text); w.write(owner); w.write(lead); w.write(due); w.write(originalDue)
         w.write(dueText); w.write(success); w.write(agreed); w.write(status); w.write(rag); w.write(lastUpdate); w.write(revisions)
         w.write(implemented); w.write(impactCount); w.write(lastImpact); w.write(signOffs); w.write(stagesSigned); w.write(exit)
-        w.write(carried)
+        w.write(carried); w.write(standings)
     }
     init(from r: inout BinaryReader) throws(SnapshotError) {
         self.init(id: try r.read(), ref: try r.read(), rec: try r.read(), text: try r.read(), owner: try r.read(), lead: try r.read(),
                   due: try r.read(), originalDue: try r.read(), dueText: try r.read(), success: try r.read(), agreed: try r.read())
         status = try r.read(); rag = try r.read(); lastUpdate = try r.read(); revisions = try r.read(); implemented = try r.read()
         impactCount = try r.read(); lastImpact = try r.read(); signOffs = try r.read(); stagesSigned = try r.read(); exit = try r.read()
-        carried = try r.read()
+        carried = try r.read(); standings = try r.read()
+    }
+}
+
+extension ActionItem.StandingChange: BinaryCodable {
+    func write(to w: inout BinaryWriter) { w.write(on); w.write(Int(standing.rawValue)) }
+    init(from r: inout BinaryReader) throws(SnapshotError) {
+        let on: LocalDate = try r.read()
+        let raw: Int = try r.read()
+        guard let standing = ActionItem.Standing(rawValue: UInt8(truncatingIfNeeded: raw)), (0...2).contains(raw) else { throw SnapshotError("an action's standing out of range") }
+        self.init(on: on, standing: standing)
     }
 }
 

@@ -70,7 +70,7 @@ extension EventLog {
     /// The snapshot file's format: its one version number, in its first line. Any change to the
     /// layout (`SnapshotLayout`, `SnapshotRows`, the header below) must change it; a change to an
     /// enumeration's cases need not, as the header carries their names.
-    static let snapshotFormat = 13
+    static let snapshotFormat = 14
     static let snapshotMagic = Array("casetrail-snapshot \(snapshotFormat)\n".utf8)
 
     public var snapshotPath: String { path + ".snapshot" }
