@@ -160,8 +160,9 @@ extension Review: StateRow {
 
 extension RecommendationItem: StateRow {
     public var key: String { fullID }
-    /// A recommendation with no actions yet is itself outstanding.
-    public var isSettled: Bool { !actions.isEmpty }
+    /// A recommendation with no actions yet is itself outstanding, unless the partnership decided not
+    /// to accept it (the annual report lists those with the reasons).
+    public var isSettled: Bool { !actions.isEmpty || response?.accepted == false }
 }
 
 extension ActionItem: StateRow {

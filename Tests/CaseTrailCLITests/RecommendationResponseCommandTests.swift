@@ -24,6 +24,9 @@ import CaseTrailTestSupport
         let report = try exec(["report", "annual", "--year", "2023-24", "--format", "md", "--log", log, "--today", "2024-06-01"]).stdout
         #expect(report.contains("## Recommendations not accepted") && report.contains("| MSCP-LLR-2023-01/R1 | Share information | 2023-04-20 | Covered by the county protocol |"))
         #expect(report.contains("## Recommendations without a response at 31 March 2024") && report.contains("| MSCP-LLR-2023-01/R2 | 2023-01-10 | 446 | Audit referrals |"))
+        // Not accepted, R1 is no longer outstanding; R2, unanswered and without actions, still is.
+        let outstanding = try run(["outstanding", "--format", "json"]).stdout
+        #expect(!outstanding.contains(#""recommendation":"R1""#) && outstanding.contains(#""recommendation":"R2""#))
         #expect(try exec(["verify", "--log", log]).status == 0)
     }
 
