@@ -36,6 +36,8 @@ import Testing
             let d = LocalDate(dayNumber: n)
             #expect(LocalDate(d.description) == d)
         }
+        #expect(LocalDate(dayNumber: -719_162).description == "0001-01-01")
+        #expect(LocalDate(dayNumber: 2_932_896).description == "9999-12-31")
     }
 }
 
