@@ -209,14 +209,15 @@ extension Ledger {
     /// A proof bundle for the lines about `target` (or the seqs it lists) in the log as `checkpoint`
     /// pins it, after checking the log reaches the checkpoint, has its hash there and its root.
     public func prove(_ target: String, against checkpoint: Checkpoint) throws -> ProofBundle {
-        let (tree, head) = try tree(upTo: checkpoint)
-        guard head else { throw ProofError("the log does not match the checkpoint") }
+        let (tree, _) = try tree(upTo: checkpoint)
         var lines: [ProofBundle.Line] = []
         try eachStoredLine(upTo: checkpoint.seq) { seq, bytes in
             guard let record = StandaloneLine.read(bytes).record, ProofBundle.concerns(record.stream, target: target, seq: seq) else { return }
             lines.append(ProofBundle.Line(seq: seq, text: bytes, proof: tree.inclusionProof(seq - 1, 0, checkpoint.seq)))
         }
-        guard !lines.isEmpty else { throw ProofError("no line up to seq \(checkpoint.seq) is about \(target)") }
+        guard !lines.isEmpty else {
+            throw ProofError("no line up to seq \(checkpoint.seq) is about \(target); give a review (REF) or an action (REF/R1/A1) as 'casetrail reviews' and 'casetrail history' show them, or seq:N lines")
+        }
         return ProofBundle(target: target, checkpoint: checkpoint, headProof: tree.inclusionProof(checkpoint.seq - 1, 0, checkpoint.seq), lines: lines)
     }
 
@@ -226,8 +227,8 @@ extension Ledger {
             throw ProofError("the earlier checkpoint carries no Merkle root (it was taken before casetrail kept one), so nothing without the log can show the log extends it; 'casetrail verify --checkpoint' with the whole log still does")
         }
         guard old.seq <= new.seq else { throw ProofError("the earlier checkpoint (seq \(old.seq)) comes after the later one (seq \(new.seq)); give them the other way round") }
-        let (tree, _) = try tree(upTo: new)
-        guard old.hash == tree.lineHash(old.seq), old.root == tree.root(0, old.seq).hex else {
+        let (tree, lines) = try tree(upTo: new)
+        guard old.hash == lines[old.seq - 1].hex, old.root == tree.root(0, old.seq).hex else {
             throw ProofError("the log at seq \(old.seq) is not the earlier checkpoint's: its hash or Merkle root differs, so the log does not extend it")
         }
         return ProofBundle(target: nil, checkpoint: new, headProof: tree.inclusionProof(new.seq - 1, 0, new.seq),
@@ -236,25 +237,25 @@ extension Ledger {
 
     /// The Merkle tree of the log's first `checkpoint.seq` lines, every line checked as `verify` checks
     /// it, after making sure the log has the checkpoint's hash and root there.
-    private func tree(upTo checkpoint: Checkpoint) throws -> (Merkle.TreeWithLines, Bool) {
+    private func tree(upTo checkpoint: Checkpoint) throws -> (tree: Merkle.Tree, lines: [Digest]) {
         guard checkpoint.root != nil else {
             throw ProofError("that checkpoint carries no Merkle root (it was taken before casetrail kept one): take a new one with 'casetrail checkpoint', and prove against that")
         }
         var digests: [Digest] = []
         let (state, scan) = try load(upTo: .seq(checkpoint.seq)) { record, _ in if let d = record.digest, record.seq == digests.count + 1 { digests.append(d) } }
-        let tree = Merkle.TreeWithLines(lines: digests)
+        let tree = Merkle.Tree(lines: digests)
         var problems: [LineProblem] = []
         if let code = state.partnership?.code, code != checkpoint.code {
             problems.append(LineProblem(line: 1, problem: "the checkpoint is for partnership \(checkpoint.code), but this log is \(code)'s"))
         } else if (scan.head?.seq ?? 0) < checkpoint.seq || tree.size != checkpoint.seq {
             problems.append(LineProblem(line: (scan.head?.seq ?? 0) + 1, problem: "the checkpoint names seq \(checkpoint.seq), but the log ends at seq \(scan.head?.seq ?? 0)"))
-        } else if tree.lineHash(checkpoint.seq) != checkpoint.hash {
+        } else if digests[checkpoint.seq - 1].hex != checkpoint.hash {
             problems.append(LineProblem(line: checkpoint.seq, problem: "line \(checkpoint.seq) does not have the checkpoint's hash: the checkpoint was copied wrongly, or the log was rewritten"))
         } else if tree.root(0, tree.size).hex != checkpoint.root {
             problems.append(LineProblem(line: checkpoint.seq, problem: "the log's Merkle root at line \(checkpoint.seq) is not the checkpoint's"))
         }
         if !problems.isEmpty { throw StoreError.integrity(path: store.location, problems: problems) }
-        return (tree, true)
+        return (tree, digests)
     }
 
     /// Each stored line up to `count`, with its seq, exactly as the store holds it.
@@ -268,24 +269,5 @@ extension Ledger {
                 start = i + 1
             }
         }
-    }
-}
-
-extension Merkle {
-    /// A tree that also keeps its lines' own hashes, to check a checkpoint's `sha256` at any size.
-    public struct TreeWithLines {
-        public let tree: Merkle.Tree
-        private let lines: [Digest]
-
-        public init(lines: [Digest]) {
-            self.lines = lines
-            tree = Merkle.Tree(lines: lines)
-        }
-
-        public var size: Int { lines.count }
-        public func lineHash(_ seq: Int) -> String? { seq >= 1 && seq <= lines.count ? lines[seq - 1].hex : nil }
-        public func root(_ lo: Int, _ hi: Int) -> Digest { tree.root(lo, hi) }
-        public func inclusionProof(_ m: Int, _ lo: Int, _ hi: Int) -> [Digest] { tree.inclusionProof(m, lo, hi) }
-        public func consistencyProof(_ m: Int, _ n: Int) -> [Digest] { tree.consistencyProof(m, n) }
     }
 }

@@ -115,10 +115,7 @@ enum PaperWords {
     }
 
     /// "31 Mar 2016 (March 2016)": the date with the plan's words, or the words it was revised from.
-    static func due(_ a: ActionItem) -> String {
-        guard let words = a.dueText, !words.isEmpty else { return a.due.readable }
-        return a.due == a.originalDue ? "\(a.due.readable) (\(words))" : "\(a.due.readable) (revised from \(words))"
-    }
+    static func due(_ a: ActionItem) -> String { Commands.dueWords(a.due, original: a.originalDue, words: a.dueText, as: \.readable) }
 
     /// Items in groups by owning agency, agencies in name order.
     static func byAgency(_ items: [PaperItem]) -> [(agency: String, items: [PaperItem])] {
@@ -257,19 +254,11 @@ enum MeetingHTML {
         body += p.unanswered.isEmpty ? "<p>None.</p>\n" : ReportHTML.table(["Recommendation", "Made", "Days waiting", "Text"],
                                                                           p.unanswered.map { [$0.rec.fullID, $0.rec.on.readable, "\($0.days)", $0.rec.text] }, text: [0, 1, 3])
         body += "</section>\n<footer id=\"checkpoint\"><pre>\(e(checkpoint))</pre></footer>\n"
-        return """
-        <!DOCTYPE html>
-        <html lang="en-GB"><head><meta charset="utf-8"><title>\(e(title))</title>
-        <style>
-        body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.4}
-        h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:2px solid #1d5e8c;padding-bottom:.2rem}
-        h3{font-size:1rem;margin:1.2rem 0 .4rem}.sub{color:#555;margin-top:0}
-        table{border-collapse:collapse;margin:.5rem 0;min-width:24rem}th,td{border-bottom:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}
-        td.n{text-align:right;font-variant-numeric:tabular-nums}
+        return ReportHTML.page(title: title, css: """
+        h3{font-size:1rem;margin:1.2rem 0 .4rem}
         article.item{border-left:4px solid #1d5e8c;background:#f5f8fb;padding:.4rem .8rem;margin:.6rem 0}
         article.item h4{margin:.2rem 0 .3rem;font-size:.95rem}dl{display:grid;grid-template-columns:10rem 1fr;gap:.15rem .6rem;margin:0}
         dt{font-weight:600;color:#333}dd{margin:0;overflow-wrap:anywhere}
-        footer{margin-top:2rem;color:#333;font-size:.8rem;overflow-wrap:anywhere}footer pre{white-space:pre-wrap;margin:0}
         @page{size:A4;margin:20mm 15mm 18mm;
           @top-left{content:\(cssString("\(partnership.name) · \(title)"));font-size:8pt;color:#555}
           @bottom-right{content:"Page " counter(page) " of " counter(pages);font-size:8pt;color:#555}}
@@ -278,10 +267,7 @@ enum MeetingHTML {
           article.item,tr,li{break-inside:avoid}h2,h3{break-after:avoid}thead{display:table-header-group}
           article.item{background:none}
         }
-        </style></head><body>
-        \(body)</body></html>
-
-        """
+        """, body: body)
     }
 
     /// Text as a quoted CSS string: anything but letters, digits, spaces and plain punctuation written

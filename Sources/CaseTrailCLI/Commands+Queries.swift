@@ -157,9 +157,13 @@ extension Commands {
     /// The due date with the source's own words for it, when they say more than the date ("revised
     /// from" them once the date has moved).
     static func dueCell(_ i: OutstandingItem) -> String {
-        guard let due = i.due else { return "-" }
-        guard let words = i.dueText, !words.isEmpty, words != due.description else { return due.description }
-        return i.originalDue == nil || i.originalDue == due ? "\(due) (\(words))" : "\(due) (revised from \(words))"
+        i.due.map { dueWords($0, original: i.originalDue ?? $0, words: i.dueText, as: \.description) } ?? "-"
+    }
+
+    /// A due date as `as` writes it, followed by the plan's words for it (or the words it was revised from).
+    static func dueWords(_ due: LocalDate, original: LocalDate, words: String?, as date: (LocalDate) -> String) -> String {
+        guard let words, !words.isEmpty, words != due.description else { return date(due) }
+        return original == due ? "\(date(due)) (\(words))" : "\(date(due)) (revised from \(words))"
     }
 
     static func itemJSON(_ i: OutstandingItem) -> JSONValue {

@@ -85,8 +85,8 @@ extension Commands {
 }
 
 extension Reminder {
-    /// The leads a reminder goes to: those with an address.
-    var recipients: [Member] { leads.filter { $0.email != nil } }
+    /// The leads a reminder goes to: those with an address, checked again before it goes in a header.
+    var recipients: [Member] { leads.filter { m in m.email.map { (try? Validate.email($0)) != nil } ?? false } }
 }
 
 /// A reminder as an RFC 5322 message: UTF-8 text, quoted-printable, CRLF lines; every header value

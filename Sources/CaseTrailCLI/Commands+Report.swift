@@ -218,17 +218,25 @@ enum ReportHTML {
                         text: [0, 3])
         }
         body += "<footer id=\"checkpoint\"><pre>\(escape(checkpoint))</pre></footer>\n"
-        return """
+        return page(title: title, css: """
+        .tiles{display:flex;flex-wrap:wrap;gap:.6rem;margin:1rem 0}.tile{background:#eef4f9;border-left:4px solid #1d5e8c;padding:.5rem .8rem;min-width:8rem}
+        .tile .v{font-size:1.5rem;font-weight:700}.tile .l{font-size:.85rem;color:#333}
+        svg text{font-size:11px;fill:#333}
+        """, body: body)
+    }
+
+    /// One self-contained HTML page: the look every paper shares, then the paper's own `css`.
+    static func page(title: String, css: String, body: String) -> String {
+        """
         <!DOCTYPE html>
         <html lang="en-GB"><head><meta charset="utf-8"><title>\(escape(title))</title>
         <style>
         body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.4}
-        h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:2px solid #1d5e8c;padding-bottom:.2rem}
+        h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:2px solid #1d5e8c;padding-bottom:.2rem}
         .sub{color:#555;margin-top:0}table{border-collapse:collapse;margin:.5rem 0;min-width:24rem}
-        th,td{border-bottom:1px solid #ccc;padding:.3rem .6rem;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
-        .tiles{display:flex;flex-wrap:wrap;gap:.6rem;margin:1rem 0}.tile{background:#eef4f9;border-left:4px solid #1d5e8c;padding:.5rem .8rem;min-width:8rem}
-        .tile .v{font-size:1.5rem;font-weight:700}.tile .l{font-size:.85rem;color:#333}
-        svg text{font-size:11px;fill:#333}footer{margin-top:2rem;color:#555;font-size:.8rem;word-break:break-all}footer pre{white-space:pre-wrap;margin:0}
+        th,td{border-bottom:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}td.n{text-align:right;font-variant-numeric:tabular-nums}
+        footer{margin-top:2rem;color:#555;font-size:.8rem;overflow-wrap:anywhere}footer pre{white-space:pre-wrap;margin:0}
+        \(css)
         </style></head><body>
         \(body)</body></html>
 
