@@ -365,3 +365,73 @@ extension SettledRowsTests {
         #expect(cli(["verify", "--log", log], env: snapshots).status == 0)
     }
 }
+
+/// Every command answers alike whether a snapshot is used or not, on the demo log and a generated
+/// one, and stays alike while the log moves on past the snapshot: an append, a void, a redaction.
+@Suite struct SnapshotEquivalenceTests {
+    let snapshots = ["CASETRAIL_SNAPSHOT_MIN_EVENTS": "1"]
+    let noSnapshots = ["CASETRAIL_SNAPSHOT_MIN_EVENTS": "off"]
+
+    /// One log and the names in it the commands ask about.
+    struct Subject {
+        let log: String
+        let review: String, action: String, year: String, today: String, admin: String
+    }
+
+    func commands(_ s: Subject) -> [[String]] {
+        [["outstanding", "--format", "json"], ["outstanding", "--group-by", "agency", "--format", "json"], ["overdue", "--format", "csv"],
+         ["due", "--within", "400", "--format", "json"], ["awaiting-signoff", "--format", "json"], ["no-impact-evidence", "--format", "json"],
+         ["reviews", "--format", "json"], ["members", "--format", "json"], ["agencies", "--format", "json"], ["timeliness", "--format", "json"],
+         ["timeliness", "--year", s.year, "--format", "json"], ["show", s.review, "--format", "json"], ["show", s.action, "--format", "json"],
+         ["history", s.review, "--format", "json"], ["history", s.action, "--format", "json"], ["history", "--since", "2019-01-01", "--format", "json"],
+         ["checkpoint"], ["report", "annual", "--year", s.year, "--format", "json"], ["report", "meeting", "--for", "executive", "--format", "json"],
+         ["export", "--format", "csv"], ["export", "--format", "json"]]
+            .map { $0 + ["--log", s.log, "--today", s.today] }
+    }
+
+    /// Each command's answer from a full replay, and (asked twice: the first may write the snapshot) from the snapshot.
+    func expectAlike(_ s: Subject, _ stage: String) throws {
+        for command in commands(s) {
+            let truth = try exec(command, env: noSnapshots)
+            #expect(truth.status == 0 && truth.stdout.count > 10, "\(stage): \(command) \(truth.stderr)")
+            #expect(try exec(command, env: snapshots) == truth, "\(stage): \(command) differs with a snapshot")
+            #expect(try exec(command, env: snapshots) == truth, "\(stage): \(command) differs from the snapshot written")
+        }
+        #expect(FileManager.default.fileExists(atPath: s.log + ".snapshot"), "\(stage): the snapshot was used")
+    }
+
+    /// Moves the log on past its snapshot three ways, comparing every answer after each.
+    func appendVoidAndRedact(_ s: Subject) throws {
+        func record(_ args: [String]) throws -> Int {
+            let out = try exec(args + ["--log", s.log, "--actor", s.admin, "--today", s.today], env: snapshots)
+            #expect(out.status == 0, "\(args): \(out.stderr)")
+            return readBytes(s.log).split(separator: 0x0A).count
+        }
+        try expectAlike(s, "as it is")
+        let first = try record(["action", "update", s.action, "--note", "Progress reported to the group", "--rag", "amber"])
+        try expectAlike(s, "after an append")
+        _ = try record(["action", "update", s.action, "--note", "Pilot with Jordan Examplename's family", "--rag", "green"])
+        _ = try record(["void", "seq:\(first)", "--reason", "Recorded against the wrong action"])
+        try expectAlike(s, "after a void")
+        _ = try record(["redact", "seq:\(first + 1)", "--field", "note", "--reason", "A child's full name"])
+        try expectAlike(s, "after a redaction")
+    }
+
+    @Test func theDemoLogAnswersAlikeWithAndWithoutItsSnapshotThroughAppendsVoidsAndRedactions() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("demo.jsonl")
+        try FileManager.default.copyItem(atPath: DemoLogTests.demo, toPath: log)
+        try appendVoidAndRedact(Subject(log: log, review: "MSCP-EXT-2023-01", action: "MSCP-EXT-2023-01/R2/A1", year: "2022-23", today: "2023-07-01", admin: "bm"))
+    }
+
+    @Test func aGeneratedLogAnswersAlikeWithAndWithoutItsSnapshotThroughAppendsVoidsAndRedactions() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("bench.jsonl")
+        let bench = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("casetrail-bench").path
+        _ = try runProgram(bench, ["generate", "--events", "3000", "--out", log, "--seed", "11"])
+        let outstanding = try JSONValue.parse(try exec(["outstanding", "--format", "json", "--log", log, "--today", "2060-01-01"], env: noSnapshots).stdout)
+        let item = try #require(outstanding["items"]?.arrayValue?.first { $0["action"]?.stringValue != nil })
+        let action = try #require(item["action"]?.stringValue), review = try #require(item["review"]?.stringValue)
+        try appendVoidAndRedact(Subject(log: log, review: review, action: action, year: "2021-22", today: "2060-01-01", admin: "bench-admin"))
+    }
+}
