@@ -15,7 +15,10 @@ if [ -z "$bin" ] || ! command -v psql >/dev/null; then
 fi
 dir=$PWD/scratch/pg-bench
 as=()
-if [ "$(id -u)" = 0 ]; then as=(runuser -u postgres --); fi
+if [ "$(id -u)" = 0 ]; then
+  as=(runuser -u postgres --)
+  chmod o+x scratch   # the server's account must reach its folder; the logs in scratch stay private files
+fi
 if [ ! -d "$dir/data" ]; then
   mkdir -p "$dir" && chmod 755 "$dir"
   [ ${#as[@]} = 0 ] || chown postgres "$dir"

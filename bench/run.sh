@@ -15,7 +15,7 @@ if command -v python3 >/dev/null; then
 fi
 out=$(.build/release/casetrail-bench run --log "$log" --runs "${RUNS:-5}" "${orjson[@]}")
 # The database store, on the same log, when PostgreSQL is installed.
-database=$(bench/database.sh "$log")
+database=$(bench/database.sh "$log" 2>&1) || database="the database store could not be measured: $database"
 # Keep every section below the run itself (scale runs, comparisons) from the previous results.
 scale=$( [ -f bench/RESULTS.md ] && sed -n '/^## /,$p' bench/RESULTS.md || true )
 {
