@@ -25,7 +25,7 @@ public final class Ledger {
     /// Set once the snapshot proved unreadable: the rest of the run reads the log from the start.
     private var snapshotUnreadable = false
     /// The snapshot the last load resumed from, if it did.
-    private var resumedFrom: Snapshot?
+    private(set) var resumedFrom: Snapshot?
 
     public init(store: any LogStore, policy: SnapshotPolicy = SnapshotPolicy()) {
         self.store = store
@@ -50,10 +50,21 @@ public final class Ledger {
         return (replay.dated, scan)
     }
 
-    private func load(upTo limit: ReadLimit, each: ((LogRecord, Event) -> Void)?, refreshingSnapshot: Bool) throws -> (State, LogScan) {
+    /// As `load(upTo:each:)` for a query that needs, of the lines before a snapshot, only those
+    /// `selection` names: they come from the store's index of them and the state from the snapshot.
+    /// `each` then sees those lines and every later one, in order; without an index and snapshot
+    /// that agree with the log, every line.
+    public func load(upTo limit: ReadLimit = .all, selecting selection: LineSelection, each: @escaping (LogRecord, Event) -> Void) throws -> (State, LogScan) {
+        try load(upTo: limit, each: each, refreshingSnapshot: true, selection: selection)
+    }
+
+    private func load(upTo limit: ReadLimit, each: ((LogRecord, Event) -> Void)?, refreshingSnapshot: Bool,
+                      selection: LineSelection? = nil) throws -> (State, LogScan) {
         resumedFrom = nil
-        if each == nil, let found = usableSnapshot(within: limit) {
+        if each == nil || selection != nil, let found = usableSnapshot(within: limit),
+           let before = each == nil ? [] : selection.flatMap({ store.selectedLines($0, through: found.position) }) {
             do {
+                var after: [(LogRecord, Event)] = []
                 // The state is changed in place: copying it would copy every table in it.
                 var replay = Replay(found.state)
                 replay.decidedThrough = witnessedBefore?.seq ?? 0
@@ -63,6 +74,7 @@ public final class Ledger {
                 var scan = try store.read(upTo: limit, after: found.position, hashesOf: asked) { record, decoded in
                     // A line the snapshot was taken after has since been redacted: the snapshot still holds its text.
                     if case let .success(.lineRedacted(seq, _, _, _, _, _, _)) = decoded, seq <= found.position.seq { redactedBefore = true }
+                    if each != nil, case .success(let event) = decoded { after.append((record, event)) }
                     return replay.take(record, decoded)
                 }
                 replay.finish()
@@ -78,6 +90,7 @@ public final class Ledger {
                     if refreshingSnapshot, limit == .all, policy.isStale(snapshotAt: found.position.seq, head: scan.head?.seq ?? 0) {
                         saveSnapshot(replay.state, scan)
                     }
+                    if let each { for (record, event) in before + after { each(record, event) } }
                     return (replay.state, scan)
                 }
             } catch StoreError.snapshotMismatch {

@@ -193,12 +193,20 @@ extension Commands {
                 items.append(item)
             }
         }
-        let (state, _) = try load(inv, each: collect)
+        /// The lines the history needs: all of them when it is of everything.
+        func needed() -> LineSelection? {
+            target.map { t in
+                var lines = timelineLines(of: [t], within: true)
+                lines.streams.formUnion(timelineLines(of: earlier, within: false).streams)
+                return lines
+            }
+        }
+        let (state, _) = try load(inv, selecting: needed(), each: collect)
         if let t = target, state.actions[t]?.carried != nil {
             // A carried-forward action's earlier life is on the actions it came from, whose lines come first: read again for them.
             earlier = Set(state.lineage(of: t).dropFirst())
             (entries, names, imported, items) = ([], [:], nil, [])
-            _ = try load(inv, each: collect)
+            _ = try load(inv, selecting: needed(), each: collect)
         }
         // What was voided stays in the history, marked; the void's own line says who and why.
         for (i, item) in items.enumerated() {

@@ -46,7 +46,7 @@ extension Commands {
                 timeline.append((record, event.summary(by: names[record.actor] ?? record.actor), event.businessDate))
             }
         }
-        var (state, _) = try load(inv, each: collect)
+        var (state, _) = try load(inv, selecting: timelineLines(of: about, within: false), each: collect)
         if let r = state.reviews[target] {
             return showReview(r, state, today: today, format: format, width: inv.tableWidth)
         }
@@ -55,7 +55,7 @@ extension Commands {
             about = Set(state.lineage(of: target))
             timeline = []
             names = [:]
-            (state, _) = try load(inv, each: collect)
+            (state, _) = try load(inv, selecting: timelineLines(of: about, within: false), each: collect)
         }
         if let a = state.actions[target] {
             // A line voided on its own stays in the timeline, marked; its void's own line says who and why.

@@ -165,10 +165,18 @@ enum Commands {
     /// Loads state for a query within `--as-of`, noting a torn tail on stderr.
     /// The state the query answers from: the log within `--as-of`, as things stood on `onDate` (else
     /// `--on-date`) when a day is given.
-    static func load(_ inv: Invocation, onDate: LocalDate? = nil, each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, LogScan) {
+    /// With `selecting`, `each` needs only those lines (and any after a snapshot): see `Ledger.load(selecting:)`.
+    static func load(_ inv: Invocation, onDate: LocalDate? = nil, selecting: LineSelection? = nil, each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, LogScan) {
         let limit = try inv.limit()
         let day = try onDate ?? inv.onDate()
-        let result = try day.map { try inv.ledger.load(upTo: limit, onDate: $0, each: each) } ?? inv.ledger.load(upTo: limit, each: each)
+        let result: (State, LogScan)
+        if let day {
+            result = try inv.ledger.load(upTo: limit, onDate: day, each: each)
+        } else if let selecting, let each {
+            result = try inv.ledger.load(upTo: limit, selecting: selecting, each: each)
+        } else {
+            result = try inv.ledger.load(upTo: limit, each: each)
+        }
         if case .recordedBy = limit, result.0.partnership == nil, result.1.lines > 0 {
             // Not even the partnership's first line is within the limit. An empty answer would read as
             // "nothing was outstanding then", when nothing had been recorded yet.
@@ -184,6 +192,14 @@ enum Commands {
             inv.note("Note: line \(torn.line) is a torn write (\(torn.bytes.count) bytes, never acknowledged); it is ignored, and the next recorded command moves it aside.")
         }
         return result
+    }
+
+    /// The lines a timeline of `refs` (reviews or actions) needs: theirs (with their recommendations'
+    /// and actions' when `within`), and every line that names recorders, imports, voids, corrects dates or carries actions.
+    static func timelineLines(of refs: some Collection<String>, within: Bool) -> LineSelection {
+        LineSelection(streams: Set(refs.flatMap { Event.streams(about: $0) }),
+                      streamPrefixes: within ? refs.flatMap { Event.streams(about: $0).map { $0 + "/" } } : [],
+                      types: [.memberAdded, .trackerImported, .entryVoided, .eventRedated, .actionCarriedForward])
     }
 
     /// Renders a query's answer in the requested format.

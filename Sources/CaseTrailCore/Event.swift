@@ -152,6 +152,9 @@ extension Event {
         }
     }
 
+    /// The streams whose events have `ref` (a review or an action) as their subject.
+    public static func streams(about ref: String) -> [String] { ["review-\(ref)", "action-\(ref)"] }
+
     /// The review or action this event is about, for `history REF|ACTION`.
     public var subject: String? {
         let s = stream

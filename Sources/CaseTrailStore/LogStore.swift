@@ -222,6 +222,15 @@ public protocol LogStore: Sendable {
     /// What is wrong with the protections the medium itself gives the log (a database's triggers and
     /// privileges), for `verify`; empty when there are none to check or all are in place.
     func safeguardProblems() -> [String]
+
+    /// The lines `selection` asks for up to a snapshot's `position`, from an index of them, each
+    /// checked against the log; nil when the store keeps no such index there or it disagrees.
+    func selectedLines(_ selection: LineSelection, through position: LogPosition) -> [(LogRecord, Event)]?
+}
+
+extension LogStore {
+    /// A store without a line index: a query reads every line.
+    public func selectedLines(_ selection: LineSelection, through position: LogPosition) -> [(LogRecord, Event)]? { nil }
 }
 
 /// Splits a buffer of log bytes after its `limit`-th line break (or its last, if fewer): how many

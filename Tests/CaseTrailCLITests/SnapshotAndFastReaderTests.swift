@@ -376,16 +376,19 @@ extension SettledRowsTests {
     struct Subject {
         let log: String
         let review: String, action: String, year: String, today: String, admin: String
+        /// More reviews or actions to show and give the history of: a plan's, a carried-forward action.
+        var more: [String] = []
     }
 
     func commands(_ s: Subject) -> [[String]] {
-        [["outstanding", "--format", "json"], ["outstanding", "--group-by", "agency", "--format", "json"], ["overdue", "--format", "csv"],
+        ([["outstanding", "--format", "json"], ["outstanding", "--group-by", "agency", "--format", "json"], ["overdue", "--format", "csv"],
          ["due", "--within", "400", "--format", "json"], ["awaiting-signoff", "--format", "json"], ["no-impact-evidence", "--format", "json"],
          ["reviews", "--format", "json"], ["members", "--format", "json"], ["agencies", "--format", "json"], ["timeliness", "--format", "json"],
          ["timeliness", "--year", s.year, "--format", "json"], ["show", s.review, "--format", "json"], ["show", s.action, "--format", "json"],
          ["history", s.review, "--format", "json"], ["history", s.action, "--format", "json"], ["history", "--since", "2019-01-01", "--format", "json"],
          ["checkpoint"], ["report", "annual", "--year", s.year, "--format", "json"], ["report", "meeting", "--for", "executive", "--format", "json"],
          ["export", "--format", "csv"], ["export", "--format", "json"]]
+            + s.more.flatMap { [["show", $0, "--format", "json"], ["history", $0, "--format", "json"]] })
             .map { $0 + ["--log", s.log, "--today", s.today] }
     }
 
@@ -398,6 +401,7 @@ extension SettledRowsTests {
             #expect(try exec(command, env: snapshots) == truth, "\(stage): \(command) differs from the snapshot written")
         }
         #expect(FileManager.default.fileExists(atPath: s.log + ".snapshot"), "\(stage): the snapshot was used")
+        #expect(FileManager.default.fileExists(atPath: s.log + ".lines"), "\(stage): and its line index")
     }
 
     /// Moves the log on past its snapshot three ways, comparing every answer after each.
@@ -421,7 +425,8 @@ extension SettledRowsTests {
         let dir = try TemporaryDirectory()
         let log = dir.path("demo.jsonl")
         try FileManager.default.copyItem(atPath: DemoLogTests.demo, toPath: log)
-        try appendVoidAndRedact(Subject(log: log, review: "MSCP-EXT-2023-01", action: "MSCP-EXT-2023-01/R2/A1", year: "2022-23", today: "2023-07-01", admin: "bm"))
+        try appendVoidAndRedact(Subject(log: log, review: "MSCP-EXT-2023-01", action: "MSCP-EXT-2023-01/R2/A1", year: "2022-23", today: "2023-07-01", admin: "bm",
+                                               more: ["MSCB-BP-2014-17", "MSCB-BP-2017-18/P1/1.1", "MSCB-BP-2014-17/P1/1.1"]))
     }
 
     @Test func aGeneratedLogAnswersAlikeWithAndWithoutItsSnapshotThroughAppendsVoidsAndRedactions() throws {

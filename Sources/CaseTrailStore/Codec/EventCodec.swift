@@ -19,7 +19,7 @@ public enum EventDecodingError: Error, Equatable, Sendable, CustomStringConverti
 }
 
 /// The stored event types and their names, the only place the names are written.
-enum EventType: String, CaseIterable {
+public enum EventType: String, CaseIterable, Sendable {
     case partnershipInitialised = "partnership_initialised"
     case memberAdded = "member_added"
     case memberRetired = "member_retired"
@@ -82,7 +82,7 @@ enum EventType: String, CaseIterable {
         }
     }
 
-    init?(rawValue: String) {
+    public init?(rawValue: String) {
         var name = rawValue
         guard let t = name.withUTF8({ bytes -> EventType? in
             guard bytes.count < EventType.byLength.count else { return nil }

@@ -13,6 +13,9 @@ public struct EventLog: LogStore {
 
     public init(path: String) { self.path = path }
 
+    /// The lines the last scan gathered for the line index, until the snapshot at their end is written.
+    let gatheredLines = GatheredLines()
+
     /// The log's size in bytes, if it can be read: how a reader estimates what it will hold.
     public var byteCount: Int {
         guard let file = try? POSIXFile.open(path, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK) else { return 0 }
@@ -312,7 +315,7 @@ public struct EventLog: LogStore {
     /// open folder. A link is not followed; a named pipe does not block. Once locked, the file is
     /// checked to be still the one at the path: a log replaced by a rename meanwhile is opened again,
     /// so nothing is appended to a file no longer there.
-    private func openLocked(flags: Int32, exclusive: Bool) throws(StoreError) -> POSIXFile {
+    func openLocked(flags: Int32, exclusive: Bool) throws(StoreError) -> POSIXFile {
         try checkFolder()
         for _ in 0..<10 {
             let file: POSIXFile
@@ -401,6 +404,7 @@ public struct EventLog: LogStore {
             replay.chain = ChainCheck(expectedSeq: stamp.seq + 1, lastHash: Digest(hex: stamp.hash), lastRecordedAt: stamp.recordedAt)
             fileOffset = stamp.offset
         }
+        if limit == .all { replay.index = LineIndex(continuingFrom: resume ?? .start, expectedLines: (size - fileOffset) / 400) }
 
         let reader: ChunkReader
         do throws(IOError) {
@@ -421,6 +425,9 @@ public struct EventLog: LogStore {
             }
         }
         replay.redactions.settle(into: &replay.result)
+        if limit == .all {
+            if let index = replay.index, replay.result.problems.isEmpty { gatheredLines.keep(index, from: resume ?? .start) } else { gatheredLines.forget() }
+        }
         return replay.result
     }
 }
@@ -452,7 +459,11 @@ struct InOrder<T> {
     /// False once a line beyond `limit` is met: later lines are still checked, not visited.
     var visiting = true
     var pending: [Decoded<T>] = []
+    /// Where each held-back line ends in the file.
+    var pendingEnds: [Int] = []
     var pendingNeeded = 0, pendingOffset = 0
+    /// The lines taken so far, for the line index (nil when not gathering, or once a line had a problem).
+    var index: LineIndex?
     var redactions = RedactionCheck()
 
     init(limit: ReadLimit, wanted: [Int]) {
@@ -461,11 +472,14 @@ struct InOrder<T> {
     }
 
     /// Checks one line against the one before and hands it to `visit`.
-    mutating func take(_ line: inout Decoded<T>, visit: (LogRecord, T) -> String?) {
+    mutating func take(_ line: inout Decoded<T>, start: Int, end: Int, visit: (LogRecord, T) -> String?) {
         result.lines += 1
         // Changed in place, not copied: a copy of the problem costs a retain and a release on every line.
         if let fact = line.redaction, let record = line.record { line.problem = redactions.note(fact, on: record, line: result.lines, into: &result) }
         chain.check(line.record, line.problem, line: result.lines, into: &result, wanted: wanted)
+        if index != nil {
+            if line.problem == nil, let record = line.record { index!.add(record, start: start, end: end) } else { index = nil }
+        }
         // Moved out, not copied: a copy retains and later releases every string in the record and the event.
         guard visiting, line.problem == nil, var record = line.record.take(), let value = line.value.take() else { return }
         guard limit.includes(record) else { visiting = false; return }
@@ -496,8 +510,14 @@ struct InOrder<T> {
     /// Takes every held-back line.
     mutating func takePending(visit: (LogRecord, T) -> String?) {
         var held = pending
+        let ends = pendingEnds
         pending.removeAll()
-        for i in held.indices { take(&held[i], visit: visit) }
+        pendingEnds.removeAll()
+        var start = pendingOffset
+        for i in held.indices {
+            take(&held[i], start: start, end: ends[i], visit: visit)
+            start = ends[i]
+        }
     }
 
     /// Hands one decoded line, which lies at `start..<end` in the file, to the checks, holding back
@@ -518,11 +538,12 @@ struct InOrder<T> {
         }
         if pendingNeeded > 0 {
             pending.append(line)
+            pendingEnds.append(end)
             if pending.count < pendingNeeded { return }
             takePending(visit: visit)
             pendingNeeded = 0
         } else {
-            take(&line, visit: visit)
+            take(&line, start: start, end: end, visit: visit)
         }
         result.headOffset = end
     }

@@ -91,6 +91,7 @@ extension EventLog {
     public func saveSnapshot(_ state: State, at position: LogPosition) throws {
         guard let file = snapshotFile else { return }
         try file.save(state, at: position, prefixDigest: othersCanWrite ? prefixDigest(length: position.offset) : nil)
+        saveLineIndex(at: position)
     }
 
     /// Whether users other than this one can write the log: its group may, or it is another's.
@@ -116,7 +117,10 @@ extension EventLog {
     }
 
     /// Removes the snapshot (it is only a cache), e.g. when one of its rows could not be read.
-    public func discardSnapshot() { unlink(snapshotPath) }
+    public func discardSnapshot() {
+        unlink(snapshotPath)
+        unlink(lineIndexPath)
+    }
 
     func checksum(_ bytes: ArraySlice<UInt8>) -> [UInt8] { SnapshotFile.checksum(bytes) }
 }
