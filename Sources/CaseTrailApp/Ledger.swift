@@ -58,11 +58,36 @@ public final class Ledger {
         try load(upTo: limit, each: each, refreshingSnapshot: true, selection: selection)
     }
 
+    /// The state within `limit` and the checkpoint of its lines (their head and Merkle root): from the
+    /// snapshot and the tree its line index kept there, then the lines after it; else from every line.
+    /// No checkpoint when nothing is within `limit`.
+    public func loadPinned(upTo limit: ReadLimit = .all) throws -> (State, LogScan, Checkpoint?) {
+        var kept: Merkle.Builder?
+        var tree: Merkle.Builder?
+        var head: (seq: Int, hash: String)?
+        let (state, scan) = try load(upTo: limit, each: { record, _ in
+            // The kept tree counts only if these are the lines after the snapshot, not every line read again.
+            if tree == nil { tree = self.resumedFrom == nil ? Merkle.Builder() : kept }
+            guard record.seq != head?.seq else { return }
+            if let d = record.digest { tree?.append(line: d) }
+            head = (record.seq, record.hash)
+        }, refreshingSnapshot: true, selection: LineSelection(streams: []), atSnapshot: { position in
+            kept = self.store.merkleTree(through: position)
+            return kept != nil
+        })
+        if head == nil, let snapshot = resumedFrom {
+            (tree, head) = (kept, (snapshot.position.seq, snapshot.position.hash))
+        }
+        guard let partnership = state.partnership, let head, let tree else { return (state, scan, nil) }
+        return (state, scan, Checkpoint(code: partnership.code, seq: head.seq, hash: head.hash, root: tree.root?.hex))
+    }
+
     private func load(upTo limit: ReadLimit, each: ((LogRecord, Event) -> Void)?, refreshingSnapshot: Bool,
-                      selection: LineSelection? = nil) throws -> (State, LogScan) {
+                      selection: LineSelection? = nil, atSnapshot: ((LogPosition) -> Bool)? = nil) throws -> (State, LogScan) {
         resumedFrom = nil
         if each == nil || selection != nil, let found = usableSnapshot(within: limit),
-           let before = each == nil ? [] : selection.flatMap({ store.selectedLines($0, through: found.position) }) {
+           let before = each == nil ? [] : selection.flatMap({ store.selectedLines($0, through: found.position) }),
+           atSnapshot?(found.position) ?? true {
             do {
                 var after: [(LogRecord, Event)] = []
                 // The state is changed in place: copying it would copy every table in it.
@@ -383,8 +408,13 @@ public struct SnapshotPolicy: Sendable {
     /// Snapshots are used once the log has this many events (nil: never). Below it every command
     /// replays and re-hashes the whole log, so even a snapshot's prefix is always checked.
     public var minimumEvents: Int?
+    /// The fewest events a snapshot falls behind before it is rewritten (tests lower it to see every rewrite).
+    public var minimumGrowth: Int
 
-    public init(minimumEvents: Int? = 20_000) { self.minimumEvents = minimumEvents }
+    public init(minimumEvents: Int? = 20_000, minimumGrowth: Int = 5_000) {
+        self.minimumEvents = minimumEvents
+        self.minimumGrowth = minimumGrowth
+    }
 
     /// From `CASETRAIL_SNAPSHOT_MIN_EVENTS`: a number of events, or `off`; anything else keeps the default.
     public init(environment value: String?) {
@@ -395,8 +425,8 @@ public struct SnapshotPolicy: Sendable {
 
     func isWorthKeeping(head: Int) -> Bool { minimumEvents.map { head >= $0 } ?? false }
 
-    /// A snapshot is rewritten once the log has grown past it by a twentieth (at least 5,000 events).
-    func isStale(snapshotAt seq: Int, head: Int) -> Bool { head - seq > max(5_000, seq / 20) }
+    /// A snapshot is rewritten once the log has grown past it by a twentieth (at least `minimumGrowth` events).
+    func isStale(snapshotAt seq: Int, head: Int) -> Bool { head - seq > max(minimumGrowth, seq / 20) }
 }
 
 /// States kept alive until the process exits, so they are not freed piece by piece.

@@ -193,13 +193,18 @@ extension Commands {
                 items.append(item)
             }
         }
-        /// The lines the history needs: all of them when it is of everything.
+        /// The lines the history needs: all of them when it is of everything, from the start.
         func needed() -> LineSelection? {
-            target.map { t in
-                var lines = timelineLines(of: [t], within: true)
-                lines.streams.formUnion(timelineLines(of: earlier, within: false).streams)
+            guard let t = target else {
+                // Everything since a moment: the lines from then on, and those before it that name recorders or imports.
+                guard let since else { return nil }
+                var lines = timelineLines(of: [String](), within: false)
+                lines.beyond = since.before
                 return lines
             }
+            var lines = timelineLines(of: [t], within: true)
+            lines.streams.formUnion(timelineLines(of: earlier, within: false).streams)
+            return lines
         }
         let (state, _) = try load(inv, selecting: needed(), each: collect)
         if let t = target, state.actions[t]?.carried != nil {

@@ -169,14 +169,16 @@ enum Commands {
     static func load(_ inv: Invocation, onDate: LocalDate? = nil, selecting: LineSelection? = nil, each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, LogScan) {
         let limit = try inv.limit()
         let day = try onDate ?? inv.onDate()
-        let result: (State, LogScan)
-        if let day {
-            result = try inv.ledger.load(upTo: limit, onDate: day, each: each)
-        } else if let selecting, let each {
-            result = try inv.ledger.load(upTo: limit, selecting: selecting, each: each)
-        } else {
-            result = try inv.ledger.load(upTo: limit, each: each)
+        return try checked(inv, limit) {
+            if let day { return try inv.ledger.load(upTo: limit, onDate: day, each: each) }
+            if let selecting, let each { return try inv.ledger.load(upTo: limit, selecting: selecting, each: each) }
+            return try inv.ledger.load(upTo: limit, each: each)
         }
+    }
+
+    /// What `loading` gives, refused when nothing within `limit` had been recorded yet, a torn tail noted.
+    private static func checked(_ inv: Invocation, _ limit: ReadLimit, _ loading: () throws -> (State, LogScan)) throws -> (State, LogScan) {
+        let result = try loading()
         if case .recordedBy = limit, result.0.partnership == nil, result.1.lines > 0 {
             // Not even the partnership's first line is within the limit. An empty answer would read as
             // "nothing was outstanding then", when nothing had been recorded yet.
@@ -206,6 +208,17 @@ enum Commands {
     /// The state with the checkpoint of the lines it was read from (their head and Merkle root): what
     /// reports end with. `each` sees every event too.
     static func pinned(_ inv: Invocation, onDate: LocalDate? = nil, each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, Checkpoint) {
+        if each == nil, try onDate ?? inv.onDate() == nil {
+            let limit = try inv.limit()
+            var checkpoint: Checkpoint?
+            let (state, _) = try checked(inv, limit) {
+                let (state, scan, pin) = try inv.ledger.loadPinned(upTo: limit)
+                checkpoint = pin
+                return (state, scan)
+            }
+            guard let checkpoint else { throw Refusal(message: "The log holds nothing at that point.") }
+            return (state, checkpoint)
+        }
         var last: LogRecord?
         var tree = Merkle.Builder()
         let (state, _) = try load(inv, onDate: onDate) { record, event in

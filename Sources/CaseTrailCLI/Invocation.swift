@@ -243,6 +243,15 @@ enum When {
         }
     }
 
+    /// The log before this moment: the lines `isReached` is false for.
+    var before: ReadLimit {
+        switch self {
+        case .seq(let n): return .seq(n - 1)
+        case .instant(let t): return .recordedBy(Timestamp(millisecondsSinceEpoch: t.millisecondsSinceEpoch - 1))
+        case .date(let d): return .recordedBy(LondonTime.endOfDay(d.adding(days: -1)))
+        }
+    }
+
     /// Whether this moment has been reached by the time `r` was recorded (`--since`): a date means from its start.
     func isReached(by r: LogRecord) -> Bool {
         switch self {

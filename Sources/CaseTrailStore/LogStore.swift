@@ -226,11 +226,14 @@ public protocol LogStore: Sendable {
     /// The lines `selection` asks for up to a snapshot's `position`, from an index of them, each
     /// checked against the log; nil when the store keeps no such index there or it disagrees.
     func selectedLines(_ selection: LineSelection, through position: LogPosition) -> [(LogRecord, Event)]?
+    /// The Merkle tree of the lines up to a snapshot's `position`, if the store keeps it; nil otherwise.
+    func merkleTree(through position: LogPosition) -> Merkle.Builder?
 }
 
 extension LogStore {
     /// A store without a line index: a query reads every line.
     public func selectedLines(_ selection: LineSelection, through position: LogPosition) -> [(LogRecord, Event)]? { nil }
+    public func merkleTree(through position: LogPosition) -> Merkle.Builder? { nil }
 }
 
 /// Splits a buffer of log bytes after its `limit`-th line break (or its last, if fewer): how many

@@ -50,6 +50,22 @@ public enum Merkle {
 
         public init() {}
 
+        /// A tree of `size` leaves carried on from its complete subtrees' roots, largest first (what
+        /// `frontier` gave); nil unless there is one for each set bit of `size`.
+        public init?(frontier: [Digest], size: Int) {
+            guard size >= 0, frontier.count == size.nonzeroBitCount else { return nil }
+            var bits = size
+            for hash in frontier {
+                let top = 1 << (Int.bitWidth - 1 - bits.leadingZeroBitCount)
+                stack.append((hash, top))
+                bits -= top
+            }
+            self.size = size
+        }
+
+        /// The roots of the complete subtrees kept, largest first: all a later append needs.
+        public var frontier: [Digest] { stack.map(\.hash) }
+
         public mutating func append(line: Digest) { append(leaf: Merkle.leaf(line)) }
 
         public mutating func append(leaf: Digest) {

@@ -206,9 +206,10 @@ public struct SHA256: Sendable {
 
 /// A SHA-256 digest as eight words, compared and printed without allocating.
 public struct Digest: Equatable, Sendable {
-    let words: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+    typealias Words = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+    let words: Words
 
-    init(_ w: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)) { words = w }
+    init(_ w: Words) { words = w }
 
     public static func == (a: Digest, b: Digest) -> Bool {
         let (x, y) = (a.words, b.words)

@@ -386,7 +386,8 @@ extension SettledRowsTests {
          ["reviews", "--format", "json"], ["members", "--format", "json"], ["agencies", "--format", "json"], ["timeliness", "--format", "json"],
          ["timeliness", "--year", s.year, "--format", "json"], ["show", s.review, "--format", "json"], ["show", s.action, "--format", "json"],
          ["history", s.review, "--format", "json"], ["history", s.action, "--format", "json"], ["history", "--since", "2019-01-01", "--format", "json"],
-         ["checkpoint"], ["report", "annual", "--year", s.year, "--format", "json"], ["report", "meeting", "--for", "executive", "--format", "json"],
+         ["history", "--since", "seq:40", "--format", "json"], ["history", "--since", "2099-01-01", "--format", "json"],
+         ["checkpoint"], ["checkpoint", "--format", "json", "--as-of", "seq:5"], ["report", "annual", "--year", s.year, "--format", "json"], ["report", "meeting", "--for", "executive", "--format", "json"],
          ["export", "--format", "csv"], ["export", "--format", "json"]]
             + s.more.flatMap { [["show", $0, "--format", "json"], ["history", $0, "--format", "json"]] })
             .map { $0 + ["--log", s.log, "--today", s.today] }

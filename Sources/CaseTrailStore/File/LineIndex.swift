@@ -11,15 +11,22 @@ public struct LineSelection: Equatable, Sendable {
     public var streams: Set<String>
     public var streamPrefixes: [String]
     public var types: Set<EventType>
+    /// Every line this limit does not take in, too: the end of the log from a moment on (`history --since`).
+    public var beyond: ReadLimit?
 
-    public init(streams: Set<String>, streamPrefixes: [String] = [], types: Set<EventType> = []) {
+    public init(streams: Set<String>, streamPrefixes: [String] = [], types: Set<EventType> = [], beyond: ReadLimit? = nil) {
         self.streams = streams
         self.streamPrefixes = streamPrefixes
         self.types = types
+        self.beyond = beyond
     }
 
     func selects(stream: String, type: String) -> Bool {
         streams.contains(stream) || streamPrefixes.contains(where: stream.hasPrefix) || EventType(rawValue: type).map(types.contains) ?? false
+    }
+
+    func selects(_ record: LogRecord) -> Bool {
+        selects(stream: record.stream, type: record.type) || beyond.map { !$0.includes(record) } ?? false
     }
 }
 
@@ -39,10 +46,14 @@ struct LineIndex {
     private var streamKeys: [String: Int] = [:], typeKeys: [String: Int] = [:]
     /// Every line's place and hash, 48 bytes each, line 1 first (`Entry`).
     private(set) var entries: [UInt8] = []
+    /// The Merkle tree of the first `tree.size` lines (all of them once encoded): a checkpoint's root
+    /// without hashing every line again.
+    private(set) var tree = Merkle.Builder()
 
     static let entrySize = 48
-    static let magic = Array("casetrail-line-index 1\n".utf8)
-    /// Magic, then seq, offset, hash, key count, name bytes and list length.
+    static let magic = Array("casetrail-line-index 2\n".utf8)
+    /// Magic, then seq, offset, hash, key count, name bytes and list length; the Merkle frontier
+    /// (32 bytes for each set bit of seq) follows.
     static let headerSize = magic.count + 8 + 8 + 32 + 8 + 8 + 8
 
     init() {}
@@ -87,8 +98,17 @@ struct LineIndex {
         return all
     }
 
-    /// The file's bytes: header, key table, names, lists, the checksum of all that, then the entries.
+    /// The hash of line `seq` (from 1) as the index holds it.
+    func hash(ofLine seq: Int) -> Digest {
+        entries.withUnsafeBytes { Digest($0.loadUnaligned(fromByteOffset: (seq - 1) * LineIndex.entrySize + 16, as: Digest.Words.self)) }
+    }
+
+    /// The file's bytes: header, Merkle frontier, key table, names, lists, the checksum of all that,
+    /// then the entries. Only for an index of every line from the first.
     func encoded() -> [UInt8] {
+        precondition(entries.count == seq * LineIndex.entrySize, "an index is written only when it holds every line from the first")
+        var tree = self.tree
+        for line in stride(from: tree.size + 1, through: seq, by: 1) { tree.append(line: hash(ofLine: line)) }
         var out = LineIndex.magic
         func u64(_ v: Int) { withUnsafeBytes(of: UInt64(v).littleEndian) { out.append(contentsOf: $0) } }
         func u32(_ v: Int) { withUnsafeBytes(of: UInt32(v).littleEndian) { out.append(contentsOf: $0) } }
@@ -101,6 +121,7 @@ struct LineIndex {
         u64(names.count)
         u64(nameBytes)
         u64(listLength)
+        for root in tree.frontier { withUnsafeBytes(of: root.words) { out.append(contentsOf: $0) } }
         var nameAt = 0, listAt = 0
         for k in order {
             u32(nameAt); u32(names[k].utf8.count); u32(listAt); u32(lists[k].count)
@@ -122,7 +143,7 @@ struct LineIndex {
               let bytes = try? [UInt8](unsafeUninitializedCapacity: count, initializingWith: { buffer, n in
                   n = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: table.entriesStart)
               }), bytes.count == count else { return nil }
-        (seq, offset, hash) = (table.seq, table.offset, table.hash)
+        (seq, offset, hash, tree) = (table.seq, table.offset, table.hash, table.tree)
         for (name, list) in table.allKeys() {
             let k = key(name)
             lists[k] = list
@@ -136,6 +157,8 @@ struct LineIndex {
 struct LineIndexTable {
     let seq: Int, offset: Int
     let hash: Digest
+    /// The Merkle tree of lines 1 to seq, as its frontier.
+    let tree: Merkle.Builder
     let entriesStart: Int
     private let table: [UInt8]
     private let keyCount: Int, namesStart: Int, listsStart: Int
@@ -152,19 +175,24 @@ struct LineIndexTable {
         }
         guard let seq = u64(at), let offset = u64(at + 8, below: 1 << 56), let keys = u64(at + 48), let nameBytes = u64(at + 56), let listLength = u64(at + 64),
               LogLine.counts.contains(seq) else { return nil }
-        let tableSize = keys * 16 + nameBytes + listLength * 4
-        guard LineIndex.headerSize + tableSize + 8 <= size else { return nil }
-        var table = [UInt8](repeating: 0, count: tableSize + 8)
-        guard (try? table.withUnsafeMutableBytes({ try file.read(into: $0, at: LineIndex.headerSize) })) == table.count,
-              SnapshotFile.checksum((header + table.prefix(tableSize))[...]) == Array(table.suffix(8)) else { return nil }
+        let frontierSize = seq.nonzeroBitCount * 32, tableSize = keys * 16 + nameBytes + listLength * 4
+        guard LineIndex.headerSize + frontierSize + tableSize + 8 <= size else { return nil }
+        var rest = [UInt8](repeating: 0, count: frontierSize + tableSize + 8)
+        guard (try? rest.withUnsafeMutableBytes({ try file.read(into: $0, at: LineIndex.headerSize) })) == rest.count,
+              SnapshotFile.checksum((header + rest.prefix(frontierSize + tableSize))[...]) == Array(rest.suffix(8)),
+              let tree = rest.withUnsafeBytes({ raw in
+                  Merkle.Builder(frontier: (0..<seq.nonzeroBitCount).map { Digest(raw.loadUnaligned(fromByteOffset: $0 * 32, as: Digest.Words.self)) }, size: seq)
+              }) else { return nil }
+        let table = Array(rest[frontierSize...])
+        self.tree = tree
         self.seq = seq
         self.offset = offset
-        hash = header.withUnsafeBytes { Digest($0.loadUnaligned(fromByteOffset: at + 16, as: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32).self)) }
+        hash = header.withUnsafeBytes { Digest($0.loadUnaligned(fromByteOffset: at + 16, as: Digest.Words.self)) }
         self.table = table
         keyCount = keys
         namesStart = keys * 16
         listsStart = keys * 16 + nameBytes
-        entriesStart = LineIndex.headerSize + tableSize + 8
+        entriesStart = LineIndex.headerSize + frontierSize + tableSize + 8
         // Each key's name and list must lie within their parts of the table.
         for k in 0..<keys {
             let (n, nl, l, ll) = key(k)
@@ -248,6 +276,14 @@ extension EventLog {
         do throws(IOError) { try writeFileAtomically(lineIndexPath, index.encoded(), mode: besideMode) } catch { unlink(lineIndexPath) }
     }
 
+    /// The Merkle tree of the lines up to `position`, as the index kept it; nil without an index there.
+    public func merkleTree(through position: LogPosition) -> Merkle.Builder? {
+        guard let file = openLineIndex(), let size = try? file.size(), let table = LineIndexTable(file: file, size: size),
+              table.seq == position.seq, table.offset == position.offset, Digest(hex: position.hash) == table.hash,
+              size == table.entriesStart + table.seq * LineIndex.entrySize else { return nil }
+        return table.tree
+    }
+
     /// The lines `selection` asks for up to `position`, each read from the log and checked against the
     /// hash the index took from a checked scan; nil when there is no index at `position` or any line
     /// read disagrees with it (the caller then reads the whole log).
@@ -256,34 +292,92 @@ extension EventLog {
               table.seq == position.seq, table.offset == position.offset, Digest(hex: position.hash) == table.hash,
               size == table.entriesStart + table.seq * LineIndex.entrySize,
               let log = try? openLocked(flags: O_RDONLY, exclusive: false) else { return nil }
+        var seqs = table.seqs(selection)
+        if let limit = selection.beyond {
+            guard let first = firstLine(beyond: limit, table, indexFile, log) else { return nil }
+            if first <= table.seq { seqs = seqs.filter { $0 < first } + Array(first...table.seq) }
+        }
         var out: [(LogRecord, Event)] = []
-        var entry = [UInt8](repeating: 0, count: LineIndex.entrySize)
         var index = JSONObjectIndex()
-        for seq in table.seqs(selection) {
-            guard (1...table.seq).contains(seq),
-                  (try? entry.withUnsafeMutableBytes({ try indexFile.read(into: $0, at: table.entriesStart + (seq - 1) * LineIndex.entrySize) })) == entry.count
-            else { return nil }
-            let (start, length, digest) = entry.withUnsafeBytes { raw in
-                (Int(UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))), Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))),
-                 Digest(raw.loadUnaligned(fromByteOffset: 16, as: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32).self)))
+        var at = 0
+        while at < seqs.count {
+            // Consecutive lines are read together.
+            var end = at + 1
+            while end < seqs.count, seqs[end] == seqs[end - 1] + 1, end - at < 8_192 { end += 1 }
+            guard let run = readRun(seqs[at], count: end - at, table, indexFile, log) else { return nil }
+            for (seq, line) in run {
+                let read: (LogRecord, Event)? = line.withUnsafeBufferPointer { b in
+                    let (found, problem, payload) = withUnsafeMutablePointer(to: &index) { LogLine.decode(b, payloadIndex: $0) }
+                    guard var record = found, problem == nil, record.seq == seq, record.hashDigest == line.digest, selection.selects(record),
+                          case .success(let event) = Event.decoded(record, IndexedJSON(bytes: UnsafeBufferPointer(rebasing: b[payload]), index: index))
+                    else { return nil }
+                    record.line = seq
+                    return (record, event)
+                }
+                guard let read else { return nil }
+                out.append(read)
             }
-            guard length <= LogLine.maxBytes, start + length < position.offset else { return nil }
-            var line = [UInt8](repeating: 0, count: length)
-            guard (try? line.withUnsafeMutableBytes({ try log.read(into: $0, at: start) })) == length else { return nil }
-            let read: (LogRecord, Event)? = line.withUnsafeBufferPointer { b in
-                let (found, problem, payload) = withUnsafeMutablePointer(to: &index) { LogLine.decode(b, payloadIndex: $0) }
-                guard var record = found, problem == nil, record.seq == seq, record.hashDigest == digest,
-                      selection.selects(stream: record.stream, type: record.type),
-                      case .success(let event) = Event.decoded(record, IndexedJSON(bytes: UnsafeBufferPointer(rebasing: b[payload]), index: index))
-                else { return nil }
-                record.line = seq
-                return (record, event)
-            }
-            guard let read else { return nil }
-            out.append(read)
+            at = end
         }
         return out
     }
+
+    /// Lines `first` to `first + count - 1`, as the log holds them, with the hash the index gives each; nil
+    /// where the index points outside the log's checked part.
+    private func readRun(_ first: Int, count: Int, _ table: LineIndexTable, _ indexFile: POSIXFile, _ log: POSIXFile) -> [(Int, IndexedLine)]? {
+        guard first >= 1, first + count - 1 <= table.seq else { return nil }
+        var entries = [UInt8](repeating: 0, count: count * LineIndex.entrySize)
+        guard (try? entries.withUnsafeMutableBytes({ try indexFile.read(into: $0, at: table.entriesStart + (first - 1) * LineIndex.entrySize) })) == entries.count
+        else { return nil }
+        let places = entries.withUnsafeBytes { raw in
+            (0..<count).map { i in
+                (start: Int(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * LineIndex.entrySize, as: UInt64.self))),
+                 length: Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * LineIndex.entrySize + 8, as: UInt32.self))),
+                 digest: Digest(raw.loadUnaligned(fromByteOffset: i * LineIndex.entrySize + 16, as: Digest.Words.self)))
+            }
+        }
+        // Each line must lie after the one before, within the checked part of the log.
+        for (i, p) in places.enumerated() {
+            guard p.length <= LogLine.maxBytes, p.start + p.length < table.offset, i == 0 || p.start >= places[i - 1].start + places[i - 1].length + 1 else { return nil }
+        }
+        var lines: [(Int, IndexedLine)] = []
+        var from = 0
+        while from < count {
+            // A few megabytes read at a time: the longest lines are a megabyte each.
+            var to = from + 1
+            while to < count, places[to].start + places[to].length - places[from].start <= 4 << 20 { to += 1 }
+            let base = places[from].start, total = places[to - 1].start + places[to - 1].length - base
+            var bytes = [UInt8](repeating: 0, count: total)
+            guard (try? bytes.withUnsafeMutableBytes({ try log.read(into: $0, at: base) })) == total else { return nil }
+            for i in from..<to {
+                let p = places[i]
+                lines.append((first + i, IndexedLine(bytes: Array(bytes[(p.start - base)..<(p.start - base + p.length)]), digest: p.digest)))
+            }
+            from = to
+        }
+        return lines
+    }
+
+    /// The first line `limit` does not take in (one past the last when it takes in all): found by halving, as
+    /// lines are recorded in time order, which the checked scan the index came from made sure of.
+    private func firstLine(beyond limit: ReadLimit, _ table: LineIndexTable, _ indexFile: POSIXFile, _ log: POSIXFile) -> Int? {
+        var (lo, hi) = (1, table.seq + 1)
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            guard let (_, line) = readRun(mid, count: 1, table, indexFile, log)?.first,
+                  let record = line.bytes.withUnsafeBufferPointer({ LogLine.decode($0).record }), record.seq == mid else { return nil }
+            if limit.includes(record) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}
+
+/// One line's bytes read by way of the index (without its `\n`), and the hash the index gives it.
+private struct IndexedLine {
+    var bytes: [UInt8]
+    var digest: Digest
+
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { bytes.withUnsafeBufferPointer(body) }
 }
 
 /// The lines the latest scan of a whole log (or of all after a snapshot) gathered for the index, kept
