@@ -96,7 +96,7 @@ public final class Ledger {
                 // Lines up to the snapshot's were checked against the witness when it was taken.
                 let asked = witnessed.filter { $0 > found.position.seq }
                 var redactedBefore = false
-                var scan = try store.read(upTo: limit, after: found.position, hashesOf: asked) { record, decoded in
+                var scan = try store.read(upTo: limit, after: found.position, hashesOf: asked, indexing: refreshingSnapshot && limit == .all) { record, decoded in
                     // A line the snapshot was taken after has since been redacted: the snapshot still holds its text.
                     if case let .success(.lineRedacted(seq, _, _, _, _, _, _)) = decoded, seq <= found.position.seq { redactedBefore = true }
                     if each != nil, case .success(let event) = decoded { after.append((record, event)) }
@@ -122,7 +122,8 @@ public final class Ledger {
                 // The log no longer has the snapshot's line: replay everything, and write a fresh snapshot.
             }
         }
-        var (replay, scan) = try replayAll(upTo: limit, hashesOf: witnessed, each: each)
+        let snapshotting = refreshingSnapshot && each == nil && limit == .all && policy.minimumEvents != nil
+        var (replay, scan) = try replayAll(upTo: limit, hashesOf: witnessed, indexing: snapshotting, each: each)
         scan.problems += witnessProblems(scan)
         if !scan.problems.isEmpty { throw StoreError.integrity(path: store.location, problems: scan.problems) }
         if limit == .all { remember(scan) }
@@ -136,7 +137,7 @@ public final class Ledger {
     /// second time once they are known, so each is taken away at its void and the lines after it are
     /// decided on the state without it, as they were recorded. `each` sees every event once.
     func replayAll(upTo limit: ReadLimit, hashesOf wanted: [Int], captureAt: Int? = nil, latestBelievable: Timestamp? = nil,
-                   decidingEveryLine: Bool = false, onDate: LocalDate? = nil, each: ((LogRecord, Event) -> Void)?) throws(StoreError) -> (Replay, LogScan) {
+                   decidingEveryLine: Bool = false, onDate: LocalDate? = nil, indexing: Bool = false, each: ((LogRecord, Event) -> Void)?) throws(StoreError) -> (Replay, LogScan) {
         func fresh() -> Replay {
             var replay = Replay(Partnership.initialState)
             // What this user's casetrail saw before is not decided again: if the line it saw last is not
@@ -150,7 +151,7 @@ public final class Ledger {
             return replay
         }
         var replay = fresh()
-        let scan = try store.read(upTo: limit, after: nil, hashesOf: wanted) { record, decoded in
+        let scan = try store.read(upTo: limit, after: nil, hashesOf: wanted, indexing: indexing) { record, decoded in
             if case .success(let event) = decoded { each?(record, event) }
             return replay.take(record, decoded)
         }
@@ -160,7 +161,7 @@ public final class Ledger {
         again.voidedAhead = replay.voidsFound
         // No further than the first read went, whatever was appended since.
         let seen = replay.lastSeq
-        let rescan = try store.read(upTo: .seq(seen), after: nil, hashesOf: wanted) { record, decoded in again.take(record, decoded) }
+        let rescan = try store.read(upTo: .seq(seen), after: nil, hashesOf: wanted, indexing: false) { record, decoded in again.take(record, decoded) }
         again.finish()
         return (again, rescan)
     }

@@ -180,7 +180,9 @@ public protocol LogStore: Sendable {
     /// to `visit` with its event (or why it cannot be decoded); `visit` returns a problem if it cannot
     /// replay it. With `position`, reading starts after that line once it is confirmed unchanged
     /// (else `.snapshotMismatch`, having visited nothing). `hashesOf` asks for lines' hashes (checkpoints, the witness).
-    func read(upTo limit: ReadLimit, after position: LogPosition?, hashesOf wanted: [Int],
+    /// With `indexing`, a store that keeps an index of lines beside its snapshot gathers one from the
+    /// lines read, for the snapshot saved next: only worth its cost when one will be.
+    func read(upTo limit: ReadLimit, after position: LogPosition?, hashesOf wanted: [Int], indexing: Bool,
               visit: (LogRecord, DecodedEvent) -> String?) throws(StoreError) -> LogScan
 
     /// Appends a decided batch, as one command, under an exclusive lock, only if the log is still

@@ -93,10 +93,10 @@ public struct EventLog: LogStore {
 
     /// Reads the log under a shared lock, checking every line; each good record within `limit` is
     /// handed to `visit` with its event, decoded on all cores beside the parsing and hashing.
-    public func read(upTo limit: ReadLimit = .all, after position: LogPosition? = nil, hashesOf wanted: [Int] = [],
+    public func read(upTo limit: ReadLimit = .all, after position: LogPosition? = nil, hashesOf wanted: [Int] = [], indexing: Bool = false,
                      visit: (LogRecord, DecodedEvent) -> String?) throws(StoreError) -> LogScan {
         let file = try openLocked(flags: O_RDONLY, exclusive: false)
-        return try scan(file, limit: limit, wanted: wanted, resume: position, decode: Event.decoded, visit: visit)
+        return try scan(file, limit: limit, wanted: wanted, resume: position, indexing: indexing, decode: Event.decoded, visit: visit)
     }
 
     /// Appends the events as one command if nothing was appended since `position` and each of their
@@ -384,7 +384,7 @@ public struct EventLog: LogStore {
     }
 
     /// Reads every line in chunks, checking each and the links between them.
-    private func scan<T>(_ file: POSIXFile, limit: ReadLimit, wanted: [Int], resume: LogPosition?, decode: @Sendable (LogRecord, IndexedJSON) -> T,
+    private func scan<T>(_ file: POSIXFile, limit: ReadLimit, wanted: [Int], resume: LogPosition?, indexing: Bool = false, decode: @Sendable (LogRecord, IndexedJSON) -> T,
                          visit: (LogRecord, T) -> String?) throws(StoreError) -> LogScan {
         var replay = InOrder<T>(limit: limit, wanted: wanted)
         let size: Int
@@ -404,7 +404,7 @@ public struct EventLog: LogStore {
             replay.chain = ChainCheck(expectedSeq: stamp.seq + 1, lastHash: Digest(hex: stamp.hash), lastRecordedAt: stamp.recordedAt)
             fileOffset = stamp.offset
         }
-        if limit == .all { replay.index = LineIndex(continuingFrom: resume ?? .start, expectedLines: (size - fileOffset) / 400) }
+        if indexing, limit == .all { replay.index = LineIndex(continuingFrom: resume ?? .start, expectedLines: (size - fileOffset) / 400) }
 
         let reader: ChunkReader
         do throws(IOError) {

@@ -112,8 +112,17 @@ struct LineIndex {
         var out = LineIndex.magic
         func u64(_ v: Int) { withUnsafeBytes(of: UInt64(v).littleEndian) { out.append(contentsOf: $0) } }
         func u32(_ v: Int) { withUnsafeBytes(of: UInt32(v).littleEndian) { out.append(contentsOf: $0) } }
-        let order = names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }
-        let nameBytes = order.reduce(0) { $0 + names[$1].utf8.count }
+        // Keys in byte order, for a query to find one by halving; compared with memcmp, as there may be a quarter of a million.
+        let bytes = names.map { Array($0.utf8) }
+        let order = bytes.indices.sorted { a, b in
+            bytes[a].withUnsafeBytes { x in
+                bytes[b].withUnsafeBytes { y in
+                    let c = memcmp(x.baseAddress!, y.baseAddress!, min(x.count, y.count))
+                    return c != 0 ? c < 0 : x.count < y.count
+                }
+            }
+        }
+        let nameBytes = bytes.reduce(0) { $0 + $1.count }
         let listLength = lists.reduce(0) { $0 + $1.count }
         u64(seq)
         u64(offset)
@@ -124,12 +133,16 @@ struct LineIndex {
         for root in tree.frontier { withUnsafeBytes(of: root.words) { out.append(contentsOf: $0) } }
         var nameAt = 0, listAt = 0
         for k in order {
-            u32(nameAt); u32(names[k].utf8.count); u32(listAt); u32(lists[k].count)
-            nameAt += names[k].utf8.count
+            u32(nameAt); u32(bytes[k].count); u32(listAt); u32(lists[k].count)
+            nameAt += bytes[k].count
             listAt += lists[k].count
         }
-        for k in order { out.append(contentsOf: names[k].utf8) }
-        for k in order { for s in lists[k] { u32(Int(s)) } }
+        out.reserveCapacity(out.count + nameBytes + listLength * 4 + 8 + entries.count)
+        for k in order { out.append(contentsOf: bytes[k]) }
+        // The seqs as they are held where that is little-endian already, four bytes at a time elsewhere.
+        for k in order {
+            if UInt32(1).littleEndian == 1 { lists[k].withUnsafeBytes { out.append(contentsOf: $0) } } else { for s in lists[k] { u32(Int(s)) } }
+        }
         out += SnapshotFile.checksum(out[...])
         out += entries
         return out

@@ -228,7 +228,7 @@ public final class PostgresLog: LogStore, @unchecked Sendable {
 
     /// Streams the lines in seq order out of the database (`COPY … TO STDOUT`) into the same
     /// pipeline and checks a file's lines go through. A position is a seq here (its `offset` too).
-    public func read(upTo limit: ReadLimit, after position: LogPosition?, hashesOf wanted: [Int],
+    public func read(upTo limit: ReadLimit, after position: LogPosition?, hashesOf wanted: [Int], indexing: Bool = false,
                      visit: (LogRecord, DecodedEvent) -> String?) throws(StoreError) -> LogScan {
         let c = try connection()
         var replay = InOrder<DecodedEvent>(limit: limit, wanted: wanted)
