@@ -187,7 +187,7 @@ import CaseTrailCore
     }
 
     func bytes(_ state: State) throws -> [UInt8] { try SnapshotLayout.encode(state) }
-    func state(_ bytes: [UInt8]) throws -> State { try SnapshotLayout.decode(bytes, in: bytes.indices, damage: SnapshotDamage()) }
+    func state(_ bytes: [UInt8]) throws -> State { try SnapshotLayout.decode(SnapshotBytes(bytes), in: bytes.indices, damage: SnapshotDamage()) }
 
     /// Snapshot rows are decoded lazily, long after the file's format number was checked, so a row
     /// layout changed without a new `EventLog.snapshotFormat` would be misread rather than rejected.

@@ -17,7 +17,7 @@ enum SnapshotLayout {
 
     /// Reads the state from part of a larger buffer, without copying it out first. Its large tables
     /// stay in `bytes`, read row by row when asked for; a row that cannot be read raises `damage`.
-    static func decode(_ bytes: [UInt8], in range: Range<Int>, damage: SnapshotDamage) throws(SnapshotError) -> State {
+    static func decode(_ bytes: SnapshotBytes, in range: Range<Int>, damage: SnapshotDamage) throws(SnapshotError) -> State {
         var r = BinaryReader(bytes, in: range)
         let state = try read(from: &r, damage: damage)
         guard r.atEnd else { throw SnapshotError("trailing bytes") }
@@ -105,14 +105,16 @@ struct BinaryWriter {
 }
 
 struct BinaryReader {
-    let bytes: [UInt8]
+    let bytes: SnapshotBytes
     private(set) var index: Int
     let end: Int
 
-    init(_ bytes: [UInt8]) { self.init(bytes, in: bytes.indices) }
+    init(_ bytes: [UInt8]) { self.init(SnapshotBytes(bytes)) }
+
+    init(_ bytes: SnapshotBytes) { self.init(bytes, in: bytes.indices) }
 
     /// Reads only `range` of `bytes`.
-    init(_ bytes: [UInt8], in range: Range<Int>) {
+    init(_ bytes: SnapshotBytes, in range: Range<Int>) {
         self.bytes = bytes
         index = range.lowerBound
         end = range.upperBound

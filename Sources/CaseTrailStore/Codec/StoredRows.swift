@@ -48,7 +48,7 @@ final class Locked<Value>: @unchecked Sendable {
 /// Rows are decoded each time they are asked for (a cache of looked-up rows cost more than it saved:
 /// 4% more instructions for a whole-table query, and queries look each row up about once).
 final class SnapshotRows<Row: StateRow & BinaryCodable>: StoredRows, @unchecked Sendable {
-    private let bytes: [UInt8]
+    private let bytes: SnapshotBytes
     let count: Int
     let unsettled: [Int]
     /// Where the offset table starts, and the entries it points into.
@@ -106,7 +106,7 @@ final class SnapshotRows<Row: StateRow & BinaryCodable>: StoredRows, @unchecked 
     }
 
     /// The encoded row of entry `i`, for copying it into the next snapshot unread.
-    func rowBytes(at i: Int) -> ArraySlice<UInt8>? { locate(i).map { bytes[$0.row] } }
+    func rowBytes(at i: Int) -> [UInt8]? { locate(i).map { bytes[$0.row] } }
 
     @_specialize(where Row == ActionItem)
     @_specialize(where Row == Review)
@@ -234,13 +234,6 @@ extension BinaryWriter {
     /// entries a reader can index directly.
     mutating func setFixed64(_ n: Int, at offset: Int) {
         bytes.withUnsafeMutableBytes { $0.storeBytes(of: UInt64(n).littleEndian, toByteOffset: offset, as: UInt64.self) }
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// The integer `setFixed64` wrote at `offset`; the caller has checked the eight bytes are there.
-    func loadFixed64(at offset: Int) -> Int {
-        withUnsafeBytes { Int(truncatingIfNeeded: UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) }
     }
 }
 

@@ -224,16 +224,3 @@ func nonRegularKind(_ st: stat) -> String? {
     return Darwin.write(fd, buf, n)
     #endif
 }
-
-/// Asks Linux to back a large buffer with huge pages: tens of page faults instead of thousands
-/// when a snapshot is read into it. Only advice; elsewhere, or if refused, nothing changes.
-func adviseLargePages(_ buffer: UnsafeMutableRawBufferPointer) {
-    #if os(Linux)
-    let huge = 2 << 20
-    guard let base = buffer.baseAddress, buffer.count >= 2 * huge else { return }
-    let start = (Int(bitPattern: base) + huge - 1) / huge * huge
-    let end = (Int(bitPattern: base) + buffer.count) / huge * huge
-    guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
-    _ = madvise(p, end - start, MADV_HUGEPAGE)
-    #endif
-}

@@ -52,7 +52,7 @@ public struct Snapshot: Sendable {
     /// it was taken: a write can then tell that no earlier line changed without reading them line by line.
     public var prefixDigest: String?
     /// The state's bytes as the file holds them (the state's stored rows point into the same buffer).
-    let bytes: [UInt8]
+    let bytes: SnapshotBytes
     let payload: Range<Int>
 
     /// Whether this snapshot holds exactly `state` (the layout is the same bytes for the same state).
@@ -156,16 +156,14 @@ struct SnapshotFile {
 
     /// The whole file and the part of it between the magic line and the checksum, when both hold.
     /// Its checksum is no defence against someone who could write it, hence the owner check.
-    private func fileBytes() -> (bytes: [UInt8], body: Range<Int>)? {
+    private func fileBytes() -> (bytes: SnapshotBytes, body: Range<Int>)? {
         guard let file = try? POSIXFile.open(path, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK),
               let st = try? file.status(), nonRegularKind(st) == nil, st.st_uid == ownerUID, st.st_mode & 0o022 == 0,
-              let size = try? file.size(), size > EventLog.snapshotMagic.count + 8 else { return nil }
-        guard let bytes = try? [UInt8](unsafeUninitializedCapacity: size, initializingWith: { buffer, count in
-                  adviseLargePages(UnsafeMutableRawBufferPointer(buffer))
-                  count = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
-              }), bytes.count == size,
-              Array(bytes.prefix(EventLog.snapshotMagic.count)) == EventLog.snapshotMagic,
-              SnapshotFile.checksum(bytes[..<(size - 8)]) == Array(bytes[(size - 8)...]) else { return nil }
+              let size = try? file.size(), size > EventLog.snapshotMagic.count + 8,
+              let bytes = SnapshotBytes(mapping: file, size: size),
+              bytes[0..<EventLog.snapshotMagic.count] == EventLog.snapshotMagic,
+              bytes.withUnsafeBufferPointer({ SnapshotFile.checksum(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer($0)[..<(size - 8)])) }) == bytes[(size - 8)..<size]
+        else { return nil }
         return (bytes, EventLog.snapshotMagic.count..<(size - 8))
     }
 
@@ -201,14 +199,16 @@ struct SnapshotFile {
     /// A fast 64-bit checksum (four independent multiply-rotate lanes over 8-byte words, so the
     /// processor overlaps them) that catches a damaged snapshot file. Not a defence against
     /// tampering: the snapshot is a cache, and `verify` never reads it.
-    static func checksum(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
-        var lanes: (UInt64, UInt64, UInt64, UInt64) = (0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count), 1, 2, 3)
+    static func checksum(_ bytes: ArraySlice<UInt8>) -> [UInt8] { bytes.withUnsafeBytes { checksum($0) } }
+
+    static func checksum(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
+        var lanes: (UInt64, UInt64, UInt64, UInt64) = (0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count), 1, 2, 3)
         @inline(__always) func mix(_ h: UInt64, _ w: UInt64) -> UInt64 {
             let x = (h ^ w) &* 0x1000_0000_01B3
             return (x << 29) | (x >> 35)
         }
         var h: UInt64 = 0
-        bytes.withUnsafeBytes { raw in
+        do {
             let blocks = raw.count / 32
             for i in 0..<blocks {
                 let p = i * 32
