@@ -35,12 +35,13 @@ struct SnapshotBytes: @unchecked Sendable {
         count = bytes.count
     }
 
-    /// The first `size` bytes of `file`, mapped private and read-only; nil if it cannot be mapped.
-    /// The file must not be truncated in place while mapped: snapshots are only ever replaced by rename.
-    init?(mapping file: POSIXFile, size: Int) {
+    /// The first `size` bytes of `file`, mapped private and read-only (every page at once when
+    /// `populate`: for a file that will be read whole); nil if it cannot be mapped. The file must not
+    /// be truncated in place while mapped: snapshots and indexes are only ever replaced by rename.
+    init?(mapping file: POSIXFile, size: Int, populate: Bool = true) {
         guard size > 0 else { return nil }
         #if os(Linux)
-        let flags = MAP_PRIVATE | MAP_POPULATE
+        let flags = MAP_PRIVATE | (populate ? MAP_POPULATE : 0)
         #else
         let flags = MAP_PRIVATE
         #endif
@@ -63,6 +64,18 @@ struct SnapshotBytes: @unchecked Sendable {
 
     func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
         try withExtendedLifetime(storage) { () throws(E) -> R in try body(UnsafeBufferPointer(start: base, count: count)) }
+    }
+
+    /// The checksum of the bytes before `end` (`SnapshotFile.checksum`).
+    func checksum(before end: Int) -> [UInt8] {
+        precondition(end >= 0 && end <= count, "snapshot bytes out of range")
+        return withExtendedLifetime(storage) { SnapshotFile.checksum(UnsafeRawBufferPointer(start: base, count: end)) }
+    }
+
+    /// The value of type `T` whose bytes are at `offset`, as this machine lays it out.
+    func load<T>(at offset: Int, as: T.Type) -> T {
+        precondition(offset >= 0 && offset <= count - MemoryLayout<T>.size, "a snapshot offset out of range")
+        return withExtendedLifetime(storage) { UnsafeRawPointer(base).loadUnaligned(fromByteOffset: offset, as: T.self) }
     }
 
     /// The integer `BinaryWriter.setFixed64` wrote at `offset`.

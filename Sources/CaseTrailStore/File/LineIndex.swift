@@ -173,39 +173,37 @@ struct LineIndexTable {
     /// The Merkle tree of lines 1 to seq, as its frontier.
     let tree: Merkle.Builder
     let entriesStart: Int
-    private let table: [UInt8]
+    /// The whole file, mapped: a query reads its header and key table, and a few entries.
+    private let bytes: SnapshotBytes
+    private let tableStart: Int
     private let keyCount: Int, namesStart: Int, listsStart: Int
 
     init?(file: POSIXFile, size: Int) {
-        var header = [UInt8](repeating: 0, count: LineIndex.headerSize)
-        guard size > LineIndex.headerSize, (try? header.withUnsafeMutableBytes({ try file.read(into: $0, at: 0) })) == header.count,
-              Array(header.prefix(LineIndex.magic.count)) == LineIndex.magic else { return nil }
+        guard size > LineIndex.headerSize, let bytes = SnapshotBytes(mapping: file, size: size, populate: false),
+              bytes[0..<LineIndex.magic.count] == LineIndex.magic else { return nil }
         let at = LineIndex.magic.count
         // Every count is smaller than the index file; the log offset, than any file could be.
         func u64(_ i: Int, below limit: Int = size) -> Int? {
-            let v = header.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: i, as: UInt64.self)) }
+            let v = UInt64(littleEndian: bytes.load(at: i, as: UInt64.self))
             return v < UInt64(limit) ? Int(v) : nil
         }
         guard let seq = u64(at), let offset = u64(at + 8, below: 1 << 56), let keys = u64(at + 48), let nameBytes = u64(at + 56), let listLength = u64(at + 64),
               LogLine.counts.contains(seq) else { return nil }
         let frontierSize = seq.nonzeroBitCount * 32, tableSize = keys * 16 + nameBytes + listLength * 4
-        guard LineIndex.headerSize + frontierSize + tableSize + 8 <= size else { return nil }
-        var rest = [UInt8](repeating: 0, count: frontierSize + tableSize + 8)
-        guard (try? rest.withUnsafeMutableBytes({ try file.read(into: $0, at: LineIndex.headerSize) })) == rest.count,
-              SnapshotFile.checksum((header + rest.prefix(frontierSize + tableSize))[...]) == Array(rest.suffix(8)),
-              let tree = rest.withUnsafeBytes({ raw in
-                  Merkle.Builder(frontier: (0..<seq.nonzeroBitCount).map { Digest(raw.loadUnaligned(fromByteOffset: $0 * 32, as: Digest.Words.self)) }, size: seq)
-              }) else { return nil }
-        let table = Array(rest[frontierSize...])
+        let checked = LineIndex.headerSize + frontierSize + tableSize
+        guard checked + 8 <= size, bytes.checksum(before: checked) == bytes[checked..<(checked + 8)],
+              let tree = Merkle.Builder(frontier: (0..<seq.nonzeroBitCount).map { Digest(bytes.load(at: LineIndex.headerSize + $0 * 32, as: Digest.Words.self)) },
+                                        size: seq) else { return nil }
         self.tree = tree
         self.seq = seq
         self.offset = offset
-        hash = header.withUnsafeBytes { Digest($0.loadUnaligned(fromByteOffset: at + 16, as: Digest.Words.self)) }
-        self.table = table
+        hash = Digest(bytes.load(at: at + 16, as: Digest.Words.self))
+        self.bytes = bytes
+        tableStart = LineIndex.headerSize + frontierSize
         keyCount = keys
         namesStart = keys * 16
         listsStart = keys * 16 + nameBytes
-        entriesStart = LineIndex.headerSize + frontierSize + tableSize + 8
+        entriesStart = checked + 8
         // Each key's name and list must lie within their parts of the table.
         for k in 0..<keys {
             let (n, nl, l, ll) = key(k)
@@ -213,13 +211,13 @@ struct LineIndexTable {
         }
     }
 
-    private func u32(_ i: Int) -> Int { table.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: i, as: UInt32.self))) } }
+    private func u32(_ i: Int) -> Int { Int(UInt32(littleEndian: bytes.load(at: tableStart + i, as: UInt32.self))) }
     private func key(_ k: Int) -> (name: Int, nameLength: Int, list: Int, listLength: Int) {
         (u32(k * 16), u32(k * 16 + 4), u32(k * 16 + 8), u32(k * 16 + 12))
     }
-    private func name(_ k: Int) -> ArraySlice<UInt8> {
+    private func name(_ k: Int) -> [UInt8] {
         let (n, nl, _, _) = key(k)
-        return table[(namesStart + n)..<(namesStart + n + nl)]
+        return bytes[(tableStart + namesStart + n)..<(tableStart + namesStart + n + nl)]
     }
     private func list(_ k: Int) -> [UInt32] {
         let (_, _, l, ll) = key(k)

@@ -162,7 +162,7 @@ struct SnapshotFile {
               let size = try? file.size(), size > EventLog.snapshotMagic.count + 8,
               let bytes = SnapshotBytes(mapping: file, size: size),
               bytes[0..<EventLog.snapshotMagic.count] == EventLog.snapshotMagic,
-              bytes.withUnsafeBufferPointer({ SnapshotFile.checksum(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer($0)[..<(size - 8)])) }) == bytes[(size - 8)..<size]
+              bytes.checksum(before: size - 8) == bytes[(size - 8)..<size]
         else { return nil }
         return (bytes, EventLog.snapshotMagic.count..<(size - 8))
     }
