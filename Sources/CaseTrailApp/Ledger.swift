@@ -58,23 +58,35 @@ public final class Ledger {
         try load(upTo: limit, each: each, refreshingSnapshot: true, selection: selection)
     }
 
-    /// The state within `limit` and the checkpoint of its lines (their head and Merkle root): from the
-    /// snapshot and the tree its line index kept there, then the lines after it; else from every line.
+    /// The state within `limit` (as things stood on `day`, when given) and the checkpoint of its lines
+    /// (their head and Merkle root); `each` sees every event. Without `day` or `each`, from the snapshot
+    /// and the tree its line index kept there, then the lines after it; else from every line.
     /// No checkpoint when nothing is within `limit`.
-    public func loadPinned(upTo limit: ReadLimit = .all) throws -> (State, LogScan, Checkpoint?) {
+    public func loadPinned(upTo limit: ReadLimit = .all, onDate day: LocalDate? = nil,
+                           each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, LogScan, Checkpoint?) {
         var kept: Merkle.Builder?
         var tree: Merkle.Builder?
         var head: (seq: Int, hash: String)?
-        let (state, scan) = try load(upTo: limit, each: { record, _ in
+        let fold: (LogRecord, Event) -> Void = { record, event in
             // The kept tree counts only if these are the lines after the snapshot, not every line read again.
             if tree == nil { tree = self.resumedFrom == nil ? Merkle.Builder() : kept }
+            each?(record, event)
+            // A line of several events is one leaf.
             guard record.seq != head?.seq else { return }
             if let d = record.digest { tree?.append(line: d) }
             head = (record.seq, record.hash)
-        }, refreshingSnapshot: true, selection: LineSelection(streams: []), atSnapshot: { position in
-            kept = self.store.merkleTree(through: position)
-            return kept != nil
-        })
+        }
+        let (state, scan): (State, LogScan)
+        if let day {
+            (state, scan) = try load(upTo: limit, onDate: day, each: fold)
+        } else if each != nil {
+            (state, scan) = try load(upTo: limit, each: fold)
+        } else {
+            (state, scan) = try load(upTo: limit, each: fold, refreshingSnapshot: true, selection: LineSelection(streams: []), atSnapshot: { position in
+                kept = self.store.merkleTree(through: position)
+                return kept != nil
+            })
+        }
         if head == nil, let snapshot = resumedFrom {
             (tree, head) = (kept, (snapshot.position.seq, snapshot.position.hash))
         }

@@ -204,32 +204,25 @@ enum Commands {
                       types: [.memberAdded, .trackerImported, .entryVoided, .eventRedated, .actionCarriedForward])
     }
 
-    /// Renders a query's answer in the requested format.
     /// The state with the checkpoint of the lines it was read from (their head and Merkle root): what
     /// reports end with. `each` sees every event too.
     static func pinned(_ inv: Invocation, onDate: LocalDate? = nil, each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, Checkpoint) {
-        if each == nil, try onDate ?? inv.onDate() == nil {
-            let limit = try inv.limit()
-            var checkpoint: Checkpoint?
-            let (state, _) = try checked(inv, limit) {
-                let (state, scan, pin) = try inv.ledger.loadPinned(upTo: limit)
-                checkpoint = pin
-                return (state, scan)
-            }
-            guard let checkpoint else { throw Refusal(message: "The log holds nothing at that point.") }
-            return (state, checkpoint)
+        let limit = try inv.limit()
+        let day = try onDate ?? inv.onDate()
+        var checkpoint: Checkpoint?
+        let (state, _) = try checked(inv, limit) {
+            let (state, scan, pin) = try inv.ledger.loadPinned(upTo: limit, onDate: day, each: each)
+            checkpoint = pin
+            return (state, scan)
         }
-        var last: LogRecord?
-        var tree = Merkle.Builder()
-        let (state, _) = try load(inv, onDate: onDate) { record, event in
-            if record.seq != last?.seq, let d = record.digest { tree.append(line: d) }
-            last = record
-            each?(record, event)
+        guard let checkpoint else {
+            throw Refusal(message: "Nothing had been recorded by that point (\(inv.value("--as-of").map { "--as-of " + $0 } ?? "the log is empty")): "
+                + "give a later --as-of, such as seq:1, or leave it out for the log as it is now.")
         }
-        guard let partnership = state.partnership, let head = last else { throw Refusal(message: "The log holds nothing at that point.") }
-        return (state, Checkpoint(partnership, head: head, root: tree.root))
+        return (state, checkpoint)
     }
 
+    /// Renders a query's answer in the requested format.
     static func render(_ inv: Invocation, table: Table, json: JSONValue) throws(UsageError) -> String {
         let format = try inv.format()
         return format == .json ? jsonText(json) : table.render(format, width: inv.tableWidth)

@@ -422,6 +422,39 @@ extension SettledRowsTests {
         try expectAlike(s, "after a redaction")
     }
 
+    @Test func aCheckpointOfNothingSaysToGiveALaterAsOf() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("demo.jsonl")
+        try FileManager.default.copyItem(atPath: DemoLogTests.demo, toPath: log)
+        let out = try exec(["checkpoint", "--as-of", "seq:0", "--log", log], env: snapshots)
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("Nothing had been recorded by that point (--as-of seq:0)") && out.stderr.contains("seq:1"), "\(out.stderr)")
+        #expect(try exec(["checkpoint", "--as-of", "seq:1", "--log", log], env: snapshots).stdout.hasPrefix("casetrail-checkpoint MSCP seq=1 "))
+    }
+
+    @Test func aLineChangedUnderTheIndexCannotMoveWhereHistorySinceBegins() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("bench.jsonl")
+        let bench = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("casetrail-bench").path
+        _ = try runProgram(bench, ["generate", "--events", "3000", "--out", log, "--seed", "11"])
+        // From line 1000's time. Line 1510 is the halving's first probe (of 3,019 lines): made to say it was
+        // recorded long before, an unchecked probe would start the history after it, leaving out 1000-1510.
+        let since = ["history", "--since", "2019-01-01T11:49:27.723Z", "--format", "json", "--log", log]
+        #expect(try exec(since, env: noSnapshots).stdout.hasPrefix("{\"events\":[{\"seq\":1000,"), "line 1000 first")
+        _ = try exec(["outstanding", "--log", log, "--today", "2060-01-01"], env: snapshots)   // writes the snapshot and its index
+        #expect(FileManager.default.fileExists(atPath: log + ".lines"))
+        var lines = readBytes(log).split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+        #expect(lines.count == 3_020, "3,019 lines and the empty end")
+        let probe = String(decoding: lines[1509], as: UTF8.self)
+        let recorded = try #require(probe.firstRange(of: "\"recorded_at\":\"2019-01-01T"))
+        #expect(probe.hasPrefix("{\"seq\":1510,"))
+        lines[1509] = Array(probe.replacingCharacters(in: recorded.upperBound..<probe.index(recorded.upperBound, offsetBy: 12), with: "00:00:00.000").utf8)
+        try writeBytes(log, Array(lines.joined(separator: [0x0A])))
+        let out = try exec(since, env: snapshots)
+        #expect(out.status == 3, "the changed line is found and named, not stepped over: \(out.stdout.prefix(200)) \(out.stderr)")
+        #expect(out.stderr.contains("1510"), "\(out.stderr)")
+    }
+
     @Test func theDemoLogAnswersAlikeWithAndWithoutItsSnapshotThroughAppendsVoidsAndRedactions() throws {
         let dir = try TemporaryDirectory()
         let log = dir.path("demo.jsonl")

@@ -478,7 +478,7 @@ struct InOrder<T> {
         if let fact = line.redaction, let record = line.record { line.problem = redactions.note(fact, on: record, line: result.lines, into: &result) }
         chain.check(line.record, line.problem, line: result.lines, into: &result, wanted: wanted)
         if index != nil {
-            if line.problem == nil, let record = line.record { index!.add(record, start: start, end: end) } else { index = nil }
+            if line.problem == nil, let record = line.record, record.seq <= LineIndex.maxLines { index!.add(record, start: start, end: end) } else { index = nil }
         }
         // Moved out, not copied: a copy retains and later releases every string in the record and the event.
         guard visiting, line.problem == nil, var record = line.record.take(), let value = line.value.take() else { return }

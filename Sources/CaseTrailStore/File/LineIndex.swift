@@ -39,11 +39,12 @@ struct LineIndex {
     var offset = 0
     var hash: Digest?
     /// Key names ("s" and a stream, or "t" and a type) and each key's lines' seqs, in order.
-    private var keys: [String: Int] = [:]
     private var names: [String] = []
     private var lists: [[UInt32]] = []
-    /// Stream and type to key number, so the line after line of one stream costs one lookup.
+    /// Stream and type to key number, looked up by the bare name: one lookup a line, no string built.
     private var streamKeys: [String: Int] = [:], typeKeys: [String: Int] = [:]
+    /// The most lines an index holds: seqs are kept in four bytes.
+    static let maxLines = Int(UInt32.max)
     /// Every line's place and hash, 48 bytes each, line 1 first (`Entry`).
     private(set) var entries: [UInt8] = []
     /// The Merkle tree of the first `tree.size` lines (all of them once encoded): a checkpoint's root
@@ -66,20 +67,21 @@ struct LineIndex {
         entries.reserveCapacity(expectedLines * LineIndex.entrySize)
     }
 
+    /// The number of the key named `name` ("s…" or "t…"), made if it is new.
     private mutating func key(_ name: String) -> Int {
-        if let k = keys[name] { return k }
-        keys[name] = names.count
+        let bare = String(name.dropFirst()), isStream = name.hasPrefix("s")
+        if let k = isStream ? streamKeys[bare] : typeKeys[bare] { return k }
+        let k = names.count
         names.append(name)
         lists.append([])
-        return names.count - 1
+        if isStream { streamKeys[bare] = k } else { typeKeys[bare] = k }
+        return k
     }
 
-    /// Adds the next line, which lies at `start..<end` (its `\n` included).
+    /// Adds the next line, which lies at `start..<end` (its `\n` included); its seq is at most `maxLines`.
     mutating func add(_ record: LogRecord, start: Int, end: Int) {
-        let s: Int
-        if let k = streamKeys[record.stream] { s = k } else { s = key("s" + record.stream); streamKeys[record.stream] = s }
-        let t: Int
-        if let k = typeKeys[record.type] { t = k } else { t = key("t" + record.type); typeKeys[record.type] = t }
+        let s = streamKeys[record.stream] ?? key("s" + record.stream)
+        let t = typeKeys[record.type] ?? key("t" + record.type)
         lists[s].append(UInt32(record.seq))
         lists[t].append(UInt32(record.seq))
         var entry = (UInt64(start).littleEndian, UInt32(end - start - 1).littleEndian, UInt32(0), record.hashDigest?.words ?? (0, 0, 0, 0, 0, 0, 0, 0))
@@ -92,7 +94,7 @@ struct LineIndex {
     /// This index followed by `tail`, which carries on from where this one ends.
     func extended(by tail: LineIndex) -> LineIndex {
         var all = self
-        for (name, k) in tail.keys { all.lists[all.key(name)] += tail.lists[k] }
+        for (k, name) in tail.names.enumerated() { all.lists[all.key(name)] += tail.lists[k] }
         all.entries += tail.entries
         (all.seq, all.offset, all.hash) = (tail.seq, tail.offset, tail.hash)
         return all
@@ -157,11 +159,7 @@ struct LineIndex {
                   n = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: table.entriesStart)
               }), bytes.count == count else { return nil }
         (seq, offset, hash, tree) = (table.seq, table.offset, table.hash, table.tree)
-        for (name, list) in table.allKeys() {
-            let k = key(name)
-            lists[k] = list
-            if name.hasPrefix("s") { streamKeys[String(name.dropFirst())] = k } else { typeKeys[String(name.dropFirst())] = k }
-        }
+        for (name, list) in table.allKeys() { lists[key(name)] = list }
         entries = bytes
     }
 }
@@ -375,8 +373,12 @@ extension EventLog {
         var (lo, hi) = (1, table.seq + 1)
         while lo < hi {
             let mid = (lo + hi) / 2
+            // Only the line the index took from a checked scan may steer the search: its own hash must hold and match.
             guard let (_, line) = readRun(mid, count: 1, table, indexFile, log)?.first,
-                  let record = line.bytes.withUnsafeBufferPointer({ LogLine.decode($0).record }), record.seq == mid else { return nil }
+                  let record = line.bytes.withUnsafeBufferPointer({ b -> LogRecord? in
+                      let (found, problem) = LogLine.decode(b)
+                      return problem == nil ? found : nil
+                  }), record.seq == mid, record.hashDigest == line.digest else { return nil }
             if limit.includes(record) { lo = mid + 1 } else { hi = mid }
         }
         return lo
