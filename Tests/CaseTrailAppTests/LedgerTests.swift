@@ -123,7 +123,7 @@ func agencyLines(_ path: String) throws -> [String] {
         var bytes = readBytes(log.snapshotPath)
         let at = try #require((0...(bytes.count - o.count)).first { Array(bytes[$0..<($0 + o.count)]) == o })
         bytes.replaceSubrange(at..<(at + o.count), with: n)
-        bytes.replaceSubrange((bytes.count - 8)..., with: log.checksum(bytes[..<(bytes.count - 8)]))
+        bytes = log.resealedSnapshot(bytes)
         try writeBytes(log.snapshotPath, bytes)
         #expect((log.loadSnapshot(damage: SnapshotDamage()) != nil) == readable, "the checksum holds")
     }

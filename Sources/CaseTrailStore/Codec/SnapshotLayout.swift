@@ -108,6 +108,9 @@ struct BinaryReader {
     let bytes: SnapshotBytes
     private(set) var index: Int
     let end: Int
+    /// The bytes around the last ones read that are known to be sound (whole blocks of a sealed
+    /// file, `SnapshotBytes.soundBlocks`); reading outside them checks their block first.
+    private var soundFrom = 0, soundTo = 0
 
     init(_ bytes: [UInt8]) { self.init(SnapshotBytes(bytes)) }
 
@@ -131,10 +134,26 @@ struct BinaryReader {
 
     mutating func read<T: BinaryCodable>() throws(SnapshotError) -> T { try T(from: &self) }
 
+    /// Throws unless the `n` bytes from `index` are sound.
+    @inline(__always) private mutating func checkSound(_ n: Int) throws(SnapshotError) {
+        guard index < soundFrom || index + n > soundTo else { return }
+        guard let sound = bytes.soundBlocks(around: index..<(index + n)) else { throw SnapshotError("a damaged block") }
+        (soundFrom, soundTo) = (sound.lowerBound, sound.upperBound)
+    }
+
+    /// An integer `BinaryWriter.setFixed64` wrote.
+    mutating func readFixed64() throws(SnapshotError) -> Int {
+        guard end - index >= 8 else { throw SnapshotError("truncated number") }
+        try checkSound(8)
+        defer { index += 8 }
+        return bytes.loadFixed64(at: index)
+    }
+
     mutating func readInt() throws(SnapshotError) -> Int {
         var z: UInt64 = 0, shift: UInt64 = 0
         while true {
             guard index < end, shift < 64 else { throw SnapshotError("truncated number") }
+            try checkSound(1)
             let b = bytes[index]
             index += 1
             z |= UInt64(b & 0x7F) << shift
@@ -148,6 +167,7 @@ struct BinaryReader {
     mutating func readString() throws(SnapshotError) -> String {
         let n = try readInt()
         guard n >= 0, n <= end - index else { throw SnapshotError("truncated text") }
+        try checkSound(n)
         defer { index += n }
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[index..<(index + n)]), as: UTF8.self) }
     }

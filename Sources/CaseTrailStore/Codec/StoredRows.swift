@@ -67,9 +67,10 @@ final class SnapshotRows<Row: StateRow & BinaryCodable>: StoredRows, @unchecked 
             throw SnapshotError("bad count")
         }
         table = try r.skip(n * 8)
-        let length = bytes.loadFixed64(at: try r.skip(8))
+        let length = try r.readFixed64()
         let start = try r.skip(length)
         entries = start..<(start + length)
+        guard bytes.sound(table..<(table + n * 8)) else { throw SnapshotError("a damaged block") }
         // Every entry must start within the section; checked here once so lookups need not.
         for i in 0..<count {
             let offset = bytes.loadFixed64(at: table + i * 8)
@@ -98,7 +99,7 @@ final class SnapshotRows<Row: StateRow & BinaryCodable>: StoredRows, @unchecked 
     @_specialize(where Row == RecommendationItem)
     func key(at i: Int) -> String? {
         guard let range = locate(i)?.key else { return nil }
-        guard let key = bytes.withUnsafeBufferPointer({ String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }) else {
+        guard bytes.sound(range), let key = bytes.withUnsafeBufferPointer({ String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }) else {
             damage.raise()
             return nil
         }
@@ -106,7 +107,14 @@ final class SnapshotRows<Row: StateRow & BinaryCodable>: StoredRows, @unchecked 
     }
 
     /// The encoded row of entry `i`, for copying it into the next snapshot unread.
-    func rowBytes(at i: Int) -> [UInt8]? { locate(i).map { bytes[$0.row] } }
+    func rowBytes(at i: Int) -> [UInt8]? {
+        guard let range = locate(i)?.row else { return nil }
+        guard bytes.sound(range) else {
+            damage.raise()
+            return nil
+        }
+        return bytes[range]
+    }
 
     @_specialize(where Row == ActionItem)
     @_specialize(where Row == Review)
@@ -163,6 +171,10 @@ final class SnapshotRows<Row: StateRow & BinaryCodable>: StoredRows, @unchecked 
                 while low < high {
                     let mid = (low + high) / 2
                     guard let range = locate(mid)?.key else { return nil }
+                    guard bytes.sound(range) else {
+                        damage.raise()
+                        return nil
+                    }
                     let here = UnsafeBufferPointer(rebasing: all[range])
                     if here.elementsEqual(wanted) { return mid }
                     if bytesLess(here, wanted) { low = mid + 1 } else { high = mid }

@@ -57,7 +57,7 @@ public struct Snapshot: Sendable {
 
     /// Whether this snapshot holds exactly `state` (the layout is the same bytes for the same state).
     public func holds(_ state: State) -> Bool {
-        guard let encoded = try? SnapshotLayout.encode(state), encoded.count == payload.count else { return false }
+        guard let encoded = try? SnapshotLayout.encode(state), encoded.count == payload.count, bytes.sound(payload) else { return false }
         return bytes.withUnsafeBufferPointer { all in
             encoded.withUnsafeBufferPointer { memcmp(all.baseAddress! + payload.lowerBound, $0.baseAddress!, payload.count) == 0 }
         }
@@ -70,7 +70,7 @@ extension EventLog {
     /// The snapshot file's format: its one version number, in its first line. Any change to the
     /// layout (`SnapshotLayout`, `SnapshotRows`, the header below) must change it; a change to an
     /// enumeration's cases need not, as the header carries their names.
-    static let snapshotFormat = 14
+    static let snapshotFormat = 15
     static let snapshotMagic = Array("casetrail-snapshot \(snapshotFormat)\n".utf8)
 
     public var snapshotPath: String { path + ".snapshot" }
@@ -122,7 +122,15 @@ extension EventLog {
         unlink(lineIndexPath)
     }
 
-    func checksum(_ bytes: ArraySlice<UInt8>) -> [UInt8] { SnapshotFile.checksum(bytes) }
+    /// A snapshot file's bytes with their seal made to hold again (for tests that damage a row, not the seal).
+    public func resealedSnapshot(_ file: [UInt8]) -> [UInt8] {
+        guard file.count >= 16 else { return file }
+        let content = file.withUnsafeBytes { Int(truncatingIfNeeded: UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: file.count - 16, as: UInt64.self))) }
+        guard (0...(file.count - 16)).contains(content) else { return file }
+        var bytes = Array(file[..<content])
+        SnapshotBytes.seal(&bytes)
+        return bytes
+    }
 }
 
 /// One snapshot file, wherever a store keeps it: beside a file log, or in this user's cache folder
@@ -154,17 +162,16 @@ struct SnapshotFile {
         }
     }
 
-    /// The whole file and the part of it between the magic line and the checksum, when both hold.
-    /// Its checksum is no defence against someone who could write it, hence the owner check.
+    /// The whole file and the part of it between the magic line and the seal, when both hold.
+    /// Its checksums are no defence against someone who could write it, hence the owner check.
     private func fileBytes() -> (bytes: SnapshotBytes, body: Range<Int>)? {
         guard let file = try? POSIXFile.open(path, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK),
               let st = try? file.status(), nonRegularKind(st) == nil, st.st_uid == ownerUID, st.st_mode & 0o022 == 0,
-              let size = try? file.size(), size > EventLog.snapshotMagic.count + 8,
-              let bytes = SnapshotBytes(mapping: file, size: size),
-              bytes[0..<EventLog.snapshotMagic.count] == EventLog.snapshotMagic,
-              bytes.checksum(before: size - 8) == bytes[(size - 8)..<size]
+              let size = try? file.size(), let (bytes, content) = SnapshotBytes.openSealed(file, size: size),
+              content > EventLog.snapshotMagic.count, bytes.sound(0..<EventLog.snapshotMagic.count),
+              bytes[0..<EventLog.snapshotMagic.count] == EventLog.snapshotMagic
         else { return nil }
-        return (bytes, EventLog.snapshotMagic.count..<(size - 8))
+        return (bytes, EventLog.snapshotMagic.count..<content)
     }
 
     /// Writes a snapshot of `state` at `position` atomically (temporary file, fsync, rename). Failure
@@ -189,7 +196,7 @@ struct SnapshotFile {
         var bytes = EventLog.snapshotMagic
         bytes.reserveCapacity(bytes.count + w.bytes.count + table.count + length.bytes.count + body.count + 8)
         for part in [w.bytes, table, length.bytes, body] { bytes.append(contentsOf: part) }
-        bytes.append(contentsOf: SnapshotFile.checksum(bytes[...]))
+        SnapshotBytes.seal(&bytes)
         removeStaleTemporaries(beside: path)
         try writeFileAtomically(path, bytes, mode: mode)
     }
@@ -201,8 +208,8 @@ struct SnapshotFile {
     /// tampering: the snapshot is a cache, and `verify` never reads it.
     static func checksum(_ bytes: ArraySlice<UInt8>) -> [UInt8] { bytes.withUnsafeBytes { checksum($0) } }
 
-    static func checksum(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
-        var lanes: (UInt64, UInt64, UInt64, UInt64) = (0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count), 1, 2, 3)
+    static func checksum(_ raw: UnsafeRawBufferPointer, seed: UInt64 = 0) -> [UInt8] {
+        var lanes: (UInt64, UInt64, UInt64, UInt64) = (0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count), 1 ^ (seed &* 0xC2B2_AE3D_27D4_EB4F), 2, 3)
         @inline(__always) func mix(_ h: UInt64, _ w: UInt64) -> UInt64 {
             let x = (h ^ w) &* 0x1000_0000_01B3
             return (x << 29) | (x >> 35)
