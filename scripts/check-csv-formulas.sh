@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v soffice >/dev/null || { echo "LibreOffice is not installed: apt-get install -y libreoffice-calc" >&2; exit 2; }
 ct=${CASETRAIL_BIN:-}
-if [ -z "$ct" ]; then swift build -c release --product casetrail >/dev/null; ct=.build/release/casetrail; fi
+if [ -z "$ct" ]; then swift build -c release --static-swift-stdlib --product casetrail >/dev/null; ct=.build/release/casetrail; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export CASETRAIL_LOG="$work/log.jsonl" CASETRAIL_TODAY=2023-06-01 CASETRAIL_WITNESS=off

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 log="${1:-events/demo.jsonl}"
 year="${2:-2022-23}"
 command -v chromium >/dev/null || { echo "chromium is not installed: apt-get install -y chromium" >&2; exit 2; }
-swift build -c release --product casetrail >/dev/null
+swift build -c release --static-swift-stdlib --product casetrail >/dev/null
 mkdir -p scratch/report
 .build/release/casetrail report annual --year "$year" --format html --log "$log" --today 2023-06-01 > scratch/report/annual.html
 rm -f scratch/report/annual.png

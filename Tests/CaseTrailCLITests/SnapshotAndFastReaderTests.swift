@@ -490,6 +490,36 @@ extension SettledRowsTests {
         #expect(try exec(outstanding, env: snapshots) == truth)
     }
 
+    /// The line index's table is checked block by block too: a damaged block stops any selection that
+    /// needs it (the whole log is read instead), while the parts that still hold are used.
+    @Test func aLineIndexBlockDamagedUnderItsSealStopsOnlyWhatReadsIt() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("bench.jsonl")
+        let bench = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("casetrail-bench").path
+        _ = try runProgram(bench, ["generate", "--events", "3000", "--out", log, "--seed", "11"])
+        let checkpoint = ["checkpoint", "--log", log]
+        let truth = try exec(checkpoint, env: noSnapshots)
+        _ = try exec(["outstanding", "--log", log, "--today", "2060-01-01"], env: snapshots)   // writes the snapshot and its index
+        let store = EventLog(path: log)
+        let position = try #require(store.loadSnapshot(damage: SnapshotDamage())?.position)
+        let everyType = LineSelection(streams: [], types: Set(EventType.allCases))
+        #expect(store.selectedLines(everyType, through: position) != nil)
+        // The last byte the seal covers: the end of the last key's list (keys sorted, types after streams).
+        var bytes = readBytes(store.lineIndexPath)
+        let sealedEnd = bytes.count - position.seq * LineIndex.entrySize
+        let content = bytes[(sealedEnd - 16)..<(sealedEnd - 8)].reversed().reduce(0) { $0 << 8 | Int($1) }
+        #expect(content > 2 << 14, "a table of several blocks")
+        bytes[content - 1] ^= 0x01
+        try writeBytes(store.lineIndexPath, bytes)
+        #expect(store.selectedLines(everyType, through: position) == nil, "a selection that reads the damaged block is refused")
+        let first = try #require(try JSONValue.parse(try exec(["reviews", "--format", "json", "--log", log], env: noSnapshots).stdout)["reviews"]?.arrayValue?.first?["ref"]?.stringValue)
+        let lines = store.selectedLines(LineSelection(streams: Set(Event.streams(about: first))), through: position)
+        #expect(lines?.isEmpty == false, "one that does not is answered")
+        #expect(try exec(checkpoint, env: snapshots) == truth, "the Merkle frontier, in a block that holds, still gives the checkpoint")
+        let history = ["history", "--since", "2000-01-01", "--format", "json", "--log", log]
+        #expect(try exec(history, env: snapshots) == (try exec(history, env: noSnapshots)))
+    }
+
     @Test func theDemoLogAnswersAlikeWithAndWithoutItsSnapshotThroughAppendsVoidsAndRedactions() throws {
         let dir = try TemporaryDirectory()
         let log = dir.path("demo.jsonl")

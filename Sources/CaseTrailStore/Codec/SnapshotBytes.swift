@@ -59,15 +59,25 @@ struct SnapshotBytes: @unchecked Sendable {
     /// own checksum), leaving each block to be checked when it is first read. Nil if the trailer
     /// does not hold. The sealed content is `0..<content`.
     static func openSealed(_ file: POSIXFile, size: Int) -> (bytes: SnapshotBytes, content: Int)? {
-        guard size >= 16, var bytes = SnapshotBytes(mapping: file, size: size, populate: false) else { return nil }
-        let content = bytes.loadFixed64(at: size - 16)
-        guard content >= 0, content <= size - 16 else { return nil }
-        let n = Blocks.count(covering: content)
-        guard size == content + n * 8 + 16,
-              bytes.checksum(before: size - 8, from: content) == bytes[(size - 8)..<size] else { return nil }
-        bytes.blocks = Blocks(sums: (0..<n).map { UInt64(littleEndian: bytes.load(at: content + $0 * 8, as: UInt64.self)) }, content: content)
+        guard var bytes = SnapshotBytes(mapping: file, size: size, populate: false), let content = bytes.unseal(endingAt: size) else { return nil }
         return (bytes, content)
     }
+
+    /// Checks the trailer `seal` wrote that ends at `end` (a file may go on after it) and takes its
+    /// blocks' checksums, for each block to be checked when first read; the content's length, or nil
+    /// if the trailer does not hold.
+    mutating func unseal(endingAt end: Int) -> Int? {
+        guard end >= 16, end <= count else { return nil }
+        let content = loadFixed64(at: end - 16)
+        guard content >= 0, content <= end - 16, SnapshotBytes.sealedSize(of: content) == end,
+              checksum(before: end - 8, from: content) == self[(end - 8)..<end] else { return nil }
+        let n = Blocks.count(covering: content)
+        blocks = Blocks(sums: (0..<n).map { UInt64(littleEndian: load(at: content + $0 * 8, as: UInt64.self)) }, content: content, end: end)
+        return content
+    }
+
+    /// The length of `content` bytes once sealed.
+    static func sealedSize(of content: Int) -> Int { content + Blocks.count(covering: content) * 8 + 16 }
 
     /// `content` followed by what `openSealed` checks: a checksum of each block, the content's length,
     /// and a checksum of those two.
@@ -88,14 +98,16 @@ struct SnapshotBytes: @unchecked Sendable {
 
     /// Whether the bytes in `range` are sound: for a sealed file, every block they lie in has been
     /// checked against its checksum (now, if not before). Bytes past the content are the trailer,
-    /// checked when the file was opened.
+    /// checked when the file was opened; any after the trailer are not sound.
     func sound(_ range: Range<Int>) -> Bool { soundBlocks(around: range) != nil }
 
     /// The bytes of every block `range` lies in, once they are known to be sound; nil if one is not.
     func soundBlocks(around range: Range<Int>) -> Range<Int>? {
         precondition(range.lowerBound >= 0 && range.upperBound <= count, "snapshot bytes out of range")
         guard let blocks else { return 0..<count }
-        guard range.lowerBound < blocks.content else { return blocks.content..<count }
+        // Past the trailer, a file may go on with bytes the seal does not cover.
+        guard range.upperBound <= blocks.end else { return nil }
+        guard range.lowerBound < blocks.content else { return blocks.content..<blocks.end }
         let first = range.lowerBound / Blocks.size
         let last = min((max(range.upperBound, range.lowerBound + 1) - 1) / Blocks.size, blocks.sums.count - 1)
         let unchecked = blocks.sound.withLock { sound in (first...last).filter { !sound[$0] } }
@@ -111,7 +123,7 @@ struct SnapshotBytes: @unchecked Sendable {
             blocks.sound.withLock { sound in for i in unchecked { sound[i] = true } }
         }
         let start = Blocks.range(first, within: blocks.content).lowerBound
-        return start..<(range.upperBound > blocks.content ? count : Blocks.range(last, within: blocks.content).upperBound)
+        return start..<(range.upperBound > blocks.content ? blocks.end : Blocks.range(last, within: blocks.content).upperBound)
     }
 
     subscript(i: Int) -> UInt8 {
@@ -154,13 +166,13 @@ private final class Blocks: Sendable {
     /// 70 MB snapshot take 35 KB.
     static let size = 1 << 14
     let sums: [UInt64]
-    /// The bytes the blocks cover, from the start of the file.
-    let content: Int
+    /// The bytes the blocks cover, from the start of the file, and where their trailer ends.
+    let content: Int, end: Int
     /// Which blocks have been checked and found sound (a damaged one is checked again if read again).
     let sound: Locked<[Bool]>
 
-    init(sums: [UInt64], content: Int) {
-        (self.sums, self.content) = (sums, content)
+    init(sums: [UInt64], content: Int, end: Int) {
+        (self.sums, self.content, self.end) = (sums, content, end)
         sound = Locked([Bool](repeating: false, count: sums.count))
     }
 

@@ -52,7 +52,7 @@ struct LineIndex {
     private(set) var tree = Merkle.Builder()
 
     static let entrySize = 48
-    static let magic = Array("casetrail-line-index 2\n".utf8)
+    static let magic = Array("casetrail-line-index 3\n".utf8)
     /// Magic, then seq, offset, hash, key count, name bytes and list length; the Merkle frontier
     /// (32 bytes for each set bit of seq) follows.
     static let headerSize = magic.count + 8 + 8 + 32 + 8 + 8 + 8
@@ -105,8 +105,9 @@ struct LineIndex {
         entries.withUnsafeBytes { Digest($0.loadUnaligned(fromByteOffset: (seq - 1) * LineIndex.entrySize + 16, as: Digest.Words.self)) }
     }
 
-    /// The file's bytes: header, Merkle frontier, key table, names, lists, the checksum of all that,
-    /// then the entries. Only for an index of every line from the first.
+    /// The file's bytes: header, Merkle frontier, key table, names, lists, sealed (`SnapshotBytes.seal`:
+    /// a query checks only the blocks it reads), then the entries, which each line read is checked
+    /// against. Only for an index of every line from the first.
     func encoded() -> [UInt8] {
         precondition(entries.count == seq * LineIndex.entrySize, "an index is written only when it holds every line from the first")
         var tree = self.tree
@@ -145,7 +146,7 @@ struct LineIndex {
         for k in order {
             if UInt32(1).littleEndian == 1 { lists[k].withUnsafeBytes { out.append(contentsOf: $0) } } else { for s in lists[k] { u32(Int(s)) } }
         }
-        out += SnapshotFile.checksum(out[...])
+        SnapshotBytes.seal(&out)
         out += entries
         return out
     }
@@ -159,12 +160,15 @@ struct LineIndex {
                   n = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: table.entriesStart)
               }), bytes.count == count else { return nil }
         (seq, offset, hash, tree) = (table.seq, table.offset, table.hash, table.tree)
-        for (name, list) in table.allKeys() { lists[key(name)] = list }
+        guard let keys = table.allKeys() else { return nil }
+        for (name, list) in keys { lists[key(name)] = list }
         entries = bytes
     }
 }
 
 /// An index file's header and key table, read and checked, without its entries: what a query reads.
+/// Every part is checked (block by block, `SnapshotBytes.sound`) before it is believed; a part that
+/// does not hold makes the index unusable, and the caller reads the whole log instead.
 struct LineIndexTable {
     let seq: Int, offset: Int
     let hash: Digest
@@ -173,14 +177,15 @@ struct LineIndexTable {
     let entriesStart: Int
     /// The whole file, mapped: a query reads its header and key table, and a few entries.
     private let bytes: SnapshotBytes
-    private let tableStart: Int
+    private let tableStart: Int, tableEnd: Int
     private let keyCount: Int, namesStart: Int, listsStart: Int
+    private let nameBytes: Int, listLength: Int
 
     init?(file: POSIXFile, size: Int) {
-        guard size > LineIndex.headerSize, let bytes = SnapshotBytes(mapping: file, size: size, populate: false),
-              bytes[0..<LineIndex.magic.count] == LineIndex.magic else { return nil }
+        guard size > LineIndex.headerSize, var bytes = SnapshotBytes(mapping: file, size: size, populate: false) else { return nil }
         let at = LineIndex.magic.count
-        // Every count is smaller than the index file; the log offset, than any file could be.
+        // Every count is smaller than the index file; the log offset, than any file could be. Read
+        // before the header is known to be sound, they only say where the seal is, which then checks them.
         func u64(_ i: Int, below limit: Int = size) -> Int? {
             let v = UInt64(littleEndian: bytes.load(at: i, as: UInt64.self))
             return v < UInt64(limit) ? Int(v) : nil
@@ -188,8 +193,9 @@ struct LineIndexTable {
         guard let seq = u64(at), let offset = u64(at + 8, below: 1 << 56), let keys = u64(at + 48), let nameBytes = u64(at + 56), let listLength = u64(at + 64),
               LogLine.counts.contains(seq) else { return nil }
         let frontierSize = seq.nonzeroBitCount * 32, tableSize = keys * 16 + nameBytes + listLength * 4
-        let checked = LineIndex.headerSize + frontierSize + tableSize
-        guard checked + 8 <= size, bytes.checksum(before: checked) == bytes[checked..<(checked + 8)],
+        let sealed = LineIndex.headerSize + frontierSize + tableSize
+        guard sealed < size, SnapshotBytes.sealedSize(of: sealed) <= size, bytes.unseal(endingAt: SnapshotBytes.sealedSize(of: sealed)) == sealed,
+              bytes.sound(0..<(LineIndex.headerSize + frontierSize)), bytes[0..<LineIndex.magic.count] == LineIndex.magic,
               let tree = Merkle.Builder(frontier: (0..<seq.nonzeroBitCount).map { Digest(bytes.load(at: LineIndex.headerSize + $0 * 32, as: Digest.Words.self)) },
                                         size: seq) else { return nil }
         self.tree = tree
@@ -198,58 +204,82 @@ struct LineIndexTable {
         hash = Digest(bytes.load(at: at + 16, as: Digest.Words.self))
         self.bytes = bytes
         tableStart = LineIndex.headerSize + frontierSize
+        tableEnd = sealed
         keyCount = keys
         namesStart = keys * 16
         listsStart = keys * 16 + nameBytes
-        entriesStart = checked + 8
-        // Each key's name and list must lie within their parts of the table.
-        for k in 0..<keys {
-            let (n, nl, l, ll) = key(k)
-            guard n + nl <= nameBytes, l + ll <= listLength else { return nil }
-        }
+        (self.nameBytes, self.listLength) = (nameBytes, listLength)
+        entriesStart = SnapshotBytes.sealedSize(of: sealed)
     }
 
+    /// The table's bytes at `range` (from its start), once they are known to be sound.
+    private func sound(_ range: Range<Int>) -> Bool { bytes.sound((tableStart + range.lowerBound)..<(tableStart + range.upperBound)) }
     private func u32(_ i: Int) -> Int { Int(UInt32(littleEndian: bytes.load(at: tableStart + i, as: UInt32.self))) }
-    private func key(_ k: Int) -> (name: Int, nameLength: Int, list: Int, listLength: Int) {
-        (u32(k * 16), u32(k * 16 + 4), u32(k * 16 + 8), u32(k * 16 + 12))
+
+    /// Where key `k`'s name and list are; nil if its entry is damaged or points outside their parts of the table.
+    private func key(_ k: Int) -> (name: Int, nameLength: Int, list: Int, listLength: Int)? {
+        guard k >= 0, k < keyCount, sound((k * 16)..<(k * 16 + 16)) else { return nil }
+        let (n, nl, l, ll) = (u32(k * 16), u32(k * 16 + 4), u32(k * 16 + 8), u32(k * 16 + 12))
+        guard n + nl <= nameBytes, l + ll <= listLength else { return nil }
+        return (n, nl, l, ll)
     }
-    private func name(_ k: Int) -> [UInt8] {
-        let (n, nl, _, _) = key(k)
+    private func name(_ k: Int) -> [UInt8]? {
+        guard let (n, nl, _, _) = key(k), sound((namesStart + n)..<(namesStart + n + nl)) else { return nil }
         return bytes[(tableStart + namesStart + n)..<(tableStart + namesStart + n + nl)]
     }
-    private func list(_ k: Int) -> [UInt32] {
-        let (_, _, l, ll) = key(k)
+    private func list(_ k: Int) -> [UInt32]? {
+        guard let (_, _, l, ll) = key(k), sound((listsStart + l * 4)..<(listsStart + (l + ll) * 4)) else { return nil }
         return (0..<ll).map { UInt32(u32(listsStart + (l + $0) * 4)) }
     }
 
-    /// The first key whose name is not before `bytes`.
-    private func lowerBound(_ bytes: [UInt8]) -> Int {
+    /// The first key whose name is not before `bytes`; nil if a name on the way is damaged.
+    private func lowerBound(_ bytes: [UInt8]) -> Int? {
         var (lo, hi) = (0, keyCount)
         while lo < hi {
             let mid = (lo + hi) / 2
-            if name(mid).lexicographicallyPrecedes(bytes) { lo = mid + 1 } else { hi = mid }
+            guard let here = name(mid) else { return nil }
+            if here.lexicographicallyPrecedes(bytes) { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
 
-    /// The seqs of the lines `selection` asks for, in order.
-    func seqs(_ selection: LineSelection) -> [Int] {
+    /// The seqs of the lines `selection` asks for, in order; nil if a part of the table they need is damaged.
+    func seqs(_ selection: LineSelection) -> [Int]? {
         var found: [UInt32] = []
         for wanted in selection.streams.map({ "s" + $0 }) + selection.types.map({ "t" + $0.rawValue }) {
-            let bytes = Array(wanted.utf8), k = lowerBound(bytes)
-            if k < keyCount, name(k).elementsEqual(bytes) { found += list(k) }
+            let bytes = Array(wanted.utf8)
+            guard let k = lowerBound(bytes) else { return nil }
+            guard k < keyCount else { continue }
+            guard let here = name(k) else { return nil }
+            if here.elementsEqual(bytes) {
+                guard let list = list(k) else { return nil }
+                found += list
+            }
         }
         for prefix in selection.streamPrefixes {
             let bytes = Array(("s" + prefix).utf8)
-            var k = lowerBound(bytes)
-            while k < keyCount, name(k).starts(with: bytes) { found += list(k); k += 1 }
+            guard var k = lowerBound(bytes) else { return nil }
+            while k < keyCount {
+                guard let here = name(k) else { return nil }
+                guard here.starts(with: bytes) else { break }
+                guard let list = list(k) else { return nil }
+                found += list
+                k += 1
+            }
         }
         return Set(found).map { Int($0) }.sorted()
     }
 
-    /// Every key's name and list.
-    func allKeys() -> [(String, [UInt32])] {
-        (0..<keyCount).map { (String(decoding: name($0), as: UTF8.self), list($0)) }
+    /// Every key's name and list; nil if any is damaged.
+    func allKeys() -> [(String, [UInt32])]? {
+        guard sound(0..<(tableEnd - tableStart)) else { return nil }
+        var all: [(String, [UInt32])] = []
+        all.reserveCapacity(keyCount)
+        for k in 0..<keyCount {
+            guard let name = name(k), let list = list(k) else { return nil }
+            all.append((String(decoding: name, as: UTF8.self), list))
+        }
+        return all
     }
 }
 
@@ -301,7 +331,7 @@ extension EventLog {
               table.seq == position.seq, table.offset == position.offset, Digest(hex: position.hash) == table.hash,
               size == table.entriesStart + table.seq * LineIndex.entrySize,
               let log = try? openLocked(flags: O_RDONLY, exclusive: false) else { return nil }
-        var seqs = table.seqs(selection)
+        guard var seqs = table.seqs(selection) else { return nil }
         if let limit = selection.beyond {
             guard let first = firstLine(beyond: limit, table, indexFile, log) else { return nil }
             if first <= table.seq { seqs = seqs.filter { $0 < first } + Array(first...table.seq) }
