@@ -110,8 +110,9 @@ struct SnapshotBytes: @unchecked Sendable {
         guard range.lowerBound < blocks.content else { return blocks.content..<blocks.end }
         let first = range.lowerBound / Blocks.size
         let last = min((max(range.upperBound, range.lowerBound + 1) - 1) / Blocks.size, blocks.sums.count - 1)
-        let unchecked = blocks.sound.withLock { sound in (first...last).filter { !sound[$0] } }
-        if !unchecked.isEmpty {
+        // Nearly always every block is known sound already: nothing is allocated to find that out.
+        if !blocks.sound.withLock({ sound in (first...last).allSatisfy { sound[$0] } }) {
+            let unchecked = blocks.sound.withLock { sound in (first...last).filter { !sound[$0] } }
             // Checked outside the lock, so both cores can check blocks at once; a block checked twice is only time lost.
             let held = withExtendedLifetime(storage) {
                 unchecked.allSatisfy { i in
@@ -124,6 +125,14 @@ struct SnapshotBytes: @unchecked Sendable {
         }
         let start = Blocks.range(first, within: blocks.content).lowerBound
         return start..<(range.upperBound > blocks.content ? blocks.end : Blocks.range(last, within: blocks.content).upperBound)
+    }
+
+    /// These bytes without their blocks' checksums, for a reader kept to ranges already found sound
+    /// (`sound(_:)`): it then reads them without checking again.
+    func assumingSound() -> SnapshotBytes {
+        var copy = self
+        copy.blocks = nil
+        return copy
     }
 
     subscript(i: Int) -> UInt8 {

@@ -110,17 +110,25 @@ struct BinaryReader {
     let end: Int
     /// The bytes around the last ones read that are known to be sound (whole blocks of a sealed
     /// file, `SnapshotBytes.soundBlocks`); reading outside them checks their block first.
-    private var soundFrom = 0, soundTo = 0
+    private(set) var soundFrom = 0, soundTo = 0
 
     init(_ bytes: [UInt8]) { self.init(SnapshotBytes(bytes)) }
 
     init(_ bytes: SnapshotBytes) { self.init(bytes, in: bytes.indices) }
 
-    /// Reads only `range` of `bytes`.
-    init(_ bytes: SnapshotBytes, in range: Range<Int>) {
+    /// Reads only `range` of `bytes`; `sound`, if given, are bytes already known to be sound.
+    init(_ bytes: SnapshotBytes, in range: Range<Int>, sound: Range<Int> = 0..<0) {
         self.bytes = bytes
         index = range.lowerBound
         end = range.upperBound
+        (soundFrom, soundTo) = (sound.lowerBound, sound.upperBound)
+    }
+
+    /// Skips `n` bytes that must be sound (to read them later in place), returning where they start.
+    mutating func skipSound(_ n: Int) throws(SnapshotError) -> Int {
+        guard n >= 0, n <= end - index else { throw SnapshotError("truncated bytes") }
+        try checkSound(n)
+        return try skip(n)
     }
 
     var atEnd: Bool { index == end }

@@ -70,14 +70,17 @@ final class SnapshotRows<Row: StateRow & BinaryCodable>: StoredRows, @unchecked 
         let length = try r.readFixed64()
         let start = try r.skip(length)
         entries = start..<(start + length)
+        // The offsets are checked now, once (a few blocks), so that a lookup need not take a lock for them.
+        guard bytes.sound(table..<(table + n * 8)) else { throw SnapshotError("a damaged block") }
     }
 
     /// The byte ranges of entry `i`'s key and row; nil (and the damage raised) if they do not read.
-    private func locate(_ i: Int) -> (key: Range<Int>, row: Range<Int>)? {
+    /// `bytes` are this table's, or (`rows(at:)`) the same bytes once known sound throughout.
+    /// The key is known to be sound, and so are the bytes `sound` (around the row's start).
+    private func locate(_ i: Int, in bytes: SnapshotBytes) -> (key: Range<Int>, row: Range<Int>, sound: Range<Int>)? {
         guard i >= 0, i < count else { return nil }
-        // Its offset is read only now (a warm query reads a few of a table's offsets), and must lie within the section.
-        let at = table + i * 8
-        let offset = bytes.sound(at..<(at + 8)) ? bytes.loadFixed64(at: at) : -1
+        // Each entry must start within the section.
+        let offset = bytes.loadFixed64(at: table + i * 8)
         guard offset >= 0, offset < entries.count else {
             damage.raise()
             return nil
@@ -85,10 +88,10 @@ final class SnapshotRows<Row: StateRow & BinaryCodable>: StoredRows, @unchecked 
         var r = BinaryReader(bytes, in: (entries.lowerBound + offset)..<entries.upperBound)
         do {
             let n = try r.readInt()
-            let key = try r.skip(n)
+            let key = try r.skipSound(n)
             let m = try r.readInt()
             let row = try r.skip(m)
-            return (key..<(key + n), row..<(row + m))
+            return (key..<(key + n), row..<(row + m), r.soundFrom..<r.soundTo)
         } catch {
             damage.raise()
             return nil
@@ -99,8 +102,8 @@ final class SnapshotRows<Row: StateRow & BinaryCodable>: StoredRows, @unchecked 
     @_specialize(where Row == Review)
     @_specialize(where Row == RecommendationItem)
     func key(at i: Int) -> String? {
-        guard let range = locate(i)?.key else { return nil }
-        guard bytes.sound(range), let key = bytes.withUnsafeBufferPointer({ String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }) else {
+        guard let range = locate(i, in: bytes)?.key else { return nil }
+        guard let key = bytes.withUnsafeBufferPointer({ String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }) else {
             damage.raise()
             return nil
         }
@@ -109,7 +112,7 @@ final class SnapshotRows<Row: StateRow & BinaryCodable>: StoredRows, @unchecked 
 
     /// The encoded row of entry `i`, for copying it into the next snapshot unread.
     func rowBytes(at i: Int) -> [UInt8]? {
-        guard let range = locate(i)?.row else { return nil }
+        guard let range = locate(i, in: bytes)?.row else { return nil }
         guard bytes.sound(range) else {
             damage.raise()
             return nil
@@ -120,9 +123,11 @@ final class SnapshotRows<Row: StateRow & BinaryCodable>: StoredRows, @unchecked 
     @_specialize(where Row == ActionItem)
     @_specialize(where Row == Review)
     @_specialize(where Row == RecommendationItem)
-    func row(at i: Int) -> Row? {
-        guard let range = locate(i)?.row else { return nil }
-        var r = BinaryReader(bytes, in: range)
+    func row(at i: Int) -> Row? { row(at: i, in: bytes) }
+
+    private func row(at i: Int, in bytes: SnapshotBytes) -> Row? {
+        guard let (_, range, sound) = locate(i, in: bytes) else { return nil }
+        var r = BinaryReader(bytes, in: range, sound: sound)
         do throws(SnapshotError) {
             let row: Row = try r.read()
             guard r.atEnd else { throw SnapshotError("trailing bytes in a row") }
@@ -140,6 +145,10 @@ final class SnapshotRows<Row: StateRow & BinaryCodable>: StoredRows, @unchecked 
     @_specialize(where Row == RecommendationItem)
     func rows(at positions: [Int]) -> [Row] {
         if positions.count < 64 { return positions.compactMap(row(at:)) }
+        // A quarter of the table or more: its offsets and entries are checked once, here, instead of
+        // block by block as each row is read (which takes a lock each time).
+        let whole = positions.count * 4 >= count && bytes.sound(entries)
+        let bytes = whole ? self.bytes.assumingSound() : self.bytes
         return [Row](unsafeUninitializedCapacity: positions.count) { buffer, count in
             nonisolated(unsafe) let out = buffer.baseAddress!   // each half initialises only its own slots
             let middle = positions.count / 2
@@ -148,7 +157,7 @@ final class SnapshotRows<Row: StateRow & BinaryCodable>: StoredRows, @unchecked 
             DispatchQueue.concurrentPerform(iterations: 2) { half in
                 var n = 0
                 for j in halves[half] {
-                    guard let row = self.row(at: positions[j]) else { break }
+                    guard let row = self.row(at: positions[j], in: bytes) else { break }
                     (out + j).initialize(to: row)
                     n += 1
                 }
@@ -171,11 +180,7 @@ final class SnapshotRows<Row: StateRow & BinaryCodable>: StoredRows, @unchecked 
                 var low = 0, high = count
                 while low < high {
                     let mid = (low + high) / 2
-                    guard let range = locate(mid)?.key else { return nil }
-                    guard bytes.sound(range) else {
-                        damage.raise()
-                        return nil
-                    }
+                    guard let range = locate(mid, in: bytes)?.key else { return nil }
                     let here = UnsafeBufferPointer(rebasing: all[range])
                     if here.elementsEqual(wanted) { return mid }
                     if bytesLess(here, wanted) { low = mid + 1 } else { high = mid }
