@@ -71,6 +71,15 @@ extension Commands {
         func signOffs(_ a: ActionItem) -> String {
             a.signOffs.map { "\($0.stage.rawValue) \($0.on)\($0.refused ? " refused" : "")" }.joined(separator: "; ")
         }
+        // A recommendation's text is read once, not once for each of its actions (each read decodes it).
+        var texts: [String: String?] = [:]
+        func recommendationText(_ a: ActionItem) -> String? {
+            let key = "\(a.ref)/\(a.rec)"
+            if let known = texts[key] { return known }
+            let text = state.recommendations[key]?.text
+            texts[key] = .some(text)
+            return text
+        }
         if format == .json {
             return jsonText(.object(["actions": .array(zip(actions, kinds).map { a, kind in
                 .object(["action": .string(a.id), "review": .string(a.ref), "recommendation": .string(a.rec), "text": .string(a.text),
@@ -80,25 +89,26 @@ extension Commands {
                          "days_overdue": a.daysOverdue(today: today).map { .int($0) } ?? .null,
                          "implemented": .optional(a.implemented?.on.description), "last_update": .optional(a.lastUpdate?.note),
                          "last_update_on": .optional(a.lastUpdate?.on.description), "sign_offs": .string(signOffs(a)),
-                         "impact_evidence": .int(a.impactCount), "recommendation_text": .optional(state.recommendations["\(a.ref)/\(a.rec)"]?.text),
+                         "impact_evidence": .int(a.impactCount), "recommendation_text": .optional(recommendationText(a)),
                          "success": .optional(a.success), "last_update_evidence": .optional(a.lastUpdate?.evidence),
                          "implemented_evidence": .optional(a.implemented?.evidence), "revisions": .string(revisions(a)),
                          "exit_on": .optional(a.exit?.on.description), "exit_to": .optional(a.exit?.to), "exit_reason": .optional(a.exit?.reason),
                          "carried_from": .optional(a.carried?.from), "kind": .optional(kind)])
             }), "count": .int(actions.count)]))
         }
-        let table = Table(columns: ["action", "review", "recommendation", "text", "owner", "lead", "agreed", "original_due", "due",
-                                    "due_text", "status", "rag", "days_overdue", "implemented", "last_update_on", "last_update",
-                                    "sign_offs", "impact_evidence", "recommendation_text", "success", "last_update_evidence",
-                                    "implemented_evidence", "revisions", "exit_on", "exit_to", "exit_reason", "carried_from", "kind"],
-                          rows: zip(actions, kinds).map { a, kind in
-            [a.id, a.ref, a.rec, a.text, a.owner, a.lead, a.agreed.description, a.originalDue.description, a.due.description,
-             a.dueText ?? "", a.status.rawValue, a.rag?.rawValue ?? "", a.daysOverdue(today: today).map(String.init) ?? "",
-             a.implemented?.on.description ?? "", a.lastUpdate?.on.description ?? "", a.lastUpdate?.note ?? "", signOffs(a), "\(a.impactCount)",
-             state.recommendations["\(a.ref)/\(a.rec)"]?.text ?? "", a.success ?? "", a.lastUpdate?.evidence ?? "", a.implemented?.evidence ?? "", revisions(a),
-             a.exit?.on.description ?? "", a.exit?.to ?? "", a.exit?.reason ?? "", a.carried?.from ?? "", kind ?? ""]
-        })
-        return table.csv()
+        var out: [UInt8] = []
+        Table.appendCSV(["action", "review", "recommendation", "text", "owner", "lead", "agreed", "original_due", "due",
+                         "due_text", "status", "rag", "days_overdue", "implemented", "last_update_on", "last_update",
+                         "sign_offs", "impact_evidence", "recommendation_text", "success", "last_update_evidence",
+                         "implemented_evidence", "revisions", "exit_on", "exit_to", "exit_reason", "carried_from", "kind"], to: &out)
+        for (a, kind) in zip(actions, kinds) {
+            Table.appendCSV([a.id, a.ref, a.rec, a.text, a.owner, a.lead, a.agreed.description, a.originalDue.description, a.due.description,
+                             a.dueText ?? "", a.status.rawValue, a.rag?.rawValue ?? "", a.daysOverdue(today: today).map(String.init) ?? "",
+                             a.implemented?.on.description ?? "", a.lastUpdate?.on.description ?? "", a.lastUpdate?.note ?? "", signOffs(a), "\(a.impactCount)",
+                             recommendationText(a) ?? "", a.success ?? "", a.lastUpdate?.evidence ?? "", a.implemented?.evidence ?? "", revisions(a),
+                             a.exit?.on.description ?? "", a.exit?.to ?? "", a.exit?.reason ?? "", a.carried?.from ?? "", kind ?? ""], to: &out)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

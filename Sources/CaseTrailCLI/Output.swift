@@ -33,7 +33,10 @@ struct Table {
     /// character is ever dropped, so a table too wide even then runs past the edge instead.
     func aligned(width: Int? = nil) -> String {
         let rows = shownRows
-        var widths = columns.indices.map { i in ([columns[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
+        // Each cell's width is counted once: a long list has many thousand cells.
+        let counts = rows.map { $0.map(Table.characters) }, headings = columns.map(Table.characters)
+        var widths = headings
+        for row in counts { for i in row.indices where row[i] > widths[i] { widths[i] = row[i] } }
         if let width {
             // Columns of words give way first, down to 20 characters; then the widest of any.
             let gaps = 2 * (columns.count - 1)
@@ -46,24 +49,37 @@ struct Table {
                 }
             }
         }
-        func lines(_ cells: [String]) -> String {
-            let wrapped = cells.indices.map { Table.wrap(cells[$0], to: widths[$0]) }
-            var out = ""
+        var out = ""
+        func lines(_ cells: [String], _ counts: [Int]) {
+            // A row whose every cell fits is one line, padded; only a narrowed column's cells wrap.
+            let wrapped = cells.indices.allSatisfy { counts[$0] <= widths[$0] }
+                ? cells.map { [$0] } : cells.indices.map { Table.wrap(cells[$0], to: widths[$0]) }
             for n in 0..<(wrapped.map(\.count).max() ?? 1) {
                 var text = ""
                 for (i, cell) in wrapped.enumerated() {
                     let part = n < cell.count ? cell[n] : ""
-                    text += i == wrapped.count - 1 ? part : part + String(repeating: " ", count: max(0, widths[i] - part.count)) + "  "
+                    text += part
+                    if i < wrapped.count - 1 {
+                        let used = cell.count == 1 && n == 0 ? counts[i] : Table.characters(part)
+                        text += String(repeating: " ", count: max(0, widths[i] - used) + 2)
+                    }
                 }
                 while text.last == " " { text.removeLast() }
-                out += text + "\n"
+                out += text
+                out += "\n"
             }
-            return out
         }
-        var out = lines(columns)
-        out += lines(widths.map { String(repeating: "-", count: $0) })
-        for r in rows { out += lines(r) }
+        lines(columns, headings)
+        let rules = widths.map { String(repeating: "-", count: $0) }
+        lines(rules, widths)
+        for (r, c) in zip(rows, counts) { lines(r, c) }
         return out
+    }
+
+    /// How many characters `s` is: its bytes when it is ASCII without a carriage return (nearly every
+    /// cell), which is quicker to find than its characters.
+    static func characters(_ s: String) -> Int {
+        s.utf8.contains { $0 >= 0x80 || $0 == 0x0D } ? s.count : s.utf8.count
     }
 
     /// A cell as lines of at most `width` characters, broken after a space where there is one;
@@ -87,15 +103,38 @@ struct Table {
     }
 
     /// RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line
-    /// break; a field a spreadsheet would take for a formula is neutralised first (`Escape.csv`).
+    /// break; a field a spreadsheet would take for a formula is neutralised first (`Escape.readsAsFormula`).
     func csv() -> String {
-        func field(_ text: String) -> String {
-            let s = Escape.csv(text)
-            // Bytes, not characters: "\r\n" is one Character, and exports run to many thousand cells.
-            return s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
-                ? "\"" + s.replacingAll("\"", with: "\"\"") + "\"" : s
+        var out: [UInt8] = []
+        Table.appendCSV(columns, to: &out)
+        for r in rows { Table.appendCSV(r, to: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// One CSV record of `fields`, with its CRLF, appended to `out` as UTF-8: an export writes its rows
+    /// this way one at a time rather than holding every cell of every row first (and bytes append
+    /// several times faster than strings).
+    static func appendCSV(_ fields: [String], to out: inout [UInt8]) {
+        for i in fields.indices {
+            if i > 0 { out.append(0x2C) }
+            var text = fields[i]
+            text.withUTF8 { bytes in
+                // Bytes, not characters: "\r\n" is one Character, and exports run to many thousand cells.
+                let quoted = bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+                if quoted { out.append(0x22) }
+                if Escape.readsAsFormula(first: bytes.first) { out.append(0x27) }
+                if quoted {
+                    for b in bytes {
+                        out.append(b)
+                        if b == 0x22 { out.append(0x22) }
+                    }
+                    out.append(0x22)
+                } else {
+                    out.append(contentsOf: bytes)
+                }
+            }
         }
-        return ([columns] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        out.append(contentsOf: [0x0D, 0x0A])
     }
 
     func markdown() -> String {
@@ -173,11 +212,13 @@ enum Escape {
         return String(out)
     }
 
-    /// A cell a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage
-    /// return) behind a leading apostrophe, as OWASP recommends; any other cell as it is.
-    static func csv(_ s: String) -> String {
-        guard let first = s.utf8.first, [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(first) else { return s }
-        return "'" + s
+    /// Whether a spreadsheet would read a cell starting with this byte as a formula (=, +, -, @, tab or
+    /// carriage return): CSV puts such a cell behind a leading apostrophe, as OWASP recommends.
+    static func readsAsFormula(first: UInt8?) -> Bool {
+        switch first {
+        case 0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D: true
+        default: false
+        }
     }
 
     /// Text for a Markdown line or table cell: what would become HTML, emphasis, links, code or

@@ -134,8 +134,11 @@ extension State {
 }
 
 extension State {
-    /// Reviews in reference order.
-    public var sortedReviews: [Review] { reviews.keys.sorted(by: naturalLess).map { reviews[$0]! } }
+    /// Reviews in reference order (references that read alike, `R9` and `R09`, in string order). Every
+    /// row is read where it lies, rather than each found again by its key.
+    public var sortedReviews: [Review] {
+        reviews.values.sorted { a, b in naturalLess(a.ref, b.ref) || (!naturalLess(b.ref, a.ref) && a.ref < b.ref) }
+    }
 
     /// An action and the actions it was carried forward from, newest first: one action's whole history.
     public func lineage(of id: String) -> [String] {
