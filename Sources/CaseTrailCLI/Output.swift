@@ -61,7 +61,7 @@ struct Table {
                     text += part
                     if i < wrapped.count - 1 {
                         let used = cell.count == 1 && n == 0 ? counts[i] : Table.characters(part)
-                        text += String(repeating: " ", count: max(0, widths[i] - used) + 2)
+                        Table.pad(&text, max(0, widths[i] - used) + 2)
                     }
                 }
                 while text.last == " " { text.removeLast() }
@@ -74,6 +74,17 @@ struct Table {
         lines(rules, widths)
         for (r, c) in zip(rows, counts) { lines(r, c) }
         return out
+    }
+
+    private static let spaces = String(repeating: " ", count: 128)
+
+    /// Appends `n` spaces (`String(repeating:count:)` costs over a thousand instructions a call).
+    static func pad(_ text: inout String, _ n: Int) {
+        var n = n
+        while n > 0 {
+            text += spaces.prefix(n)
+            n -= 128
+        }
     }
 
     /// How many characters `s` is: its bytes when it is ASCII without a carriage return (nearly every

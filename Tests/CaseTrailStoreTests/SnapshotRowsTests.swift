@@ -1,5 +1,7 @@
+import Foundation
 import Testing
 import CaseTrailCore
+import CaseTrailTestSupport
 @testable import CaseTrailStore
 
 /// A small row for exercising the table on its own.
@@ -122,6 +124,62 @@ private func roundTrip(_ versions: StreamVersions) throws -> StreamVersions {
         // Writing it would drop or garble the row: the next snapshot is not made from this one.
         var again = BinaryWriter()
         #expect(throws: SnapshotError.self) { try back.write(to: &again) }
+        #expect(damage.isRaised)
+    }
+}
+
+/// A table too large to check whole when opened (its offsets span more than four sealed blocks)
+/// checks each offset as it is read: a damaged block of offsets refuses the lookups that read it,
+/// raising the damage, and no other.
+@Suite struct LargeSealedTableTests {
+    static let keys = (0..<9000).map { "K" + String(repeating: "0", count: 5 - String($0).count) + String($0) }
+
+    /// The table written, sealed and mapped from a file, with one byte of its second block of offsets changed.
+    fileprivate func damagedTable(damage: SnapshotDamage) throws -> RowTable<Note> {
+        var t = RowTable<Note>()
+        for k in Self.keys { t[k] = Note(k, "text of \(k)", done: true) }
+        var w = BinaryWriter()
+        try t.write(to: &w)
+        var bytes = w.bytes
+        var header = BinaryReader(bytes)
+        #expect(try header.readInt() == Self.keys.count)
+        let _: [Int] = try header.read()
+        let offsets = header.index
+        #expect(offsets + Self.keys.count * 8 > 4 * SnapshotBytes.blockSize, "the offsets span more than four blocks")
+        // Offset 3,000 lies in the second block; the table's counts (first block) and rows (later) are untouched.
+        let changed = offsets + 3000 * 8
+        #expect(changed / SnapshotBytes.blockSize == 1)
+        SnapshotBytes.seal(&bytes)
+        // Under the seal, as damage on disk would be: offset 3,000 made to point at row 3,001, which
+        // reads as well as any (unchecked, K03000 would seem never to have been stored).
+        bytes.replaceSubrange(changed..<(changed + 8), with: Array(bytes[(changed + 8)..<(changed + 16)]))
+        let dir = try TemporaryDirectory()
+        let path = dir.path("table")
+        try writeBytes(path, bytes)
+        let (mapped, content) = try #require(SnapshotBytes.openSealed(try POSIXFile.open(path, flags: O_RDONLY), size: bytes.count))
+        var r = BinaryReader(mapped, in: 0..<content)
+        return try RowTable<Note>.read(from: &r, damage: damage)
+    }
+
+    @Test func aLookupThatNeverReadsTheDamagedOffsetsFindsItsRow() throws {
+        let damage = SnapshotDamage()
+        let table = try damagedTable(damage: damage)
+        #expect(table["K08000"]?.text == "text of K08000")
+        #expect(table["K08999"]?.text == "text of K08999")
+        #expect(!damage.isRaised)
+    }
+
+    @Test func aLookupThatReadsTheDamagedOffsetsIsRefusedAndRaisesTheDamage() throws {
+        let damage = SnapshotDamage()
+        let table = try damagedTable(damage: damage)
+        #expect(table["K03000"] == nil)
+        #expect(damage.isRaised)
+    }
+
+    @Test func readingTheWholeTableRaisesTheDamage() throws {
+        let damage = SnapshotDamage()
+        let table = try damagedTable(damage: damage)
+        #expect(table.values.count < Self.keys.count)
         #expect(damage.isRaised)
     }
 }

@@ -30,6 +30,8 @@ struct SnapshotBytes: @unchecked Sendable {
     private var blocks: Blocks?
 
     var indices: Range<Int> { 0..<count }
+    /// The size of a sealed file's blocks, each checked whole the first time any byte of it is read.
+    static var blockSize: Int { Blocks.size }
 
     init(_ bytes: [UInt8]) {
         let base = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
