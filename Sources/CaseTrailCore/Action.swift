@@ -301,6 +301,13 @@ extension Array where Element == String {
     }
 }
 
+/// `naturalLess`, with references that read alike (`R9` and `R09`) in string order: a total order,
+/// so a list sorted by it comes out the same whatever order its items arrived in (a dictionary's
+/// keys, or a snapshot's rows before those changed since).
+public func naturalOrder(_ a: String, _ b: String) -> Bool {
+    naturalLess(a, b) || (!naturalLess(b, a) && a < b)
+}
+
 /// Orders `R2` before `R10` and `A2.4` before `A2.10`: digit runs compare as numbers.
 public func naturalLess(_ a: String, _ b: String) -> Bool {
     var x = a.utf8.makeIterator(), y = b.utf8.makeIterator()

@@ -159,7 +159,7 @@ extension Partnership {
             guard let r = state.reviews[target] else {
                 throw DomainError("No review, recommendation or action '\(target)'. See 'casetrail reviews', or 'casetrail show REF' for its recommendations and actions.")
             }
-            let created = state.reviews.values.filter { $0.from == target }.sorted { naturalLess($0.ref, $1.ref) }
+            let created = state.reviews.values.filter { $0.from == target }.sorted { naturalOrder($0.ref, $1.ref) }
             var recs: [RecommendationItem] = [], actions: [ActionItem] = []
             for review in [r] + created {
                 let theirs = state.recommendations(of: review)

@@ -90,7 +90,7 @@ public enum Projections {
         }
         let keyed = items.map { ($0, position($0)) }
         return keyed.sorted { x, y in
-            if x.0.review != y.0.review { return naturalLess(x.0.review, y.0.review) }
+            if x.0.review != y.0.review { return naturalOrder(x.0.review, y.0.review) }
             return x.1 < y.1
         }.map(\.0)
     }
@@ -138,7 +138,7 @@ public enum Projections {
             groups[key, default: OutstandingGroup(key: key, count: 0, overdue: 0)].count += 1
             if i.daysOverdue != nil { groups[key]!.overdue += 1 }
         }
-        return groups.values.sorted { naturalLess($0.key, $1.key) }
+        return groups.values.sorted { naturalOrder($0.key, $1.key) }
     }
 
     /// Open or in-progress actions due from today up to `days` days ahead.
@@ -194,12 +194,12 @@ public enum Projections {
         for i in actions.indices where test(actions[i]) { byReview[actions[i].ref, default: []].append(i) }
         var sorted: [ActionItem] = []
         sorted.reserveCapacity(byReview.values.reduce(0) { $0 + $1.count })
-        for ref in byReview.keys.sorted(by: naturalLess) {
+        for ref in byReview.keys.sorted(by: naturalOrder) {
             let recs = state.reviews[ref]?.recommendations ?? []
             var byRec: [String: [Int]] = [:]
             for i in byReview[ref]! { byRec[actions[i].rec, default: []].append(i) }
             // Recommendations in the review's order (any it does not list last), actions in theirs.
-            for rec in recs.filter({ byRec[$0] != nil }) + byRec.keys.filter({ !recs.contains($0) }).sorted(by: naturalLess) {
+            for rec in recs.filter({ byRec[$0] != nil }) + byRec.keys.filter({ !recs.contains($0) }).sorted(by: naturalOrder) {
                 let order = state.recommendations["\(ref)/\(rec)"]?.actions ?? []
                 let position = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
                 let mine = byRec[rec]!.sorted { (position[actions[$0].id] ?? Int.max, $0) < (position[actions[$1].id] ?? Int.max, $1) }

@@ -134,11 +134,8 @@ extension State {
 }
 
 extension State {
-    /// Reviews in reference order (references that read alike, `R9` and `R09`, in string order). Every
-    /// row is read where it lies, rather than each found again by its key.
-    public var sortedReviews: [Review] {
-        reviews.values.sorted { a, b in naturalLess(a.ref, b.ref) || (!naturalLess(b.ref, a.ref) && a.ref < b.ref) }
-    }
+    /// Reviews in reference order. Every row is read where it lies, rather than each found again by its key.
+    public var sortedReviews: [Review] { reviews.values.sorted { naturalOrder($0.ref, $1.ref) } }
 
     /// An action and the actions it was carried forward from, newest first: one action's whole history.
     public func lineage(of id: String) -> [String] {
