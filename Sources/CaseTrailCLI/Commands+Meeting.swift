@@ -128,7 +128,7 @@ enum PaperWords {
     static func countsByReview(_ items: [PaperItem]) -> [[String]] {
         var counts: [String: Int] = [:]
         for i in items { counts[i.action.ref, default: 0] += 1 }
-        return counts.keys.sorted(by: naturalOrder).map { [$0, "\(counts[$0]!)"] }
+        return counts.keys.sortedNaturally(by: { $0 }).map { [$0, "\(counts[$0]!)"] }
     }
 
     /// What section 2 says when the body gives no sign-off stage.

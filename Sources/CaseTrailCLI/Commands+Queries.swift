@@ -15,13 +15,12 @@ extension Commands {
                 let kind: ReviewKind? = try inv.choice("--kind")
                 let (state, _) = try load(inv)
                 let list = state.sortedReviews.filter { (kind == nil || $0.kind == kind) && (!inv.flag("--open") || !$0.isClosed) }
-                let json: JSONValue = .object(["reviews": .array(list.map { r in
+                return try render(inv, table: Table(columns: ["REF", "KIND", "STATUS", "OPENED", "TITLE"],
+                                                    rows: list.map { [$0.ref, $0.kind.rawValue, $0.status, $0.opened.description, $0.title] }),
+                                  json: .object(["reviews": .array(list.map { r in
                     .object(["ref": .string(r.ref), "kind": .string(r.kind.rawValue), "title": .string(r.title),
                              "status": .string(r.status), "opened": .string(r.opened.description)])
-                })])
-                let table = Table(columns: ["REF", "KIND", "STATUS", "OPENED", "TITLE"],
-                                  rows: list.map { [$0.ref, $0.kind.rawValue, $0.status, $0.opened.description, $0.title] })
-                return try render(inv, table: table, json: json)
+                })]))
             }),
         CommandSpec(
             words: ["show"], abstract: "Show one review (status, milestones, decisions, clocks, recommendations) or one action's timeline.",
@@ -36,11 +35,10 @@ extension Commands {
                 let year = try reportingYear(inv)
                 let (state, _) = try load(inv)
                 let clocks = Projections.timeliness(state, today: try inv.today(), year: year?.description)
-                let json: JSONValue = .object(["clocks": .array(clocks.map(clockJSON))])
-                let table = Table(columns: ["REF", "CLOCK", "DUE", "COMPLETED", "STANDING", "USED"],
-                                  rows: clocks.map { [$0.ref, $0.name, $0.due.description, $0.completed?.description ?? "-",
-                                                      $0.standing.rawValue, "\($0.workingDaysUsed)"] })
-                return try render(inv, table: table, json: json)
+                return try render(inv, table: Table(columns: ["REF", "CLOCK", "DUE", "COMPLETED", "STANDING", "USED"],
+                                                    rows: clocks.map { [$0.ref, $0.name, $0.due.description, $0.completed?.description ?? "-",
+                                                                        $0.standing.rawValue, "\($0.workingDaysUsed)"] }),
+                                  json: .object(["clocks": .array(clocks.map(clockJSON))]))
             }),
         CommandSpec(
             words: ["outstanding"], abstract: "Recommendations and actions not yet signed off, transferred or withdrawn.",
@@ -137,21 +135,23 @@ extension Commands {
                               rows: groups.map { [$0.key, "\($0.count)", "\($0.overdue)"] } + [["Total", "\(items.count)", "\(groups.map(\.overdue).reduce(0, +))"]])
             return try render(inv, table: table, json: json)
         }
-        let json: JSONValue = .object(["items": .array(items.indices.map { n in
+        func json() -> JSONValue { .object(["items": .array(items.indices.map { n in
             var object = itemJSON(items[n])
             if case .object(var members) = object {
                 for e in extra { members.append(JSONMember(e.field, .optional(e.values[n]))) }
                 object = .object(members)
             }
             return object
-        }), "count": .int(items.count)])
-        let table = Table(columns: ["ACTION", "OWNER", "LEAD", "DUE", "STATUS", "RAG", "OVERDUE"] + extra.map(\.header) + ["TEXT", "SUCCESS"],
-                          rows: items.indices.map { n in
+        }), "count": .int(items.count)]) }
+        func table() -> Table {
+            Table(columns: ["ACTION", "OWNER", "LEAD", "DUE", "STATUS", "RAG", "OVERDUE"] + extra.map(\.header) + ["TEXT", "SUCCESS"], rows: items.indices.map { n in
             let i = items[n]
             return [i.action ?? "\(i.review)/\(i.recommendation)", i.owner ?? "-", i.lead ?? "-", dueCell(i), i.status, i.rag?.rawValue ?? "-",
                     i.daysOverdue.map { $0 == 1 ? "1 day" : "\($0) days" } ?? "-"] + extra.map { $0.values[n] ?? "-" } + [i.text, i.success ?? "-"]
-        })
-        return try render(inv, table: table, json: json)
+            })
+        }
+        // Only the form asked for is built: an action list can be thousands of rows.
+        return try render(inv, table: table(), json: json())
     }
 
     /// The due date with the source's own words for it, when they say more than the date ("revised

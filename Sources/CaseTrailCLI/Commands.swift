@@ -223,9 +223,9 @@ enum Commands {
     }
 
     /// Renders a query's answer in the requested format.
-    static func render(_ inv: Invocation, table: Table, json: JSONValue) throws(UsageError) -> String {
+    static func render(_ inv: Invocation, table: @autoclosure () -> Table, json: @autoclosure () -> JSONValue) throws(UsageError) -> String {
         let format = try inv.format()
-        return format == .json ? jsonText(json) : table.render(format, width: inv.tableWidth)
+        return format == .json ? jsonText(json()) : table().render(format, width: inv.tableWidth)
     }
 }
 

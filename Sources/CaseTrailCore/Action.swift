@@ -308,6 +308,55 @@ public func naturalOrder(_ a: String, _ b: String) -> Bool {
     naturalLess(a, b) || (!naturalLess(b, a) && a < b)
 }
 
+/// A reference's place in `naturalOrder`, worked out once: sorting a long list by these reads each
+/// reference once instead of at every comparison (25,000 reviews took 370,000 comparisons).
+public struct NaturalKey: Comparable, Sendable {
+    /// Two numbers a token, compared in turn as `naturalLess` compares: (a byte, 0) or (48, a digit
+    /// run's number); a digit run against a byte that is not a digit orders as any digit would.
+    private var tokens: [Int] = []
+    private let text: String
+
+    public init(_ text: String) {
+        self.text = text
+        tokens.reserveCapacity(2 * text.utf8.count)
+        var number: Int?
+        for c in text.utf8 {
+            if c >= 48 && c <= 57 {
+                number = (number ?? 0) &* 10 &+ Int(c - 48)
+                continue
+            }
+            if let n = number { tokens.append(48); tokens.append(n); number = nil }
+            tokens.append(Int(c)); tokens.append(0)
+        }
+        if let n = number { tokens.append(48); tokens.append(n) }
+    }
+
+    public static func < (a: NaturalKey, b: NaturalKey) -> Bool {
+        let order = a.tokens.withUnsafeBufferPointer { x in
+            b.tokens.withUnsafeBufferPointer { y in
+                var i = 0
+                while i < x.count && i < y.count {
+                    if x[i] != y[i] { return x[i] < y[i] ? -1 : 1 }
+                    i += 1
+                }
+                return x.count == y.count ? 0 : x.count < y.count ? -1 : 1
+            }
+        }
+        return order < 0 || (order == 0 && a.text < b.text)
+    }
+
+    public static func == (a: NaturalKey, b: NaturalKey) -> Bool { a.text == b.text }
+}
+
+extension Sequence {
+    /// The elements in `naturalOrder` of their references, each reference read once.
+    public func sortedNaturally(by reference: (Element) -> String) -> [Element] {
+        let items = Array(self)
+        let keys = items.map { NaturalKey(reference($0)) }
+        return keys.indices.sorted { keys[$0] < keys[$1] }.map { items[$0] }
+    }
+}
+
 /// Orders `R2` before `R10` and `A2.4` before `A2.10`: digit runs compare as numbers.
 public func naturalLess(_ a: String, _ b: String) -> Bool {
     var x = a.utf8.makeIterator(), y = b.utf8.makeIterator()

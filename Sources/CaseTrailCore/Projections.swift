@@ -88,11 +88,10 @@ public enum Projections {
             let actions = actionOrder[id] ?? { let a = state.recommendations[id]?.actions ?? []; actionOrder[id] = a; return a }()
             return (recIndex, actions.firstIndex(of: action) ?? -1)
         }
-        let keyed = items.map { ($0, position($0)) }
-        return keyed.sorted { x, y in
-            if x.0.review != y.0.review { return naturalOrder(x.0.review, y.0.review) }
-            return x.1 < y.1
-        }.map(\.0)
+        // Reviews ranked once in natural order: comparing references at every comparison was most of the sort.
+        let rank = Dictionary(uniqueKeysWithValues: Set(items.map(\.review)).sortedNaturally(by: { $0 }).enumerated().map { ($1, $0) })
+        let keyed = items.map { ($0, rank[$0.review]!, position($0)) }
+        return keyed.sorted { x, y in x.1 != y.1 ? x.1 < y.1 : x.2 < y.2 }.map(\.0)
     }
 
     /// Each review's kind looked up once (after a snapshot, a lookup decodes the review).
@@ -138,7 +137,7 @@ public enum Projections {
             groups[key, default: OutstandingGroup(key: key, count: 0, overdue: 0)].count += 1
             if i.daysOverdue != nil { groups[key]!.overdue += 1 }
         }
-        return groups.values.sorted { naturalOrder($0.key, $1.key) }
+        return groups.values.sortedNaturally(by: \.key)
     }
 
     /// Open or in-progress actions due from today up to `days` days ahead.
@@ -194,7 +193,7 @@ public enum Projections {
         for i in actions.indices where test(actions[i]) { byReview[actions[i].ref, default: []].append(i) }
         var sorted: [ActionItem] = []
         sorted.reserveCapacity(byReview.values.reduce(0) { $0 + $1.count })
-        for ref in byReview.keys.sorted(by: naturalOrder) {
+        for ref in byReview.keys.sortedNaturally(by: { $0 }) {
             let recs = state.reviews[ref]?.recommendations ?? []
             var byRec: [String: [Int]] = [:]
             for i in byReview[ref]! { byRec[actions[i].rec, default: []].append(i) }

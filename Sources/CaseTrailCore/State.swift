@@ -135,7 +135,7 @@ extension State {
 
 extension State {
     /// Reviews in reference order. Every row is read where it lies, rather than each found again by its key.
-    public var sortedReviews: [Review] { reviews.values.sorted { naturalOrder($0.ref, $1.ref) } }
+    public var sortedReviews: [Review] { reviews.values.sortedNaturally(by: \.ref) }
 
     /// An action and the actions it was carried forward from, newest first: one action's whole history.
     public func lineage(of id: String) -> [String] {

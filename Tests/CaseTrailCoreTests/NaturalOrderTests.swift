@@ -28,4 +28,23 @@ import Testing
     func aListSortsTheSameWhateverOrderItArrivedIn(_ arrived: [String]) {
         #expect(arrived.sorted(by: naturalOrder) == Self.sorted)
     }
+
+    /// References at every edge of the order: digits beside '/' and ':' (the bytes either side of
+    /// them), leading zeros, runs too long for a number, letters of either case, text beyond ASCII.
+    static let awkward = ["", "9", "09", "R", "r", "R0", "R00", "R9", "R09", "R9a", "R9.1", "R9/", "R9:", "R/9", "R:9", "R 9",
+                          "R-9", "R~", "Ré9", "R99999999999999999999", "R18446744073709551616", "R9223372036854775808",
+                          "BENCH-1/R2", "BENCH-1/R10", "BENCH-10/R2", "bench-1", "A2.4", "A2.10", "A2.4.1"]
+
+    @Test func aReferenceKeyOrdersEveryPairExactlyAsNaturalOrderDoes() {
+        for a in Self.awkward {
+            for b in Self.awkward {
+                #expect((NaturalKey(a) < NaturalKey(b)) == naturalOrder(a, b), "\(a) against \(b)")
+            }
+        }
+    }
+
+    @Test(arguments: arrivals + [awkward, awkward.reversed()])
+    func sortingByKeysGivesTheListNaturalOrderGives(_ arrived: [String]) {
+        #expect(arrived.sortedNaturally(by: { $0 }) == arrived.sorted(by: naturalOrder))
+    }
 }

@@ -23,6 +23,23 @@ import CaseTrailCore
         #expect(try JSONValue.parse(v.compactText) == v)
     }
 
+    /// The log's hashes are over these bytes: every escape exactly where it falls, at either end of the
+    /// text and side by side, with plain runs between them copied as they are.
+    @Test func stringsAreWrittenWithExactlyTheEscapesJSONRequires() {
+        func written(_ s: String, invisibles: Bool = false) -> String {
+            var out: [UInt8] = []
+            invisibles ? JSONValue.writeStringEscapingInvisibles(s, into: &out) : JSONValue.writeString(s, into: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+        #expect(written("") == #""""#)
+        #expect(written("plain text é") == #""plain text é""#)
+        #expect(written("\"at ends\"") == #""\"at ends\"""#)
+        #expect(written("a\\\"\n\r\t\u{01}\u{1F}b") == #""a\\\"\n\r\t\u0001\u001fb""#)
+        #expect(written("DEL\u{7F} C1\u{85} rtl\u{202E}") == "\"DEL\u{7F} C1\u{85} rtl\u{202E}\"")
+        #expect(written("DEL\u{7F} C1\u{85} rtl\u{202E}\n", invisibles: true) == #""DEL\u007f C1\u0085 rtl\u202e\n""#)
+        #expect(written("plain \"quoted\"", invisibles: true) == #""plain \"quoted\"""#)
+    }
+
     @Test(arguments: [#"{"a":1,}"#, #"{"a":01}"#, #"[1 2]"#, "\"tab\there\"", #"{"a":"x""#, #"{"a":1} x"#, #"{a:1}"#,
                       #""\ud800""#, #""\x""#, "-", "1.", "nul", ""])
     func malformedJSONIsRejected(_ text: String) {
