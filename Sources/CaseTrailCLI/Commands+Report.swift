@@ -72,10 +72,14 @@ extension Commands {
             a.signOffs.map { "\($0.stage.rawValue) \($0.on)\($0.refused ? " refused" : "")" }.joined(separator: "; ")
         }
         // A recommendation's text is read once, not once for each of its actions (each read decodes it).
-        var texts: [String: String?] = [:]
+        // For a quarter of the actions or more, every recommendation is read at once, cheaper than searching for each.
+        var texts: [String: String?] = listed.count * 4 < state.actions.countAtMost ? [:]
+            : Dictionary(state.recommendations.values.map { ($0.fullID, .some($0.text)) }, uniquingKeysWith: { first, _ in first })
+        let readWhole = !texts.isEmpty
         func recommendationText(_ a: ActionItem) -> String? {
             let key = "\(a.ref)/\(a.rec)"
             if let known = texts[key] { return known }
+            if readWhole { return nil }
             let text = state.recommendations[key]?.text
             texts[key] = .some(text)
             return text

@@ -106,6 +106,9 @@ public struct RowTable<Row: StateRow>: Sendable {
 
     public var count: Int { keys.count }
 
+    /// At least `count`, reading nothing: for deciding whether to read the table whole.
+    public var countAtMost: Int { (stored?.count ?? 0) + fresh.count }
+
     /// The rows that are not settled, reading only those of the stored rows listed as unsettled.
     public var unsettled: [Row] {
         // Stored rows superseded in memory are dropped in place; rows in memory are tested through the
