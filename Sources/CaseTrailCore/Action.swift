@@ -311,24 +311,30 @@ public func naturalOrder(_ a: String, _ b: String) -> Bool {
 /// A reference's place in `naturalOrder`, worked out once: sorting a long list by these reads each
 /// reference once instead of at every comparison (25,000 reviews took 370,000 comparisons).
 public struct NaturalKey: Comparable, Sendable {
-    /// Two numbers a token, compared in turn as `naturalLess` compares: (a byte, 0) or (48, a digit
-    /// run's number); a digit run against a byte that is not a digit orders as any digit would.
-    private var tokens: [Int] = []
+    /// The reference's tokens, compared byte by byte as `naturalLess` compares them: a byte that is
+    /// not a digit stands for itself; a digit run is 48 (so it orders against other bytes as any digit
+    /// would) and then its number in 8 bytes, high first, sign bit flipped (so they order as numbers).
+    private var tokens: [UInt8] = []
     private let text: String
 
     public init(_ text: String) {
         self.text = text
-        tokens.reserveCapacity(2 * text.utf8.count)
+        tokens.reserveCapacity(text.utf8.count + 9)
         var number: Int?
+        func appendNumber(_ n: Int) {
+            tokens.append(48)
+            let bits = UInt64(bitPattern: Int64(n)) ^ (1 << 63)
+            for shift in stride(from: 56, through: 0, by: -8) { tokens.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+        }
         for c in text.utf8 {
             if c >= 48 && c <= 57 {
                 number = (number ?? 0) &* 10 &+ Int(c - 48)
                 continue
             }
-            if let n = number { tokens.append(48); tokens.append(n); number = nil }
-            tokens.append(Int(c)); tokens.append(0)
+            if let n = number { appendNumber(n); number = nil }
+            tokens.append(c)
         }
-        if let n = number { tokens.append(48); tokens.append(n) }
+        if let n = number { appendNumber(n) }
     }
 
     public static func < (a: NaturalKey, b: NaturalKey) -> Bool {
@@ -336,10 +342,10 @@ public struct NaturalKey: Comparable, Sendable {
             b.tokens.withUnsafeBufferPointer { y in
                 var i = 0
                 while i < x.count && i < y.count {
-                    if x[i] != y[i] { return x[i] < y[i] ? -1 : 1 }
+                    if x[i] != y[i] { return Int(x[i]) - Int(y[i]) }
                     i += 1
                 }
-                return x.count == y.count ? 0 : x.count < y.count ? -1 : 1
+                return x.count - y.count
             }
         }
         return order < 0 || (order == 0 && a.text < b.text)
