@@ -99,15 +99,15 @@ public struct MeetingPaper: Sendable {
     public var unanswered: [(rec: RecommendationItem, days: Int)] = []
 
     /// The paper for `body` on `today`; `changes` are the lines since the last meeting (each with the
-    /// event it recorded), and clocks missed from `missedFrom` on are listed.
+    /// kind of change it recorded: `ChangeKind.of` its event), and clocks missed from `missedFrom` on are listed.
     public init(_ state: State, body: MeetingBody, today: LocalDate, within: Int, missedFrom: LocalDate,
-                changes lines: [(change: Change, event: Event)]) {
+                changes lines: [(change: Change, kind: ChangeKind)]) {
         self.body = body
         self.today = today
         self.within = within
         signsOff = state.signOffStages.contains(body.stage)
         var byKind: [ChangeKind: [Change]] = [:]
-        for line in lines { if let kind = ChangeKind.of(line.event) { byKind[kind, default: []].append(line.change) } }
+        for line in lines { byKind[line.kind, default: []].append(line.change) }
         changes = ChangeKind.allCases.compactMap { kind in byKind[kind].map { (kind, $0) } }
         func paper(_ item: OutstandingItem, _ action: ActionItem) -> PaperItem {
             PaperItem(action: action, item: item, reviewTitle: state.reviews[action.ref]?.title ?? "",

@@ -23,10 +23,11 @@ import Testing
     @Test func givenAMeetingWhenItsPaperIsDrawnThenItAsksOnlyForItsOwnStageAndListsTheChangesSinceTheLast() throws {
         var s = try Scenario.plan()
         try s.implement(a1, on: "2023-10-20")
-        let changes: [(change: MeetingPaper.Change, event: Event)] = [
+        let lines: [(change: MeetingPaper.Change, event: Event)] = [
             (MeetingPaper.Change(seq: 40, on: d("2023-10-20"), summary: "implemented"), .actionImplemented(action: a1, on: d("2023-10-20"), evidence: "Training register")),
             (MeetingPaper.Change(seq: 41, on: nil, summary: "policy"), .policySet(name: "board-stage", value: "no")),
         ]
+        let changes = lines.compactMap { line in MeetingPaper.ChangeKind.of(line.event).map { (change: line.change, kind: $0) } }
         let ll = MeetingPaper(s.state, body: .learningLessons, today: d("2023-11-01"), within: 60, missedFrom: d("2023-01-01"), changes: changes)
         #expect(ll.awaiting.map(\.action.id) == [a1])
         #expect(ll.changes.map(\.kind) == [.implemented], "a policy is not a change the meeting is asked about")
