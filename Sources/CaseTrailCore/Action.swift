@@ -338,17 +338,7 @@ public struct NaturalKey: Comparable, Sendable {
     }
 
     public static func < (a: NaturalKey, b: NaturalKey) -> Bool {
-        let order = a.tokens.withUnsafeBufferPointer { x in
-            b.tokens.withUnsafeBufferPointer { y in
-                var i = 0
-                while i < x.count && i < y.count {
-                    if x[i] != y[i] { return Int(x[i]) - Int(y[i]) }
-                    i += 1
-                }
-                return x.count - y.count
-            }
-        }
-        return order < 0 || (order == 0 && a.text < b.text)
+        a.tokens != b.tokens ? a.tokens.lexicographicallyPrecedes(b.tokens) : a.text < b.text
     }
 
     public static func == (a: NaturalKey, b: NaturalKey) -> Bool { a.text == b.text }

@@ -208,8 +208,7 @@ public enum Projections {
             for i in byReview[ref]! { byRec[actions[i].rec, default: []].append(i) }
             // Recommendations in the review's order (any it does not list last), actions in theirs.
             for rec in recs.filter({ byRec[$0] != nil }) + byRec.keys.filter({ !recs.contains($0) }).sorted(by: naturalOrder) {
-                let id = "\(ref)/\(rec)"
-                let order = state.recommendations[id]?.actions ?? []
+                let order = state.recommendations["\(ref)/\(rec)"]?.actions ?? []
                 let position = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
                 let mine = byRec[rec]!.sorted { (position[actions[$0].id] ?? Int.max, $0) < (position[actions[$1].id] ?? Int.max, $1) }
                 sorted.append(contentsOf: mine.map { actions[$0] })
