@@ -181,8 +181,21 @@ enum ReportMarkdown {
 
 /// The annual report as one HTML file: inline CSS, charts as inline SVG, no scripts, no network.
 enum ReportHTML {
+    /// Byte by byte, so a `<` carrying a combining mark is escaped too, and a paper of 100 MB takes seconds.
     static func escape(_ s: String) -> String {
-        s.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;").replacingAll("\"", with: "&quot;")
+        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return s }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 16)
+        for b in s.utf8 {
+            switch b {
+            case 0x26: out += "&amp;".utf8
+            case 0x3C: out += "&lt;".utf8
+            case 0x3E: out += "&gt;".utf8
+            case 0x22: out += "&quot;".utf8
+            default: out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A table whose first column names the row and the others are numbers, unless `text` says which hold words.

@@ -76,22 +76,27 @@ import CaseTrailCore
         #expect(usage.status == 64 && !usage.stderr.contains("\u{1B}"))
     }
 
-    /// Whether some `<` in Markdown is not backslash-escaped (and so could open an HTML tag).
+    /// Whether some `<` byte in Markdown is not backslash-escaped (and so could open an HTML tag),
+    /// a `<` carrying a combining mark included.
     func hasRawTag(_ md: String) -> Bool {
-        var previous: Character = " "
-        for c in md {
-            if c == "<" && previous != "\\" { return true }
-            previous = c
+        var previous: UInt8 = 0x20
+        for b in md.utf8 {
+            if b == 0x3C && previous != 0x5C { return true }
+            previous = b
         }
         return false
     }
 
     @Test func markdownEscapesWhatWouldBecomeHTMLOrStructure() throws {
-        let (dir, log) = try hostileLog(["<script>alert(1)</script> | *bold* [link](http://x)\n# heading"])
+        let (dir, log) = try hostileLog(["<script>alert(1)</script> | *bold* [link](http://x)\n# heading <\u{338}b>"])
         defer { withExtendedLifetime(dir) {} }
         let md = cli(["outstanding", "--format", "md", "--log", log]).stdout
         #expect(!hasRawTag(md) && md.contains("\\<script\\>alert(1)\\</script\\>"))
-        #expect(md.contains("\\| \\*bold\\* \\[link\\](http://x) \\# heading"))
+        #expect(md.contains("\\| \\*bold\\* \\[link\\](http://x) \\# heading \\<\u{338}b\\>"))
+        let paper = cli(["report", "meeting", "--for", "executive", "--today", "2023-12-01", "--log", log]).stdout
+        #expect(!hasRawTag(paper) && paper.contains("\\<script\\>alert(1)\\</script\\>"))
+        let html = cli(["report", "meeting", "--for", "executive", "--today", "2023-12-01", "--format", "html", "--log", log]).stdout
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && html.contains("heading &lt;\u{338}b&gt;") && !html.contains("<script"))
         #expect(md.split(separator: "\n").count == 3, "one row, its line break made a space")
         let show = cli(["show", "MSCP-LLR-2023-01", "--format", "md", "--log", log]).stdout
         #expect(!hasRawTag(show) && show.contains("Title \\\\u{1B}\\[2J"))
