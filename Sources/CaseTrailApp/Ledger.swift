@@ -59,10 +59,11 @@ public final class Ledger {
     }
 
     /// The state within `limit` (as things stood on `day`, when given) and the checkpoint of its lines
-    /// (their head and Merkle root); `each` sees every event. Without `day` or `each`, from the snapshot
-    /// and the tree its line index kept there, then the lines after it; else from every line.
+    /// (their head and Merkle root); `each` sees every event, or with `selection` those it names before
+    /// the snapshot and every one after. Without `day`, and without `each` or with `selection`, from the
+    /// snapshot and the tree its line index kept there, then the lines after it; else from every line.
     /// No checkpoint when nothing is within `limit`.
-    public func loadPinned(upTo limit: ReadLimit = .all, onDate day: LocalDate? = nil,
+    public func loadPinned(upTo limit: ReadLimit = .all, onDate day: LocalDate? = nil, selecting selection: LineSelection? = nil,
                            each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, LogScan, Checkpoint?) {
         var kept: Merkle.Builder?
         var tree: Merkle.Builder?
@@ -71,6 +72,8 @@ public final class Ledger {
             // The kept tree counts only if these are the lines after the snapshot, not every line read again.
             if tree == nil { tree = self.resumedFrom == nil ? Merkle.Builder() : kept }
             each?(record, event)
+            // Lines up to the snapshot, selected from its index, are in the kept tree already.
+            if let snapshot = self.resumedFrom, record.seq <= snapshot.position.seq { return }
             // A line of several events is one leaf.
             guard record.seq != head?.seq else { return }
             if let d = record.digest { tree?.append(line: d) }
@@ -79,10 +82,10 @@ public final class Ledger {
         let (state, scan): (State, LogScan)
         if let day {
             (state, scan) = try load(upTo: limit, onDate: day, each: fold)
-        } else if each != nil {
+        } else if each != nil, selection == nil {
             (state, scan) = try load(upTo: limit, each: fold)
         } else {
-            (state, scan) = try load(upTo: limit, each: fold, refreshingSnapshot: true, selection: LineSelection(streams: []), atSnapshot: { position in
+            (state, scan) = try load(upTo: limit, each: fold, refreshingSnapshot: true, selection: selection ?? LineSelection(streams: []), atSnapshot: { position in
                 kept = self.store.merkleTree(through: position)
                 return kept != nil
             })

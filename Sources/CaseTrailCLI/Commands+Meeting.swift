@@ -63,7 +63,10 @@ extension Commands {
         var names: [String: String] = [:]
         // Each line's kind of change, not its event: kept for every line since the log began, the events took a gigabyte at 1,000,000.
         var lines: [(change: MeetingPaper.Change, kind: MeetingPaper.ChangeKind)] = []
-        let (state, pin) = try pinned(inv) { record, event in
+        // After a line, only the lines since it and those naming recorders are read (by the line index, when it agrees with the log).
+        var needed: LineSelection?
+        if case .after(let n) = since { needed = LineSelection(streams: [], types: [.memberAdded], beyond: .seq(n)) }
+        let (state, pin) = try pinned(inv, selecting: needed) { record, event in
             if case let .memberAdded(user, name, _, _, _) = event { names[user] = name }
             if since?.includes(record, event) ?? true, let kind = MeetingPaper.ChangeKind.of(event) {
                 lines.append((MeetingPaper.Change(seq: record.seq, on: event.businessDate, summary: event.summary(by: names[record.actor] ?? record.actor)), kind))

@@ -205,13 +205,14 @@ enum Commands {
     }
 
     /// The state with the checkpoint of the lines it was read from (their head and Merkle root): what
-    /// reports end with. `each` sees every event too.
-    static func pinned(_ inv: Invocation, onDate: LocalDate? = nil, each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, Checkpoint) {
+    /// reports end with. `each` sees every event too, or, with `selecting`, those it names before the snapshot and every later one.
+    static func pinned(_ inv: Invocation, onDate: LocalDate? = nil, selecting: LineSelection? = nil,
+                       each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, Checkpoint) {
         let limit = try inv.limit()
         let day = try onDate ?? inv.onDate()
         var checkpoint: Checkpoint?
         let (state, _) = try checked(inv, limit) {
-            let (state, scan, pin) = try inv.ledger.loadPinned(upTo: limit, onDate: day, each: each)
+            let (state, scan, pin) = try inv.ledger.loadPinned(upTo: limit, onDate: day, selecting: selecting, each: each)
             checkpoint = pin
             return (state, scan)
         }

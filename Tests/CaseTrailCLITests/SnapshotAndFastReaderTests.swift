@@ -388,6 +388,7 @@ extension SettledRowsTests {
          ["history", s.review, "--format", "json"], ["history", s.action, "--format", "json"], ["history", "--since", "2019-01-01", "--format", "json"],
          ["history", "--since", "seq:40", "--format", "json"], ["history", "--since", "2099-01-01", "--format", "json"],
          ["checkpoint"], ["checkpoint", "--format", "json", "--as-of", "seq:5"], ["report", "annual", "--year", s.year, "--format", "json"], ["report", "meeting", "--for", "executive", "--format", "json"],
+         ["report", "meeting", "--for", "executive", "--since", "seq:40", "--format", "json"], ["report", "meeting", "--for", "executive", "--since", "seq:40"],
          ["export", "--format", "csv"], ["export", "--format", "json"],
          // One review's actions: few enough that each review and recommendation is searched for, not read whole.
          ["export", "--review", s.review, "--format", "csv"], ["outstanding", "--review", s.review, "--format", "json"]]
