@@ -102,7 +102,8 @@ public struct AnnualReport: Equatable, Sendable {
             let published = ofKind.filter { year.contains($0.date(of: .published) ?? $0.date(of: .briefingPublished)) }.count
             if started > 0 || published > 0 { reviews.append(KindCount(kind: kind, initiated: started, published: published)) }
         }
-        let actions = Projections.sortedActions(state)
+        // Only counted, so in no order: sorting every action cost more than the counting.
+        let actions = state.actions.values
         for a in actions {
             // A carried-forward action was opened, and perhaps implemented, in the plan it came from.
             if a.carried == nil, year.contains(a.agreed) { actionsOpened += 1 }
@@ -112,7 +113,7 @@ public struct AnnualReport: Equatable, Sendable {
         let end = year.last
         let open = actions.filter { $0.wasOutstanding(at: end) }
         outstandingAtYearEnd = open.count
-        overdueAtYearEnd = open.filter { $0.wasOverdue(at: end) }.count
+        overdueAtYearEnd = open.count { $0.wasOverdue(at: end) }
         var byOrigin: [String: Int] = [:]
         for a in open { byOrigin[a.agreed.financialYear, default: 0] += 1 }
         outstandingByOrigin = byOrigin.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -129,7 +130,7 @@ public struct AnnualReport: Equatable, Sendable {
             clocks.append(ClockCount(name: name, met: these.filter { $0.met == true }.count, missed: these.filter { $0.met == false }.count,
                                      open: these.filter { $0.met == nil }.count))
         }
-        monthEnds = year.monthEnds.map { d in (d, actions.filter { $0.wasOutstanding(at: d) }.count) }
+        monthEnds = year.monthEnds.map { d in (d, actions.count { $0.wasOutstanding(at: d) }) }
         for r in reviewsList { if let results = r.auditResults, year.contains(results.on) { auditResults.append((r, results)) } }
         let allowed = Int(state.policy(.responseDueDays)) ?? 60
         // A plan's objectives are the partnership's own: they await no response.
