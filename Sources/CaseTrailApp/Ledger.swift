@@ -43,7 +43,7 @@ public final class Ledger {
     /// every fact whatever its date.
     public func load(upTo limit: ReadLimit = .all, onDate day: LocalDate, each: ((LogRecord, Event) -> Void)? = nil) throws -> (State, LogScan) {
         resumedFrom = nil
-        var (replay, scan) = try replayAll(upTo: limit, hashesOf: witnessed, onDate: day, each: each)
+        var (replay, scan) = try replayAll(upTo: limit, hashesOf: witnessed, onDate: day, resuming: usableSnapshot(within: limit) != nil, each: each)
         scan.problems += witnessProblems(scan)
         if !scan.problems.isEmpty { throw StoreError.integrity(path: store.location, problems: scan.problems) }
         if limit == .all { remember(scan) }
@@ -151,8 +151,11 @@ public final class Ledger {
     /// user's casetrail saw before). A log in which single facts were voided (`void seq:N`) is read a
     /// second time once they are known, so each is taken away at its void and the lines after it are
     /// decided on the state without it, as they were recorded. `each` sees every event once.
+    /// With `onDate` and `resuming`, the state lines are decided on is kept only from the snapshot's line on, where
+    /// the snapshot's takes over (half the work and memory); read again keeping it throughout if that fails.
     func replayAll(upTo limit: ReadLimit, hashesOf wanted: [Int], captureAt: Int? = nil, latestBelievable: Timestamp? = nil,
-                   decidingEveryLine: Bool = false, onDate: LocalDate? = nil, indexing: Bool = false, each: ((LogRecord, Event) -> Void)?) throws(StoreError) -> (Replay, LogScan) {
+                   decidingEveryLine: Bool = false, onDate: LocalDate? = nil, resuming: Bool = false, indexing: Bool = false,
+                   each: ((LogRecord, Event) -> Void)?) throws(StoreError) -> (Replay, LogScan) {
         func fresh() -> Replay {
             var replay = Replay(Partnership.initialState)
             // What this user's casetrail saw before is not decided again: if the line it saw last is not
@@ -166,11 +169,21 @@ public final class Ledger {
             return replay
         }
         var replay = fresh()
+        if onDate != nil, resuming, !decidingEveryLine {
+            // Not bound to a name, so the replay holds the only reference and changes the state in place.
+            replay.resume = usableSnapshot(within: limit).map { ($0.position.seq, $0.position.hash, $0.state) }
+        }
         let scan = try store.read(upTo: limit, after: nil, hashesOf: wanted, indexing: indexing) { record, decoded in
             if case .success(let event) = decoded { each?(record, event) }
             return replay.take(record, decoded)
         }
         replay.finish()
+        if replay.lacksWholeState || (replay.resumedFromSnapshot && snapshotWasDamaged()) {
+            // `each` has seen every line already; a torn line after them is still this read's to report.
+            var (whole, rescan) = try replayAll(upTo: .seq(replay.lastSeq), hashesOf: wanted, latestBelievable: latestBelievable, onDate: onDate, each: nil)
+            rescan.torn = rescan.torn ?? scan.torn
+            return (whole, rescan)
+        }
         guard !replay.voidsFound.isEmpty else { return (replay, scan) }
         var again = fresh()
         again.voidedAhead = replay.voidsFound

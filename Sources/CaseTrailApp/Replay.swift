@@ -37,6 +37,16 @@ struct Replay {
     var onDate: LocalDate?
     /// That state; the first stays the one each line is decided on.
     var dated = Partnership.initialState
+    /// With `onDate`, a snapshot's line and state: until that line only the dated state is kept, and
+    /// there the snapshot's state takes over as the one later lines are decided on (the lines up to it
+    /// were decided when it was taken, as every warm query trusts). Never with voids known ahead.
+    var resume: (seq: Int, hash: String, state: State)? {
+        didSet { if let r = resume { resumeSeq = r.seq } }
+    }
+    /// Set when the snapshot could not take over after all (its line is not the one read, or a later
+    /// line redacts one before it): the log must be read again keeping the whole state from the start.
+    private(set) var needsWholeState = false
+    private var resumeSeq = 0
     /// The last seq replayed or passed over.
     private(set) var lastSeq = 0
     /// The facts of a several-line command, held until its last line is read.
@@ -45,8 +55,19 @@ struct Replay {
 
     init(_ state: State) { self.state = state }
 
+    /// Whether the state each line is decided on was not kept throughout (see `resume`).
+    var lacksWholeState: Bool { needsWholeState || resume != nil }
+    /// Whether a snapshot's state took over as `resume` says.
+    var resumedFromSnapshot: Bool { resumeSeq > 0 && !lacksWholeState }
+
     mutating func take(_ record: LogRecord, _ decoded: DecodedEvent) -> String? {
         lastSeq = record.seq
+        guard !needsWholeState else { return nil }
+        // The snapshot's state still holds the text of a line redacted since.
+        if case let .success(.lineRedacted(seq, _, _, _, _, _, _)) = decoded, seq <= resumeSeq {
+            needsWholeState = true
+            return nil
+        }
         guard case .success(let event) = decoded else {
             finish()
             return decoded.problem
@@ -76,6 +97,14 @@ struct Replay {
     }
 
     private mutating func check(_ events: [Event], _ record: LogRecord, lines: String) -> String? {
+        if let r = resume {
+            apply(events, endingAt: record.seq)
+            if record.seq >= r.seq {
+                resume = nil
+                if record.seq == r.seq && record.hash == r.hash { state = r.state } else { needsWholeState = true }
+            }
+            return nil
+        }
         let problem = record.seq <= decidedThrough ? nil
             : Partnership.recheck(events, actor: record.actor, login: record.login, recordedOn: LondonTime.date(at: record.recordedAt), in: state)
         apply(events, endingAt: record.seq)
@@ -101,6 +130,7 @@ struct Replay {
                 if let fact, fact.held(on: day) { Partnership.apply(fact, to: &dated) }
             }
         }
+        guard resume == nil else { return }
         guard !voidedAhead.isEmpty else {
             for event in events { Partnership.apply(event, to: &state) }
             return

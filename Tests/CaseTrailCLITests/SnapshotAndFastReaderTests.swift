@@ -104,6 +104,33 @@ import CaseTrailCore
         #expect(answer(log, snapshots).stdout == #"{"items":[],"count":0}"# + "\n")
     }
 
+    @Test func aDatedAnswerTakesTheSnapshotsStateOnlyAtALineThatIsTheSnapshots() throws {
+        let (dir, log) = try reviewedLog()
+        defer { withExtendedLifetime(dir) {} }
+        func dated(_ env: [String: String]) -> Outcome {
+            cli(["outstanding", "--on-date", "2023-03-15", "--format", "json", "--log", log], env: env)
+        }
+        _ = answer(log, snapshots)
+        let truth = dated(noSnapshots)
+        #expect(truth.status == 0 && truth.stdout.contains("MSCP-LCSPR-2023-01/R1/A1"))
+        #expect(dated(snapshots) == truth, "resumed at the snapshot's line")
+        #expect(cli(["action", "implemented", "MSCP-LCSPR-2023-01/R1/A1", "--on", "2023-03-10", "--evidence", "Done", "--log", log, "--today", "2023-04-12"],
+                    env: snapshots).status == 0)
+        #expect(dated(snapshots) == dated(noSnapshots), "lines after the snapshot's decided on its state")
+        #expect(dated(snapshots).stdout.contains(#""status":"implemented""#), "implemented by that day")
+        // Another log of the same length beside the old snapshot: its line is not the snapshot's, so every line is read.
+        let stale = readBytes(log + ".snapshot")
+        let other = dirWithDifferentContent()
+        for i in 0..<18 { _ = cli(["agency", "add", "X\(i)", "--name", "X\(i)", "--log", other.1]) }
+        // Decided on the snapshot's state, this line would be refused: 'll' is a member there.
+        #expect(cli(["member", "add", "ll", "--name", "LL Chair", "--agency", "MSCP", "--role", "learning-lessons", "--log", other.1]).status == 0)
+        try FileManager.default.removeItem(atPath: log)
+        try FileManager.default.copyItem(atPath: other.1, toPath: log)
+        try writeBytes(log + ".snapshot", stale)
+        #expect(dated(snapshots) == dated(noSnapshots))
+        #expect(dated(snapshots).stdout == #"{"items":[],"count":0}"# + "\n")
+    }
+
     @Test func aChangedSnapshotLineStopsTheQueryInsteadOfTrustingTheSnapshot() throws {
         let (dir, log) = try reviewedLog()
         defer { withExtendedLifetime(dir) {} }
