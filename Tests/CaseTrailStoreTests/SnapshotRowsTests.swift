@@ -64,6 +64,16 @@ private func roundTrip(_ versions: StreamVersions) throws -> StreamVersions {
         #expect(back.count == keys.count)
     }
 
+    @Test func aTableLookedUpThousandsOfTimesFindsEveryKeyAndNoOther() throws {
+        // Keys that are prefixes of one another, and bytes above 0x7F, where a search step's comparison could go wrong.
+        let many = (0..<1500).flatMap { ["N\($0)", "N\($0)x", "N\($0)é"] } + ["N", "", "Nz\u{FF}"]
+        var t = RowTable<Note>()
+        for k in many { t[k] = Note(k, "text of \(k)", done: true) }
+        let back = try roundTrip(t)
+        for _ in 0..<2 { for k in many { #expect(back[k]?.text == "text of \(k)", "\(k)") } }
+        for missing in ["M", "N1500", "N0y", "N1xx", "N1e", "Nz", "O", "N\u{FF}"] { #expect(back[missing] == nil, "\(missing)") }
+    }
+
     @Test func aStoredRowChangedInPlaceIsSeenChangedAndWrittenOutWithTheRest() throws {
         var back = try roundTrip(table())
         back.update(keys[0]) { $0.done = false; $0.text = "reopened" }
@@ -172,6 +182,16 @@ private func roundTrip(_ versions: StreamVersions) throws -> StreamVersions {
     @Test func aLookupThatReadsTheDamagedOffsetsIsRefusedAndRaisesTheDamage() throws {
         let damage = SnapshotDamage()
         let table = try damagedTable(damage: damage)
+        #expect(table["K03000"] == nil)
+        #expect(damage.isRaised)
+    }
+
+    @Test func aTableLookedUpOftenEnoughToBeCheckedWholeStillRefusesTheDamagedOffsets() throws {
+        let damage = SnapshotDamage()
+        let table = try damagedTable(damage: damage)
+        // More lookups than it takes for the table to be checked whole; the check fails, so each lookup checks its own steps.
+        for k in Self.keys[8000..<8600] { #expect(table[k]?.text == "text of \(k)") }
+        #expect(!damage.isRaised)
         #expect(table["K03000"] == nil)
         #expect(damage.isRaised)
     }

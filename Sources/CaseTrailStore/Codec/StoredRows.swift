@@ -59,6 +59,9 @@ final class SnapshotRows<Row: StateRow & BinaryCodable>: StoredRows, @unchecked 
     /// lock for its offset); a large one's offsets are checked as they are read, since checking all of
     /// them (1.6 MB of actions at 1,000,000 events) would cost a warm query more than its lookups do.
     private let offsetsChecked: Bool
+    /// Lookups so far, and whether the whole table has been found sound: after enough of them (see
+    /// `lookupBytes`) its blocks are checked once, and searches stop taking a lock at every step.
+    private let lookups = Locked((count: 0, wholeSound: false))
 
     /// Reads the table's counts and locates its parts, leaving the reader just after it.
     init(_ r: inout BinaryReader, damage: SnapshotDamage) throws(SnapshotError) {
@@ -128,7 +131,22 @@ final class SnapshotRows<Row: StateRow & BinaryCodable>: StoredRows, @unchecked 
     @_specialize(where Row == ActionItem)
     @_specialize(where Row == Review)
     @_specialize(where Row == RecommendationItem)
-    func row(at i: Int) -> Row? { row(at: i, in: bytes) }
+    func row(at i: Int) -> Row? { row(at: i, in: lookupBytes()) }
+
+    /// The bytes a lookup reads: once there have been enough lookups to pay for checking the whole
+    /// table (a checksum runs at gigabytes a second; a search step's lock costs about a microsecond
+    /// a lookup), the table is checked once and read as sound from then on.
+    private func lookupBytes() -> SnapshotBytes {
+        let (n, wholeSound) = lookups.withLock { state in
+            state.count += 1
+            return (state.count, state.wholeSound)
+        }
+        if wholeSound { return bytes.assumingSound() }
+        guard n == max(256, entries.count / 4_096) else { return bytes }
+        guard (offsetsChecked || bytes.sound(table..<(table + count * 8))) && bytes.sound(entries) else { return bytes }
+        lookups.withLock { $0.wholeSound = true }
+        return bytes.assumingSound()
+    }
 
     private func row(at i: Int, in bytes: SnapshotBytes) -> Row? {
         guard let (_, range, sound) = locate(i, in: bytes) else { return nil }
@@ -180,15 +198,18 @@ final class SnapshotRows<Row: StateRow & BinaryCodable>: StoredRows, @unchecked 
     @_specialize(where Row == RecommendationItem)
     func position(of key: String) -> Int? {
         var k = key
+        let bytes = lookupBytes()
         return k.withUTF8 { wanted in
             bytes.withUnsafeBufferPointer { all in
                 var low = 0, high = count
                 while low < high {
                     let mid = (low + high) / 2
                     guard let range = locate(mid, in: bytes)?.key else { return nil }
-                    let here = UnsafeBufferPointer(rebasing: all[range])
-                    if here.elementsEqual(wanted) { return mid }
-                    if bytesLess(here, wanted) { low = mid + 1 } else { high = mid }
+                    // One memcmp a step: the generic elementsEqual and a byte loop cost more than the rest of the search.
+                    let shared = min(range.count, wanted.count)
+                    let c = shared == 0 ? 0 : memcmp(all.baseAddress! + range.lowerBound, wanted.baseAddress!, shared)
+                    if c == 0 && range.count == wanted.count { return mid }
+                    if c < 0 || (c == 0 && range.count < wanted.count) { low = mid + 1 } else { high = mid }
                 }
                 return nil
             }
