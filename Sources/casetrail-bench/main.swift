@@ -203,6 +203,8 @@ case "run":
         ("timeliness --year", ["timeliness", "--year", year]),
         ("report annual", ["report", "annual", "--year", year]),
         ("report meeting", ["report", "meeting", "--for", "executive"]),
+        // As a paper is printed for a meeting: the changes since the last paper's checkpoint, some 2,000 lines back.
+        ("report meeting --since seq: (the last paper)", ["report", "meeting", "--for", "executive", "--since", "seq:\(max(1, events - 2_000))"]),
     ]
     for (name, words) in warmCommands {
         warmRows.append(bench("warm \(name)", words.first == binary ? words + today : warm(words)))
