@@ -72,6 +72,11 @@ extension Commands {
                 lines.append((MeetingPaper.Change(seq: record.seq, on: event.businessDate, summary: event.summary(by: names[record.actor] ?? record.actor)), kind))
             }
         }
+        if case .after(let n) = since, n > pin.seq {
+            // A line the log has not reached is a mistyped checkpoint, not a paper with nothing in it.
+            throw Refusal(message: "The log \(inv.value("--as-of") == nil ? "has" : "had by then") \(pin.seq) lines, so there is no line \(n) to begin after: "
+                + "give seq:N from the checkpoint at the foot of the last meeting's paper (casetrail checkpoint shows the latest).")
+        }
         let partnership = state.partnership!
         for i in lines.indices {
             if let v = state.voided["seq:\(lines[i].change.seq)"] { lines[i].change.summary += " [void since \(v.on.readable): \(v.reason)]" }

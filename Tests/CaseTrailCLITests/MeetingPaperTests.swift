@@ -95,6 +95,11 @@ import CaseTrailTestSupport
             .hasPrefix("Error: 'cabinet' is not a value for '--for'; use one of: executive, learning-lessons, board."))
         #expect(cli(["report", "meeting", "--for", "executive", "--today", "2023-04-10", "--since", "last week", "--log", log]).status == 64)
         #expect(cli(["report", "meeting", "--for", "executive", "--today", "2023-04-10", "--since", "seq:-3", "--log", log]).status == 64)
+        let before = readBytes(log)
+        let beyond = cli(["report", "meeting", "--for", "executive", "--today", "2023-04-10", "--since", "seq:100000", "--log", log])
+        #expect(beyond.status == 1 && beyond.stdout.isEmpty)
+        #expect(beyond.stderr.contains("so there is no line 100000 to begin after: give seq:N from the checkpoint"))
+        #expect(readBytes(log) == before)
         #expect(cli(["report", "meeting", "--for", "executive", "--today", "2023-04-10", "--within", "-1", "--log", log]).status == 64)
     }
 }
