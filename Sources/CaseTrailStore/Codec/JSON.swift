@@ -102,10 +102,12 @@ extension JSONValue {
             default: return false
             }
         }
-        // Every invisible character is DEL or beyond ASCII: text without those bytes holds none (most text).
-        guard s.utf8.contains(where: { $0 >= 0x7F }), s.unicodeScalars.contains(where: invisible) else { return writeString(s, into: &out) }
-        var text = [UInt8]()
-        writeString(s, into: &text)   // the required escapes first; then the invisible ones, which are never among them
+        // The required escapes first; then the invisible ones, which are never among them. Every invisible
+        // character is DEL or beyond ASCII: text without those bytes (most text) is done in one pass.
+        let start = out.count
+        guard writeQuoted(s, into: &out), s.unicodeScalars.contains(where: invisible) else { return }
+        let text = Array(out[start...])
+        out.removeSubrange(start...)
         let literal = String(decoding: text, as: UTF8.self).unicodeScalars.map { c -> String in
             invisible(c) ? "\\u" + String(c.value, radix: 16).leftPadded(to: 4) : String(c)
         }.joined()
@@ -113,13 +115,20 @@ extension JSONValue {
     }
 
     /// Writes a JSON string literal, escaping quotes, backslashes and control characters.
-    public static func writeString(_ s: String, into out: inout [UInt8]) {
+    public static func writeString(_ s: String, into out: inout [UInt8]) { writeQuoted(s, into: &out) }
+
+    /// `writeString`, saying whether the text holds DEL or a byte beyond ASCII.
+    @discardableResult
+    private static func writeQuoted(_ s: String, into out: inout [UInt8]) -> Bool {
         out.append(UInt8(ascii: "\""))
         var s = s
-        s.withUTF8 { bytes in
+        let highest = s.withUTF8 { bytes in
             // Runs of bytes that need no escape are copied whole.
-            var start = 0
-            for (i, b) in bytes.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+            var start = 0, highest: UInt8 = 0
+            for i in bytes.indices {
+                let b = bytes[i]
+                highest = max(highest, b)
+                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
                 start = i + 1
                 switch b {
@@ -134,8 +143,10 @@ extension JSONValue {
                 }
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+            return highest
         }
         out.append(UInt8(ascii: "\""))
+        return highest >= 0x7F
     }
 }
 
