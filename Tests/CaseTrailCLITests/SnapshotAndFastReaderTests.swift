@@ -67,6 +67,30 @@ import CaseTrailCore
         #expect(readBytes(log + ".snapshot") != bytes)
     }
 
+    @Test func aDatedAnswerWhoseSnapshotRowCannotBeReadIsWorkedOutFromTheLogAlone() throws {
+        let (dir, log) = try reviewedLog()
+        defer { withExtendedLifetime(dir) {} }
+        _ = answer(log, snapshots)
+        // As above: action A1's text made to claim more bytes than its row holds, under a checksum that holds.
+        var bytes = readBytes(log + ".snapshot")
+        let text = Array("Train health staff".utf8)
+        let written = [UInt8(text.count * 2)] + text
+        let at = try #require((0...(bytes.count - written.count)).first { (i: Int) -> Bool in Array(bytes[i..<(i + written.count)]) == written })
+        bytes[at] = 0x7F
+        let store = EventLog(path: log)
+        try writeBytes(log + ".snapshot", store.resealedSnapshot(bytes))
+        // A line after the snapshot about A1, recorded without snapshots so the damaged one is left in place:
+        // a dated answer decides it on the snapshot's state, reads the damaged row, and must start again from the log
+        // (the ledger does so; were it not to, the command would be run again without snapshots).
+        #expect(cli(["action", "update", "MSCP-LCSPR-2023-01/R1/A1", "--note", "Sessions booked", "--rag", "green", "--on", "2023-04-20",
+                     "--log", log, "--today", "2023-04-20"], env: noSnapshots).status == 0)
+        #expect(store.loadSnapshot(damage: SnapshotDamage()) != nil, "the damaged snapshot is still there")
+        let dated = ["outstanding", "--on-date", "2023-05-01", "--format", "json", "--log", log]
+        let truth = cli(dated, env: noSnapshots)
+        #expect(truth.status == 0 && truth.stdout.contains(#""rag":"green""#))
+        #expect(cli(dated, env: snapshots) == truth)
+    }
+
     @Test func aSnapshotThatDisagreesWithTheLogIsReportedByVerify() throws {
         let (dir, log) = try reviewedLog()
         defer { withExtendedLifetime(dir) {} }
