@@ -180,8 +180,9 @@ public final class Ledger {
         replay.finish()
         if replay.lacksWholeState || (replay.resumedFromSnapshot && snapshotWasDamaged()) {
             // `each` has seen every line already; a torn line after them is still this read's to report.
-            var (whole, rescan) = try replayAll(upTo: .seq(replay.lastSeq), hashesOf: wanted, latestBelievable: latestBelievable, onDate: onDate, each: nil)
-            rescan.torn = rescan.torn ?? scan.torn
+            let (whole, again) = try replayAll(upTo: .seq(replay.lastSeq), hashesOf: wanted, latestBelievable: latestBelievable, onDate: onDate, each: nil)
+            var rescan = again
+            rescan.torn = again.torn ?? scan.torn
             return (whole, rescan)
         }
         guard !replay.voidsFound.isEmpty else { return (replay, scan) }

@@ -73,9 +73,9 @@ extension Commands {
         }
         // A recommendation's text is read once, not once for each of its actions (each read decodes it).
         // For a quarter of the actions or more, every recommendation is read at once, cheaper than searching for each.
-        var texts: [String: String?] = listed.count * 4 < state.actions.countAtMost ? [:]
+        let readWhole = state.actions.isReadingWholeCheaper(than: listed.count)
+        var texts: [String: String?] = !readWhole ? [:]
             : Dictionary(state.recommendations.values.map { ($0.fullID, .some($0.text)) }, uniquingKeysWith: { first, _ in first })
-        let readWhole = !texts.isEmpty
         func recommendationText(_ a: ActionItem) -> String? {
             let key = "\(a.ref)/\(a.rec)"
             if let known = texts[key] { return known }

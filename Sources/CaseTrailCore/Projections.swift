@@ -178,7 +178,7 @@ public enum Projections {
     }
 
     static func filtered(_ state: State, today: LocalDate, filter: ActionFilter, _ actions: [ActionItem]) -> [(item: OutstandingItem, action: ActionItem)] {
-        var kinds = ReviewKinds(state: state, readingWhole: actions.count * 4 >= state.actions.countAtMost)
+        var kinds = ReviewKinds(state: state, readingWhole: state.actions.isReadingWholeCheaper(than: actions.count))
         return actions.compactMap { a in
             let i = item(a, today: today, kind: kinds[a.ref])
             return filter.admits(i) ? (i, a) : nil
@@ -200,7 +200,7 @@ public enum Projections {
         // Each lookup after a snapshot is a search of its table: for a quarter of the reviews or more,
         // reading them all once is cheaper. (Recommendations are still looked up: reading them all at
         // once took 14 MiB more at 1,000,000 events, for no measurable gain.)
-        let recommendationsOf = byReview.count * 4 >= state.reviews.countAtMost
+        let recommendationsOf = state.reviews.isReadingWholeCheaper(than: byReview.count)
             ? Dictionary(state.reviews.values.map { ($0.ref, $0.recommendations) }, uniquingKeysWith: { first, _ in first }) : nil
         for ref in byReview.keys.sortedNaturally(by: { $0 }) {
             let recs = (recommendationsOf.map { $0[ref] } ?? state.reviews[ref]?.recommendations) ?? []

@@ -106,8 +106,9 @@ public struct RowTable<Row: StateRow>: Sendable {
 
     public var count: Int { keys.count }
 
-    /// At least `count`, reading nothing: for deciding whether to read the table whole.
-    public var countAtMost: Int { (stored?.count ?? 0) + fresh.count }
+    /// Whether reading every row once costs less than `lookups` searches of a stored table: so it
+    /// does from a quarter of its rows (counted without reading any, rows in memory and stored both).
+    public func isReadingWholeCheaper(than lookups: Int) -> Bool { lookups * 4 >= (stored?.count ?? 0) + fresh.count }
 
     /// The rows that are not settled, reading only those of the stored rows listed as unsettled.
     public var unsettled: [Row] {
